@@ -1,0 +1,58 @@
+# gdcourse: build the book, run the tests, open the notebooks.
+# Every target sets up its own Python 3.11 virtualenv in .venv first.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+# Tests and builds never need a display or a network.
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help setup test test-package test-notebooks book lab bench browser-test clean
+
+help:
+	@echo "make book          set up .venv, execute the notebooks, build _build/html"
+	@echo "make test          set up .venv, run the package tests and the notebook tests"
+	@echo "make lab           open the notebooks in JupyterLab"
+	@echo "make bench         time every explorer control and the basin map"
+	@echo "make browser-test  open the built site in headless Chromium (needs make book)"
+	@echo "make clean         remove the build, caches and .venv"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the requirements or the package metadata change.
+$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+test: test-package test-notebooks
+
+test-package: $(STAMP)
+	$(BIN)/python -m pytest tests gdcourse --doctest-modules --ignore=tests/browser -q -n 2
+
+test-notebooks: $(STAMP)
+	$(BIN)/python -m pytest $(NBVAL) book -n 2 --dist loadfile -q
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
+	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab book
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+browser-test: $(STAMP)
+	$(BIN)/python -m pytest tests/browser -q -p no:xdist
+
+clean:
+	rm -rf _build $(VENV) .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,247 @@
+"""Gradient descent on a surface, for one start or many at once.
+
+>>> import numpy as np
+>>> from gdcourse import surfaces, descent
+>>> run = descent.gradient_descent(surfaces.quadratic([[2.0]]), [10.0], lr=0.2, steps=10)
+>>> print(f"{run.weights[-1, 0]:.10f}")
+0.0604661760
+
+Every step of plain gradient descent is
+
+.. math:: w_{k+1} = w_k - \\eta_k \\nabla f(w_k),
+
+and with momentum (PyTorch's ``torch.optim.SGD`` convention)
+
+.. math:: v_{k+1} = \\beta v_k + \\nabla f(w_k), \\qquad w_{k+1} = w_k - \\eta_k v_{k+1}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gdcourse.schedules import as_schedule
+from gdcourse.surfaces import Surface
+
+__all__ = ["Trajectory", "gradient_descent", "DIVERGENCE_BOUND", "check_steps",
+           "check_momentum", "check_start"]
+
+#: A run has diverged once a weight's magnitude exceeds this (or stops being finite).
+DIVERGENCE_BOUND = 1e8
+
+
+@dataclass(frozen=True, eq=False)
+class Trajectory:
+    """The record of a gradient-descent run.
+
+    Attributes
+    ----------
+    weights : numpy.ndarray
+        Shape ``(steps + 1, d)`` for one start or ``(steps + 1, n, d)`` for
+        ``n`` starts: the start, then one row per step.  Rows after a start
+        stopped (diverged, or reached ``tol``) are NaN.
+    losses : numpy.ndarray
+        Loss at each row of ``weights``, shape ``(steps + 1,)`` or ``(steps + 1, n)``.
+    grad_norms : numpy.ndarray
+        Euclidean norm of the gradient at each row of ``weights``.
+    lrs : numpy.ndarray
+        The rate used at each step, shape ``(steps,)``.
+    diverged : bool or numpy.ndarray
+        Whether the run (each start) left every bound: a weight above
+        :data:`DIVERGENCE_BOUND` in magnitude or not finite.
+    stopped_at : int or numpy.ndarray
+        Index of the last valid row of ``weights``: ``steps`` for a run that
+        used all its steps, the step it met ``tol`` at, or the last step
+        before it diverged.
+    """
+
+    weights: np.ndarray
+    losses: np.ndarray
+    grad_norms: np.ndarray
+    lrs: np.ndarray
+    diverged: object
+    stopped_at: object
+
+    @property
+    def steps(self):
+        """Number of steps the run was given."""
+        return self.weights.shape[0] - 1
+
+    @property
+    def final_weights(self):
+        """Weights at ``stopped_at`` (the last valid row), shape ``(d,)`` or ``(n, d)``."""
+        idx = np.asarray(self.stopped_at)
+        if idx.ndim == 0:
+            return self.weights[int(idx)]
+        return self.weights[idx, np.arange(idx.size)]
+
+    @property
+    def final_loss(self):
+        """Loss at ``stopped_at``, a float or shape ``(n,)``."""
+        idx = np.asarray(self.stopped_at)
+        if idx.ndim == 0:
+            return float(self.losses[int(idx)])
+        return self.losses[idx, np.arange(idx.size)]
+
+
+def check_steps(steps):
+    """Return ``steps`` as an int, or raise ``ValueError`` unless it is a non-negative integer."""
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    return int(steps)
+
+
+def check_momentum(momentum):
+    """Return ``momentum`` as a float, or raise ``ValueError`` unless it lies in [0, 1)."""
+    try:
+        value = float(momentum)
+    except (TypeError, ValueError):
+        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}") from None
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
+    return value
+
+
+def check_start(surface, w0):
+    """Return ``w0`` as a float array of shape ``(d,)`` or ``(n, d)``, or raise ``ValueError``."""
+    w = np.asarray(w0, dtype=float)
+    if w.ndim not in (1, 2) or w.shape[-1] != surface.dim:
+        raise ValueError(
+            f"w0 must have shape ({surface.dim},) or (n, {surface.dim}) for the "
+            f"{surface.dim}-weight surface {surface.name!r}, got shape {w.shape}"
+        )
+    if not np.all(np.isfinite(w)):
+        raise ValueError("w0 must hold finite numbers")
+    return w
+
+
+def _resolve_rate(lr, schedule):
+    if schedule is not None and lr is not None:
+        raise ValueError("give the rate either as lr or as schedule, not both")
+    return as_schedule(schedule if schedule is not None else lr)
+
+
+def gradient_descent(surface, w0, lr=None, steps=100, *, momentum=0.0, nesterov=False,
+                     schedule=None, noise=0.0, seed=None, tol=None):
+    """Run gradient descent (optionally with momentum or Nesterov) on a surface.
+
+    Parameters
+    ----------
+    surface : Surface
+        The loss, with ``surface.grad``.
+    w0 : array_like
+        One start, shape ``(d,)``, or ``n`` starts at once, shape ``(n, d)``.
+        Many starts run as one vectorised computation; each matches its own
+        single run (exactly, when ``noise`` is 0).
+    lr : float or callable
+        The learning rate :math:`\\eta`: a positive number, or a schedule
+        ``t -> rate`` from :mod:`gdcourse.schedules`.
+    steps : int
+        Number of updates (non-negative).
+    momentum : float
+        :math:`\\beta \\in [0, 1)`; 0 is plain gradient descent.
+    nesterov : bool
+        Use Nesterov's momentum (needs ``momentum > 0``).
+    schedule : callable, optional
+        A schedule, as an alternative to passing it as ``lr``.
+    noise : float
+        Standard deviation of Gaussian noise added to every gradient
+        (perturbed or SGD-like descent); 0 for exact gradients.
+    seed : int, optional
+        Seed of the noise.
+    tol : float, optional
+        Stop a start once its gradient norm falls below ``tol``.
+
+    Returns
+    -------
+    Trajectory
+
+    Notes
+    -----
+    With :math:`g_k = \\nabla f(w_k) + \\sigma \\xi_k`, :math:`\\xi_k \\sim N(0, I)`,
+    and :math:`v_0 = 0`, each step is (as ``torch.optim.SGD``)
+
+    .. math::
+
+        v_{k+1} = \\beta v_k + g_k, \\qquad
+        w_{k+1} = w_k - \\eta_k \\begin{cases}
+            v_{k+1} & \\text{heavy ball} \\\\
+            g_k + \\beta v_{k+1} & \\text{Nesterov.}
+        \\end{cases}
+
+    A start that diverges stops quietly: its flag in ``diverged`` is set,
+    ``stopped_at`` holds its last finite step, and no warning is emitted.
+
+    Examples
+    --------
+    >>> from gdcourse import surfaces
+    >>> s = surfaces.quadratic([[2.0]])
+    >>> run = gradient_descent(s, [1.0], lr=1.5, steps=100)
+    >>> print(run.diverged, run.stopped_at)
+    True 13
+    >>> many = gradient_descent(s, [[1.0], [-2.0]], lr=0.1, steps=3)
+    >>> print(many.weights.shape, many.diverged)
+    (4, 2, 1) [False False]
+    """
+    if not isinstance(surface, Surface):
+        raise ValueError(f"surface must be a gdcourse.surfaces.Surface, got {type(surface).__name__}")
+    w = check_start(surface, w0)
+    steps = check_steps(steps)
+    beta = check_momentum(momentum)
+    rate = _resolve_rate(lr, schedule)
+    if nesterov and beta == 0.0:
+        raise ValueError("nesterov=True needs momentum in (0, 1)")
+    if not (np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a non-negative finite number, got {noise!r}")
+    if tol is not None and not (np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a positive finite number or None, got {tol!r}")
+
+    single = w.ndim == 1
+    w = w[None, :] if single else w.copy()
+    n, d = w.shape
+    rng = np.random.default_rng(seed)
+    lrs = np.asarray(rate(np.arange(steps)), dtype=float) if steps else np.empty(0)
+
+    weights = np.full((steps + 1, n, d), np.nan)
+    losses = np.full((steps + 1, n), np.nan)
+    grad_norms = np.full((steps + 1, n), np.nan)
+    v = np.zeros_like(w)
+    active = np.ones(n, dtype=bool)
+    diverged = np.zeros(n, dtype=bool)
+    stopped_at = np.full(n, steps)
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        g = surface.grad_fn(w)
+        weights[0], losses[0] = w, surface.value_fn(w)
+        grad_norms[0] = np.sqrt((g * g).sum(-1))
+        if tol is not None:
+            done = grad_norms[0] < tol
+            stopped_at[done], active[done] = 0, False
+        for k in range(steps):
+            if not active.any():
+                break
+            if noise:
+                g = g + noise * rng.standard_normal(g.shape)
+            v = beta * v + g
+            step = g + beta * v if nesterov else v
+            w = np.where(active[:, None], w - lrs[k] * step, w)
+            g = surface.grad_fn(w)
+            loss = surface.value_fn(w)
+            gnorm = np.sqrt((g * g).sum(-1))
+            blown = active & ~(np.all(np.abs(w) <= DIVERGENCE_BOUND, axis=-1) & np.isfinite(loss))
+            diverged |= blown
+            stopped_at[blown] = k
+            active &= ~blown
+            weights[k + 1][active] = w[active]
+            losses[k + 1][active] = loss[active]
+            grad_norms[k + 1][active] = gnorm[active]
+            if tol is not None:
+                done = active & (gnorm < tol)
+                stopped_at[done] = k + 1
+                active &= ~done
+
+    if single:
+        return Trajectory(weights[:, 0], losses[:, 0], grad_norms[:, 0], lrs,
+                          bool(diverged[0]), int(stopped_at[0]))
+    return Trajectory(weights, losses, grad_norms, lrs, diverged, stopped_at)

@@ -1,0 +1,346 @@
+"""The book's figures, as helpers that draw on an ``ax`` and return their artists.
+
+Every helper takes a Matplotlib ``Axes`` (a 3-D one for :func:`surface_3d`),
+draws, and returns what it made, so explorers can update the artists in place.
+None calls ``plt.show()``, sets titles or touches global ``rcParams``.
+
+Colours come from the Okabe-Ito palette (:data:`COLORS`), which stays
+distinguishable with the common colour-vision deficiencies; surfaces use the
+perceptually uniform ``cividis`` map.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+__all__ = [
+    "COLORS", "CMAP", "new_figure", "contour", "path", "mark_minima",
+    "gradient_arrows", "surface_3d", "lifted_path", "loss_curve", "grad_norm_curve",
+    "schedule_curve", "diverged_note", "update_path", "trajectory_and_loss",
+]
+
+#: Okabe-Ito colours, safe for colour-blind readers.
+COLORS = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+#: Colours in the order a figure with several runs uses them.
+CYCLE = [COLORS[k] for k in ("vermillion", "blue", "orange", "green", "purple", "sky", "black")]
+#: Colour map for loss surfaces.
+CMAP = "cividis"
+
+
+def new_figure(width=8.0, height=3.4, dpi=90, ncols=1, nrows=1, **subplot_kw):
+    """A figure that is not attached to pyplot, with a grid of axes.
+
+    Such a figure never shows itself in a notebook; render it with
+    ``fig.savefig`` or display it explicitly.
+
+    Parameters
+    ----------
+    width, height : float
+        Size in inches.
+    dpi : int
+        Dots per inch.
+    ncols, nrows : int
+        Axes grid.
+    **subplot_kw
+        Passed to :meth:`matplotlib.figure.Figure.subplots` as ``subplot_kw``.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    axes : Axes or numpy.ndarray of Axes
+
+    Examples
+    --------
+    >>> fig, (ax1, ax2) = new_figure(ncols=2)
+    >>> print(len(fig.axes))
+    2
+    """
+    fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+    axes = fig.subplots(nrows, ncols, subplot_kw=subplot_kw or None)
+    return fig, axes
+
+
+def contour(ax, surface, n=150, levels=18, filled=True, log=True, labels=("$w_1$", "$w_2$")):
+    """Draw the contours of a 2-weight surface over its box.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    surface : gdcourse.surfaces.Surface
+        A surface with ``dim == 2``.
+    n : int
+        Grid points per side.
+    levels : int
+        Number of contour levels.
+    filled : bool
+        Filled contours (small, fast PNGs) or lines.
+    log : bool
+        Space the levels evenly in ``log(f - min f + 1)``, which shows both
+        the floor of a valley and its walls.
+    labels : tuple of str
+        Axis labels.
+
+    Returns
+    -------
+    matplotlib.contour.QuadContourSet
+
+    Examples
+    --------
+    >>> from gdcourse import surfaces
+    >>> fig, ax = new_figure()
+    >>> cs = contour(ax, surfaces.bowl())
+    >>> print(type(cs).__name__)
+    QuadContourSet
+    """
+    X, Y, Z = surface.grid(n)
+    if log:
+        Z = np.log1p(Z - Z.min())
+    draw = ax.contourf if filled else ax.contour
+    cs = draw(X, Y, Z, levels=levels, cmap=CMAP)
+    if filled:
+        ax.contour(X, Y, Z, levels=cs.levels, colors="white", linewidths=0.3, alpha=0.5)
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+    ax.set_xlim(surface.box[0])
+    ax.set_ylim(surface.box[1])
+    ax.set_aspect("equal", adjustable="box")
+    return cs
+
+
+def path(ax, weights, color=COLORS["vermillion"], label=None, markersize=3.5, **kwargs):
+    """Draw a trajectory in the weight plane, its start marked.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    weights : array_like, shape (k, 2)
+        The weights after each step (NaN rows are skipped).
+    color : str
+    label : str, optional
+    markersize : float
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.plot`.
+
+    Returns
+    -------
+    line, start : matplotlib.lines.Line2D
+        The path (one dot per step) and the start marker.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> line, start = path(ax, [[1.0, 1.0], [0.5, 0.4], [0.2, 0.1]])
+    >>> print(line.get_xdata())
+    [1.  0.5 0.2]
+    """
+    w = np.asarray(weights, dtype=float)
+    (line,) = ax.plot(w[:, 0], w[:, 1], "-o", color=color, lw=1.4, ms=markersize,
+                      label=label, **kwargs)
+    (start,) = ax.plot(w[:1, 0], w[:1, 1], "s", color=color, ms=markersize + 3,
+                       markeredgecolor="white")
+    return line, start
+
+
+def update_path(line, start, weights):
+    """Move an existing :func:`path` to new weights (for explorers).
+
+    Parameters
+    ----------
+    line, start : matplotlib.lines.Line2D
+        The artists :func:`path` returned.
+    weights : array_like, shape (k, 2)
+
+    Returns
+    -------
+    tuple of Line2D
+        The same artists, updated.
+    """
+    w = np.asarray(weights, dtype=float)
+    line.set_data(w[:, 0], w[:, 1])
+    start.set_data(w[:1, 0], w[:1, 1])
+    return line, start
+
+
+def mark_minima(ax, surface, color="white"):
+    """Mark a surface's known minima with crosses.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+    """
+    m = np.asarray(surface.minima).reshape(-1, surface.dim)
+    (pts,) = ax.plot(m[:, 0], m[:, 1], "x", color=color, ms=8, mew=2, label="minimum")
+    return pts
+
+
+def gradient_arrows(ax, surface, points, scale=None, color=COLORS["orange"], descent=True):
+    """Draw the (negative) gradient at some points: arrows cross contours at right angles.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Use an equal aspect ratio, or right angles will not look right.
+    surface : gdcourse.surfaces.Surface
+    points : array_like, shape (m, 2)
+    scale : float, optional
+        Matplotlib quiver scale; ``None`` lets Matplotlib choose.
+    color : str
+    descent : bool
+        Draw :math:`-\\nabla f` (the way down) instead of :math:`\\nabla f`.
+
+    Returns
+    -------
+    matplotlib.quiver.Quiver
+    """
+    p = np.asarray(points, dtype=float)
+    g = surface.grad(p)
+    if descent:
+        g = -g
+    return ax.quiver(p[:, 0], p[:, 1], g[:, 0], g[:, 1], color=color, angles="xy",
+                     scale_units="xy", scale=scale, width=0.006)
+
+
+def surface_3d(ax3d, surface, n=60, alpha=0.75):
+    """Draw a 2-weight surface in 3-D with its contours on the floor.
+
+    Parameters
+    ----------
+    ax3d : mpl_toolkits.mplot3d.axes3d.Axes3D
+    surface : gdcourse.surfaces.Surface
+    n : int
+    alpha : float
+
+    Returns
+    -------
+    mpl_toolkits.mplot3d.art3d.Poly3DCollection
+    """
+    X, Y, Z = surface.grid(n)
+    surf = ax3d.plot_surface(X, Y, Z, cmap=CMAP, alpha=alpha, linewidth=0, antialiased=True)
+    floor = Z.min() - 0.15 * (Z.max() - Z.min())
+    ax3d.contour(X, Y, Z, levels=15, cmap=CMAP, offset=floor)
+    ax3d.set_zlim(floor, Z.max())
+    ax3d.set_xlabel("$w_1$")
+    ax3d.set_ylabel("$w_2$")
+    ax3d.set_zlabel("loss")
+    return surf
+
+
+def lifted_path(ax3d, surface, weights, color=COLORS["vermillion"]):
+    """Draw a path on a 3-D surface: the loss at each weight, lifted above the plane.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+        The 3-D line (an ``mpl_toolkits.mplot3d.art3d.Line3D``).
+    """
+    w = np.asarray(weights, dtype=float)
+    (line,) = ax3d.plot(w[:, 0], w[:, 1], surface(w), "-o", color=color, ms=3, zorder=10)
+    return line
+
+
+def loss_curve(ax, losses, color=COLORS["blue"], label=None, log=True, floor=None):
+    """Plot the loss against the step.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    losses : array_like, shape (k,)
+    color, label : str
+    log : bool
+        Logarithmic loss axis.
+    floor : float, optional
+        Subtract this (the minimum loss) first, so a log axis shows the gap
+        to the minimum.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+    """
+    y = np.asarray(losses, dtype=float)
+    if floor is not None:
+        y = y - floor
+    (line,) = ax.plot(np.arange(y.size), y, color=color, lw=1.6, label=label)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss" if floor is None else "loss above the minimum")
+    return line
+
+
+def grad_norm_curve(ax, grad_norms, color=COLORS["orange"], label=None):
+    """Plot the gradient norm against the step on a log axis.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+    """
+    g = np.asarray(grad_norms, dtype=float)
+    (line,) = ax.semilogy(np.arange(g.size), g, color=color, lw=1.6, label=label)
+    ax.set_xlabel("step")
+    ax.set_ylabel(r"gradient norm $\|\nabla f\|$")
+    return line
+
+
+def schedule_curve(ax, schedule, steps, color=COLORS["blue"], label=None):
+    """Plot a learning-rate schedule over ``steps`` steps.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+    """
+    t = np.arange(int(steps))
+    (line,) = ax.plot(t, schedule(t), color=color, lw=1.6, label=label)
+    ax.set_xlabel("step")
+    ax.set_ylabel(r"learning rate $\eta_t$")
+    return line
+
+
+def diverged_note(ax, step=None):
+    """A text artist saying where a run diverged (empty when ``step`` is None).
+
+    Returns
+    -------
+    matplotlib.text.Text
+    """
+    text = ax.text(0.5, 0.92, "", transform=ax.transAxes, ha="center", va="top",
+                   color=COLORS["vermillion"], fontsize=11, fontweight="bold",
+                   bbox=dict(boxstyle="round", fc="white", ec=COLORS["vermillion"]))
+    text.set_text("" if step is None else f"diverged at step {step}")
+    text.set_visible(step is not None)
+    return text
+
+
+def trajectory_and_loss(surface, trajectory, width=8.0, height=3.4):
+    """The standard two-panel figure: path on the contours, and the loss curve.
+
+    Parameters
+    ----------
+    surface : gdcourse.surfaces.Surface
+        A 2-weight surface.
+    trajectory : gdcourse.descent.Trajectory
+        A single-start run.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    artists : dict
+        ``contour``, ``path``, ``start``, ``loss``, ``note``.
+    """
+    fig, (ax_w, ax_l) = new_figure(width, height, ncols=2)
+    cs = contour(ax_w, surface)
+    mark_minima(ax_w, surface)
+    line, start = path(ax_w, trajectory.weights)
+    floor = surface(surface.global_minimum) if surface.global_minimum is not None else None
+    loss = loss_curve(ax_l, trajectory.losses, floor=floor)
+    note = diverged_note(ax_w, trajectory.stopped_at if trajectory.diverged else None)
+    return fig, {"contour": cs, "path": line, "start": start, "loss": loss, "note": note}
