@@ -6,15 +6,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
-# Tests and builds never need a display or a network.
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# Explorers carry their full static form (precomputed frames) in executed outputs.
+STATIC := GDCOURSE_STATIC_EXPLORERS=1
 
-.PHONY: help setup test test-package test-notebooks book lab bench browser-test clean
+.PHONY: help setup test test-package test-notebooks book notebooks lab bench browser-test clean
 
 help:
 	@echo "make book          set up .venv, execute the notebooks, build _build/html"
 	@echo "make test          set up .venv, run the package tests and the notebook tests"
+	@echo "make notebooks     re-execute the chapters and store their outputs"
 	@echo "make lab           open the notebooks in JupyterLab"
 	@echo "make bench         time every explorer control and the basin map"
 	@echo "make browser-test  open the built site in headless Chromium (needs make book)"
@@ -38,11 +39,15 @@ test-package: $(STAMP)
 	$(BIN)/python -m pytest tests gdcourse --doctest-modules --ignore=tests/browser -q -n 2
 
 test-notebooks: $(STAMP)
-	$(BIN)/python -m pytest $(NBVAL) book -n 2 --dist loadfile -q
+	$(STATIC) $(BIN)/python -m pytest $(NBVAL) book -n 2 --dist loadfile -q
 
 book: $(STAMP)
-	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
+	$(STATIC) $(BIN)/jupyter-book build . --path-output . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+
+# Re-execute every chapter and store its outputs (after changing a chapter or gdcourse).
+notebooks: $(STAMP)
+	for nb in book/*.ipynb; do $(STATIC) $(BIN)/jupyter execute --inplace "$$nb" || exit 1; done
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book

@@ -179,7 +179,7 @@ def gradient_descent(surface, w0, lr=None, steps=100, *, momentum=0.0, nesterov=
     >>> s = surfaces.quadratic([[2.0]])
     >>> run = gradient_descent(s, [1.0], lr=1.5, steps=100)
     >>> print(run.diverged, run.stopped_at)
-    True 13
+    True 26
     >>> many = gradient_descent(s, [[1.0], [-2.0]], lr=0.1, steps=3)
     >>> print(many.weights.shape, many.diverged)
     (4, 2, 1) [False False]
