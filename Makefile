@@ -36,7 +36,7 @@ setup: $(STAMP)
 test: test-package test-notebooks
 
 test-package: $(STAMP)
-	$(BIN)/python -m pytest tests gdcourse --doctest-modules --ignore=tests/browser -q -n 2
+	$(BIN)/python -m pytest tests gdcourse --doctest-modules --ignore=tests/browser --ignore=tests/fixtures -q -n 2
 
 test-notebooks: $(STAMP)
 	$(STATIC) $(BIN)/python -m pytest $(NBVAL) book -n 2 --dist loadfile -q

@@ -1,0 +1,1088 @@
+"""Models as functions of a flat weight vector: losses, gradients and a tiny MLP.
+
+Every model here follows one small interface (:class:`Model`), so that
+:func:`gdcourse.training.train`, the landscape tools and the explorers can
+treat any of them as a loss ``f(theta)`` of a flat 1-D parameter vector:
+
+- :class:`LinearRegression` -- mean squared error, ``theta = (w_1, ..., w_d, b)``;
+  vectorised over many ``theta`` at once (leading axes), for contour plots.
+- :class:`LogisticRegression` -- binary cross-entropy, numerically stable at
+  any logit; also vectorised over leading axes of ``theta``.
+- :class:`MLP` -- a fully connected network of any depth with hand-written
+  backpropagation; it works on a list of ``(W, b)`` layers and, through
+  :meth:`MLP.flatten` / :meth:`MLP.unflatten`, on a flat vector.
+
+Gradients are means over the examples; ``per_example_grads`` returns one
+gradient row per example, and their mean is the full-batch gradient.
+"""
+
+from numbers import Integral, Real
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+__all__ = [
+    "Model", "LinearRegression", "LogisticRegression", "MLP",
+    "ACTIVATIONS", "INITS", "TASKS", "init_params", "init_std", "sigmoid",
+]
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+INITS = ("normal", "glorot", "xavier", "glorot_normal", "xavier_normal", "he", "kaiming")
+TASKS = ("regression", "binary", "multiclass")
+
+
+@runtime_checkable
+class Model(Protocol):
+    """What :func:`gdcourse.training.train` needs from a model.
+
+    Attributes
+    ----------
+    n_params : int
+        Length of the flat parameter vector ``theta``.
+    is_classifier : bool
+        Whether :meth:`accuracy` is meaningful.
+
+    Methods
+    -------
+    init(seed=0) -> ndarray of shape (n_params,)
+        Starting parameters.
+    loss(theta, X, y) -> float
+        Mean loss over the examples.
+    loss_and_grad(theta, X, y) -> (float, ndarray of shape (n_params,))
+        Mean loss and its gradient.
+    predict(theta, X) -> ndarray of shape (n,)
+        Predicted values (regression) or labels (classification).
+    accuracy(theta, X, y) -> float
+        Share of correct labels (classifiers only).
+    """
+
+    n_params: int
+    is_classifier: bool
+
+    def init(self, seed=0): ...
+    def loss(self, theta, X, y): ...
+    def loss_and_grad(self, theta, X, y): ...
+    def predict(self, theta, X): ...
+    def accuracy(self, theta, X, y): ...
+
+
+# ----------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------
+
+def sigmoid(z):
+    """The logistic function, computed without overflow for any ``z``.
+
+    Parameters
+    ----------
+    z : array_like
+        Input.
+
+    Returns
+    -------
+    ndarray
+        :math:`\\sigma(z)`, same shape as ``z``.
+
+    Notes
+    -----
+    .. math::
+
+        \\sigma(z) = \\frac{1}{1 + e^{-z}} = \\tfrac12\\bigl(1 + \\tanh(z/2)\\bigr),
+
+    and the right-hand form never overflows.
+
+    Examples
+    --------
+    >>> print(sigmoid(np.array([-1000.0, 0.0, 1000.0])))
+    [0.  0.5 1. ]
+    """
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
+
+
+def _check_int(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _as_X(X, n_features):
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != n_features:
+        raise ValueError(f"X must have shape (n, {n_features}), got shape {X.shape}")
+    return X
+
+
+def _as_y(y, n, *, labels=None):
+    y = np.asarray(y)
+    if y.shape != (n,):
+        raise ValueError(f"y must have shape ({n},) to match X, got shape {y.shape}")
+    if labels is not None:
+        whole = y.dtype.kind in "iub" or bool(np.all(y == np.round(y)))
+        if not (whole and (n == 0 or (y.min() >= 0 and y.max() < labels))):
+            raise ValueError(f"y must hold integer labels in 0..{labels - 1}")
+        return y.astype(int, copy=False)
+    return y.astype(float)
+
+
+def _as_theta(theta, n_params, *, batched):
+    theta = np.asarray(theta, dtype=float)
+    if theta.ndim == 0 or theta.shape[-1] != n_params or (theta.ndim > 1 and not batched):
+        shape = "(..., {0})" if batched else "({0},)"
+        raise ValueError(f"theta must have shape {shape.format(n_params)}, got shape {theta.shape}")
+    return theta
+
+
+class _LinearModel:
+    """Shared part of the two linear models: ``theta = (w_1, ..., w_d, b)``."""
+
+    is_classifier = False
+
+    def __init__(self, n_features=1):
+        self.n_features = _check_int("n_features", n_features, 1)
+        self.n_params = self.n_features + 1
+
+    def __repr__(self):
+        return f"{type(self).__name__}(n_features={self.n_features})"
+
+    def init(self, seed=0):
+        """Starting parameters: all zeros (the loss is convex; ``seed`` is accepted for
+        a uniform interface and not used).
+
+        Parameters
+        ----------
+        seed : int, default 0
+            Ignored.
+
+        Returns
+        -------
+        ndarray, shape (n_params,)
+        """
+        return np.zeros(self.n_params)
+
+    def _check(self, theta, X, y=None, *, batched=True, labels=None):
+        theta = _as_theta(theta, self.n_params, batched=batched)
+        X = _as_X(X, self.n_features)
+        if y is None:
+            return theta, X
+        return theta, X, _as_y(y, X.shape[0], labels=labels)
+
+    def _scores(self, theta, X):
+        """``x_i . w + b`` for every example; shape ``theta.shape[:-1] + (n,)``."""
+        return theta[..., :-1] @ X.T + theta[..., -1:]
+
+    def _per_example(self, dscore, X):
+        """Per-example gradients from d loss_i / d score_i: shape (..., n, p)."""
+        ones = np.ones(X.shape[:1] + (1,))
+        return dscore[..., :, None] * np.concatenate([X, ones], axis=1)
+
+    def grad(self, theta, X, y):
+        """Gradient of :meth:`loss` with respect to ``theta`` (mean over the examples).
+
+        Parameters
+        ----------
+        theta : array_like, shape (..., n_params)
+        X : array_like, shape (n, n_features)
+        y : array_like, shape (n,)
+
+        Returns
+        -------
+        ndarray, shape (..., n_params)
+        """
+        return self.loss_and_grad(theta, X, y)[1]
+
+    def per_example_grads(self, theta, X, y):
+        """One gradient per example; their mean over axis ``-2`` is :meth:`grad`.
+
+        Parameters
+        ----------
+        theta : array_like, shape (..., n_params)
+        X : array_like, shape (n, n_features)
+        y : array_like, shape (n,)
+
+        Returns
+        -------
+        ndarray, shape (..., n, n_params)
+        """
+        theta, X, y = self._check(theta, X, y, labels=self._labels)
+        return self._per_example(self._dscore(theta, X, y), X)
+
+
+# ----------------------------------------------------------------------------
+# linear regression
+# ----------------------------------------------------------------------------
+
+class LinearRegression(_LinearModel):
+    """Linear regression with the mean squared error, as a function of ``theta = (w, b)``.
+
+    Parameters
+    ----------
+    n_features : int, default 1
+        Number of features *d*; ``theta`` has ``d + 1`` entries, the intercept last.
+
+    Notes
+    -----
+    The loss is half the mean squared residual,
+
+    .. math::
+
+        L(\\theta) = \\frac{1}{2n}\\sum_{i=1}^n (x_i^\\top w + b - y_i)^2,
+        \\qquad
+        \\nabla_w L = \\frac1n \\sum_i r_i x_i,\\quad
+        \\partial_b L = \\frac1n \\sum_i r_i,
+
+    with residuals :math:`r_i = x_i^\\top w + b - y_i`.
+    The factor 1/2 makes the gradient the plain mean residual times the input,
+    and the Hessian :math:`\\frac1n \\sum_i (x_i, 1)(x_i, 1)^\\top`.
+
+    All methods accept many parameter vectors at once: ``theta`` of shape
+    ``(..., d + 1)`` gives losses of shape ``(...)`` in one numpy call, e.g. a
+    contour grid over slope and intercept.
+    For such a batch, :meth:`loss` and :meth:`loss_and_grad` use the exact
+    quadratic form of the loss, with :math:`A = [X, \\mathbf 1]`,
+
+    .. math::
+
+        L(\\theta) = \\tfrac12 \\theta^\\top H \\theta - c^\\top \\theta + \\tfrac{1}{2n} y^\\top y,
+        \\qquad \\nabla L = H\\theta - c, \\qquad
+        H = \\tfrac1n A^\\top A,\\quad c = \\tfrac1n A^\\top y,
+
+    so the cost does not grow with the number of examples times the grid size
+    (a 200 x 200 grid takes about a millisecond). It agrees with the residual
+    form to rounding error.
+
+    Examples
+    --------
+    >>> model = LinearRegression(n_features=1)
+    >>> X, y = np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0])
+    >>> float(model.loss([2.0, 1.0], X, y)), float(model.loss([0.0, 0.0], X, y))
+    (0.0, 5.833333333333333)
+    >>> W, B = np.meshgrid(np.linspace(0, 4, 5), np.linspace(-1, 3, 3))
+    >>> model.loss(np.stack([W, B], axis=-1), X, y).shape
+    (3, 5)
+    """
+
+    _labels = None
+
+    def loss(self, theta, X, y):
+        """Half mean squared error :math:`\\frac{1}{2n}\\sum_i (x_i^\\top w + b - y_i)^2`.
+
+        Parameters
+        ----------
+        theta : array_like, shape (..., n_params)
+            One or many parameter vectors ``(w_1, ..., w_d, b)``.
+        X : array_like, shape (n, n_features)
+        y : array_like, shape (n,)
+
+        Returns
+        -------
+        float or ndarray of shape (...)
+        """
+        theta, X, y = self._check(theta, X, y)
+        if theta.ndim > 1:
+            return self._on_grid(theta, X, y)[0]
+        residual = self._scores(theta, X) - y
+        return 0.5 * np.mean(residual ** 2, axis=-1)
+
+    def loss_and_grad(self, theta, X, y):
+        """Loss and mean gradient in one pass (see the class Notes for the formulas).
+
+        Parameters
+        ----------
+        theta : array_like, shape (..., n_params)
+        X : array_like, shape (n, n_features)
+        y : array_like, shape (n,)
+
+        Returns
+        -------
+        loss : float or ndarray of shape (...)
+        grad : ndarray, shape (..., n_params)
+        """
+        theta, X, y = self._check(theta, X, y)
+        if theta.ndim > 1:
+            return self._on_grid(theta, X, y)
+        residual = self._scores(theta, X) - y
+        n = X.shape[0]
+        grad = np.concatenate([residual @ X / n, [residual.mean()]])
+        return 0.5 * np.mean(residual ** 2), grad
+
+    def _on_grid(self, theta, X, y):
+        """Loss and gradient for many theta at once, through the quadratic form (Notes)."""
+        A = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
+        n = X.shape[0]
+        H, c = A.T @ A / n, A.T @ y / n
+        H_theta = theta @ H
+        loss = 0.5 * np.sum(theta * H_theta, axis=-1) - theta @ c + 0.5 * np.mean(y ** 2)
+        return loss, H_theta - c
+
+    def _dscore(self, theta, X, y):
+        return self._scores(theta, X) - y
+
+    def predict(self, theta, X):
+        """Predicted targets :math:`x_i^\\top w + b`.
+
+        Parameters
+        ----------
+        theta : array_like, shape (..., n_params)
+        X : array_like, shape (n, n_features)
+
+        Returns
+        -------
+        ndarray, shape (..., n)
+        """
+        theta, X = self._check(theta, X)
+        return self._scores(theta, X)
+
+    def accuracy(self, theta, X, y):
+        """Not defined for regression: raises ``ValueError``."""
+        raise ValueError("accuracy is defined for classifiers only; LinearRegression is a regression model")
+
+    def solve(self, X, y):
+        """The exact least-squares minimiser of :meth:`loss`.
+
+        Parameters
+        ----------
+        X : array_like, shape (n, n_features)
+        y : array_like, shape (n,)
+
+        Returns
+        -------
+        ndarray, shape (n_params,)
+
+        Notes
+        -----
+        The minimiser solves the normal equations
+        :math:`A^\\top A\\,\\theta = A^\\top y` with :math:`A = [X, \\mathbf 1]`
+        (computed with ``np.linalg.lstsq``).
+
+        Examples
+        --------
+        >>> X, y = np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0])
+        >>> print(np.round(LinearRegression(1).solve(X, y), 12))
+        [2. 1.]
+        """
+        X = _as_X(X, self.n_features)
+        y = _as_y(y, X.shape[0])
+        A = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
+        return np.linalg.lstsq(A, y, rcond=None)[0]
+
+
+# ----------------------------------------------------------------------------
+# logistic regression
+# ----------------------------------------------------------------------------
+
+class LogisticRegression(_LinearModel):
+    """Binary logistic regression with the cross-entropy loss, ``theta = (w, b)``.
+
+    Parameters
+    ----------
+    n_features : int, default 1
+        Number of features *d*; ``theta`` has ``d + 1`` entries, the intercept last.
+
+    Notes
+    -----
+    With logits :math:`z_i = x_i^\\top w + b` and labels :math:`y_i \\in \\{0, 1\\}`,
+
+    .. math::
+
+        L(\\theta) = \\frac1n \\sum_i \\bigl[\\log(1 + e^{z_i}) - y_i z_i\\bigr],
+        \\qquad
+        \\nabla_\\theta L = \\frac1n \\sum_i (\\sigma(z_i) - y_i)\\,(x_i, 1).
+
+    :math:`\\log(1 + e^{z})` is evaluated as ``np.logaddexp(0, z)``, which is exact
+    and finite for any logit, so huge weights give large but finite losses and
+    no overflow warnings.
+    Like :class:`LinearRegression`, ``theta`` may carry leading axes.
+
+    Examples
+    --------
+    >>> model = LogisticRegression(n_features=1)
+    >>> X, y = np.array([[-1.0], [1.0]]), np.array([0, 1])
+    >>> print(round(float(model.loss([0.0, 0.0], X, y)), 6))  # log 2
+    0.693147
+    >>> float(model.loss([1e6, 0.0], X, y)), float(model.loss([-1e6, 0.0], X, y))
+    (0.0, 1000000.0)
+    """
+
+    is_classifier = True
+    _labels = 2
+
+    def loss(self, theta, X, y):
+        """Mean binary cross-entropy :math:`\\frac1n\\sum_i \\log(1+e^{z_i}) - y_i z_i`.
+
+        Parameters
+        ----------
+        theta : array_like, shape (..., n_params)
+        X : array_like, shape (n, n_features)
+        y : array_like of int in {0, 1}, shape (n,)
+
+        Returns
+        -------
+        float or ndarray of shape (...)
+        """
+        theta, X, y = self._check(theta, X, y, labels=2)
+        z = self._scores(theta, X)
+        return np.mean(np.logaddexp(0.0, z) - y * z, axis=-1)
+
+    def loss_and_grad(self, theta, X, y):
+        """Loss and mean gradient in one pass (see the class Notes for the formulas).
+
+        Parameters
+        ----------
+        theta : array_like, shape (..., n_params)
+        X : array_like, shape (n, n_features)
+        y : array_like of int in {0, 1}, shape (n,)
+
+        Returns
+        -------
+        loss : float or ndarray of shape (...)
+        grad : ndarray, shape (..., n_params)
+        """
+        theta, X, y = self._check(theta, X, y, labels=2)
+        z = self._scores(theta, X)
+        dz = sigmoid(z) - y
+        n = X.shape[0]
+        grad = np.concatenate([dz @ X / n, dz.mean(axis=-1, keepdims=True)], axis=-1)
+        return np.mean(np.logaddexp(0.0, z) - y * z, axis=-1), grad
+
+    def _dscore(self, theta, X, y):
+        return sigmoid(self._scores(theta, X)) - y
+
+    def predict_proba(self, theta, X):
+        """Probability of class 1, :math:`\\sigma(x_i^\\top w + b)`.
+
+        Parameters
+        ----------
+        theta : array_like, shape (..., n_params)
+        X : array_like, shape (n, n_features)
+
+        Returns
+        -------
+        ndarray, shape (..., n)
+        """
+        theta, X = self._check(theta, X)
+        return sigmoid(self._scores(theta, X))
+
+    def predict(self, theta, X):
+        """Predicted labels: 1 where the logit is positive, else 0.
+
+        Parameters
+        ----------
+        theta : array_like, shape (..., n_params)
+        X : array_like, shape (n, n_features)
+
+        Returns
+        -------
+        ndarray of int, shape (..., n)
+        """
+        theta, X = self._check(theta, X)
+        return (self._scores(theta, X) > 0).astype(int)
+
+    def accuracy(self, theta, X, y):
+        """Share of examples whose predicted label equals ``y``.
+
+        Parameters
+        ----------
+        theta : array_like, shape (..., n_params)
+        X : array_like, shape (n, n_features)
+        y : array_like of int in {0, 1}, shape (n,)
+
+        Returns
+        -------
+        float or ndarray of shape (...)
+        """
+        theta, X, y = self._check(theta, X, y, labels=2)
+        return np.mean(self.predict(theta, X) == y, axis=-1)
+
+
+# ----------------------------------------------------------------------------
+# the multilayer perceptron
+# ----------------------------------------------------------------------------
+
+def _activate(name, z):
+    if name == "sigmoid":
+        return sigmoid(z)
+    if name == "tanh":
+        return np.tanh(z)
+    return np.maximum(z, 0.0)
+
+
+def _activation_slope(name, z, a):
+    """phi'(z), written with the activation a = phi(z) where that is the textbook form."""
+    if name == "sigmoid":
+        return a * (1.0 - a)
+    if name == "tanh":
+        return 1.0 - a ** 2
+    return (z > 0).astype(float)
+
+
+def _check_sizes(sizes):
+    try:
+        sizes = tuple(sizes)
+    except TypeError:
+        raise ValueError(f"sizes must be a sequence of at least 2 positive integers, got {sizes!r}") from None
+    if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, Integral) or s < 1 for s in sizes):
+        raise ValueError(f"sizes must be a sequence of at least 2 positive integers, got {sizes!r}")
+    return tuple(int(s) for s in sizes)
+
+
+def init_std(init, fan_in, fan_out, std=1.0):
+    """Standard deviation of the weights of one layer under a named initialisation.
+
+    Parameters
+    ----------
+    init : str
+        One of ``INITS`` (see :func:`init_params`).
+    fan_in, fan_out : int
+        Inputs and outputs of the layer.
+    std : float, default 1.0
+        The standard deviation used by ``"normal"`` (ignored by the others).
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    .. math::
+
+        \\text{glorot: } \\sqrt{\\tfrac{2}{n_\\text{in} + n_\\text{out}}}, \\qquad
+        \\text{he: } \\sqrt{\\tfrac{2}{n_\\text{in}}}.
+
+    Examples
+    --------
+    >>> init_std("he", 50, 10), init_std("glorot", 3, 1), init_std("normal", 3, 1, std=0.01)
+    (0.2, 0.7071067811865476, 0.01)
+    """
+    if init not in INITS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
+    if init == "normal":
+        return float(std)
+    if init in ("he", "kaiming"):
+        return float(np.sqrt(2.0 / fan_in))
+    return float(np.sqrt(2.0 / (fan_in + fan_out)))
+
+
+def init_params(sizes, init="glorot", seed=0, *, std=1.0):
+    """Random starting weights for a fully connected network.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths ``(n_inputs, hidden_1, ..., n_outputs)``, at least two entries.
+    init : str, default "glorot"
+        How to draw each weight matrix (biases start at zero):
+
+        - ``"normal"`` -- :math:`\\mathcal N(0, \\text{std}^2)`; ``std=1`` is the classic
+          "poor" initialisation, ``std=0.01`` the "too small" one;
+        - ``"glorot"`` / ``"xavier"`` -- uniform on :math:`[-a, a]`,
+          :math:`a = \\sqrt{6 / (n_\\text{in} + n_\\text{out})}` (Glorot & Bengio's
+          "normalised" initialisation);
+        - ``"glorot_normal"`` / ``"xavier_normal"`` -- normal with the same variance;
+        - ``"he"`` / ``"kaiming"`` -- :math:`\\mathcal N(0, 2 / n_\\text{in})`
+          (He et al., for ReLU).
+    seed : int, default 0
+        Seed of ``np.random.default_rng``.
+    std : float, default 1.0
+        Standard deviation for ``init="normal"``, greater than 0.
+
+    Returns
+    -------
+    list of (W, b)
+        One pair per layer: ``W`` of shape ``(n_in, n_out)``, ``b`` of shape ``(n_out,)``.
+
+    Notes
+    -----
+    Every scheme has mean 0; the variances are
+
+    .. math::
+
+        \\operatorname{Var} W_{jk} =
+        \\begin{cases}
+        \\text{std}^2 & \\text{normal} \\\\
+        2 / (n_\\text{in} + n_\\text{out}) & \\text{glorot (uniform or normal)} \\\\
+        2 / n_\\text{in} & \\text{he}
+        \\end{cases}
+
+    (a uniform law on :math:`[-a, a]` has variance :math:`a^2 / 3`).
+
+    References
+    ----------
+    .. [1] X. Glorot and Y. Bengio, "Understanding the difficulty of training deep
+       feedforward neural networks", AISTATS 2010.
+    .. [2] K. He, X. Zhang, S. Ren and J. Sun, "Delving deep into rectifiers:
+       surpassing human-level performance on ImageNet classification", ICCV 2015.
+
+    Examples
+    --------
+    >>> params = init_params([2, 16, 1], "he", seed=0)
+    >>> [(W.shape, b.shape) for W, b in params]
+    [((2, 16), (16,)), ((16, 1), (1,))]
+    """
+    sizes = _check_sizes(sizes)
+    if init not in INITS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
+    if isinstance(std, bool) or not isinstance(std, Real) or not (np.isfinite(std) and std > 0):
+        raise ValueError(f"std must be a finite number > 0, got {std!r}")
+    rng = np.random.default_rng(seed)
+    params = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        scale = init_std(init, fan_in, fan_out, std)
+        if init in ("glorot", "xavier"):
+            limit = np.sqrt(3.0) * scale
+            W = rng.uniform(-limit, limit, size=(fan_in, fan_out))
+        else:
+            W = scale * rng.standard_normal((fan_in, fan_out))
+        params.append((W, np.zeros(fan_out)))
+    return params
+
+
+class MLP:
+    """A fully connected network with hand-written backpropagation.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths ``(n_inputs, hidden_1, ..., n_outputs)``; any depth.
+    activation : {"sigmoid", "tanh", "relu"}, default "tanh"
+        Activation of every hidden layer (the output layer is linear).
+    task : {"regression", "binary", "multiclass"}, default "regression"
+        What the outputs mean and which loss is used:
+
+        - ``"regression"``: one output, the prediction; half mean squared error;
+        - ``"binary"``: one output, the logit of class 1; binary cross-entropy;
+        - ``"multiclass"``: ``k >= 2`` outputs, the class logits; softmax cross-entropy.
+    init : str, default "glorot"
+        Default initialisation for :meth:`init` / :meth:`init_params` (see :func:`init_params`).
+    std : float, default 1.0
+        Standard deviation used by ``init="normal"``.
+
+    Notes
+    -----
+    Forward pass, with :math:`a_0 = X` (one row per example) and *L* layers:
+
+    .. math::
+
+        z_l = a_{l-1} W_l + b_l, \\qquad a_l = \\varphi(z_l) \\ (l < L), \\qquad
+        \\text{output } z_L .
+
+    For all three losses the derivative of the mean loss with respect to the
+    output is :math:`\\delta_L = (\\hat y - y) / n`, where :math:`\\hat y` is the
+    prediction (regression), :math:`\\sigma(z_L)` (binary) or
+    :math:`\\operatorname{softmax}(z_L)` against one-hot labels (multiclass).
+    Backpropagation is then the chain rule, layer by layer, from the top:
+
+    .. math::
+
+        \\frac{\\partial L}{\\partial W_l} = a_{l-1}^\\top \\delta_l, \\qquad
+        \\frac{\\partial L}{\\partial b_l} = \\mathbf 1^\\top \\delta_l, \\qquad
+        \\delta_{l-1} = (\\delta_l W_l^\\top) \\odot \\varphi'(z_{l-1}).
+
+    Each step back multiplies by a weight matrix and by :math:`\\varphi'`; with
+    the sigmoid, :math:`\\varphi' \\le 1/4`, which is why early layers of a deep
+    sigmoid network receive vanishing gradients (see :meth:`layer_grad_norms`).
+
+    The network works on a list of ``(W, b)`` pairs (``params``); the methods of
+    the :class:`Model` interface (:meth:`init`, :meth:`loss`, :meth:`loss_and_grad`,
+    ...) take the same weights as one flat vector ``theta``
+    (:meth:`flatten` / :meth:`unflatten` convert, layer by layer, ``W`` row-major then ``b``).
+
+    Examples
+    --------
+    >>> net = MLP([2, 16, 1], activation="tanh", task="binary")
+    >>> net.n_params
+    65
+    >>> theta = net.init(seed=0)
+    >>> X, y = np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 1])
+    >>> loss, grad = net.loss_and_grad(theta, X, y)
+    >>> grad.shape
+    (65,)
+    """
+
+    def __init__(self, sizes, activation="tanh", task="regression", init="glorot", *, std=1.0):
+        self.sizes = _check_sizes(sizes)
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
+        if task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+        if task in ("regression", "binary") and self.sizes[-1] != 1:
+            raise ValueError(f"sizes must end in 1 for task={task!r}, got {self.sizes!r}")
+        if task == "multiclass" and self.sizes[-1] < 2:
+            raise ValueError(f"sizes must end in the number of classes (>= 2) for task='multiclass', got {self.sizes!r}")
+        if init not in INITS:
+            raise ValueError(f"init must be one of {INITS}, got {init!r}")
+        self.activation = activation
+        self.task = task
+        self.init_name = init
+        self.std = std
+        self.is_classifier = task != "regression"
+        self.shapes = [((m, k), (k,)) for m, k in zip(self.sizes[:-1], self.sizes[1:])]
+        self.n_params = sum(m * k + k for (m, k), _ in self.shapes)
+        init_params(self.sizes, init, 0, std=std)  # validates std early
+
+    def __repr__(self):
+        return (f"MLP(sizes={list(self.sizes)}, activation={self.activation!r}, "
+                f"task={self.task!r}, init={self.init_name!r})")
+
+    @property
+    def n_layers(self):
+        """Number of weight layers (``len(sizes) - 1``)."""
+        return len(self.shapes)
+
+    # -- parameters ---------------------------------------------------------
+
+    def init_params(self, seed=0, init=None, *, std=None):
+        """Random starting weights as a list of ``(W, b)`` (see :func:`init_params`).
+
+        Parameters
+        ----------
+        seed : int, default 0
+        init : str, optional
+            Overrides the network's default initialisation.
+        std : float, optional
+            Overrides the network's ``std`` for ``init="normal"``.
+
+        Returns
+        -------
+        list of (W, b)
+        """
+        return init_params(self.sizes, self.init_name if init is None else init, seed,
+                           std=self.std if std is None else std)
+
+    def init(self, seed=0, init=None, *, std=None):
+        """Random starting weights as one flat vector (see :meth:`init_params`).
+
+        Parameters
+        ----------
+        seed : int, default 0
+        init : str, optional
+        std : float, optional
+
+        Returns
+        -------
+        ndarray, shape (n_params,)
+        """
+        return self.flatten(self.init_params(seed, init, std=std))
+
+    def flatten(self, params):
+        """Join a list of ``(W, b)`` into one flat vector (``W`` row-major, then ``b``, per layer).
+
+        Parameters
+        ----------
+        params : list of (W, b)
+
+        Returns
+        -------
+        ndarray, shape (n_params,)
+
+        Examples
+        --------
+        >>> net = MLP([2, 3, 1])
+        >>> params = net.init_params(seed=0)
+        >>> theta = net.flatten(params)
+        >>> all(np.array_equal(a, b) for layer, back in zip(params, net.unflatten(theta))
+        ...     for a, b in zip(layer, back))
+        True
+        """
+        params = self._check_params(params)
+        return np.concatenate([part.ravel() for layer in params for part in layer])
+
+    def unflatten(self, theta):
+        """Split a flat vector into a list of ``(W, b)`` (read-only views of ``theta``).
+
+        Parameters
+        ----------
+        theta : array_like, shape (n_params,)
+
+        Returns
+        -------
+        list of (W, b)
+        """
+        theta = _as_theta(theta, self.n_params, batched=False)
+        params, start = [], 0
+        for (m, k), _ in self.shapes:
+            W = theta[start:start + m * k].reshape(m, k)
+            b = theta[start + m * k:start + m * k + k]
+            W.flags.writeable = b.flags.writeable = False
+            params.append((W, b))
+            start += m * k + k
+        return params
+
+    def _check_params(self, params):
+        params = list(params)
+        if len(params) != self.n_layers:
+            raise ValueError(f"params must hold {self.n_layers} (W, b) pairs, got {len(params)}")
+        checked = []
+        for (W, b), (w_shape, b_shape) in zip(params, self.shapes):
+            W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+            if W.shape != w_shape or b.shape != b_shape:
+                raise ValueError(
+                    f"params must have layer shapes {self.shapes}, got W {W.shape} and b {b.shape}")
+            checked.append((W, b))
+        return checked
+
+    def _check_data(self, X, y=None):
+        X = _as_X(X, self.sizes[0])
+        if y is None:
+            return X
+        labels = {"regression": None, "binary": 2, "multiclass": self.sizes[-1]}[self.task]
+        return X, _as_y(y, X.shape[0], labels=labels)
+
+    # -- forward and backward ------------------------------------------------
+
+    def forward(self, params, X):
+        """Run the network forward and keep what backpropagation needs.
+
+        Parameters
+        ----------
+        params : list of (W, b)
+        X : array_like, shape (n, sizes[0])
+
+        Returns
+        -------
+        output : ndarray, shape (n, sizes[-1])
+            The last layer's linear output :math:`z_L` (prediction or logits).
+        cache : dict
+            ``"a"``: list of activations :math:`a_0 = X, a_1, \\dots, a_{L-1}`;
+            ``"z"``: list of pre-activations :math:`z_1, \\dots, z_L`.
+        """
+        params = self._check_params(params)
+        return self._forward(params, self._check_data(X))
+
+    def _forward(self, params, X):
+        activations, pre_activations = [X], []
+        a = X
+        for layer, (W, b) in enumerate(params, start=1):
+            z = a @ W + b
+            pre_activations.append(z)
+            if layer < self.n_layers:
+                a = _activate(self.activation, z)
+                activations.append(a)
+        return z, {"a": activations, "z": pre_activations}
+
+    def _output_loss(self, out, y):
+        """Mean loss and delta_L = d loss / d out (already divided by n)."""
+        n = out.shape[0]
+        if self.task == "regression":
+            residual = out[:, 0] - y
+            return 0.5 * np.mean(residual ** 2), residual[:, None] / n
+        if self.task == "binary":
+            z = out[:, 0]
+            loss = np.mean(np.logaddexp(0.0, z) - y * z)
+            return loss, (sigmoid(z) - y)[:, None] / n
+        log_norm = np.logaddexp.reduce(out, axis=1)
+        log_probs = out - log_norm[:, None]
+        one_hot = np.eye(out.shape[1])[y]
+        loss = -np.mean(log_probs[np.arange(n), y])
+        return loss, (np.exp(log_probs) - one_hot) / n
+
+    def _backward(self, params, cache, delta):
+        """Chain rule from the top layer down; returns [(dW, db), ...] and the deltas."""
+        grads, deltas = [None] * self.n_layers, [None] * self.n_layers
+        for l in reversed(range(self.n_layers)):
+            W, _ = params[l]
+            a_prev = cache["a"][l]
+            deltas[l] = delta
+            grads[l] = (a_prev.T @ delta, delta.sum(axis=0))
+            if l > 0:
+                slope = _activation_slope(self.activation, cache["z"][l - 1], a_prev)
+                delta = (delta @ W.T) * slope
+        return grads, deltas
+
+    def loss_and_grads(self, params, X, y):
+        """Mean loss and its gradient for every layer, by backpropagation.
+
+        Parameters
+        ----------
+        params : list of (W, b)
+        X : array_like, shape (n, sizes[0])
+        y : array_like, shape (n,)
+            Targets (regression) or integer labels (classification).
+
+        Returns
+        -------
+        loss : float
+        grads : list of (dW, db)
+            Same structure and shapes as ``params``.
+
+        Notes
+        -----
+        See the class Notes for the chain rule used.
+        """
+        params = self._check_params(params)
+        X, y = self._check_data(X, y)
+        out, cache = self._forward(params, X)
+        loss, delta = self._output_loss(out, y)
+        grads, _ = self._backward(params, cache, delta)
+        return float(loss), grads
+
+    def layer_grad_norms(self, params, X, y):
+        """Frobenius norm of the loss gradient with respect to each weight matrix.
+
+        Parameters
+        ----------
+        params : list of (W, b) or ndarray of shape (n_params,)
+            The weights, as pairs or as a flat vector.
+        X : array_like, shape (n, sizes[0])
+        y : array_like, shape (n,)
+
+        Returns
+        -------
+        ndarray, shape (n_layers,)
+            :math:`\\lVert \\partial L / \\partial W_l \\rVert_F` for
+            :math:`l = 1, \\dots, L` (input layer first).
+
+        Examples
+        --------
+        >>> net = MLP([4, 8, 8, 8, 1], activation="sigmoid", init="normal")
+        >>> X = np.random.default_rng(0).standard_normal((50, 4))
+        >>> norms = net.layer_grad_norms(net.init_params(seed=0), X, X[:, 0])
+        >>> norms.shape, bool(norms[0] < norms[-1])
+        ((4,), True)
+        """
+        if isinstance(params, np.ndarray) and params.ndim == 1:
+            params = self.unflatten(params)
+        _, grads = self.loss_and_grads(params, X, y)
+        return np.array([np.linalg.norm(dW) for dW, _ in grads])
+
+    # -- the flat-vector Model interface ------------------------------------
+
+    def loss(self, theta, X, y):
+        """Mean loss at the flat parameter vector ``theta``.
+
+        Parameters
+        ----------
+        theta : array_like, shape (n_params,)
+        X : array_like, shape (n, sizes[0])
+        y : array_like, shape (n,)
+
+        Returns
+        -------
+        float
+        """
+        X, y = self._check_data(X, y)
+        out, _ = self._forward(self.unflatten(theta), X)
+        return float(self._output_loss(out, y)[0])
+
+    def loss_and_grad(self, theta, X, y):
+        """Mean loss and its gradient as a flat vector.
+
+        Parameters
+        ----------
+        theta : array_like, shape (n_params,)
+        X : array_like, shape (n, sizes[0])
+        y : array_like, shape (n,)
+
+        Returns
+        -------
+        loss : float
+        grad : ndarray, shape (n_params,)
+        """
+        params = self.unflatten(theta)
+        X, y = self._check_data(X, y)
+        out, cache = self._forward(params, X)
+        loss, delta = self._output_loss(out, y)
+        grads, _ = self._backward(params, cache, delta)
+        return float(loss), np.concatenate([part.ravel() for layer in grads for part in layer])
+
+    def grad(self, theta, X, y):
+        """Gradient of :meth:`loss` as a flat vector.
+
+        Parameters
+        ----------
+        theta : array_like, shape (n_params,)
+        X : array_like, shape (n, sizes[0])
+        y : array_like, shape (n,)
+
+        Returns
+        -------
+        ndarray, shape (n_params,)
+        """
+        return self.loss_and_grad(theta, X, y)[1]
+
+    def per_example_grads(self, theta, X, y):
+        """One flat gradient per example; their mean over axis 0 is :meth:`grad`.
+
+        Parameters
+        ----------
+        theta : array_like, shape (n_params,)
+        X : array_like, shape (n, sizes[0])
+        y : array_like, shape (n,)
+
+        Returns
+        -------
+        ndarray, shape (n, n_params)
+
+        Notes
+        -----
+        Example *i*'s own gradient is the outer product
+        :math:`a_{l-1,i}^\\top (n\\,\\delta_{l,i})` (the factor *n* undoes the mean).
+        """
+        params = self.unflatten(theta)
+        X, y = self._check_data(X, y)
+        n = X.shape[0]
+        out, cache = self._forward(params, X)
+        _, delta = self._output_loss(out, y)
+        _, deltas = self._backward(params, cache, delta)
+        parts = []
+        for a_prev, d in zip(cache["a"], deltas):
+            parts.append(n * np.einsum("ni,nj->nij", a_prev, d).reshape(n, -1))
+            parts.append(n * d)
+        return np.concatenate(parts, axis=1)
+
+    def predict_proba(self, theta, X):
+        """Class probabilities (classifiers only).
+
+        Parameters
+        ----------
+        theta : array_like, shape (n_params,)
+        X : array_like, shape (n, sizes[0])
+
+        Returns
+        -------
+        ndarray
+            Shape ``(n,)`` with the probability of class 1 (binary) or
+            ``(n, k)`` with one column per class (multiclass).
+        """
+        if not self.is_classifier:
+            raise ValueError("predict_proba is defined for classifiers only; this MLP has task='regression'")
+        out, _ = self._forward(self.unflatten(theta), self._check_data(X))
+        if self.task == "binary":
+            return sigmoid(out[:, 0])
+        return np.exp(out - np.logaddexp.reduce(out, axis=1)[:, None])
+
+    def predict(self, theta, X):
+        """Predicted values (regression) or labels (classification).
+
+        Parameters
+        ----------
+        theta : array_like, shape (n_params,)
+        X : array_like, shape (n, sizes[0])
+
+        Returns
+        -------
+        ndarray, shape (n,)
+        """
+        out, _ = self._forward(self.unflatten(theta), self._check_data(X))
+        if self.task == "regression":
+            return out[:, 0]
+        if self.task == "binary":
+            return (out[:, 0] > 0).astype(int)
+        return np.argmax(out, axis=1)
+
+    def accuracy(self, theta, X, y):
+        """Share of examples whose predicted label equals ``y`` (classifiers only).
+
+        Parameters
+        ----------
+        theta : array_like, shape (n_params,)
+        X : array_like, shape (n, sizes[0])
+        y : array_like of int, shape (n,)
+
+        Returns
+        -------
+        float
+        """
+        if not self.is_classifier:
+            raise ValueError("accuracy is defined for classifiers only; this MLP has task='regression'")
+        X, y = self._check_data(X, y)
+        return float(np.mean(self.predict(theta, X) == y))

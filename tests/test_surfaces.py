@@ -1,0 +1,191 @@
+"""Surfaces: values, gradients and Hessians against closed forms and finite differences."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from gdcourse import surfaces
+
+ALL = {
+    "bowl": surfaces.bowl(),
+    "elongated": surfaces.elongated_bowl(kappa=25.0, L=2.0),
+    "two valleys": surfaces.two_valleys(),
+    "two valleys 1d": surfaces.two_valleys_1d(),
+    "saddle": surfaces.saddle(a=1.5, b=0.5),
+    "degenerate saddle": surfaces.degenerate_saddle(),
+    "monkey saddle": surfaces.monkey_saddle(),
+    "rosenbrock": surfaces.rosenbrock(),
+    "himmelblau": surfaces.himmelblau(),
+    "quadratic 3d": surfaces.quadratic([[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 1.0]],
+                                       b=[1.0, -1.0, 2.0]),
+}
+
+
+def sample_points(surface, n=25, seed=0):
+    rng = np.random.default_rng(seed)
+    lo = np.array([b[0] for b in surface.box])
+    hi = np.array([b[1] for b in surface.box])
+    return lo + (hi - lo) * rng.random((n, surface.dim))
+
+
+def fd_gradient(f, w, h=1e-6):
+    eye = np.eye(w.shape[-1])
+    return np.stack([(f(w + h * e) - f(w - h * e)) / (2 * h) for e in eye], axis=-1)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_gradient_matches_finite_differences(name):
+    s = ALL[name]
+    w = sample_points(s)
+    scale = 1.0 + np.abs(s.grad(w)).max()
+    np.testing.assert_allclose(s.grad(w), fd_gradient(s, w), rtol=1e-6, atol=1e-6 * scale)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_hessian_matches_finite_differences_of_gradient(name):
+    s = ALL[name]
+    w = sample_points(s, seed=1)
+    fd = np.swapaxes(fd_gradient(s.grad, w), -1, -2)
+    scale = 1.0 + np.abs(s.hessian(w)).max()
+    np.testing.assert_allclose(s.hessian(w), fd, rtol=1e-6, atol=1e-6 * scale)
+    np.testing.assert_allclose(s.hessian(w), np.swapaxes(s.hessian(w), -1, -2))
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_vectorised_over_leading_axes(name):
+    s = ALL[name]
+    w = sample_points(s, n=12).reshape(3, 4, s.dim)
+    assert s(w).shape == (3, 4)
+    assert s.grad(w).shape == (3, 4, s.dim)
+    assert s.hessian(w).shape == (3, 4, s.dim, s.dim)
+    for i in range(3):
+        for j in range(4):
+            np.testing.assert_array_equal(s(w)[i, j], s(w[i, j]))
+            np.testing.assert_array_equal(s.grad(w)[i, j], s.grad(w[i, j]))
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_known_minima_are_minima(name):
+    s = ALL[name]
+    for m in s.minima:
+        np.testing.assert_allclose(s.grad(m), 0.0, atol=1e-9)
+        assert np.linalg.eigvalsh(s.hessian(m)).min() > 0
+
+
+def test_quadratic_convention_half_wAw_minus_bw():
+    A = np.array([[4.0, 1.0], [1.0, 3.0]])
+    b = np.array([1.0, 2.0])
+    s = surfaces.quadratic(A, b)
+    w = np.array([0.7, -1.3])
+    assert s(w) == pytest.approx(0.5 * w @ A @ w - b @ w, rel=1e-14)
+    np.testing.assert_allclose(s.grad(w), A @ w - b, rtol=1e-14)
+    np.testing.assert_allclose(s.hessian(w), A)
+    np.testing.assert_allclose(s.minima[0], np.linalg.solve(A, b), rtol=1e-14)
+
+
+def test_quadratic_of_two_is_x_squared():
+    s = surfaces.quadratic([[2.0]])
+    x = np.linspace(-3, 3, 7)[:, None]
+    np.testing.assert_allclose(s(x), x[:, 0] ** 2)
+    np.testing.assert_allclose(s.grad(x), 2 * x)
+
+
+def test_indefinite_quadratic_has_no_minimum():
+    s = surfaces.quadratic([[1.0, 0.0], [0.0, -1.0]])
+    assert s.minima.shape == (0, 2)
+    assert s.global_minimum is None
+
+
+@pytest.mark.parametrize("A, match", [
+    ([[1.0, 2.0], [0.0, 1.0]], "symmetric"),
+    ([1.0, 2.0], "square matrix"),
+    ([[np.nan]], "finite"),
+])
+def test_quadratic_rejects_bad_matrices(A, match):
+    with pytest.raises(ValueError, match=match):
+        surfaces.quadratic(A)
+
+
+def test_quadratic_rejects_bad_b():
+    with pytest.raises(ValueError, match="b must be a finite vector of shape"):
+        surfaces.quadratic(np.eye(2), b=[1.0, 2.0, 3.0])
+
+
+def test_points_of_the_wrong_dimension_are_rejected():
+    with pytest.raises(ValueError, match=r"w must have shape \(\.\.\., 2\)"):
+        surfaces.bowl()(np.zeros(3))
+    with pytest.raises(ValueError, match="shape"):
+        surfaces.bowl().grad(1.0)
+
+
+def test_elongated_bowl_condition_number():
+    s = surfaces.elongated_bowl(kappa=40.0, L=3.0)
+    eig = np.linalg.eigvalsh(s.hessian(np.zeros(2)))
+    assert eig.max() / eig.min() == pytest.approx(40.0)
+    assert eig.max() == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"kappa": 0.5}, "kappa must be a finite number at least 1"),
+    ({"kappa": np.inf}, "kappa"),
+    ({"L": -1.0}, "L must be a finite number positive"),
+    ({"L": "big"}, "L must be a positive finite number"),
+])
+def test_elongated_bowl_rejects_bad_parameters(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        surfaces.elongated_bowl(**kwargs)
+
+
+def test_two_valleys_has_a_deeper_left_valley():
+    s = surfaces.two_valleys(tilt=0.3)
+    left, right = s.minima
+    assert left[0] < 0 < right[0]
+    assert s(left) < s(right)
+    np.testing.assert_array_equal(s.global_minimum, left)
+    with pytest.raises(ValueError, match="tilt"):
+        surfaces.two_valleys(tilt=1.5)
+    with pytest.raises(ValueError, match="tilt"):
+        surfaces.two_valleys_1d(tilt=-1.0)
+
+
+def test_saddle_and_degenerate_saddle_hessians_at_origin():
+    assert np.array_equal(surfaces.saddle(a=2.0, b=3.0).hessian(np.zeros(2)), np.diag([2.0, -3.0]))
+    h = surfaces.degenerate_saddle().hessian(np.zeros(2))
+    assert np.array_equal(h, np.diag([2.0, 0.0]))
+    # along y the loss first falls (a way down exists): it is not a minimum
+    s = surfaces.degenerate_saddle()
+    assert s(np.array([0.0, 0.3])) < s(np.zeros(2))
+    np.testing.assert_array_equal(surfaces.monkey_saddle().hessian(np.zeros(2)), np.zeros((2, 2)))
+
+
+def test_himmelblau_minima_are_all_zero():
+    s = surfaces.himmelblau()
+    np.testing.assert_allclose(s(s.minima), 0.0, atol=1e-20)
+
+
+def test_grid_spans_the_box():
+    s = surfaces.rosenbrock()
+    X, Y, Z = s.grid(31)
+    assert X.shape == Y.shape == Z.shape == (31, 31)
+    assert (X.min(), X.max(), Y.min(), Y.max()) == (-2.0, 2.0, -1.0, 3.0)
+    np.testing.assert_allclose(Z[5, 7], s(np.array([X[5, 7], Y[5, 7]])))
+    with pytest.raises(ValueError, match="2-weight"):
+        surfaces.two_valleys_1d().grid()
+
+
+def test_by_name_builds_catalogue_surfaces():
+    assert surfaces.by_name("two valleys", tilt=0.1)(np.array([1.0, 0.0])) == pytest.approx(0.1)
+    assert set(surfaces.CATALOGUE) >= {"bowl", "saddle", "Rosenbrock", "Himmelblau"}
+    with pytest.raises(ValueError, match="name must be one of"):
+        surfaces.by_name("volcano")
+
+
+@settings(max_examples=50, deadline=None)
+@given(arrays(float, (2,), elements=st.floats(-2, 2)), arrays(float, (2,), elements=st.floats(-1, 1)))
+def test_quadratic_taylor_expansion_is_exact(w, d):
+    A = np.array([[2.0, 0.5], [0.5, 1.0]])
+    s = surfaces.quadratic(A, b=[0.3, -0.2])
+    predicted = s(w) + s.grad(w) @ d + 0.5 * d @ s.hessian(w) @ d
+    assert s(w + d) == pytest.approx(predicted, rel=1e-9, abs=1e-12)
