@@ -1,0 +1,133 @@
+"""Explorer machinery: live updates, the static form, robustness at every control value."""
+
+import html
+import re
+import warnings
+
+import ipywidgets as ipw
+import numpy as np
+import pytest
+
+from gdcourse import widgets
+
+
+def sweep_values(widget, n=7):
+    """Values spanning a control: every option of a dropdown, n points of a slider."""
+    if isinstance(widget, (ipw.Dropdown, ipw.SelectionSlider, ipw.ToggleButtons, ipw.RadioButtons)):
+        return [v for _, v in widget.options] if isinstance(widget.options[0], tuple) else list(widget.options)
+    if isinstance(widget, ipw.Checkbox):
+        return [True, False]
+    if isinstance(widget, ipw.FloatLogSlider):
+        return list(widget.base ** np.linspace(widget.min, widget.max, n))
+    if isinstance(widget, ipw.IntSlider):
+        return sorted({int(v) for v in np.linspace(widget.min, widget.max, n)})
+    return list(np.linspace(widget.min, widget.max, n))
+
+
+@pytest.fixture(scope="module", params=sorted(widgets.EXPLORERS))
+def explorer(request):
+    return widgets.EXPLORERS[request.param]()
+
+
+def test_explorer_has_controls_figure_and_image(explorer):
+    assert explorer.controls and all(isinstance(w, ipw.ValueWidget) for w in explorer.controls.values())
+    assert explorer.figure is not None
+    assert isinstance(explorer.image, ipw.Image)
+    assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_value_of_every_control_renders_without_warnings(explorer):
+    start = explorer.values
+    for name, widget in explorer.controls.items():
+        for value in sweep_values(widget):
+            before = explorer.image.value
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                widget.value = value
+            assert not explorer.status.startswith("error"), (name, value, explorer.status)
+            assert explorer.image.value[:4] == b"\x89PNG"
+        widget.value = start[name]
+        assert before is not None
+
+
+def test_changing_a_control_changes_the_picture(explorer):
+    name, widget = next((n, w) for n, w in explorer.controls.items() if len(sweep_values(w)) > 1)
+    values = sweep_values(widget)
+    widget.value = values[0]
+    first = explorer.image.value
+    widget.value = values[-1]
+    assert explorer.image.value != first
+    widget.value = values[len(values) // 2]
+
+
+def test_set_renders_once_and_rejects_unknown_controls(explorer):
+    png = explorer.set(**explorer.values)
+    assert png == explorer.image.value
+    with pytest.raises(ValueError, match="unknown control"):
+        explorer.set(volume=11)
+
+
+def test_static_form(explorer):
+    page = explorer.to_html(full=True)
+    assert page.startswith('<div class="gd-explorer"')
+    frames = re.findall(r'<img class="gd-frame[^"]*" data-key="([^"]*)" alt="([^"]*)"', page)
+    grid = explorer.static_grid()
+    assert len(frames) == int(np.prod([len(v) for _, v in grid]))
+    keys = [k for k, _ in frames]
+    assert len(set(keys)) == len(keys)
+    assert all(alt for _, alt in frames)
+    assert page.count("gd-active") == 1
+    inputs = re.findall(r'data-control="([^"]+)"', page)
+    assert inputs == list(explorer.controls)
+    assert len(page.encode()) < 600_000
+    assert "http" not in page
+
+
+def test_static_form_restores_the_live_state(explorer):
+    before = explorer.image.value
+    explorer.to_html(full=True)
+    explorer.refresh()
+    assert explorer.image.value == before
+
+
+def test_mimebundle_carries_widget_and_html(explorer, monkeypatch):
+    monkeypatch.setenv(widgets.STATIC_ENV, "0")
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"].count('class="gd-frame') == 1
+    assert "explorer" in bundle["text/plain"]
+
+
+def test_gradient_descent_explorer_reports_divergence():
+    ex = widgets.EXPLORERS["gradient descent"]()
+    ex.set(lr=1.9, steps=80)
+    assert re.fullmatch(r"diverged at step \d+", ex.status)
+    assert ex.note.get_visible() and ex.note.get_text() == ex.status
+    ex.set(lr=0.5)
+    assert ex.status.startswith("loss") and not ex.note.get_visible()
+
+
+def test_gradient_descent_explorer_path_follows_descent():
+    from gdcourse.descent import gradient_descent
+    ex = widgets.EXPLORERS["gradient descent"]()
+    ex.set(lr=0.3, steps=12, x0=2.0, y0=-1.0)
+    run = gradient_descent(ex.surface, [2.0, -1.0], lr=0.3, steps=12)
+    np.testing.assert_allclose(ex.line.get_xydata(), run.weights)
+
+
+def test_errors_in_a_callback_are_shown_on_the_figure():
+    ex = widgets.EXPLORERS["gradient descent"]()
+    ex.draw = lambda **values: 1 / 0
+    ex.refresh()
+    assert ex.status == "error: ZeroDivisionError: division by zero"
+    assert ex.figure._suptitle.get_text() == ex.status
+
+
+def test_register_refuses_duplicates():
+    with pytest.raises(ValueError, match="already registered"):
+        widgets.register("gradient descent")(lambda: None)
+
+
+def test_alt_text_is_escaped():
+    ex = widgets.EXPLORERS["gradient descent"]()
+    assert html.escape(ex._alt(ex.values)) in ex.to_html(full=False)
