@@ -1,0 +1,75 @@
+"""Time every explorer: each control swept across its range, one core.
+
+Prints, per explorer, the p50 and p95 of the time from a control change until
+the figure is re-rendered to PNG, the slowest control, and the size of the
+explorer's static form.  The bar is p95 under 50 ms.
+
+Run with ``make bench``.
+"""
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from test_widgets import sweep_values  # noqa: E402
+
+from gdcourse import widgets  # noqa: E402
+
+BAR_MS = 50.0
+REPEATS = 3
+
+
+def time_explorer(explorer, n=9):
+    """Return {control: [ms, ...]} for every change in a sweep of every control."""
+    timings = {}
+    for name, widget in explorer.controls.items():
+        start = widget.value
+        samples = []
+        for _ in range(REPEATS):
+            for value in sweep_values(widget, n):
+                t0 = time.perf_counter()
+                widget.value = value
+                samples.append((time.perf_counter() - t0) * 1e3)
+        widget.value = start
+        timings[name] = samples
+    return timings
+
+
+def main():
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    print(f"{'explorer':24} {'changes':>7} {'p50 ms':>7} {'p95 ms':>7} {'slowest control (p95)':>26} "
+          f"{'static KB':>9}  verdict")
+    failed = []
+    for name, factory in sorted(widgets.EXPLORERS.items()):
+        explorer = factory()
+        timings = time_explorer(explorer)
+        everything = np.concatenate(list(timings.values()))
+        p50, p95 = np.percentile(everything, [50, 95])
+        slowest = max(timings, key=lambda k: np.percentile(timings[k], 95))
+        slow95 = np.percentile(timings[slowest], 95)
+        size = len(explorer.to_html(full=True).encode()) / 1e3
+        ok = p95 < BAR_MS and size < 600
+        failed += [] if ok else [name]
+        print(f"{name:24} {everything.size:7d} {p50:7.1f} {p95:7.1f} {slowest + f' ({slow95:.1f})':>26} "
+              f"{size:9.0f}  {'ok' if ok else 'OVER'}")
+    basins = Path(__file__).with_name("bench_basins.py")
+    if basins.exists():
+        print()
+        subprocess.run([sys.executable, str(basins)], check=True)
+    if failed:
+        sys.exit(f"over the bar: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Every page of the built book, opened in headless Chromium with the network blocked."""
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import SITE
+
+PAGES = sorted(str(p.relative_to(SITE)) for p in SITE.glob("book/*.html")) if SITE.exists() else []
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def open_page(browser, url, viewport):
+    """Open ``url`` with every non-local request blocked; return page and what went wrong."""
+    page = browser.new_page(viewport=viewport)
+    problems = {"console": [], "failed": [], "blocked": []}
+
+    def route(r):
+        host = urlparse(r.request.url).hostname
+        if r.request.url.startswith("data:") or host in ("127.0.0.1", "localhost"):
+            r.continue_()
+        else:
+            problems["blocked"].append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: problems["console"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems["console"].append(str(e)))
+    page.on("requestfailed", lambda r: problems["failed"].append(r.url)
+            if urlparse(r.url).hostname == "127.0.0.1" else None)
+    page.on("response", lambda r: problems["failed"].append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(300)
+    return page, problems
+
+
+def test_the_site_has_chapter_pages():
+    assert "book/intro.html" in PAGES and len(PAGES) >= 2
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_cleanly_offline(browser, site_url, screenshots, path):
+    page, problems = open_page(browser, f"{site_url}/{path}", DESKTOP)
+    assert problems["console"] == [], problems
+    assert problems["failed"] == [], problems
+    assert problems["blocked"] == [], f"the page asked the network for {problems['blocked']}"
+    missing_alt = page.eval_on_selector_all(
+        "main img", "els => els.filter(e => !e.getAttribute('alt')).map(e => e.src.slice(0, 80))")
+    assert missing_alt == []
+    if page.locator("main .math").count():
+        page.wait_for_selector("mjx-container", timeout=15_000)  # MathJax, served by the site
+        assert page.locator("main .math mjx-container, main mjx-container").count() > 0
+    name = Path(path).stem
+    page.screenshot(path=str(screenshots / f"{name}-desktop.png"))
+    page.close()
+    phone, _ = open_page(browser, f"{site_url}/{path}", PHONE)
+    phone.screenshot(path=str(screenshots / f"{name}-phone.png"))
+    phone.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_static_explorers_respond(browser, site_url, screenshots, path):
+    page, _ = open_page(browser, f"{site_url}/{path}", DESKTOP)
+    explorers = page.locator(".gd-explorer")
+    for i in range(explorers.count()):
+        root = explorers.nth(i)
+        active = root.locator(".gd-frame.gd-active")
+        assert active.count() == 1
+        controls = root.locator("input[type=range]:not([disabled]), select")
+        assert controls.count() > 0
+        for j in range(controls.count()):
+            control = controls.nth(j)
+            before = active.get_attribute("data-key")
+            if control.evaluate("e => e.tagName") == "SELECT":
+                options = control.locator("option")
+                current = control.input_value()
+                target = next(options.nth(k).get_attribute("value") for k in range(options.count())
+                              if options.nth(k).get_attribute("value") != current)
+                control.select_option(target)
+            else:
+                top = int(control.get_attribute("max"))
+                value = int(control.input_value())
+                control.fill(str(0 if value == top else top))
+            after = root.locator(".gd-frame.gd-active")
+            assert after.count() == 1
+            assert after.get_attribute("data-key") != before
+            assert after.evaluate("e => e.complete && e.naturalWidth > 0")
+        root.scroll_into_view_if_needed()
+        root.screenshot(path=str(screenshots / f"{Path(path).stem}-explorer{i + 1}.png"))
+    page.close()
