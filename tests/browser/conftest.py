@@ -1,6 +1,7 @@
 """Serve the built site on localhost and drive Debian's Chromium with Playwright."""
 
 import functools
+import os
 import http.server
 import threading
 from pathlib import Path
@@ -9,7 +10,8 @@ import pytest
 
 SITE = Path(__file__).resolve().parents[2] / "_build" / "html"
 SHOTS = Path(__file__).resolve().parents[2] / "_build" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium by default; CHROMIUM=/path/to/chrome to use another installed browser.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
