@@ -90,3 +90,25 @@ def test_static_explorers_respond(browser, site_url, screenshots, path):
         root.scroll_into_view_if_needed()
         root.screenshot(path=str(screenshots / f"{Path(path).stem}-explorer{i + 1}.png"))
     page.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_weight_under_two_megabytes(browser, site_url, path):
+    """The page's own bytes: its HTML (static explorers are inlined) and its images.
+
+    Scripts, styles, fonts and MathJax are shared by every page and cached
+    after the first, so they are reported but not counted.
+    """
+    page, _ = open_page(browser, f"{site_url}/{path}", DESKTOP)
+    page.wait_for_timeout(500)
+    own, shared = page.evaluate("""() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const res = performance.getEntriesByType('resource');
+        const isImage = r => r.initiatorType === 'img' || /_images\\//.test(r.name);
+        const own = nav.decodedBodySize + res.filter(isImage).reduce((s, r) => s + r.decodedBodySize, 0);
+        const shared = res.filter(r => !isImage(r)).reduce((s, r) => s + r.decodedBodySize, 0);
+        return [own, shared];
+    }""")
+    page.close()
+    print(f"{path}: page {own / 1e6:.2f} MB, shared assets {shared / 1e6:.2f} MB")
+    assert own < 2_000_000, f"{path} weighs {own / 1e6:.2f} MB"
