@@ -131,3 +131,10 @@ def test_register_refuses_duplicates():
 def test_alt_text_is_escaped():
     ex = widgets.EXPLORERS["gradient descent"]()
     assert html.escape(ex._alt(ex.values)) in ex.to_html(full=False)
+
+
+def test_a_slowly_growing_run_is_called_diverging():
+    ex = widgets.EXPLORERS["gradient descent"]()
+    ex.set(lr=1.3, steps=40)  # just above 2/L = 1.25: grows, but stays under the bound
+    assert ex.status.startswith("diverging: loss")
+    assert ex.note.get_visible() and ex.note.get_text() == "diverging"
