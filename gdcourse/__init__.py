@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 
 _MODULES = (
     "surfaces", "descent", "schedules", "data", "models", "training",
-    "landscape", "theory", "rangetest", "plotting", "widgets", "exercises",
+    "landscape", "theory", "rangetest", "batching", "plotting", "widgets", "exercises",
 )
 
 

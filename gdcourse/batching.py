@@ -1,0 +1,664 @@
+"""Batch size: mini-batch gradients, their noise, and many SGD runs at once.
+
+The chapter on batch size asks questions that need hundreds of training runs
+(every batch size, every learning rate, several seeds), so this module runs
+mini-batch SGD on least-squares linear regression for many runs as one array
+computation, and measures the statistics the chapter compares with theory:
+
+- :func:`minibatch_indices` -- which examples each step uses: the data are
+  reshuffled every epoch and cut into batches, without replacement;
+- :func:`least_squares_surface` -- the half mean squared error of a linear
+  model as a :class:`~gdcourse.surfaces.Surface`, ready for contour plots;
+- :func:`least_squares_sgd` -- mini-batch SGD on that loss, many runs at once;
+- :func:`gradient_variance` and :func:`gradient_variance_theory` -- the
+  variance of a mini-batch gradient, measured over many batches and predicted
+  (with the finite-population correction for sampling without replacement);
+- :func:`noise_scale` -- McCandlish et al.'s simple noise scale;
+- :func:`steps_to_target` and :func:`fit_critical_batch` -- steps needed to
+  reach a loss, and the critical batch size fitted to them.
+
+The sharpness of a trained network (its largest Hessian eigenvalue) is
+measured with :func:`gdcourse.landscape.sharpness`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+
+from gdcourse import data as _data
+from gdcourse.surfaces import Surface
+
+__all__ = [
+    "two_weight_problem", "minibatch_indices", "least_squares_surface", "SGDRuns", "least_squares_sgd",
+    "gradient_variance", "gradient_variance_theory", "noise_scale", "steps_to_target",
+    "fit_critical_batch", "tuned_steps_to_target",
+]
+
+#: A run has diverged once a weight's magnitude exceeds this (or stops being finite).
+DIVERGENCE_BOUND = 1e8
+
+
+# ----------------------------------------------------------------------------
+# argument checks
+# ----------------------------------------------------------------------------
+
+def _check_int(name, value, lo, hi=None):
+    bad = isinstance(value, bool) or not isinstance(value, Integral)
+    if bad or value < lo or (hi is not None and value > hi):
+        allowed = f"an integer >= {lo}" if hi is None else f"an integer in {lo}..{hi}"
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return int(value)
+
+
+def _check_per_example(per_example):
+    g = np.asarray(per_example, dtype=float)
+    if g.ndim == 1:
+        g = g[:, None]
+    if g.ndim != 2 or g.shape[0] < 2 or not np.all(np.isfinite(g)):
+        raise ValueError("per_example must be a finite array of shape (n, p) with n >= 2 "
+                         f"(one gradient per example), got shape {np.shape(per_example)}")
+    return g
+
+
+def _check_data(X, y):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if X.ndim != 2 or X.shape[0] < 1 or not np.all(np.isfinite(X)):
+        raise ValueError(f"X must be a finite 2-D array of shape (n, d), got shape {X.shape}")
+    if y.shape != (X.shape[0],) or not np.all(np.isfinite(y)):
+        raise ValueError(f"y must be a finite array of shape ({X.shape[0]},) to match X, got shape {y.shape}")
+    return X, y
+
+
+def _design(X):
+    """Features with a column of ones appended: ``theta = (w_1, ..., w_d, b)``."""
+    return np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
+
+
+# ----------------------------------------------------------------------------
+# the chapter's problem and its batches
+# ----------------------------------------------------------------------------
+
+def two_weight_problem(n=1280, seed=0):
+    """The batch-size chapter's data: a slope and an intercept to fit from noisy points.
+
+    Parameters
+    ----------
+    n : int, default 1280
+        Examples in all; a fifth is held out, so ``n=1280`` leaves 1024 for training.
+    seed : int, default 0
+
+    Returns
+    -------
+    Dataset
+        :func:`gdcourse.data.regression` with slope 1.5, intercept -0.5, noise
+        of standard deviation 1 and features uniform on [-1, 3] (off-centre, so
+        slope and intercept are correlated and the loss contours are tilted ellipses).
+
+    Examples
+    --------
+    >>> two_weight_problem()
+    Dataset(name='regression', n_train=1024, n_test=256, n_features=1)
+    """
+    return _data.regression(n=n, weights=1.5, bias=-0.5, noise=1.0, x_range=(-1.0, 3.0),
+                            seed=seed, test_fraction=0.2)
+
+
+def minibatch_indices(n, batch_size, steps, seed=0):
+    """The examples used by each step of mini-batch SGD, epoch by epoch.
+
+    Every epoch draws a fresh random order of the ``n`` examples and cuts it
+    into ``n // batch_size`` batches; the few examples left over (when
+    ``batch_size`` does not divide ``n``) are skipped that epoch. So within an
+    epoch no example is used twice: each batch is a sample *without replacement*.
+
+    Parameters
+    ----------
+    n : int
+        Number of training examples, at least 1.
+    batch_size : int
+        Examples per step, in ``1..n``.
+    steps : int
+        Number of steps, at least 0.
+    seed : int, default 0
+        Seed of ``np.random.default_rng``; one ``rng.permutation(n)`` is drawn
+        per epoch, the order :func:`gdcourse.training.train` uses with
+        ``drop_last=True``.
+
+    Returns
+    -------
+    ndarray of int, shape (steps, batch_size)
+
+    Notes
+    -----
+    With :math:`k = \\lfloor n / B \\rfloor` batches per epoch and the epoch's
+    permutation :math:`\\pi`, step :math:`t = e k + j` uses
+
+    .. math:: \\{\\pi_{jB}, \\dots, \\pi_{jB + B - 1}\\}.
+
+    Examples
+    --------
+    >>> idx = minibatch_indices(6, 2, steps=4, seed=0)
+    >>> idx.shape
+    (4, 2)
+    >>> sorted(idx[:3].ravel().tolist())    # the first epoch uses every example once
+    [0, 1, 2, 3, 4, 5]
+    """
+    n = _check_int("n", n, 1)
+    batch_size = _check_int("batch_size", batch_size, 1, n)
+    steps = _check_int("steps", steps, 0)
+    per_epoch = n // batch_size
+    epochs = -(-steps // per_epoch)
+    rng = np.random.default_rng(seed)
+    orders = [rng.permutation(n)[:per_epoch * batch_size] for _ in range(epochs)]
+    if not orders:
+        return np.empty((0, batch_size), dtype=int)
+    return np.concatenate(orders).reshape(-1, batch_size)[:steps]
+
+
+# ----------------------------------------------------------------------------
+# least squares
+# ----------------------------------------------------------------------------
+
+def least_squares_surface(X, y, box=None, name="least squares"):
+    """The half mean squared error of a linear model as a 2-weight :class:`Surface`.
+
+    For one feature, ``theta = (w, b)`` (slope, intercept) and the surface is
+    exactly :meth:`gdcourse.models.LinearRegression.loss`, so its contours can
+    be drawn with :func:`gdcourse.plotting.contour` and paths laid on top.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, 1)
+        One feature per example.
+    y : array_like, shape (n,)
+        Targets.
+    box : tuple of (float, float), optional
+        Plotting range of ``w`` and ``b``; by default a square of half-width 3
+        around the minimum.
+    name : str
+        Name for legends.
+
+    Returns
+    -------
+    Surface
+        ``dim == 2``, ``minima`` holding the least-squares solution.
+
+    Notes
+    -----
+    With :math:`A = [X, \\mathbf 1]`, :math:`H = A^\\top A / n` and :math:`c = A^\\top y / n`,
+
+    .. math::
+
+        L(\\theta) = \\tfrac12 \\theta^\\top H \\theta - c^\\top \\theta + \\tfrac{1}{2n} y^\\top y,
+        \\qquad \\nabla L = H \\theta - c, \\qquad \\nabla^2 L = H.
+
+    Examples
+    --------
+    >>> X, y = np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0])
+    >>> s = least_squares_surface(X, y)
+    >>> print(s.minima, float(s(np.array([0.0, 0.0]))))
+    [[2. 1.]] 5.833333333333333
+    """
+    X, y = _check_data(X, y)
+    if X.shape[1] != 1:
+        raise ValueError(f"X must have exactly one feature (shape (n, 1)) for a 2-weight surface, got shape {X.shape}")
+    A = _design(X)
+    n = X.shape[0]
+    H, c, const = A.T @ A / n, A.T @ y / n, 0.5 * float(np.mean(y ** 2))
+    if np.linalg.matrix_rank(H) < 2:
+        raise ValueError("X must hold at least two distinct values, or the minimum is not unique")
+    minimum = np.linalg.solve(H, c)
+    if box is None:
+        box = ((minimum[0] - 3.0, minimum[0] + 3.0), (minimum[1] - 3.0, minimum[1] + 3.0))
+
+    def value(w):
+        return 0.5 * np.sum(w * (w @ H), axis=-1) - w @ c + const
+
+    def grad(w):
+        return w @ H - c
+
+    def hessian(w):
+        return np.broadcast_to(H, w.shape[:-1] + (2, 2)).copy()
+
+    return Surface(name, 2, value, grad, hessian, box=tuple(tuple(map(float, b)) for b in box),
+                   minima=minimum[None, :], formula=r"\frac{1}{2n}\sum_i (w x_i + b - y_i)^2")
+
+
+@dataclass(frozen=True, eq=False)
+class SGDRuns:
+    """Many mini-batch SGD runs on one least-squares problem.
+
+    Attributes
+    ----------
+    weights : ndarray, shape (steps + 1, runs, p)
+        The start, then the weights after every step; rows after a run
+        diverged are NaN.
+    losses : ndarray, shape (steps + 1, runs)
+        Full training loss (half mean squared error) at every row of ``weights``.
+    diverged : ndarray of bool, shape (runs,)
+        Whether each run left every bound (a weight above ``1e8`` in size, or not finite).
+    stopped_at : ndarray of int, shape (runs,)
+        Index of each run's last valid row: ``steps``, or the last step before it diverged.
+    batch_size : int
+    lrs : ndarray, shape (runs,)
+        Learning rate of every run.
+    """
+
+    weights: np.ndarray
+    losses: np.ndarray
+    diverged: np.ndarray
+    stopped_at: np.ndarray
+    batch_size: int
+    lrs: np.ndarray
+
+    @property
+    def steps(self):
+        """Number of steps each run was given."""
+        return self.weights.shape[0] - 1
+
+
+def least_squares_sgd(X, y, theta0, lr, batch_size, steps, seeds=0):
+    """Mini-batch SGD on the half mean squared error of a linear model, many runs at once.
+
+    Each run has its own learning rate and seed (its own batches, drawn by
+    :func:`minibatch_indices`); all runs step together as one numpy
+    computation, so a sweep over rates and seeds costs about as much as one run.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+        Features; an intercept is added (``theta = (w_1, ..., w_d, b)``).
+    y : array_like, shape (n,)
+        Targets.
+    theta0 : array_like, shape (d + 1,) or (runs, d + 1)
+        Start(s), finite.
+    lr : float or array_like of shape (runs,)
+        Positive finite learning rate(s).
+    batch_size : int
+        Examples per step, in ``1..n``.
+    steps : int
+        Steps per run, at least 0.
+    seeds : int or sequence of int, default 0
+        One seed per run; an int is one run (or shared, see below).
+
+    Returns
+    -------
+    SGDRuns
+
+    Notes
+    -----
+    The number of runs is the longest of ``theta0``'s runs, ``lr`` and
+    ``seeds``; the others broadcast (a single value is shared). Step *t* of a
+    run with batch :math:`\\mathcal B_t` and rate :math:`\\eta` is
+
+    .. math::
+
+        \\theta_{t+1} = \\theta_t - \\frac{\\eta}{B} \\sum_{i \\in \\mathcal B_t}
+        (a_i^\\top \\theta_t - y_i)\\, a_i, \\qquad a_i = (x_i, 1),
+
+    the update of :func:`gdcourse.training.train` with ``drop_last=True``.
+    A run whose weights grow beyond ``1e8`` stops (marked ``diverged``),
+    without overflow warnings.
+
+    Examples
+    --------
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> runs = least_squares_sgd(X, y, [0.0, 0.0], lr=[0.1, 0.2], batch_size=2, steps=200, seeds=[0, 1])
+    >>> print(np.round(runs.weights[-1], 3))
+    [[2. 1.]
+     [2. 1.]]
+    >>> bool(least_squares_sgd(X, y, [0.0, 0.0], lr=2.0, batch_size=4, steps=50).diverged[0])
+    True
+    """
+    X, y = _check_data(X, y)
+    n, p = X.shape[0], X.shape[1] + 1
+    batch_size = _check_int("batch_size", batch_size, 1, n)
+    steps = _check_int("steps", steps, 0)
+    theta0 = np.asarray(theta0, dtype=float)
+    if theta0.shape[-1:] != (p,) or theta0.ndim > 2 or not np.all(np.isfinite(theta0)):
+        raise ValueError(f"theta0 must be a finite array of shape ({p},) or (runs, {p}), got shape {theta0.shape}")
+    lr = np.atleast_1d(np.asarray(lr, dtype=float))
+    if lr.ndim != 1 or not np.all(np.isfinite(lr) & (lr > 0)):
+        raise ValueError(f"lr must be a positive finite number or a 1-D array of them, got {lr!r}")
+    seeds = np.atleast_1d(np.asarray(seeds))
+    if seeds.ndim != 1 or seeds.dtype.kind not in "iu":
+        raise ValueError(f"seeds must be an int or a 1-D sequence of ints, got {seeds!r}")
+    counts = {len(theta0) if theta0.ndim == 2 else 1, lr.size, seeds.size} - {1}
+    if len(counts) > 1:
+        raise ValueError(f"theta0, lr and seeds must have the same number of runs (or one), got {sorted(counts)}")
+    runs = counts.pop() if counts else 1
+    theta = np.broadcast_to(theta0, (runs, p)).copy()
+    lr = np.broadcast_to(lr, (runs,)).copy()
+    seeds = np.broadcast_to(seeds, (runs,))
+
+    A = _design(X)
+    H, c, const = A.T @ A / n, A.T @ y / n, 0.5 * float(np.mean(y ** 2))
+    if len(set(seeds.tolist())) == 1:
+        idx = np.broadcast_to(minibatch_indices(n, batch_size, steps, int(seeds[0]))[:, None, :],
+                              (steps, runs, batch_size))
+    else:
+        idx = np.stack([minibatch_indices(n, batch_size, steps, int(s)) for s in seeds], axis=1)
+
+    weights = np.full((steps + 1, runs, p), np.nan)
+    weights[0] = theta
+    alive = np.ones(runs, dtype=bool)
+    stopped_at = np.full(runs, steps)
+    with np.errstate(all="ignore"):
+        for t in range(steps):
+            A_b = A[idx[t]]                                    # (runs, B, p)
+            residual = np.einsum("rbp,rp->rb", A_b, theta) - y[idx[t]]
+            g = np.einsum("rbp,rb->rp", A_b, residual) / batch_size
+            theta = theta - lr[:, None] * g
+            bad = alive & ~np.all(np.isfinite(theta) & (np.abs(theta) <= DIVERGENCE_BOUND), axis=1)
+            stopped_at[bad] = t
+            alive &= ~bad
+            theta[~alive] = np.nan
+            weights[t + 1] = theta
+        losses = 0.5 * np.sum(weights * (weights @ H), axis=-1) - weights @ c + const
+    return SGDRuns(weights, losses, ~alive, stopped_at, batch_size, lr)
+
+
+# ----------------------------------------------------------------------------
+# gradient noise
+# ----------------------------------------------------------------------------
+
+def gradient_variance(per_example, batch_size, draws=1000, seed=0):
+    """Measured variance of the mini-batch gradient, over many random batches.
+
+    Each batch is ``batch_size`` distinct examples drawn at random (without
+    replacement); its gradient is the mean of their per-example gradients.
+
+    Parameters
+    ----------
+    per_example : array_like, shape (n, p)
+        One gradient per example (e.g. ``model.per_example_grads(theta, X, y)``).
+    batch_size : int
+        In ``1..n``.
+    draws : int, default 1000
+        Number of random batches, at least 2.
+    seed : int, default 0
+        Seed of ``np.random.default_rng``.
+
+    Returns
+    -------
+    float
+        The mean squared distance between a batch gradient and the full gradient.
+
+    Notes
+    -----
+    With full gradient :math:`\\bar g = \\frac1n \\sum_i g_i` and batch gradients
+    :math:`g_{\\mathcal B_1}, \\dots, g_{\\mathcal B_K}`,
+
+    .. math::
+
+        \\widehat{\\operatorname{Var}}(B) = \\frac1K \\sum_{k=1}^K
+        \\lVert g_{\\mathcal B_k} - \\bar g \\rVert^2
+        \\;\\approx\\; \\mathbb E \\lVert g_{\\mathcal B} - \\bar g \\rVert^2,
+
+    the total variance (the trace of the covariance); compare
+    :func:`gradient_variance_theory`.
+
+    Examples
+    --------
+    >>> g = np.arange(10.0)[:, None]          # ten 1-D "gradients" 0..9
+    >>> print(f"{gradient_variance(g, 10):.1f}")   # the whole set: no noise at all
+    0.0
+    >>> print(f"{gradient_variance(g, 5, draws=20000):.2f}", f"{gradient_variance_theory(g, 5):.2f}")
+    0.92 0.92
+    """
+    g = _check_per_example(per_example)
+    n = g.shape[0]
+    batch_size = _check_int("batch_size", batch_size, 1, n)
+    draws = _check_int("draws", draws, 2)
+    rng = np.random.default_rng(seed)
+    order = rng.permuted(np.broadcast_to(np.arange(n), (draws, n)), axis=1)[:, :batch_size]
+    batch = g[order].mean(axis=1)
+    return float(np.mean(np.sum((batch - g.mean(axis=0)) ** 2, axis=1)))
+
+
+def gradient_variance_theory(per_example, batch_size, replace=False):
+    """Variance of the mini-batch gradient predicted from the per-example gradients.
+
+    Parameters
+    ----------
+    per_example : array_like, shape (n, p)
+        One gradient per example.
+    batch_size : int or array_like of int
+        In ``1..n``.
+    replace : bool, default False
+        Batches drawn with replacement (the plain :math:`\\sigma^2 / B` law) or
+        without (with the finite-population correction).
+
+    Returns
+    -------
+    float or ndarray
+        Same shape as ``batch_size``.
+
+    Notes
+    -----
+    With the per-example spread :math:`\\sigma^2 = \\frac1n \\sum_i \\lVert g_i - \\bar g\\rVert^2`,
+
+    .. math::
+
+        \\operatorname{Var}(B) = \\frac{\\sigma^2}{B} \\ \\text{(with replacement)},
+        \\qquad
+        \\operatorname{Var}(B) = \\frac{\\sigma^2}{B}\\,\\frac{n - B}{n - 1}
+        \\ \\text{(without)},
+
+    the second reaching exactly zero at :math:`B = n`.
+
+    Examples
+    --------
+    >>> g = np.arange(10.0)[:, None]
+    >>> print(gradient_variance_theory(g, [1, 5, 10]))
+    [8.25       0.91666667 0.        ]
+    >>> print(gradient_variance_theory(g, [1, 5, 10], replace=True))
+    [8.25  1.65  0.825]
+    """
+    g = _check_per_example(per_example)
+    n = g.shape[0]
+    B = np.asarray(batch_size)
+    if B.dtype.kind not in "iu" or np.any(B < 1) or np.any(B > n):
+        raise ValueError(f"batch_size must be an integer (or integers) in 1..{n}, got {batch_size!r}")
+    sigma2 = float(np.mean(np.sum((g - g.mean(axis=0)) ** 2, axis=1)))
+    variance = sigma2 / B if replace else sigma2 / B * (n - B) / (n - 1)
+    return float(variance) if variance.ndim == 0 else variance
+
+
+def noise_scale(per_example):
+    """The simple gradient noise scale :math:`B_\\text{simple} = \\operatorname{tr}\\Sigma / \\lVert G \\rVert^2`.
+
+    A batch of this size has gradient noise about as large as the gradient
+    itself: much smaller batches are dominated by noise, much larger ones
+    barely improve the step. McCandlish et al. show it predicts the critical
+    batch size.
+
+    Parameters
+    ----------
+    per_example : array_like, shape (n, p)
+        One gradient per example.
+
+    Returns
+    -------
+    float
+        ``inf`` if the full gradient is exactly zero.
+
+    Notes
+    -----
+    .. math::
+
+        B_\\text{simple} = \\frac{\\operatorname{tr}\\Sigma}{\\lVert G \\rVert^2},
+        \\qquad \\operatorname{tr}\\Sigma = \\frac1n \\sum_i \\lVert g_i - G \\rVert^2,
+        \\qquad G = \\frac1n \\sum_i g_i .
+
+    References
+    ----------
+    .. [1] S. McCandlish, J. Kaplan, D. Amodei and the OpenAI Dota Team,
+       "An empirical model of large-batch training", arXiv:1812.06162, 2018.
+
+    Examples
+    --------
+    >>> g = np.array([[1.0], [3.0]])     # mean 2, spread 1
+    >>> print(noise_scale(g))
+    0.25
+    """
+    g = _check_per_example(per_example)
+    G = g.mean(axis=0)
+    trace = float(np.mean(np.sum((g - G) ** 2, axis=1)))
+    norm2 = float(G @ G)
+    return np.inf if norm2 == 0 else trace / norm2
+
+
+# ----------------------------------------------------------------------------
+# steps and the critical batch size
+# ----------------------------------------------------------------------------
+
+def steps_to_target(losses, target):
+    """The first step at which a loss curve reaches ``target`` (``inf`` if never).
+
+    Parameters
+    ----------
+    losses : array_like, shape (steps + 1, ...)
+        Loss curves along axis 0 (NaN after a divergence never counts as reached).
+    target : float
+        Finite target loss.
+
+    Returns
+    -------
+    float or ndarray
+        Shape ``losses.shape[1:]``; ``inf`` where the curve never reaches the target.
+
+    Examples
+    --------
+    >>> print(steps_to_target([5.0, 3.0, 1.0, 0.5], 1.0), steps_to_target([5.0, 4.0], 1.0))
+    2.0 inf
+    """
+    losses = np.asarray(losses, dtype=float)
+    if losses.ndim < 1 or losses.shape[0] == 0:
+        raise ValueError(f"losses must have at least one entry along axis 0, got shape {losses.shape}")
+    if isinstance(target, bool) or not isinstance(target, Real) or not np.isfinite(target):
+        raise ValueError(f"target must be a finite number, got {target!r}")
+    with np.errstate(invalid="ignore"):
+        hit = losses <= target
+    first = np.where(hit.any(axis=0), hit.argmax(axis=0), np.inf).astype(float)
+    return float(first) if first.ndim == 0 else first
+
+
+def fit_critical_batch(batch_sizes, steps):
+    """Fit McCandlish et al.'s law :math:`S = S_\\min (1 + B_\\text{crit} / B)` to measured steps.
+
+    Parameters
+    ----------
+    batch_sizes : array_like of float, shape (k,)
+        Positive batch sizes, at least two distinct.
+    steps : array_like of float, shape (k,)
+        Positive finite steps needed at each batch size.
+
+    Returns
+    -------
+    s_min : float
+        Steps needed with an infinitely large batch.
+    b_crit : float
+        The critical batch size: below it, doubling ``B`` nearly halves the
+        steps; above it, the steps barely fall.
+
+    Notes
+    -----
+    The law is linear in :math:`1/B`: :math:`S = a + b / B` with
+    :math:`a = S_\\min`, :math:`b = S_\\min B_\\text{crit}`. The fit minimises
+    the *relative* squared error :math:`\\sum_j ((a + b / B_j) / S_j - 1)^2`,
+    so small and large step counts weigh alike. Equivalently, the examples
+    processed :math:`E = S B` follow :math:`E = E_\\min (1 + B / B_\\text{crit})`
+    with :math:`E_\\min = S_\\min B_\\text{crit}`.
+
+    References
+    ----------
+    .. [1] S. McCandlish, J. Kaplan, D. Amodei and the OpenAI Dota Team,
+       "An empirical model of large-batch training", arXiv:1812.06162, 2018.
+
+    Examples
+    --------
+    >>> B = np.array([1, 4, 16, 64, 256])
+    >>> s_min, b_crit = fit_critical_batch(B, 10.0 * (1 + 32 / B))
+    >>> print(f"{s_min:.3f} {b_crit:.3f}")
+    10.000 32.000
+    """
+    B = np.asarray(batch_sizes, dtype=float)
+    S = np.asarray(steps, dtype=float)
+    if B.ndim != 1 or B.shape != S.shape:
+        raise ValueError(f"batch_sizes and steps must be 1-D arrays of the same length, got shapes {B.shape} and {S.shape}")
+    if not np.all(np.isfinite(B) & (B > 0)) or np.unique(B).size < 2:
+        raise ValueError("batch_sizes must be positive finite numbers with at least two distinct values")
+    if not np.all(np.isfinite(S) & (S > 0)):
+        raise ValueError("steps must be positive finite numbers (drop batch sizes that never reached the target)")
+    design = np.column_stack([1.0 / S, 1.0 / (B * S)])
+    (a, b), *_ = np.linalg.lstsq(design, np.ones_like(S), rcond=None)
+    return float(a), float(b / a)
+
+
+def tuned_steps_to_target(X, y, theta0, batch_size, lrs, seeds, targets, steps):
+    """Fewest steps to reach each target loss at one batch size, the learning rate tuned.
+
+    Every learning rate in ``lrs`` is run with every seed in ``seeds`` (one
+    :func:`least_squares_sgd` call); the loss curves are averaged over the
+    seeds, and for each target the rate that reaches it first wins.
+
+    Parameters
+    ----------
+    X, y, theta0, batch_size, steps
+        As for :func:`least_squares_sgd` (``theta0`` a single start).
+    lrs : array_like of float, shape (k,)
+        Candidate learning rates.
+    seeds : array_like of int, shape (s,)
+        Seeds averaged over.
+    targets : array_like of float, shape (m,)
+        Target values of the *mean* full training loss.
+
+    Returns
+    -------
+    best_steps : ndarray, shape (m,)
+        Fewest steps to reach each target (``inf`` if no rate did within ``steps``).
+    best_lrs : ndarray, shape (m,)
+        The rate that achieved it (NaN where none did).
+
+    Notes
+    -----
+    With :math:`\\bar L_\\eta(t)` the seed-averaged loss after :math:`t` steps at rate :math:`\\eta`,
+
+    .. math::
+
+        S(B, L_\\text{target}) = \\min_\\eta \\ \\min\\{t : \\bar L_\\eta(t) \\le L_\\text{target}\\},
+
+    the quantity whose dependence on :math:`B` McCandlish et al. model as
+    :math:`S_\\min (1 + B_\\text{crit} / B)` (see :func:`fit_critical_batch`).
+
+    Examples
+    --------
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> s, lr = tuned_steps_to_target(X, y, [0.0, 0.0], 4, [0.05, 0.2], [0], [1.0, 0.1], 100)
+    >>> print(s, lr)
+    [1. 2.] [0.2 0.2]
+    """
+    lrs = np.asarray(lrs, dtype=float)
+    seeds = np.asarray(seeds)
+    targets = np.atleast_1d(np.asarray(targets, dtype=float))
+    if lrs.ndim != 1 or lrs.size == 0:
+        raise ValueError(f"lrs must be a non-empty 1-D array of learning rates, got {lrs!r}")
+    if seeds.ndim != 1 or seeds.size == 0:
+        raise ValueError(f"seeds must be a non-empty 1-D sequence of ints, got {seeds!r}")
+    if targets.ndim != 1 or not np.all(np.isfinite(targets)):
+        raise ValueError(f"targets must be finite numbers, got {targets!r}")
+    runs = least_squares_sgd(X, y, theta0, np.repeat(lrs, seeds.size), batch_size, steps,
+                             seeds=np.tile(seeds, lrs.size))
+    mean = runs.losses.reshape(steps + 1, lrs.size, seeds.size).mean(axis=-1)
+    best_steps, best_lrs = [], []
+    for target in targets:
+        first = steps_to_target(mean, float(target))
+        k = int(np.argmin(first))
+        best_steps.append(first[k])
+        best_lrs.append(lrs[k] if np.isfinite(first[k]) else np.nan)
+    return np.array(best_steps), np.array(best_lrs)

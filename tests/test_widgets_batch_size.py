@@ -1,0 +1,73 @@
+"""Tests of the chapter-5 batch-size explorer."""
+
+import time
+
+import numpy as np
+import pytest
+
+from gdcourse import widgets
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return widgets.EXPLORERS["batch size"]()
+
+
+def test_registered_with_its_controls(explorer):
+    assert sorted(explorer.controls) == ["batch_size", "lr", "seed"]
+    assert list(explorer.controls["batch_size"].options) == [2 ** k for k in range(11)]
+
+
+def test_runs_match_the_module(explorer):
+    from gdcourse import batching
+    sgd, full = explorer.run(16, 0.1, 3)
+    ref = batching.least_squares_sgd(explorer.X, explorer.y, explorer.start0, 0.1, 16, explorer.steps, seeds=3)
+    np.testing.assert_array_equal(sgd.weights, ref.weights)
+    assert full.batch_size == explorer.n
+
+
+def test_every_batch_size_and_rate_renders_with_a_status(explorer):
+    for B in explorer.controls["batch_size"].options:
+        for lr in (0.001, 0.1, 1.0):
+            explorer.set(batch_size=B, lr=lr, seed=0)
+            assert not explorer.status.startswith("error"), explorer.status
+            assert explorer.status.startswith(("loss", "diverged at step"))
+
+
+def test_a_rate_above_the_stability_limit_is_reported(explorer):
+    explorer.set(batch_size=1024, lr=0.8, seed=0)
+    assert explorer.status.startswith("diverged at step")
+    assert explorer.note.get_visible()
+    explorer.set(batch_size=1024, lr=0.1, seed=0)
+    assert not explorer.note.get_visible()
+
+
+def test_diverged_step_rule():
+    assert widgets.diverged_step(np.array([3.0, 1.0, 4.0, 9.0]), 3, False) == 2
+    assert widgets.diverged_step(np.array([3.0, 1.0, 4.0, 2.0]), 3, False) is None
+    assert widgets.diverged_step(np.array([3.0, 1.0, np.nan]), 1, True) == 1
+
+
+def test_seed_changes_the_path_only_for_small_batches(explorer):
+    paths = {}
+    for B in (4, 1024):
+        for seed in (0, 1):
+            paths[B, seed] = explorer.run(B, 0.1, seed)[0].weights
+    assert not np.allclose(paths[4, 0], paths[4, 1])
+    np.testing.assert_allclose(paths[1024, 0], paths[1024, 1], rtol=1e-10)
+
+
+def test_static_form_is_small_enough(explorer):
+    html = explorer.to_html(full=True)
+    assert html.count('class="gd-frame') == 16
+    assert len(html) < 600_000
+
+
+def test_control_changes_are_fast(explorer):
+    explorer.set(batch_size=16, lr=0.1, seed=0)
+    times = []
+    for B in explorer.controls["batch_size"].options:
+        tic = time.perf_counter()
+        explorer.controls["batch_size"].value = B
+        times.append(time.perf_counter() - tic)
+    assert np.median(times) < 0.1      # generous: shared CI machines are slow; the bar is 50 ms p95
