@@ -1,0 +1,100 @@
+"""Chapter-1 explorer: gradient descent fitting a line (the generic explorer checks are in test_widgets.py)."""
+
+import re
+
+import numpy as np
+import pytest
+
+from gdcourse import data, widgets
+from gdcourse.descent import gradient_descent
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return widgets.EXPLORERS["line fit"]()
+
+
+def test_is_registered_with_the_four_controls(ex):
+    assert isinstance(ex, widgets.LineFitExplorer)
+    assert list(ex.controls) == ["lr", "steps", "w1", "w2"]
+
+
+def test_default_data_is_the_chapter_data(ex):
+    d = data.regression(**widgets.LINE_FIT_DATA)
+    np.testing.assert_array_equal(ex.x, d.X_train[:, 0])
+    np.testing.assert_array_equal(ex.y, d.y_train)
+    assert ex.surface.box == widgets.LINE_FIT_BOX
+
+
+def test_path_and_line_follow_gradient_descent(ex):
+    ex.set(lr=0.3, steps=12, w1=-1.0, w2=1.5)
+    run = gradient_descent(ex.surface, [-1.0, 1.5], lr=0.3, steps=12)
+    np.testing.assert_allclose(ex.line.get_xydata(), run.weights)
+    w1, w2 = run.final_weights
+    xs = ex.fit.get_xdata()
+    np.testing.assert_allclose(ex.fit.get_ydata(), w1 * xs + w2)
+    assert ex.status == f"loss {run.final_loss:.3g} after 12 steps"
+    assert ex.text.get_text().startswith("after 12 steps: y = ")
+
+
+def test_zero_steps_shows_the_starting_line(ex):
+    ex.set(lr=0.3, steps=0, w1=2.0, w2=-1.0)
+    xs = ex.fit.get_xdata()
+    np.testing.assert_allclose(ex.fit.get_ydata(), 2.0 * xs - 1.0)
+    assert ex.text.get_text() == f"after 0 steps: y = 2.00 x \u2212 1.00\nloss {ex.surface(np.array([2.0, -1.0])):.3g}"
+
+
+def test_a_good_rate_reaches_the_least_squares_line(ex):
+    ex.set(lr=0.5, steps=60, w1=-1.0, w2=1.5)
+    np.testing.assert_allclose(ex.line.get_xydata()[-1], ex.surface.global_minimum, atol=1e-4)
+
+
+def test_a_large_rate_reports_divergence_on_the_figure(ex):
+    ex.set(lr=2.0, steps=60, w1=-1.0, w2=1.5)
+    assert re.fullmatch(r"diverged at step \d+", ex.status)
+    assert ex.note.get_visible() and ex.note.get_text() == ex.status
+    assert ex.text.get_text() == ex.status
+    ex.set(lr=0.3, steps=8)
+    assert not ex.note.get_visible() and ex.status.startswith("loss")
+
+
+def test_custom_data():
+    x = np.array([0.0, 1.0, 2.0, 3.0])
+    ex = widgets.EXPLORERS["line fit"](x=x, y=2.0 * x + 1.0, box=((0.0, 4.0), (-1.0, 3.0)), start=(0.5, 0.5))
+    np.testing.assert_allclose(ex.surface.minima[0], [2.0, 1.0], atol=1e-12)
+    assert ex.controls["w1"].min == 0.0 and ex.controls["w2"].max == 3.0
+
+
+def test_x_without_y_raises():
+    with pytest.raises(ValueError, match="give both x and y, or neither"):
+        widgets.EXPLORERS["line fit"](x=[0.0, 1.0, 2.0])
+    with pytest.raises(ValueError, match="give both x and y, or neither"):
+        widgets.LineFitExplorer(y=[0.0, 1.0, 2.0])
+
+
+def test_bad_data_raises_through_the_surface():
+    with pytest.raises(ValueError, match="x must take at least two distinct values"):
+        widgets.EXPLORERS["line fit"](x=[1.0, 1.0], y=[0.0, 1.0])
+
+
+def test_static_grid_stays_in_budget(ex):
+    grid = dict(ex.static_grid())
+    assert grid["lr"] == [0.03, 0.3, 0.6, 1.0] and grid["steps"] == [0, 1, 2, 4, 8, 40]
+    assert len(grid["w1"]) == len(grid["w2"]) == 1
+    page = ex.to_html(full=True)
+    assert page.count('class="gd-frame') == 24
+    assert len(page.encode()) < 600_000
+    # the static form covers each behaviour: creeping, settling, and diverging
+    alts = re.findall(r'alt="([^"]*)"', page)
+    assert any("diverged at step" in a for a in alts)
+    assert any("after 40 steps" in a for a in alts)
+
+
+
+def test_a_growing_loss_is_called_diverging_before_it_blows_up(ex):
+    ex.set(lr=1.0, steps=8, w1=-1.0, w2=1.5)
+    run = gradient_descent(ex.surface, [-1.0, 1.5], lr=1.0, steps=8)
+    assert not run.diverged and run.final_loss > run.losses[0]
+    assert ex.text.get_text().endswith(f"loss {run.final_loss:.3g}, up from {run.losses[0]:.3g}: diverging")
+    ex.set(lr=0.3)
+    assert "diverging" not in ex.text.get_text()
