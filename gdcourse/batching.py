@@ -7,9 +7,9 @@ computation, and measures the statistics the chapter compares with theory:
 
 - :func:`minibatch_indices` -- which examples each step uses: the data are
   reshuffled every epoch and cut into batches, without replacement;
-- :func:`least_squares_surface` -- the half mean squared error of a linear
-  model as a :class:`~gdcourse.surfaces.Surface`, ready for contour plots;
-- :func:`least_squares_sgd` -- mini-batch SGD on that loss, many runs at once;
+- :func:`least_squares_sgd` -- mini-batch SGD on the half mean squared error
+  of a linear model (drawn as :func:`gdcourse.surfaces.least_squares`), many
+  runs at once;
 - :func:`gradient_variance` and :func:`gradient_variance_theory` -- the
   variance of a mini-batch gradient, measured over many batches and predicted
   (with the finite-population correction for sampling without replacement);
@@ -29,10 +29,9 @@ from numbers import Integral, Real
 import numpy as np
 
 from gdcourse import data as _data
-from gdcourse.surfaces import Surface
 
 __all__ = [
-    "two_weight_problem", "minibatch_indices", "least_squares_surface", "SGDRuns", "least_squares_sgd",
+    "two_weight_problem", "minibatch_indices", "SGDRuns", "least_squares_sgd",
     "gradient_variance", "gradient_variance_theory", "noise_scale", "steps_to_target",
     "fit_critical_batch", "tuned_steps_to_target",
 ]
@@ -162,71 +161,6 @@ def minibatch_indices(n, batch_size, steps, seed=0):
 # ----------------------------------------------------------------------------
 # least squares
 # ----------------------------------------------------------------------------
-
-def least_squares_surface(X, y, box=None, name="least squares"):
-    """The half mean squared error of a linear model as a 2-weight :class:`Surface`.
-
-    For one feature, ``theta = (w, b)`` (slope, intercept) and the surface is
-    exactly :meth:`gdcourse.models.LinearRegression.loss`, so its contours can
-    be drawn with :func:`gdcourse.plotting.contour` and paths laid on top.
-
-    Parameters
-    ----------
-    X : array_like, shape (n, 1)
-        One feature per example.
-    y : array_like, shape (n,)
-        Targets.
-    box : tuple of (float, float), optional
-        Plotting range of ``w`` and ``b``; by default a square of half-width 3
-        around the minimum.
-    name : str
-        Name for legends.
-
-    Returns
-    -------
-    Surface
-        ``dim == 2``, ``minima`` holding the least-squares solution.
-
-    Notes
-    -----
-    With :math:`A = [X, \\mathbf 1]`, :math:`H = A^\\top A / n` and :math:`c = A^\\top y / n`,
-
-    .. math::
-
-        L(\\theta) = \\tfrac12 \\theta^\\top H \\theta - c^\\top \\theta + \\tfrac{1}{2n} y^\\top y,
-        \\qquad \\nabla L = H \\theta - c, \\qquad \\nabla^2 L = H.
-
-    Examples
-    --------
-    >>> X, y = np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0])
-    >>> s = least_squares_surface(X, y)
-    >>> print(s.minima, float(s(np.array([0.0, 0.0]))))
-    [[2. 1.]] 5.833333333333333
-    """
-    X, y = _check_data(X, y)
-    if X.shape[1] != 1:
-        raise ValueError(f"X must have exactly one feature (shape (n, 1)) for a 2-weight surface, got shape {X.shape}")
-    A = _design(X)
-    n = X.shape[0]
-    H, c, const = A.T @ A / n, A.T @ y / n, 0.5 * float(np.mean(y ** 2))
-    if np.linalg.matrix_rank(H) < 2:
-        raise ValueError("X must hold at least two distinct values, or the minimum is not unique")
-    minimum = np.linalg.solve(H, c)
-    if box is None:
-        box = ((minimum[0] - 3.0, minimum[0] + 3.0), (minimum[1] - 3.0, minimum[1] + 3.0))
-
-    def value(w):
-        return 0.5 * np.sum(w * (w @ H), axis=-1) - w @ c + const
-
-    def grad(w):
-        return w @ H - c
-
-    def hessian(w):
-        return np.broadcast_to(H, w.shape[:-1] + (2, 2)).copy()
-
-    return Surface(name, 2, value, grad, hessian, box=tuple(tuple(map(float, b)) for b in box),
-                   minima=minimum[None, :], formula=r"\frac{1}{2n}\sum_i (w x_i + b - y_i)^2")
-
 
 @dataclass(frozen=True, eq=False)
 class SGDRuns:

@@ -344,3 +344,167 @@ def trajectory_and_loss(surface, trajectory, width=8.0, height=3.4):
     loss = loss_curve(ax_l, trajectory.losses, floor=floor)
     note = diverged_note(ax_w, trajectory.stopped_at if trajectory.diverged else None)
     return fig, {"contour": cs, "path": line, "start": start, "loss": loss, "note": note}
+
+
+# --- Chapter 1 ---
+
+__all__ += ["data_scatter", "fit_line", "update_fit_line", "floor_path",
+            "drop_lines"]
+
+
+def data_scatter(ax, x, y, color=COLORS["black"], label="data", labels=("feature $x$", "target $y$")):
+    """Scatter one-feature data, axes labelled.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    x, y : array_like, shape (n,)
+    color, label : str
+    labels : tuple of str
+        Axis labels.
+
+    Returns
+    -------
+    matplotlib.collections.PathCollection
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> pts = data_scatter(ax, [0.0, 1.0], [1.0, 3.0])
+    >>> print(pts.get_offsets().tolist(), ax.get_xlabel())
+    [[0.0, 1.0], [1.0, 3.0]] feature $x$
+    """
+    pts = ax.scatter(np.asarray(x, dtype=float), np.asarray(y, dtype=float), s=14,
+                     color=color, alpha=0.6, linewidths=0, label=label)
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+    return pts
+
+
+def fit_line(ax, weights, x_range, color=COLORS["vermillion"], label=None, **kwargs):
+    """Draw the line :math:`\\hat y = w_1 x + w_2` across ``x_range``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    weights : array_like, shape (2,)
+        Slope and intercept.
+    x_range : (float, float)
+        Where the line starts and ends.
+    color, label : str
+    **kwargs
+        Passed to :meth:`~matplotlib.axes.Axes.plot`.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> line = fit_line(ax, [2.0, 1.0], (0.0, 3.0))
+    >>> print(line.get_ydata())
+    [1. 7.]
+    """
+    xs = np.asarray(x_range, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    (line,) = ax.plot(xs, w[0] * xs + w[1], color=color, label=label, **{"lw": 2, **kwargs})
+    return line
+
+
+def update_fit_line(line, weights):
+    """Move a :func:`fit_line` to new weights (for explorers).
+
+    Parameters
+    ----------
+    line : matplotlib.lines.Line2D
+    weights : array_like, shape (2,)
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+        The same line.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> line = update_fit_line(fit_line(ax, [2.0, 1.0], (0.0, 3.0)), [-1.0, 0.0])
+    >>> print(line.get_ydata())
+    [ 0. -3.]
+    """
+    w = np.asarray(weights, dtype=float)
+    xs = np.asarray(line.get_xdata(), dtype=float)
+    line.set_ydata(w[0] * xs + w[1])
+    return line
+
+
+def floor_path(ax3d, weights, color=COLORS["vermillion"], z=None):
+    """Draw a path on the floor of a 3-D plot: where the weights really move.
+
+    Parameters
+    ----------
+    ax3d : mpl_toolkits.mplot3d.axes3d.Axes3D
+        A 3-D axes, usually after :func:`surface_3d`.
+    weights : array_like, shape (k, 2)
+    color : str
+    z : float, optional
+        Height of the floor; by default the bottom of the z axis.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+        The 3-D line (an ``mpl_toolkits.mplot3d.art3d.Line3D``).
+
+    Examples
+    --------
+    >>> fig, ax = new_figure(projection="3d")
+    >>> ax.set_zlim(-1.0, 4.0)
+    (-1.0, 4.0)
+    >>> line = floor_path(ax, [[0.0, 0.0], [1.0, 1.0]])
+    >>> print(line.get_data_3d()[2])
+    [-1. -1.]
+    """
+    w = np.asarray(weights, dtype=float)
+    height = ax3d.get_zlim()[0] if z is None else float(z)
+    (line,) = ax3d.plot(w[:, 0], w[:, 1], np.full(len(w), height), "-o", color=color,
+                        ms=2.5, lw=1.2, zorder=10)
+    return line
+
+
+def drop_lines(ax3d, surface, weights, z=None, color="0.35"):
+    """Thin vertical lines from the floor of a 3-D plot up to the surface, one per point.
+
+    They join each point of a :func:`floor_path` to the same point of a
+    :func:`lifted_path`, showing that the height is read off, not travelled.
+
+    Parameters
+    ----------
+    ax3d : mpl_toolkits.mplot3d.axes3d.Axes3D
+    surface : gdcourse.surfaces.Surface
+        A 2-weight surface.
+    weights : array_like, shape (k, 2)
+    z : float, optional
+        Height of the floor; by default the bottom of the z axis.
+    color : str
+
+    Returns
+    -------
+    mpl_toolkits.mplot3d.art3d.Line3DCollection
+
+    Examples
+    --------
+    >>> from gdcourse import surfaces
+    >>> fig, ax = new_figure(projection="3d")
+    >>> drops = drop_lines(ax, surfaces.bowl(), [[1.0, 1.0], [0.0, 0.5]], z=-1.0)
+    >>> print(type(drops).__name__)
+    Line3DCollection
+    """
+    from mpl_toolkits.mplot3d.art3d import Line3DCollection
+
+    w = np.asarray(weights, dtype=float)
+    height = ax3d.get_zlim()[0] if z is None else float(z)
+    top = surface(w)
+    segments = [[(a, b, height), (a, b, t)] for (a, b), t in zip(w, top)]
+    drops = Line3DCollection(segments, colors=color, linewidths=0.6, linestyles=":")
+    ax3d.add_collection3d(drops)
+    return drops

@@ -38,6 +38,7 @@ __all__ = [
     "monkey_saddle",
     "rosenbrock",
     "himmelblau",
+    "least_squares",
     "CATALOGUE",
     "by_name",
 ]
@@ -565,6 +566,96 @@ def himmelblau():
     return Surface("Himmelblau", 2, value, grad, hessian,
                    box=((-5.0, 5.0), (-5.0, 5.0)), minima=minima,
                    formula=r"(x^2+y-11)^2 + (x+y^2-7)^2")
+
+
+def _check_box(box, name="box"):
+    """Return ``box`` as ``((lo, hi), (lo, hi))`` floats, or raise ``ValueError``."""
+    try:
+        (x0, x1), (y0, y1) = ((float(a), float(b)) for a, b in box)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be ((lo, hi), (lo, hi)) with finite lo < hi, "
+                         f"got {box!r}") from None
+    if not all(np.isfinite([x0, x1, y0, y1])) or not (x0 < x1 and y0 < y1):
+        raise ValueError(f"{name} must be ((lo, hi), (lo, hi)) with finite lo < hi, got {box!r}")
+    return (x0, x1), (y0, y1)
+
+
+def least_squares(x, y, box=None, name="least squares"):
+    """The loss of fitting a line to data, as a surface over (slope, intercept).
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,)
+        One feature (shape ``(n,)`` or ``(n, 1)``) and one target per example (``n >= 2``, finite; ``x``
+        must take at least two distinct values, or the best line is not unique).
+    box : ((float, float), (float, float)), optional
+        Plotting range of the slope and the intercept; by default a square of
+        half-width 3 around the best line.
+    name : str
+        Name for legends.
+
+    Returns
+    -------
+    gdcourse.surfaces.Surface
+        A 2-weight surface: ``w = (w_1, w_2)`` is the line
+        :math:`\\hat y = w_1 x + w_2`; its only minimum is the least-squares line.
+
+    Notes
+    -----
+    Half the mean squared error and its partial derivatives, with residuals
+    :math:`r_i = w_1 x_i + w_2 - y_i`:
+
+    .. math::
+
+        L(w) = \\frac{1}{2n} \\sum_{i=1}^n r_i^2, \\qquad
+        \\frac{\\partial L}{\\partial w_1} = \\frac1n \\sum_i r_i x_i, \\qquad
+        \\frac{\\partial L}{\\partial w_2} = \\frac1n \\sum_i r_i .
+
+    This is :meth:`gdcourse.models.LinearRegression.loss` for one feature,
+    as a surface.  The loss is a quadratic in ``w`` with the constant Hessian
+    :math:`H = \\frac1n \\sum_i (x_i, 1)^\\top (x_i, 1)`; it is evaluated in
+    that form, so a grid of weights costs no more than a grid of a
+    quadratic, whatever ``n``.
+
+    Examples
+    --------
+    >>> s = least_squares([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])
+    >>> print(s.minima.round(12))
+    [[2. 1.]]
+    >>> print(f"{s(np.array([0.0, 0.0])):.4f}", s.grad(np.array([0.0, 0.0])).round(4))
+    5.8333 [-4.3333 -3.    ]
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 2 and x.shape[1] == 1:
+        x = x[:, 0]
+    y = np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.size < 2 or not np.all(np.isfinite(x)):
+        raise ValueError(f"x must be at least 2 finite numbers, shape (n,) or (n, 1), got shape {x.shape}")
+    if y.shape != x.shape or not np.all(np.isfinite(y)):
+        raise ValueError(f"y must be finite numbers of the same shape as x {x.shape}, "
+                         f"got shape {y.shape}")
+    if np.ptp(x) == 0:
+        raise ValueError("x must take at least two distinct values, or the best line is not unique")
+    n = x.size
+    A = np.stack([x, np.ones(n)], axis=1)
+    H, c, c0 = A.T @ A / n, A.T @ y / n, 0.5 * np.mean(y ** 2)
+    best = np.linalg.solve(H, c)
+    if box is None:
+        box = tuple((float(b) - 3.0, float(b) + 3.0) for b in best)
+    box = _check_box(box)
+
+    def value(w):
+        return 0.5 * np.sum(w * (w @ H), axis=-1) - w @ c + c0
+
+    def grad(w):
+        return w @ H - c
+
+    def hessian(w):
+        return np.broadcast_to(H, w.shape[:-1] + (2, 2)).copy()
+
+    return Surface(name, 2, value, grad, hessian, box=box, minima=best[None, :],
+                   formula=r"\frac{1}{2n}\sum_i (w_1 x_i + w_2 - y_i)^2")
+
 
 
 CATALOGUE = {

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from gdcourse import batching, models, training
+from gdcourse import batching, models, training, surfaces
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_minibatch_indices_rejects_bad_arguments(kwargs, match):
 
 def test_surface_is_the_linear_regression_loss(problem):
     X, y = problem.X_train, problem.y_train
-    s = batching.least_squares_surface(X, y)
+    s = surfaces.least_squares(X, y)
     model = models.LinearRegression(1)
     w = np.random.default_rng(0).normal(size=(5, 2))
     np.testing.assert_allclose(s(w), [model.loss(t, X, y) for t in w], rtol=1e-12)
@@ -68,7 +68,7 @@ def test_surface_is_the_linear_regression_loss(problem):
 
 
 def test_surface_gradient_and_hessian_match_finite_differences(problem):
-    s = batching.least_squares_surface(problem.X_train, problem.y_train)
+    s = surfaces.least_squares(problem.X_train, problem.y_train)
     w, h = np.array([0.3, -1.2]), 1e-5
     fd = [(s(w + h * e) - s(w - h * e)) / (2 * h) for e in np.eye(2)]
     np.testing.assert_allclose(s.grad(w), fd, rtol=1e-6)
@@ -78,20 +78,20 @@ def test_surface_gradient_and_hessian_match_finite_differences(problem):
 
 
 def test_surface_default_box_surrounds_the_minimum():
-    s = batching.least_squares_surface([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
+    s = surfaces.least_squares([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
     np.testing.assert_allclose(s.box, ((-1.0, 5.0), (-2.0, 4.0)), rtol=1e-12)
 
 
 @pytest.mark.parametrize("X, y, match", [
-    (np.ones((3, 2)), np.ones(3), "exactly one feature"),
-    (np.ones(3), np.ones(3), "X must be"),
-    (np.ones((3, 1)), np.ones(4), "y must be"),
+    (np.ones((3, 2)), np.ones(3), "x must be at least 2 finite numbers"),
+    (np.ones((3, 1)), np.ones((3, 1)), "y must be finite numbers"),
+    (np.ones((3, 1)), np.ones(4), "y must be finite numbers"),
     (np.ones((3, 1)), np.ones(3), "two distinct values"),
-    (np.array([[np.nan], [1.0]]), np.ones(2), "X must be"),
+    (np.array([[np.nan], [1.0]]), np.ones(2), "x must be at least 2 finite"),
 ])
 def test_surface_rejects_bad_data(X, y, match):
     with pytest.raises(ValueError, match=match):
-        batching.least_squares_surface(X, y)
+        surfaces.least_squares(X, y)
 
 
 # -- least_squares_sgd -----------------------------------------------------------------
@@ -118,7 +118,7 @@ def test_many_runs_match_their_single_runs(problem):
 def test_full_batch_is_gradient_descent_on_the_surface(problem):
     from gdcourse import descent
     X, y = problem.X_train, problem.y_train
-    s = batching.least_squares_surface(X, y)
+    s = surfaces.least_squares(X, y)
     runs = batching.least_squares_sgd(X, y, [-2.0, 3.0], 0.3, len(y), 25)
     gd_run = descent.gradient_descent(s, [-2.0, 3.0], lr=0.3, steps=25)
     np.testing.assert_allclose(runs.weights[:, 0], gd_run.weights, rtol=1e-10, atol=1e-12)
@@ -223,7 +223,7 @@ def test_fit_recovers_the_law_and_resists_noise():
 
 def test_tuned_steps_follow_halving_below_the_critical_batch(problem):
     X, y = problem.X_train, problem.y_train
-    s = batching.least_squares_surface(X, y)
+    s = surfaces.least_squares(X, y)
     floor = float(s(s.minima[0]))
     lrs = np.geomspace(1e-3, 0.6, 12)
     s1, lr1 = batching.tuned_steps_to_target(X, y, [-2.0, 3.0], 1, lrs, np.arange(8), [floor + 1e-2], 1500)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from gdcourse import data, models, plotting
+from gdcourse import data, models, plotting, surfaces
 from gdcourse.descent import gradient_descent
 from gdcourse.surfaces import Surface
 
@@ -20,7 +20,7 @@ def xy():
 
 @pytest.fixture(scope="module")
 def surface(xy):
-    return plotting.line_fit_surface(*xy)
+    return surfaces.least_squares(*xy, name="line fit")
 
 
 def residual_loss(w, x, y):
@@ -81,7 +81,7 @@ def test_default_box_is_centred_on_the_minimum(surface):
 
 
 def test_box_and_name_are_kept(xy):
-    s = plotting.line_fit_surface(*xy, box=((-2, 5), (-4.5, 2.5)), name="my line")
+    s = surfaces.least_squares(*xy, box=((-2, 5), (-4.5, 2.5)), name="my line")
     assert s.box == ((-2.0, 5.0), (-4.5, 2.5)) and s.name == "my line"
 
 
@@ -94,7 +94,7 @@ def test_works_on_grids_and_with_descent(surface):
 
 def test_exact_line_gives_zero_loss():
     x = np.array([0.0, 1.0, 2.0, 5.0])
-    s = plotting.line_fit_surface(x, 3.0 * x - 2.0)
+    s = surfaces.least_squares(x, 3.0 * x - 2.0)
     np.testing.assert_allclose(s.minima[0], [3.0, -2.0], atol=1e-12)
     assert abs(s(np.array([3.0, -2.0]))) < 1e-12
 
@@ -105,7 +105,7 @@ def test_exact_line_gives_zero_loss():
 def test_no_line_beats_the_minimum(x, y, w):
     if np.ptp(x) < 1e-3:
         return
-    s = plotting.line_fit_surface(x, y)
+    s = surfaces.least_squares(x, y)
     best = s(s.global_minimum)
     assert best <= residual_loss(w, x, y) + 1e-9
     assert abs(best - residual_loss(s.global_minimum, x, y)) < 1e-8 * (1 + best)
@@ -113,7 +113,7 @@ def test_no_line_beats_the_minimum(x, y, w):
 
 def test_inputs_are_not_modified():
     x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0])
-    s = plotting.line_fit_surface(x, y)
+    s = surfaces.least_squares(x, y)
     w = np.array([[0.5, 0.5]])
     s(w), s.grad(w)
     assert x.tolist() == [0.0, 1.0, 2.0] and y.tolist() == [1.0, 3.0, 5.0]
@@ -121,16 +121,16 @@ def test_inputs_are_not_modified():
 
 
 @pytest.mark.parametrize("x, y, match", [
-    (np.ones((3, 2)), np.ones(3), "x must be a 1-D array"),
-    ([1.0], [1.0], "x must be a 1-D array"),
-    ([0.0, np.nan, 1.0], [1.0, 2.0, 3.0], "x must be a 1-D array"),
+    (np.ones((3, 2)), np.ones(3), "x must be at least 2 finite numbers"),
+    ([1.0], [1.0], "x must be at least 2 finite numbers"),
+    ([0.0, np.nan, 1.0], [1.0, 2.0, 3.0], "x must be at least 2 finite numbers"),
     ([0.0, 1.0, 2.0], [1.0, 2.0], "y must be finite numbers of the same shape"),
     ([0.0, 1.0, 2.0], [1.0, np.inf, 2.0], "y must be finite numbers of the same shape"),
     ([2.0, 2.0, 2.0], [1.0, 2.0, 3.0], "x must take at least two distinct values"),
 ])
 def test_bad_data_raises(x, y, match):
     with pytest.raises(ValueError, match=match):
-        plotting.line_fit_surface(x, y)
+        surfaces.least_squares(x, y)
 
 
 @pytest.mark.parametrize("box", [
@@ -143,7 +143,7 @@ def test_bad_data_raises(x, y, match):
 ])
 def test_bad_box_raises(box):
     with pytest.raises(ValueError, match=r"box must be \(\(lo, hi\), \(lo, hi\)\)"):
-        plotting.line_fit_surface([0.0, 1.0, 2.0], [1.0, 3.0, 5.0], box=box)
+        surfaces.least_squares([0.0, 1.0, 2.0], [1.0, 3.0, 5.0], box=box)
 
 
 # --- data_scatter, fit_line, update_fit_line -----------------------------------
