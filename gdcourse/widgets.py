@@ -1224,7 +1224,7 @@ class LearningRateExplorer(Explorer):
 
     ncols = 3
 
-    def __init__(self, lr=0.5, kappa=10, steps=40, L=1.0, start=(-3.5, 1.5), max_steps=100):
+    def __init__(self, lr=0.6, kappa=10, steps=40, L=1.0, start=(-3.5, 1.5), max_steps=100):
         self.bowls = _BandedBowl(L, CONDITION_NUMBERS)
         self.start_point = np.asarray(start, dtype=float)
         self.max_steps = int(max_steps)
@@ -1300,7 +1300,7 @@ class MomentumExplorer(Explorer):
     the same axes, with both loss curves beside.
     """
 
-    def __init__(self, lr=1.0, momentum=0.8, kappa=30, L=1.0, start=(-3.5, 1.5), steps=100):
+    def __init__(self, lr=1.0, momentum=0.9, kappa=30, L=1.0, start=(-3.5, 1.5), steps=100):
         self.bowls = _BandedBowl(L, CONDITION_NUMBERS)
         self.start_point = np.asarray(start, dtype=float)
         self.steps = int(steps)
@@ -1311,8 +1311,8 @@ class MomentumExplorer(Explorer):
                                         style={"description_width": "initial"}),
             "kappa": _selection_slider(kappa, CONDITION_NUMBERS, "condition number"),
         }
-        static = {"lr": [0.3, 1.0, 2.5], "momentum": [0.0, 0.5, 0.8, 0.9, 0.97],
-                  "kappa": [10, 100]}
+        static = {"lr": [0.3, 1.0, 3.3], "momentum": [0.0, 0.5, 0.67, 0.9, 0.97],
+                  "kappa": [30, 100]}
         super().__init__(controls, static, title="Momentum explorer")
 
     def build(self, axes):

@@ -1,0 +1,37 @@
+"""Chapter 2 checker: the largest stable rate of a quadratic, against measured descent."""
+
+import numpy as np
+
+from gdcourse import exercises
+from gdcourse.descent import gradient_descent
+from gdcourse.surfaces import quadratic
+
+
+def correct(A):
+    return 2.0 / np.max(np.linalg.eigvalsh(A))
+
+
+def test_correct_answer_passes_every_case():
+    result = exercises.check_largest_stable_rate(correct)
+    assert result.ok and result.passed == result.total == 5
+    assert repr(result) == "All 5 cases passed: largest_stable_rate(A) is right."
+
+
+def test_the_reference_is_the_measured_edge_of_stability():
+    A = np.array([[2.0, 1.0], [1.0, 2.0]])
+    rate = exercises._largest_stable_rate(A)
+    s = quadratic(A)
+    assert not gradient_descent(s, [1.0, 0.5], lr=0.98 * rate, steps=2000).diverged
+    assert gradient_descent(s, [1.0, 0.5], lr=1.02 * rate, steps=2000).diverged
+
+
+def test_common_mistakes_are_reported_in_words():
+    diagonal_only = exercises.check_largest_stable_rate(lambda A: 2.0 / np.max(np.diag(A)))
+    assert not diagonal_only.ok and diagonal_only.passed == 2
+    assert "Case 3" in repr(diagonal_only) and "the numbers differ" in repr(diagonal_only)
+    smallest = exercises.check_largest_stable_rate(lambda A: 2.0 / np.min(np.linalg.eigvalsh(A)))
+    assert not smallest.ok and smallest.passed == 1
+    one_over = exercises.check_largest_stable_rate(lambda A: 1.0 / np.max(np.linalg.eigvalsh(A)))
+    assert one_over.passed == 0
+    starter = exercises.check_largest_stable_rate(lambda A: None)
+    assert "returned None" in repr(starter)
