@@ -50,7 +50,7 @@ def test_page_loads_cleanly_offline(browser, site_url, screenshots, path):
         "main img", "els => els.filter(e => !e.getAttribute('alt')).map(e => e.src.slice(0, 80))")
     assert missing_alt == []
     if page.locator("main .math").count():
-        page.wait_for_selector("mjx-container", timeout=15_000)  # MathJax, served by the site
+        page.wait_for_selector("mjx-container", state="attached", timeout=15_000)  # MathJax, from the site
         assert page.locator("main .math mjx-container, main mjx-container").count() > 0
     name = Path(path).stem
     page.screenshot(path=str(screenshots / f"{name}-desktop.png"))
