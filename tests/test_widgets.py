@@ -138,3 +138,15 @@ def test_a_slowly_growing_run_is_called_diverging():
     ex.set(lr=1.3, steps=40)  # just above 2/L = 1.25: grows, but stays under the bound
     assert ex.status.startswith("diverging: loss")
     assert ex.note.get_visible() and ex.note.get_text() == "diverging"
+
+
+def test_every_explorer_in_the_book_is_registered_and_every_registered_one_is_used():
+    import json
+    import pathlib
+    book = pathlib.Path(__file__).resolve().parents[1] / "book"
+    used = set()
+    for path in sorted(book.glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        used |= set(re.findall(r'EXPLORERS\["([^"]+)"\]', code))
+    assert used == set(widgets.EXPLORERS)
