@@ -39,3 +39,14 @@ def test_static_form_opens_on_the_live_defaults_and_holds_the_kappa_100_optimum(
     lr, beta = theory.heavy_ball_optimal(0.01, 1.0)
     assert 100 in grid["kappa"]
     assert min(abs(v - lr) for v in grid["lr"]) < 0.02 and min(abs(v - beta) for v in grid["momentum"]) < 0.01
+
+
+def test_opens_on_a_setting_where_momentum_clearly_wins():
+    ex = widgets.EXPLORERS["momentum"]()
+    assert ex.values["momentum"] == 0.9 and ex.values["kappa"] == 100
+    assert ex.loss.get_ydata()[-1] < 1e-3 * ex.plain_loss.get_ydata()[-1]
+
+
+def test_static_momentum_values_reach_the_slider_maximum():
+    ex = widgets.EXPLORERS["momentum"]()
+    assert max(dict(ex.static_grid())["momentum"]) == ex.controls["momentum"].max
