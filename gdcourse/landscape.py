@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from gdcourse.descent import DIVERGENCE_BOUND, check_steps
+from gdcourse.descent import DIVERGENCE_BOUND, Trajectory, check_start, check_steps
 from gdcourse.surfaces import Surface
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "hessian_vector_product", "power_iteration", "lanczos", "sharpness",
     "filter_normalized_direction", "slice_1d", "slice_2d",
     "BasinMap", "basin_map", "label_minima", "escape_step", "random_symmetric",
+    "PerturbedTrajectory", "perturbed_gradient_descent",
 ]
 
 
@@ -868,3 +869,104 @@ def random_symmetric(dim, count, seed=0):
     count = _int_at_least(count, "count", 1)
     G = np.random.default_rng(seed).standard_normal((count, dim, dim))
     return (G + np.swapaxes(G, 1, 2)) / np.sqrt(2.0)
+
+
+@dataclass(frozen=True, eq=False)
+class PerturbedTrajectory(Trajectory):
+    """A :class:`~gdcourse.descent.Trajectory` that also records its kicks.
+
+    Attributes
+    ----------
+    kicks : numpy.ndarray of int
+        The steps ``k`` at which a random kick was added to ``weights[k]``
+        before the gradient step (empty if the gradient never fell below the
+        threshold).
+    """
+
+    kicks: np.ndarray = None
+
+
+def perturbed_gradient_descent(surface, w0, lr, steps, *, radius, g_thresh, wait, seed=0):
+    """Gradient descent that adds a random kick whenever the gradient is small.
+
+    The simple form of perturbed gradient descent (Jin et al., 2017): at step
+    ``k``, if :math:`\\|\\nabla f(w_k)\\| \\le` ``g_thresh`` and more than ``wait``
+    steps have passed since the last kick, replace :math:`w_k` by
+    :math:`w_k + \\xi_k`, with :math:`\\xi_k` uniform in the ball of radius
+    ``radius``; then take the plain step :math:`w_{k+1} = w_k - \\eta \\nabla f(w_k)`.
+    While the gradient is larger than ``g_thresh`` it is exactly gradient descent.
+
+    Parameters
+    ----------
+    surface : Surface
+        The loss.
+    w0 : array_like, shape (d,)
+        One start.
+    lr : float
+        Learning rate :math:`\\eta` (positive).
+    steps : int
+        Number of updates (non-negative).
+    radius : float
+        Radius of the ball the kicks are drawn from (positive).
+    g_thresh : float
+        Kick only when the gradient norm is at most this (positive).
+    wait : int
+        Minimum number of plain steps between two kicks (non-negative).
+    seed : int
+        Seed of ``numpy.random.default_rng`` for the kicks.
+
+    Returns
+    -------
+    PerturbedTrajectory
+        ``weights[k]`` is the point *before* any kick at step ``k``, and
+        ``grad_norms[k]`` its gradient norm; ``kicks`` lists the kick steps.
+
+    References
+    ----------
+    .. [1] C. Jin et al., "How to escape saddle points efficiently", ICML 2017.
+
+    Examples
+    --------
+    >>> from gdcourse import surfaces
+    >>> run = perturbed_gradient_descent(surfaces.saddle(), [0.0, 0.0], lr=0.1, steps=200,
+    ...                                  radius=1e-3, g_thresh=1e-3, wait=20, seed=0)
+    >>> print(run.kicks[0], escape_step(run.weights, [0.0, 0.0], 1.0) > 0)
+    0 True
+    """
+    surface = _surface(surface)
+    w = check_start(surface, w0)
+    if w.ndim != 1:
+        raise ValueError(f"w0 must be one start of shape ({surface.dim},), got shape {w.shape}")
+    lr = _positive_number(lr, "lr")
+    steps = check_steps(steps)
+    radius = _positive_number(radius, "radius")
+    g_thresh = _positive_number(g_thresh, "g_thresh")
+    wait = _int_at_least(wait, "wait", 0)
+    rng = np.random.default_rng(seed)
+    d = w.size
+
+    weights = np.full((steps + 1, d), np.nan)
+    losses = np.full(steps + 1, np.nan)
+    grad_norms = np.full(steps + 1, np.nan)
+    weights[0], losses[0] = w, surface.value_fn(w)
+    g = surface.grad_fn(w)
+    grad_norms[0] = np.linalg.norm(g)
+    kicks, last_kick, diverged, stopped_at = [], None, False, steps
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps):
+            if grad_norms[k] <= g_thresh and (last_kick is None or k - last_kick > wait):
+                direction = rng.standard_normal(d)
+                direction /= np.linalg.norm(direction)
+                w = w + radius * rng.uniform() ** (1.0 / d) * direction
+                g = surface.grad_fn(w)
+                kicks.append(k)
+                last_kick = k
+            w = w - lr * g
+            loss = surface.value_fn(w)
+            if not (np.all(np.abs(w) <= DIVERGENCE_BOUND) and np.isfinite(loss)):
+                diverged, stopped_at = True, k
+                break
+            g = surface.grad_fn(w)
+            weights[k + 1], losses[k + 1], grad_norms[k + 1] = w, loss, np.linalg.norm(g)
+    return PerturbedTrajectory(weights, losses, grad_norms, np.full(steps, lr), diverged,
+                               stopped_at, np.array(kicks, dtype=int))

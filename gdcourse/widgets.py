@@ -636,7 +636,7 @@ class MomentumExplorer(Explorer):
     the same axes, with both loss curves beside.
     """
 
-    def __init__(self, lr=1.0, momentum=0.9, kappa=30, L=1.0, start=(-3.5, 1.5), steps=100):
+    def __init__(self, lr=1.0, momentum=0.9, kappa=100, L=1.0, start=(-3.5, 1.5), steps=100):
         self.bowls = _BandedBowl(L, CONDITION_NUMBERS)
         self.start_point = np.asarray(start, dtype=float)
         self.steps = int(steps)
@@ -647,7 +647,7 @@ class MomentumExplorer(Explorer):
                                         style={"description_width": "initial"}),
             "kappa": _selection_slider(kappa, CONDITION_NUMBERS, "condition number"),
         }
-        static = {"lr": [0.3, 1.0, 3.3], "momentum": [0.0, 0.5, 0.67, 0.9, 0.97],
+        static = {"lr": [0.3, 1.0, 3.3], "momentum": [0.0, 0.5, 0.67, 0.9, 0.99],
                   "kappa": [30, 100]}
         super().__init__(controls, static, title="Momentum explorer")
 
@@ -983,9 +983,12 @@ class BatchSizeExplorer(Explorer):
     Controls: batch size (powers of two up to the whole training set), learning
     rate (log scale) and seed (which batches are drawn). The full-batch path at
     the same rate is drawn for comparison; every run takes the same number of steps.
+    The default seed keeps every preset path of the static preview (rates up to
+    0.3) inside the plotted box; the slope and intercept are named ``w_1`` and
+    ``w_2`` as in chapter 1.
     """
 
-    def __init__(self, lr=0.1, batch_size=16, seed=0, steps=60, start=(-2.0, 3.0)):
+    def __init__(self, lr=0.1, batch_size=8, seed=3, steps=60, start=(-2.0, 3.0)):
         data = _batching.two_weight_problem()
         self.X, self.y = np.asarray(data.X_train), np.asarray(data.y_train)
         self.n = len(self.y)
@@ -1007,7 +1010,7 @@ class BatchSizeExplorer(Explorer):
 
     def build(self, axes):
         ax_w, ax_l = axes
-        plotting.contour(ax_w, self.surface, labels=("slope $w$", "intercept $b$"))
+        plotting.contour(ax_w, self.surface, labels=("slope $w_1$", "intercept $w_2$"))
         plotting.mark_minima(ax_w, self.surface)
         zero = np.tile(self.start0, (2, 1))
         self.gd_line, self.gd_start = plotting.path(ax_w, zero, color=plotting.COLORS["sky"],

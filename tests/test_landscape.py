@@ -451,3 +451,79 @@ def test_random_symmetric_is_goe():
 def test_random_symmetric_rejects_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
         landscape.random_symmetric(*args)
+
+
+# -- perturbed_gradient_descent ---------------------------------------------------
+
+_PGD = dict(lr=0.1, steps=200, radius=1e-3, g_thresh=1e-3, wait=20)
+
+
+def test_perturbed_gd_is_deterministic_for_a_seed():
+    s = surfaces.saddle()
+    a = landscape.perturbed_gradient_descent(s, [0.0, 0.0], seed=3, **_PGD)
+    b = landscape.perturbed_gradient_descent(s, [0.0, 0.0], seed=3, **_PGD)
+    c = landscape.perturbed_gradient_descent(s, [0.0, 0.0], seed=4, **_PGD)
+    np.testing.assert_array_equal(a.weights, b.weights)
+    np.testing.assert_array_equal(a.kicks, b.kicks)
+    assert not np.array_equal(a.weights[1], c.weights[1])
+
+
+def test_perturbed_gd_escapes_exactly_from_the_saddle_where_plain_gd_stays():
+    s = surfaces.saddle()
+    plain = descent.gradient_descent(s, [0.0, 0.0], lr=0.1, steps=200)
+    kicked = landscape.perturbed_gradient_descent(s, [0.0, 0.0], seed=0, **_PGD)
+    assert np.all(plain.weights == 0.0)
+    assert landscape.escape_step(plain.weights, [0.0, 0.0], 1.0) == -1
+    assert kicked.kicks[0] == 0
+    assert landscape.escape_step(kicked.weights, [0.0, 0.0], 1.0) > 0
+
+
+def test_perturbed_gd_kick_lies_in_the_ball():
+    # on f = (x^2 - y^2) / 2 a step from the kicked point w0 + xi gives
+    # w1 = diag(1 - lr, 1 + lr) (w0 + xi), so xi can be read back exactly
+    s = surfaces.saddle()
+    for seed in range(20):
+        run = landscape.perturbed_gradient_descent(s, [0.0, 0.0], seed=seed, **_PGD)
+        xi = run.weights[1] / np.array([1 - 0.1, 1 + 0.1])
+        assert 0 < np.linalg.norm(xi) <= 1e-3 + 1e-15
+
+
+def test_perturbed_gd_does_not_kick_while_the_gradient_is_large():
+    s = surfaces.two_valleys(tilt=0.3)
+    w0 = [1.5, 1.0]
+    plain = descent.gradient_descent(s, w0, lr=0.05, steps=30)
+    kicked = landscape.perturbed_gradient_descent(s, w0, lr=0.05, steps=30, radius=0.5,
+                                                  g_thresh=1e-3, wait=0, seed=0)
+    assert plain.grad_norms.min() > 1e-3
+    assert kicked.kicks.size == 0
+    np.testing.assert_allclose(kicked.weights, plain.weights, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(kicked.losses, plain.losses, rtol=1e-12, atol=1e-15)
+
+
+def test_perturbed_gd_kicks_only_at_small_gradients_and_waits_between_kicks():
+    s = surfaces.two_valleys(tilt=0.3)
+    run = landscape.perturbed_gradient_descent(s, s.minima[1], lr=0.05, steps=300, radius=0.05,
+                                               g_thresh=1e-2, wait=25, seed=1)
+    assert run.kicks.size >= 2
+    assert np.all(run.grad_norms[run.kicks] <= 1e-2)
+    assert np.all(np.diff(run.kicks) > 25)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(w0=[[0.0, 0.0]]), "one start"),
+    (dict(radius=0.0), "radius"),
+    (dict(g_thresh=-1.0), "g_thresh"),
+    (dict(wait=-1), "wait"),
+    (dict(wait=1.5), "wait"),
+    (dict(lr=0.0), "lr"),
+    (dict(steps=-1), "steps"),
+])
+def test_perturbed_gd_rejects_bad_input(kwargs, message):
+    args = dict(w0=[0.0, 0.0], **_PGD) | kwargs
+    with pytest.raises(ValueError, match=message):
+        landscape.perturbed_gradient_descent(surfaces.saddle(), **args)
+
+
+def test_perturbed_gd_rejects_non_surface():
+    with pytest.raises(ValueError, match="surface must be"):
+        landscape.perturbed_gradient_descent(lambda w: w, [0.0, 0.0], **_PGD)
