@@ -49,8 +49,11 @@ book: $(STAMP)
 notebooks: $(STAMP)
 	for nb in book/*.ipynb; do $(STATIC) $(BIN)/jupyter execute --inplace "$$nb" || exit 1; done
 
+# JupyterLab refuses to run as root unless told to (containers, CI machines).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab book
+	$(BIN)/jupyter lab book $(ALLOW_ROOT)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
