@@ -5,7 +5,8 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+# Keeps the debugger's "frozen modules" notice out of kernel stderr.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Explorers carry their full static form (precomputed frames) in executed outputs.
 STATIC := GDCOURSE_STATIC_EXPLORERS=1
