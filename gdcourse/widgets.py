@@ -324,6 +324,17 @@ def _int_slider(value, lo, hi, description, step=1):
                          style={"description_width": "initial"})
 
 
+def _descent_controls(lr, steps, max_steps, start, box, names, labels):
+    """The controls of a plain descent explorer: rate (log scale), steps, and a 2-D start in ``box``."""
+    (x_lo, x_hi), (y_lo, y_hi) = box
+    return {
+        "lr": _log_slider(lr, -2.5, 0.3, "learning rate"),
+        "steps": _int_slider(steps, 0, max_steps, "steps"),
+        names[0]: _float_slider(start[0], x_lo, x_hi, labels[0]),
+        names[1]: _float_slider(start[1], y_lo, y_hi, labels[1]),
+    }
+
+
 def run_status(run):
     """A short human description of a single-start :class:`~gdcourse.descent.Trajectory`."""
     if run.diverged:
@@ -342,13 +353,8 @@ class GradientDescentExplorer(Explorer):
     def __init__(self, surface=None, lr=0.1, steps=30, start=(-2.5, 1.5), max_steps=80):
         self.surface = surface or surfaces.elongated_bowl(kappa=8.0, L=1.6)
         self.max_steps = max_steps
-        (x_lo, x_hi), (y_lo, y_hi) = self.surface.box
-        controls = {
-            "lr": _log_slider(lr, -2.5, 0.3, "learning rate"),
-            "steps": _int_slider(steps, 0, max_steps, "steps"),
-            "x0": _float_slider(start[0], x_lo, x_hi, "start w1"),
-            "y0": _float_slider(start[1], y_lo, y_hi, "start w2"),
-        }
+        controls = _descent_controls(lr, steps, max_steps, start, self.surface.box,
+                                     names=("x0", "y0"), labels=("start w1", "start w2"))
         static = {
             "lr": [0.01, 0.03, 0.1, 0.3, 0.6, 1.0, 1.2, 1.3],
             "steps": [8, 80],
@@ -442,13 +448,8 @@ class LineFitExplorer(Explorer):
         self.surface = surfaces.least_squares(x, y, box=box, name="line fit")
         self.x, self.y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         self.max_steps = max_steps
-        (s_lo, s_hi), (b_lo, b_hi) = self.surface.box
-        controls = {
-            "lr": _log_slider(lr, -2.5, 0.3, "learning rate"),
-            "steps": _int_slider(steps, 0, max_steps, "steps"),
-            "w1": _float_slider(start[0], s_lo, s_hi, "start slope"),
-            "w2": _float_slider(start[1], b_lo, b_hi, "start intercept"),
-        }
+        controls = _descent_controls(lr, steps, max_steps, start, self.surface.box,
+                                     names=("w1", "w2"), labels=("start slope", "start intercept"))
         static = {
             "lr": [0.03, 0.3, 0.6, 1.0],
             "steps": [0, 1, 2, 4, 8, 40],
@@ -490,6 +491,7 @@ class LineFitExplorer(Explorer):
         self.text.set_text(status if run.diverged else
                            f"after {run.stopped_at} steps: y = {w1:.2f} x {sign} {abs(w2):.2f}\n{loss}")
         return status
+
 
 @register("line fit")
 def line_fit_explorer(**kwargs):
