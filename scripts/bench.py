@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from test_widgets import sweep_values  # noqa: E402
 
-from gdcourse import widgets  # noqa: E402
+from gdcourse import data, models, training, widgets  # noqa: E402
 
 BAR_MS = 50.0
 REPEATS = 3
@@ -45,6 +45,18 @@ def time_explorer(explorer, n=9):
     return timings
 
 
+def time_small_training_run(repeats=5):
+    """Median ms of a 5-epoch mini-batch run of a small MLP (what a live explorer recomputes)."""
+    net = models.MLP([2, 16, 1], activation="tanh", task="binary")
+    moons = data.two_moons(n=300, seed=0)
+    samples = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        training.train(net, moons, lr=0.5, batch_size=32, epochs=5)
+        samples.append((time.perf_counter() - t0) * 1e3)
+    return float(np.median(samples))
+
+
 def main():
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -63,6 +75,11 @@ def main():
         failed += [] if ok else [name]
         print(f"{name:24} {everything.size:7d} {p50:7.1f} {p95:7.1f} {slowest + f' ({slow95:.1f})':>26} "
               f"{size:9.0f}  {'ok' if ok else 'OVER'}")
+    train_ms = time_small_training_run()
+    train_ok = train_ms < BAR_MS
+    failed += [] if train_ok else ["small MLP training run"]
+    print(f"\nsmall MLP, 5 epochs of mini-batch SGD: median {train_ms:.1f} ms (bar {BAR_MS:.0f} ms)  "
+          f"{'ok' if train_ok else 'OVER'}")
     basins = Path(__file__).with_name("bench_basins.py")
     if basins.exists():
         print()

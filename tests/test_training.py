@@ -5,7 +5,6 @@ file as a script in an environment with PyTorch (``python tests/test_training.py
 PyTorch is never needed to run the tests.
 """
 
-import time
 import warnings
 
 import numpy as np
@@ -349,21 +348,6 @@ def test_divergence_is_flagged_quietly(model, data):
 def test_a_stable_run_is_not_flagged():
     result = train(LINEAR, REGRESSION, lr=0.1, batch_size=10, epochs=3)
     assert not result.diverged and result.diverged_step is None
-
-
-# ---------------------------------------------------------------------------
-# speed
-# ---------------------------------------------------------------------------
-
-def test_a_small_mlp_run_is_fast_enough_for_a_live_explorer():
-    net = models.MLP([2, 16, 1], activation="tanh", task="binary")
-    moons = gdata.two_moons(n=300, seed=0)
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        train(net, moons, lr=0.5, batch_size=32, epochs=5)
-        times.append(time.perf_counter() - start)
-    assert np.median(times) < 0.05
 
 
 # ---------------------------------------------------------------------------

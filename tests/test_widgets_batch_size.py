@@ -1,7 +1,5 @@
 """Tests of the chapter-5 batch-size explorer."""
 
-import time
-
 import numpy as np
 import pytest
 
@@ -61,13 +59,3 @@ def test_static_form_is_small_enough(explorer):
     html = explorer.to_html(full=True)
     assert html.count('class="gd-frame') == 16
     assert len(html) < 600_000
-
-
-def test_control_changes_are_fast(explorer):
-    explorer.set(batch_size=16, lr=0.1, seed=0)
-    times = []
-    for B in explorer.controls["batch_size"].options:
-        tic = time.perf_counter()
-        explorer.controls["batch_size"].value = B
-        times.append(time.perf_counter() - tic)
-    assert np.median(times) < 0.1      # generous: shared CI machines are slow; the bar is 50 ms p95

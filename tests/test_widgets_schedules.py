@@ -1,7 +1,5 @@
 """Tests of the chapter-6 explorer and its schedule factory (gdcourse.widgets)."""
 
-import time
-
 import numpy as np
 import pytest
 
@@ -140,14 +138,6 @@ def test_every_control_value_works_without_warnings(explorer, recwarn):
                     assert not explorer.status.startswith("error"), explorer.status
     assert len(recwarn) == 0
 
-
-def test_control_change_is_fast(explorer):
-    times = []
-    for lr in np.round(10 ** np.linspace(-2, 0.5, 12), 4):
-        start = time.perf_counter()
-        explorer.controls["lr"].value = float(lr)
-        times.append(time.perf_counter() - start)
-    assert np.percentile(times, 95) < 0.1  # the bar is 50 ms; leave room for slow test machines
 
 
 def test_static_form_has_a_select_and_fits_the_budget(explorer):
