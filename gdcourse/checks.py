@@ -1,0 +1,141 @@
+"""Argument checks shared by every module: one wording for every message.
+
+Each function returns the value it checked, converted to a plain Python or
+NumPy type, or raises ``ValueError`` with a message of the form
+``"<name> must be <what is allowed>, got <value>"``.
+
+Examples
+--------
+>>> from gdcourse import checks
+>>> checks.positive("lr", 0.1)
+0.1
+>>> checks.integer("steps", 3, minimum=0)
+3
+>>> checks.positive("lr", -1)
+Traceback (most recent call last):
+...
+ValueError: lr must be a positive finite number, got -1
+"""
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+__all__ = [
+    "finite_array",
+    "in_interval",
+    "integer",
+    "is_number",
+    "non_negative",
+    "one_of",
+    "positive",
+]
+
+
+def is_number(value):
+    """True for a finite real number that is not a bool."""
+    return (
+        isinstance(value, Real)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
+
+
+def _fail(name, allowed, value):
+    raise ValueError(f"{name} must be {allowed}, got {value!r}")
+
+
+def positive(name, value):
+    """Return ``float(value)`` if it is a finite number > 0."""
+    if not (is_number(value) and value > 0):
+        _fail(name, "a positive finite number", value)
+    return float(value)
+
+
+def non_negative(name, value):
+    """Return ``float(value)`` if it is a finite number >= 0."""
+    if not (is_number(value) and value >= 0):
+        _fail(name, "a non-negative finite number", value)
+    return float(value)
+
+
+def in_interval(name, value, low, high, closed="left"):
+    """Return ``float(value)`` if it lies in the interval from `low` to `high`.
+
+    Parameters
+    ----------
+    closed : {"left", "right", "both", "neither"}
+        Which ends belong to the interval: ``"left"`` is ``[low, high)``.
+    """
+    left = closed in ("left", "both")
+    right = closed in ("right", "both")
+    inside = is_number(value) and (
+        (low <= value if left else low < value)
+        and (value <= high if right else value < high)
+    )
+    if not inside:
+        interval = f"{'[' if left else '('}{low}, {high}{']' if right else ')'}"
+        _fail(name, f"a number in {interval}", value)
+    return float(value)
+
+
+def integer(name, value, minimum=None, maximum=None):
+    """Return ``int(value)`` if it is an integer (not a bool) within the bounds.
+
+    Floats are refused even when whole (``2.0``): a count is an integer.
+    """
+    ok = isinstance(value, Integral) and not isinstance(value, bool)
+    ok = ok and (minimum is None or value >= minimum)
+    ok = ok and (maximum is None or value <= maximum)
+    if not ok:
+        if minimum is not None and maximum is not None:
+            allowed = f"an integer in {minimum}..{maximum}"
+        elif minimum is not None:
+            allowed = f"an integer >= {minimum}"
+        elif maximum is not None:
+            allowed = f"an integer <= {maximum}"
+        else:
+            allowed = "an integer"
+        _fail(name, allowed, value)
+    return int(value)
+
+
+def one_of(name, value, options):
+    """Return `value` if it is one of `options`."""
+    if value not in tuple(options):
+        _fail(name, f"one of {tuple(options)}", value)
+    return value
+
+
+def finite_array(name, value, ndim=None, shape=None):
+    """Return ``np.asarray(value, float)`` if it is finite and has the right form.
+
+    Parameters
+    ----------
+    ndim : int, optional
+        Required number of dimensions.
+    shape : tuple, optional
+        Required shape; ``None`` in an entry allows any length on that axis.
+    """
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        _fail(name, "an array of finite numbers", value)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(
+            f"{name} must be a {ndim}-D array of finite numbers, got shape {arr.shape}"
+        )
+    if shape is not None:
+        fits = arr.ndim == len(shape) and all(
+            want is None or want == got for want, got in zip(shape, arr.shape)
+        )
+        if not fits:
+            wanted = "(" + ", ".join("n" if s is None else str(s) for s in shape)
+            wanted += ",)" if len(shape) == 1 else ")"
+            raise ValueError(
+                f"{name} must be an array of shape {wanted}, got shape {arr.shape}"
+            )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must hold finite numbers only")
+    return arr

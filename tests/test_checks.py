@@ -1,0 +1,86 @@
+"""Tests of the shared argument checks (gdcourse.checks)."""
+
+import numpy as np
+import pytest
+
+from gdcourse import checks
+
+
+@pytest.mark.parametrize("value", [1e-300, 0.5, 3, np.float64(2.0)])
+def test_positive_accepts_positive_finite_numbers(value):
+    assert checks.positive("lr", value) == float(value)
+
+
+@pytest.mark.parametrize("value", [0, -1.0, np.inf, np.nan, True, "1", None])
+def test_positive_refuses_the_rest(value):
+    with pytest.raises(ValueError, match=r"^lr must be a positive finite number, got "):
+        checks.positive("lr", value)
+
+
+def test_non_negative_accepts_zero_and_refuses_negatives():
+    assert checks.non_negative("noise", 0) == 0.0
+    with pytest.raises(ValueError, match="noise must be a non-negative finite number"):
+        checks.non_negative("noise", -1e-9)
+
+
+@pytest.mark.parametrize(
+    "closed, inside, outside",
+    [
+        ("left", [0.0, 0.999], [1.0, -0.1]),
+        ("right", [1.0, 0.5], [0.0]),
+        ("both", [0.0, 1.0], [1.0001]),
+        ("neither", [0.5], [0.0, 1.0]),
+    ],
+)
+def test_in_interval_honours_which_ends_are_closed(closed, inside, outside):
+    for value in inside:
+        assert checks.in_interval("beta", value, 0, 1, closed) == value
+    for value in outside:
+        with pytest.raises(ValueError, match=r"beta must be a number in [\[(]0, 1[\])]"):
+            checks.in_interval("beta", value, 0, 1, closed)
+
+
+def test_in_interval_names_the_interval():
+    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\), got 1"):
+        checks.in_interval("momentum", 1, 0, 1)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"minimum": 1, "maximum": 5}, r"an integer in 1\.\.5"),
+        ({"minimum": 0}, "an integer >= 0"),
+        ({"maximum": 3}, "an integer <= 3"),
+        ({}, "an integer,"),
+    ],
+)
+def test_integer_messages_name_the_bounds(kwargs, message):
+    with pytest.raises(ValueError, match=f"steps must be {message}"):
+        checks.integer("steps", 2.0, **kwargs)
+
+
+def test_integer_accepts_numpy_integers_and_refuses_bools():
+    assert checks.integer("steps", np.int64(4), minimum=0) == 4
+    with pytest.raises(ValueError):
+        checks.integer("steps", True)
+    with pytest.raises(ValueError, match=r"in 1\.\.5, got 6"):
+        checks.integer("steps", 6, minimum=1, maximum=5)
+
+
+def test_one_of_lists_the_options():
+    assert checks.one_of("mode", "a", ("a", "b")) == "a"
+    with pytest.raises(ValueError, match=r"mode must be one of \('a', 'b'\), got 'c'"):
+        checks.one_of("mode", "c", ["a", "b"])
+
+
+def test_finite_array_checks_shape_ndim_and_finiteness():
+    arr = checks.finite_array("w0", [[1, 2]], shape=(None, 2))
+    assert arr.dtype == float and arr.shape == (1, 2)
+    with pytest.raises(ValueError, match=r"w0 must be an array of shape \(n, 2\), got shape \(2,\)"):
+        checks.finite_array("w0", [1, 2], shape=(None, 2))
+    with pytest.raises(ValueError, match=r"x must be a 1-D array"):
+        checks.finite_array("x", [[1.0]], ndim=1)
+    with pytest.raises(ValueError, match="x must hold finite numbers only"):
+        checks.finite_array("x", [1.0, np.nan])
+    with pytest.raises(ValueError, match="x must be an array of finite numbers"):
+        checks.finite_array("x", ["a"])
