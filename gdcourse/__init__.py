@@ -9,8 +9,19 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _MODULES = (
-    "surfaces", "descent", "schedules", "data", "models", "training",
-    "landscape", "theory", "rangetest", "batching", "plotting", "widgets", "exercises",
+    "surfaces",
+    "descent",
+    "schedules",
+    "data",
+    "models",
+    "training",
+    "landscape",
+    "theory",
+    "rangetest",
+    "batching",
+    "plotting",
+    "widgets",
+    "exercises",
 )
 
 

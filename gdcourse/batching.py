@@ -31,9 +31,16 @@ import numpy as np
 from gdcourse import data as _data
 
 __all__ = [
-    "two_weight_problem", "minibatch_indices", "SGDRuns", "least_squares_sgd",
-    "gradient_variance", "gradient_variance_theory", "noise_scale", "steps_to_target",
-    "fit_critical_batch", "tuned_steps_to_target",
+    "two_weight_problem",
+    "minibatch_indices",
+    "SGDRuns",
+    "least_squares_sgd",
+    "gradient_variance",
+    "gradient_variance_theory",
+    "noise_scale",
+    "steps_to_target",
+    "fit_critical_batch",
+    "tuned_steps_to_target",
 ]
 
 #: A run has diverged once a weight's magnitude exceeds this (or stops being finite).
@@ -43,6 +50,7 @@ DIVERGENCE_BOUND = 1e8
 # ----------------------------------------------------------------------------
 # argument checks
 # ----------------------------------------------------------------------------
+
 
 def _check_int(name, value, lo, hi=None):
     bad = isinstance(value, bool) or not isinstance(value, Integral)
@@ -57,8 +65,10 @@ def _check_per_example(per_example):
     if g.ndim == 1:
         g = g[:, None]
     if g.ndim != 2 or g.shape[0] < 2 or not np.all(np.isfinite(g)):
-        raise ValueError("per_example must be a finite array of shape (n, p) with n >= 2 "
-                         f"(one gradient per example), got shape {np.shape(per_example)}")
+        raise ValueError(
+            "per_example must be a finite array of shape (n, p) with n >= 2 "
+            f"(one gradient per example), got shape {np.shape(per_example)}"
+        )
     return g
 
 
@@ -66,9 +76,13 @@ def _check_data(X, y):
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     if X.ndim != 2 or X.shape[0] < 1 or not np.all(np.isfinite(X)):
-        raise ValueError(f"X must be a finite 2-D array of shape (n, d), got shape {X.shape}")
+        raise ValueError(
+            f"X must be a finite 2-D array of shape (n, d), got shape {X.shape}"
+        )
     if y.shape != (X.shape[0],) or not np.all(np.isfinite(y)):
-        raise ValueError(f"y must be a finite array of shape ({X.shape[0]},) to match X, got shape {y.shape}")
+        raise ValueError(
+            f"y must be a finite array of shape ({X.shape[0]},) to match X, got shape {y.shape}"
+        )
     return X, y
 
 
@@ -80,6 +94,7 @@ def _design(X):
 # ----------------------------------------------------------------------------
 # the chapter's problem and its batches
 # ----------------------------------------------------------------------------
+
 
 def two_weight_problem(n=1280, seed=0):
     """The batch-size chapter's data: a slope and an intercept to fit from noisy points.
@@ -102,8 +117,15 @@ def two_weight_problem(n=1280, seed=0):
     >>> two_weight_problem()
     Dataset(name='regression', n_train=1024, n_test=256, n_features=1)
     """
-    return _data.regression(n=n, weights=1.5, bias=-0.5, noise=1.0, x_range=(-1.0, 3.0),
-                            seed=seed, test_fraction=0.2)
+    return _data.regression(
+        n=n,
+        weights=1.5,
+        bias=-0.5,
+        noise=1.0,
+        x_range=(-1.0, 3.0),
+        seed=seed,
+        test_fraction=0.2,
+    )
 
 
 def minibatch_indices(n, batch_size, steps, seed=0):
@@ -152,7 +174,7 @@ def minibatch_indices(n, batch_size, steps, seed=0):
     per_epoch = n // batch_size
     epochs = -(-steps // per_epoch)
     rng = np.random.default_rng(seed)
-    orders = [rng.permutation(n)[:per_epoch * batch_size] for _ in range(epochs)]
+    orders = [rng.permutation(n)[: per_epoch * batch_size] for _ in range(epochs)]
     if not orders:
         return np.empty((0, batch_size), dtype=int)
     return np.concatenate(orders).reshape(-1, batch_size)[:steps]
@@ -161,6 +183,7 @@ def minibatch_indices(n, batch_size, steps, seed=0):
 # ----------------------------------------------------------------------------
 # least squares
 # ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class SGDRuns:
@@ -254,28 +277,40 @@ def least_squares_sgd(X, y, theta0, lr, batch_size, steps, seeds=0):
     steps = _check_int("steps", steps, 0)
     theta0 = np.asarray(theta0, dtype=float)
     if theta0.shape[-1:] != (p,) or theta0.ndim > 2 or not np.all(np.isfinite(theta0)):
-        raise ValueError(f"theta0 must be a finite array of shape ({p},) or (runs, {p}), got shape {theta0.shape}")
+        raise ValueError(
+            f"theta0 must be a finite array of shape ({p},) or (runs, {p}), got shape {theta0.shape}"
+        )
     lr = np.atleast_1d(np.asarray(lr, dtype=float))
     if lr.ndim != 1 or not np.all(np.isfinite(lr) & (lr > 0)):
-        raise ValueError(f"lr must be a positive finite number or a 1-D array of them, got {lr!r}")
+        raise ValueError(
+            f"lr must be a positive finite number or a 1-D array of them, got {lr!r}"
+        )
     seeds = np.atleast_1d(np.asarray(seeds))
     if seeds.ndim != 1 or seeds.dtype.kind not in "iu":
-        raise ValueError(f"seeds must be an int or a 1-D sequence of ints, got {seeds!r}")
+        raise ValueError(
+            f"seeds must be an int or a 1-D sequence of ints, got {seeds!r}"
+        )
     counts = {len(theta0) if theta0.ndim == 2 else 1, lr.size, seeds.size} - {1}
     if len(counts) > 1:
-        raise ValueError(f"theta0, lr and seeds must have the same number of runs (or one), got {sorted(counts)}")
+        raise ValueError(
+            f"theta0, lr and seeds must have the same number of runs (or one), got {sorted(counts)}"
+        )
     runs = counts.pop() if counts else 1
     theta = np.broadcast_to(theta0, (runs, p)).copy()
     lr = np.broadcast_to(lr, (runs,)).copy()
     seeds = np.broadcast_to(seeds, (runs,))
 
     A = _design(X)
-    H, c, const = A.T @ A / n, A.T @ y / n, 0.5 * float(np.mean(y ** 2))
+    H, c, const = A.T @ A / n, A.T @ y / n, 0.5 * float(np.mean(y**2))
     if len(set(seeds.tolist())) == 1:
-        idx = np.broadcast_to(minibatch_indices(n, batch_size, steps, int(seeds[0]))[:, None, :],
-                              (steps, runs, batch_size))
+        idx = np.broadcast_to(
+            minibatch_indices(n, batch_size, steps, int(seeds[0]))[:, None, :],
+            (steps, runs, batch_size),
+        )
     else:
-        idx = np.stack([minibatch_indices(n, batch_size, steps, int(s)) for s in seeds], axis=1)
+        idx = np.stack(
+            [minibatch_indices(n, batch_size, steps, int(s)) for s in seeds], axis=1
+        )
 
     weights = np.full((steps + 1, runs, p), np.nan)
     weights[0] = theta
@@ -283,11 +318,13 @@ def least_squares_sgd(X, y, theta0, lr, batch_size, steps, seeds=0):
     stopped_at = np.full(runs, steps)
     with np.errstate(all="ignore"):
         for t in range(steps):
-            A_b = A[idx[t]]                                    # (runs, B, p)
+            A_b = A[idx[t]]  # (runs, B, p)
             residual = np.einsum("rbp,rp->rb", A_b, theta) - y[idx[t]]
             g = np.einsum("rbp,rb->rp", A_b, residual) / batch_size
             theta = theta - lr[:, None] * g
-            bad = alive & ~np.all(np.isfinite(theta) & (np.abs(theta) <= DIVERGENCE_BOUND), axis=1)
+            bad = alive & ~np.all(
+                np.isfinite(theta) & (np.abs(theta) <= DIVERGENCE_BOUND), axis=1
+            )
             stopped_at[bad] = t
             alive &= ~bad
             theta[~alive] = np.nan
@@ -299,6 +336,7 @@ def least_squares_sgd(X, y, theta0, lr, batch_size, steps, seeds=0):
 # ----------------------------------------------------------------------------
 # gradient noise
 # ----------------------------------------------------------------------------
+
 
 def gradient_variance(per_example, batch_size, draws=1000, seed=0):
     """Measured variance of the mini-batch gradient, over many random batches.
@@ -349,7 +387,9 @@ def gradient_variance(per_example, batch_size, draws=1000, seed=0):
     batch_size = _check_int("batch_size", batch_size, 1, n)
     draws = _check_int("draws", draws, 2)
     rng = np.random.default_rng(seed)
-    order = rng.permuted(np.broadcast_to(np.arange(n), (draws, n)), axis=1)[:, :batch_size]
+    order = rng.permuted(np.broadcast_to(np.arange(n), (draws, n)), axis=1)[
+        :, :batch_size
+    ]
     batch = g[order].mean(axis=1)
     return float(np.mean(np.sum((batch - g.mean(axis=0)) ** 2, axis=1)))
 
@@ -397,7 +437,9 @@ def gradient_variance_theory(per_example, batch_size, replace=False):
     n = g.shape[0]
     B = np.asarray(batch_size)
     if B.dtype.kind not in "iu" or np.any(B < 1) or np.any(B > n):
-        raise ValueError(f"batch_size must be an integer (or integers) in 1..{n}, got {batch_size!r}")
+        raise ValueError(
+            f"batch_size must be an integer (or integers) in 1..{n}, got {batch_size!r}"
+        )
     sigma2 = float(np.mean(np.sum((g - g.mean(axis=0)) ** 2, axis=1)))
     variance = sigma2 / B if replace else sigma2 / B * (n - B) / (n - 1)
     return float(variance) if variance.ndim == 0 else variance
@@ -451,6 +493,7 @@ def noise_scale(per_example):
 # steps and the critical batch size
 # ----------------------------------------------------------------------------
 
+
 def steps_to_target(losses, target):
     """The first step at which a loss curve reaches ``target`` (``inf`` if never).
 
@@ -473,8 +516,14 @@ def steps_to_target(losses, target):
     """
     losses = np.asarray(losses, dtype=float)
     if losses.ndim < 1 or losses.shape[0] == 0:
-        raise ValueError(f"losses must have at least one entry along axis 0, got shape {losses.shape}")
-    if isinstance(target, bool) or not isinstance(target, Real) or not np.isfinite(target):
+        raise ValueError(
+            f"losses must have at least one entry along axis 0, got shape {losses.shape}"
+        )
+    if (
+        isinstance(target, bool)
+        or not isinstance(target, Real)
+        or not np.isfinite(target)
+    ):
         raise ValueError(f"target must be a finite number, got {target!r}")
     with np.errstate(invalid="ignore"):
         hit = losses <= target
@@ -524,11 +573,17 @@ def fit_critical_batch(batch_sizes, steps):
     B = np.asarray(batch_sizes, dtype=float)
     S = np.asarray(steps, dtype=float)
     if B.ndim != 1 or B.shape != S.shape:
-        raise ValueError(f"batch_sizes and steps must be 1-D arrays of the same length, got shapes {B.shape} and {S.shape}")
+        raise ValueError(
+            f"batch_sizes and steps must be 1-D arrays of the same length, got shapes {B.shape} and {S.shape}"
+        )
     if not np.all(np.isfinite(B) & (B > 0)) or np.unique(B).size < 2:
-        raise ValueError("batch_sizes must be positive finite numbers with at least two distinct values")
+        raise ValueError(
+            "batch_sizes must be positive finite numbers with at least two distinct values"
+        )
     if not np.all(np.isfinite(S) & (S > 0)):
-        raise ValueError("steps must be positive finite numbers (drop batch sizes that never reached the target)")
+        raise ValueError(
+            "steps must be positive finite numbers (drop batch sizes that never reached the target)"
+        )
     design = np.column_stack([1.0 / S, 1.0 / (B * S)])
     (a, b), *_ = np.linalg.lstsq(design, np.ones_like(S), rcond=None)
     return float(a), float(b / a)
@@ -581,13 +636,24 @@ def tuned_steps_to_target(X, y, theta0, batch_size, lrs, seeds, targets, steps):
     seeds = np.asarray(seeds)
     targets = np.atleast_1d(np.asarray(targets, dtype=float))
     if lrs.ndim != 1 or lrs.size == 0:
-        raise ValueError(f"lrs must be a non-empty 1-D array of learning rates, got {lrs!r}")
+        raise ValueError(
+            f"lrs must be a non-empty 1-D array of learning rates, got {lrs!r}"
+        )
     if seeds.ndim != 1 or seeds.size == 0:
-        raise ValueError(f"seeds must be a non-empty 1-D sequence of ints, got {seeds!r}")
+        raise ValueError(
+            f"seeds must be a non-empty 1-D sequence of ints, got {seeds!r}"
+        )
     if targets.ndim != 1 or not np.all(np.isfinite(targets)):
         raise ValueError(f"targets must be finite numbers, got {targets!r}")
-    runs = least_squares_sgd(X, y, theta0, np.repeat(lrs, seeds.size), batch_size, steps,
-                             seeds=np.tile(seeds, lrs.size))
+    runs = least_squares_sgd(
+        X,
+        y,
+        theta0,
+        np.repeat(lrs, seeds.size),
+        batch_size,
+        steps,
+        seeds=np.tile(seeds, lrs.size),
+    )
     mean = runs.losses.reshape(steps + 1, lrs.size, seeds.size).mean(axis=-1)
     best_steps, best_lrs = [], []
     for target in targets:

@@ -36,9 +36,7 @@ __all__ = [
 def is_number(value):
     """True for a finite real number that is not a bool."""
     return (
-        isinstance(value, Real)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
+        isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
     )
 
 

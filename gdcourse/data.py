@@ -18,7 +18,14 @@ from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["Dataset", "regression", "two_moons", "spirals", "train_test_split", "standardize"]
+__all__ = [
+    "Dataset",
+    "regression",
+    "two_moons",
+    "spirals",
+    "train_test_split",
+    "standardize",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,13 +81,16 @@ class Dataset:
         return int(max(self.y_train.max(), self.y_test.max())) + 1
 
     def __repr__(self):
-        return (f"Dataset(name={self.name!r}, n_train={self.n_train}, "
-                f"n_test={self.n_test}, n_features={self.n_features})")
+        return (
+            f"Dataset(name={self.name!r}, n_train={self.n_train}, "
+            f"n_test={self.n_test}, n_features={self.n_features})"
+        )
 
 
 # ----------------------------------------------------------------------------
 # argument checks
 # ----------------------------------------------------------------------------
+
 
 def _check_n(n, minimum=2):
     if isinstance(n, bool) or not isinstance(n, Integral) or n < minimum:
@@ -89,20 +99,31 @@ def _check_n(n, minimum=2):
 
 
 def _check_noise(noise):
-    if isinstance(noise, bool) or not isinstance(noise, Real) or not np.isfinite(noise) or noise < 0:
+    if (
+        isinstance(noise, bool)
+        or not isinstance(noise, Real)
+        or not np.isfinite(noise)
+        or noise < 0
+    ):
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
     return float(noise)
 
 
 def _check_test_fraction(test_fraction, n):
-    if (isinstance(test_fraction, bool) or not isinstance(test_fraction, Real)
-            or not 0 < test_fraction < 1):
-        raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}")
+    if (
+        isinstance(test_fraction, bool)
+        or not isinstance(test_fraction, Real)
+        or not 0 < test_fraction < 1
+    ):
+        raise ValueError(
+            f"test_fraction must be a number in (0, 1), got {test_fraction!r}"
+        )
     n_test = int(round(test_fraction * n))
     if not 1 <= n_test <= n - 1:
         raise ValueError(
             f"test_fraction={test_fraction!r} leaves {n_test} of n={n} points for testing; "
-            f"test_fraction * n must round to a count in 1..{n - 1}")
+            f"test_fraction * n must round to a count in 1..{n - 1}"
+        )
     return n_test
 
 
@@ -120,14 +141,20 @@ def _streams(seed):
 
 def _dataset(name, X, y, test_fraction, split_rng, y_dtype, **truth):
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_fraction, split_rng)
-    return Dataset(name,
-                   _frozen(X_train, float), _frozen(y_train, y_dtype),
-                   _frozen(X_test, float), _frozen(y_test, y_dtype), **truth)
+    return Dataset(
+        name,
+        _frozen(X_train, float),
+        _frozen(y_train, y_dtype),
+        _frozen(X_test, float),
+        _frozen(y_test, y_dtype),
+        **truth,
+    )
 
 
 # ----------------------------------------------------------------------------
 # splitting and scaling
 # ----------------------------------------------------------------------------
+
 
 def train_test_split(X, y, test_fraction=0.25, seed=0):
     """Split examples at random into a training and a test part.
@@ -174,7 +201,8 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
         raise ValueError(f"X must be a 2-D array of shape (n, d), got shape {X.shape}")
     if y.ndim not in (1, 2) or y.shape[0] != X.shape[0]:
         raise ValueError(
-            f"y must have one row per row of X ({X.shape[0]}), got shape {y.shape}")
+            f"y must have one row per row of X ({X.shape[0]}), got shape {y.shape}"
+        )
     n = _check_n(X.shape[0])
     n_test = _check_test_fraction(test_fraction, n)
     order = np.random.default_rng(seed).permutation(n)
@@ -224,19 +252,34 @@ def standardize(data):
     scale = np.where(std > 0, std, 1.0)
     truth = {}
     if data.true_weights is not None:
-        truth = dict(true_weights=_frozen(data.true_weights * scale, float),
-                     true_bias=float(data.true_bias + data.true_weights @ mean))
-    return replace(data, name=data.name + "_standardized",
-                   X_train=_frozen((data.X_train - mean) / scale, float),
-                   X_test=_frozen((data.X_test - mean) / scale, float), **truth)
+        truth = dict(
+            true_weights=_frozen(data.true_weights * scale, float),
+            true_bias=float(data.true_bias + data.true_weights @ mean),
+        )
+    return replace(
+        data,
+        name=data.name + "_standardized",
+        X_train=_frozen((data.X_train - mean) / scale, float),
+        X_test=_frozen((data.X_test - mean) / scale, float),
+        **truth,
+    )
 
 
 # ----------------------------------------------------------------------------
 # generators
 # ----------------------------------------------------------------------------
 
-def regression(n=200, *, weights=2.0, bias=1.0, noise=0.5, x_range=(-2.0, 2.0),
-               seed=0, test_fraction=0.25):
+
+def regression(
+    n=200,
+    *,
+    weights=2.0,
+    bias=1.0,
+    noise=0.5,
+    x_range=(-2.0, 2.0),
+    seed=0,
+    test_fraction=0.25,
+):
     """Noisy linear regression data with known true weights.
 
     Parameters
@@ -283,24 +326,38 @@ def regression(n=200, *, weights=2.0, bias=1.0, noise=0.5, x_range=(-2.0, 2.0),
     _check_test_fraction(test_fraction, n)
     w = np.atleast_1d(np.asarray(weights, dtype=float))
     if w.ndim != 1 or w.size == 0 or not np.all(np.isfinite(w)):
-        raise ValueError(f"weights must be a finite number or a 1-D sequence of them, got {weights!r}")
+        raise ValueError(
+            f"weights must be a finite number or a 1-D sequence of them, got {weights!r}"
+        )
     if not (isinstance(bias, Real) and np.isfinite(bias)):
         raise ValueError(f"bias must be a finite number, got {bias!r}")
     lo, hi = _check_range(x_range)
     rng, split_rng = _streams(seed)
     X = rng.uniform(lo, hi, size=(n, w.size))
     y = X @ w + bias + noise * rng.standard_normal(n)
-    return _dataset("regression", X, y, test_fraction, split_rng, float,
-                    true_weights=_frozen(w, float), true_bias=float(bias))
+    return _dataset(
+        "regression",
+        X,
+        y,
+        test_fraction,
+        split_rng,
+        float,
+        true_weights=_frozen(w, float),
+        true_bias=float(bias),
+    )
 
 
 def _check_range(x_range):
     try:
         lo, hi = (float(v) for v in x_range)
     except (TypeError, ValueError):
-        raise ValueError(f"x_range must be a pair (low, high) of finite numbers, got {x_range!r}") from None
+        raise ValueError(
+            f"x_range must be a pair (low, high) of finite numbers, got {x_range!r}"
+        ) from None
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ValueError(f"x_range must be a pair (low, high) of finite numbers with low < high, got {x_range!r}")
+        raise ValueError(
+            f"x_range must be a pair (low, high) of finite numbers with low < high, got {x_range!r}"
+        )
     return lo, hi
 
 
@@ -401,7 +458,11 @@ def spirals(n=300, *, classes=2, turns=1.0, noise=0.1, seed=0, test_fraction=0.2
         raise ValueError(f"classes must be an integer >= 2, got {classes!r}")
     n = _check_n(n, minimum=max(2, int(classes)))
     noise = _check_noise(noise)
-    if isinstance(turns, bool) or not isinstance(turns, Real) or not (np.isfinite(turns) and turns > 0):
+    if (
+        isinstance(turns, bool)
+        or not isinstance(turns, Real)
+        or not (np.isfinite(turns) and turns > 0)
+    ):
         raise ValueError(f"turns must be a finite number > 0, got {turns!r}")
     _check_test_fraction(test_fraction, n)
     counts = np.full(classes, n // classes) + (np.arange(classes) < n % classes)

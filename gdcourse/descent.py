@@ -24,8 +24,14 @@ import numpy as np
 from gdcourse.schedules import as_schedule
 from gdcourse.surfaces import Surface
 
-__all__ = ["Trajectory", "gradient_descent", "DIVERGENCE_BOUND", "check_steps",
-           "check_momentum", "check_start"]
+__all__ = [
+    "Trajectory",
+    "gradient_descent",
+    "DIVERGENCE_BOUND",
+    "check_steps",
+    "check_momentum",
+    "check_start",
+]
 
 #: A run has diverged once a weight's magnitude exceeds this (or stops being finite).
 DIVERGENCE_BOUND = 1e8
@@ -97,7 +103,9 @@ def check_momentum(momentum):
     try:
         value = float(momentum)
     except (TypeError, ValueError):
-        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}") from None
+        raise ValueError(
+            f"momentum must be a number in [0, 1), got {momentum!r}"
+        ) from None
     if not 0.0 <= value < 1.0:
         raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
     return value
@@ -122,8 +130,19 @@ def _resolve_rate(lr, schedule):
     return as_schedule(schedule if schedule is not None else lr)
 
 
-def gradient_descent(surface, w0, lr=None, steps=100, *, momentum=0.0, nesterov=False,
-                     schedule=None, noise=0.0, seed=None, tol=None):
+def gradient_descent(
+    surface,
+    w0,
+    lr=None,
+    steps=100,
+    *,
+    momentum=0.0,
+    nesterov=False,
+    schedule=None,
+    noise=0.0,
+    seed=None,
+    tol=None,
+):
     """Run gradient descent (optionally with momentum or Nesterov) on a surface.
 
     Parameters
@@ -185,7 +204,9 @@ def gradient_descent(surface, w0, lr=None, steps=100, *, momentum=0.0, nesterov=
     (4, 2, 1) [False False]
     """
     if not isinstance(surface, Surface):
-        raise ValueError(f"surface must be a gdcourse.surfaces.Surface, got {type(surface).__name__}")
+        raise ValueError(
+            f"surface must be a gdcourse.surfaces.Surface, got {type(surface).__name__}"
+        )
     w = check_start(surface, w0)
     steps = check_steps(steps)
     beta = check_momentum(momentum)
@@ -229,7 +250,9 @@ def gradient_descent(surface, w0, lr=None, steps=100, *, momentum=0.0, nesterov=
             g = surface.grad_fn(w)
             loss = surface.value_fn(w)
             gnorm = np.sqrt((g * g).sum(-1))
-            blown = active & ~(np.all(np.abs(w) <= DIVERGENCE_BOUND, axis=-1) & np.isfinite(loss))
+            blown = active & ~(
+                np.all(np.abs(w) <= DIVERGENCE_BOUND, axis=-1) & np.isfinite(loss)
+            )
             diverged |= blown
             stopped_at[blown] = k
             active &= ~blown
@@ -242,6 +265,12 @@ def gradient_descent(surface, w0, lr=None, steps=100, *, momentum=0.0, nesterov=
                 active &= ~done
 
     if single:
-        return Trajectory(weights[:, 0], losses[:, 0], grad_norms[:, 0], lrs,
-                          bool(diverged[0]), int(stopped_at[0]))
+        return Trajectory(
+            weights[:, 0],
+            losses[:, 0],
+            grad_norms[:, 0],
+            lrs,
+            bool(diverged[0]),
+            int(stopped_at[0]),
+        )
     return Trajectory(weights, losses, grad_norms, lrs, diverged, stopped_at)

@@ -18,7 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CheckResult", "check", "describe", "check_gradient_step", "check_mse_gradient"]
+__all__ = [
+    "CheckResult",
+    "check",
+    "describe",
+    "check_gradient_step",
+    "check_mse_gradient",
+]
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,10 @@ class CheckResult:
     def __repr__(self):
         if self.ok:
             return f"All {self.total} cases passed: {self.name} is right."
-        return (f"{self.passed} of {self.total} cases passed before one failed.\n"
-                f"{self.failure}")
+        return (
+            f"{self.passed} of {self.total} cases passed before one failed.\n"
+            f"{self.failure}"
+        )
 
     def _repr_pretty_(self, printer, cycle):
         printer.text(repr(self))
@@ -82,7 +90,9 @@ def _matches(got, expected, rtol, atol):
     try:
         got_arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
-        return f"the answer is not a number or an array of numbers ({type(got).__name__})"
+        return (
+            f"the answer is not a number or an array of numbers ({type(got).__name__})"
+        )
     exp_arr = np.asarray(expected, dtype=float)
     if got_arr.shape != exp_arr.shape:
         return f"the answer has shape {got_arr.shape}, expected shape {exp_arr.shape}"
@@ -122,22 +132,36 @@ def check(function, reference, cases, name=None, rtol=1e-6, atol=1e-9):
     """
     name = name or f"{getattr(function, '__name__', 'function')}(...)"
     if not callable(function):
-        return CheckResult(name, 0, len(cases), f"Expected a function, got {describe(function)}.")
+        return CheckResult(
+            name, 0, len(cases), f"Expected a function, got {describe(function)}."
+        )
     for i, args in enumerate(cases):
         shown = ", ".join(describe(a) for a in args)
         call = f"{name.split('(')[0]}({shown})"
-        expected = reference(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
+        expected = reference(
+            *[np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
+        )
         try:
             with np.errstate(all="ignore"):
-                got = function(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
+                got = function(
+                    *[np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
+                )
         except Exception as exc:  # the reader's bug, reported in words
-            return CheckResult(name, i, len(cases),
-                               f"Case {i + 1}: {call}\n  raised {type(exc).__name__}: {exc}")
+            return CheckResult(
+                name,
+                i,
+                len(cases),
+                f"Case {i + 1}: {call}\n  raised {type(exc).__name__}: {exc}",
+            )
         reason = _matches(got, expected, rtol, atol)
         if reason is not None:
-            return CheckResult(name, i, len(cases),
-                               f"Case {i + 1}: {call}\n  expected: {describe(expected)}\n"
-                               f"  got:      {describe(got)}\n  {reason}")
+            return CheckResult(
+                name,
+                i,
+                len(cases),
+                f"Case {i + 1}: {call}\n  expected: {describe(expected)}\n"
+                f"  got:      {describe(got)}\n  {reason}",
+            )
     return CheckResult(name, len(cases), len(cases))
 
 
@@ -192,7 +216,9 @@ def check_mse_gradient(function):
     cases = []
     for n, d in [(4, 2), (10, 3), (7, 1)]:
         X = np.round(rng.normal(size=(n, d)), 2)
-        cases.append((np.round(rng.normal(size=d), 2), X, np.round(rng.normal(size=n), 2)))
+        cases.append(
+            (np.round(rng.normal(size=d), 2), X, np.round(rng.normal(size=n), 2))
+        )
     return check(function, _mse_gradient, cases, name="mse_gradient(w, X, y)")
 
 
@@ -262,7 +288,9 @@ def check_descend(function):
     All 5 cases passed: descend(grad, w0, lr, tol, max_steps) is right.
     """
     parabola = _QuadraticGradient("gradient of x**2", [[2.0]])
-    ravine = _QuadraticGradient("gradient of (x**2 + 10 y**2) / 2", [[1.0, 0.0], [0.0, 10.0]])
+    ravine = _QuadraticGradient(
+        "gradient of (x**2 + 10 y**2) / 2", [[1.0, 0.0], [0.0, 10.0]]
+    )
     cases = [
         (parabola, np.array([3.0]), 0.25, 0.1, 100),
         (ravine, np.array([1.0, 1.0]), 0.15, 1e-4, 500),
@@ -270,7 +298,9 @@ def check_descend(function):
         (parabola, np.array([3.0]), 0.01, 1e-9, 5),
         (parabola, np.array([3.0]), 1.5, 1e-3, 10),
     ]
-    return check(function, _descend, cases, name="descend(grad, w0, lr, tol, max_steps)")
+    return check(
+        function, _descend, cases, name="descend(grad, w0, lr, tol, max_steps)"
+    )
 
 
 # --- Chapter 6: learning-rate schedules ---
@@ -281,7 +311,9 @@ __all__ += ["check_cosine_warmup", "check_early_stopping"]
 def _cosine_warmup(t, lr_max, warmup_steps, total_steps):
     from gdcourse import schedules
 
-    sched = schedules.warmup(schedules.cosine(lr_max, total_steps - warmup_steps), warmup_steps)
+    sched = schedules.warmup(
+        schedules.cosine(lr_max, total_steps - warmup_steps), warmup_steps
+    )
     return sched(np.asarray(t))
 
 
@@ -325,8 +357,12 @@ def check_cosine_warmup(function):
         (np.arange(20), 0.5, 1, 20),
         (np.array([0, 19, 20, 21, 60, 99]), 0.3, 20, 100),
     ]
-    return check(function, _cosine_warmup, cases,
-                 name="cosine_warmup(t, lr_max, warmup_steps, total_steps)")
+    return check(
+        function,
+        _cosine_warmup,
+        cases,
+        name="cosine_warmup(t, lr_max, warmup_steps, total_steps)",
+    )
 
 
 def _early_stopping(val_losses, patience):
@@ -387,7 +423,9 @@ def check_early_stopping(function):
         (np.array([0.5, 0.6, 0.4, 0.45, 0.41, 0.39, 0.5, 0.5]), 1),
         (np.array([2.0, 1.0, 1.5, 0.9, 1.2, 1.1, 1.0, 0.95, 0.3]), 4),
     ]
-    return check(function, _early_stopping, cases, name="early_stopping(val_losses, patience)")
+    return check(
+        function, _early_stopping, cases, name="early_stopping(val_losses, patience)"
+    )
 
 
 # --- Chapter 3: minima ---
@@ -397,6 +435,7 @@ _KINDS = ("minimum", "maximum", "saddle", "degenerate")
 
 def _classify_kind(hessian):
     from gdcourse.landscape import classify_critical_point
+
     return classify_critical_point(hessian).kind
 
 
@@ -438,7 +477,9 @@ def check_classify_critical_point(function):
         np.array([[4.0, 1.0, 0.0], [1.0, 3.0, 0.0], [0.0, 0.0, 0.5]]),
     ]
     if not callable(function):
-        return CheckResult(name, 0, len(cases), f"Expected a function, got {describe(function)}.")
+        return CheckResult(
+            name, 0, len(cases), f"Expected a function, got {describe(function)}."
+        )
     for i, H in enumerate(cases):
         call = f"classify({' '.join(np.array2string(H, separator=', ').split())})"
         expected = _classify_kind(H)
@@ -446,8 +487,12 @@ def check_classify_critical_point(function):
             with np.errstate(all="ignore"):
                 got = function(np.copy(H))
         except Exception as exc:  # the reader's bug, reported in words
-            return CheckResult(name, i, len(cases),
-                               f"Case {i + 1}: {call}\n  raised {type(exc).__name__}: {exc}")
+            return CheckResult(
+                name,
+                i,
+                len(cases),
+                f"Case {i + 1}: {call}\n  raised {type(exc).__name__}: {exc}",
+            )
         if got is None:
             reason = "\n  the function returned None (is a `return` missing?)"
         elif not isinstance(got, str) or got not in _KINDS:
@@ -455,9 +500,13 @@ def check_classify_critical_point(function):
         else:
             reason = ""
         if got != expected:
-            return CheckResult(name, i, len(cases),
-                               f"Case {i + 1}: {call}\n  expected: {expected!r}\n"
-                               f"  got:      {describe(got)}{reason}")
+            return CheckResult(
+                name,
+                i,
+                len(cases),
+                f"Case {i + 1}: {call}\n  expected: {expected!r}\n"
+                f"  got:      {describe(got)}{reason}",
+            )
     return CheckResult(name, len(cases), len(cases))
 
 
@@ -465,6 +514,7 @@ __all__ += ["check_classify_critical_point"]
 
 
 # --- Chapter 4: saddle points ---
+
 
 def _escape_step(eps, lr, b, radius):
     return int(np.ceil(np.log(radius / eps) / np.log1p(lr * b)))
@@ -504,8 +554,14 @@ def check_escape_step(function):
         (1e-4, 0.2, 0.5, 2.0),
         (0.5, 0.1, 1.0, 1.0),
     ]
-    return check(function, _escape_step, cases, name="escape_step(eps, lr, b, radius)",
-                 rtol=0.0, atol=0.0)
+    return check(
+        function,
+        _escape_step,
+        cases,
+        name="escape_step(eps, lr, b, radius)",
+        rtol=0.0,
+        atol=0.0,
+    )
 
 
 __all__ += ["check_escape_step"]
@@ -565,7 +621,9 @@ def check_minibatch_gradient(function):
         (np.array([0.2, 0.0, -0.3]), X3, y3, np.array([5, 1, 6])),
         (np.array([0.5, -1.0]), X, y, np.arange(12)),
     ]
-    return check(function, _minibatch_gradient, cases, name="minibatch_gradient(w, X, y, idx)")
+    return check(
+        function, _minibatch_gradient, cases, name="minibatch_gradient(w, X, y, idx)"
+    )
 
 
 # --- Chapter 8: vanishing gradients ---
@@ -616,12 +674,24 @@ def check_sigmoid_layer_backward(function):
     rng = np.random.default_rng(8)
     cases = []
     for n, m, k in [(1, 1, 1), (4, 2, 3), (5, 3, 2), (3, 4, 4)]:
-        cases.append((np.round(rng.normal(size=(n, m)), 2), np.round(rng.normal(size=(m, k)), 2),
-                      np.round(rng.normal(size=k), 2), np.round(rng.normal(size=(n, k)), 2)))
-    return check(function, _sigmoid_layer_backward, cases, name="sigmoid_layer_backward(x, W, b, grad_a)")
+        cases.append(
+            (
+                np.round(rng.normal(size=(n, m)), 2),
+                np.round(rng.normal(size=(m, k)), 2),
+                np.round(rng.normal(size=k), 2),
+                np.round(rng.normal(size=(n, k)), 2),
+            )
+        )
+    return check(
+        function,
+        _sigmoid_layer_backward,
+        cases,
+        name="sigmoid_layer_backward(x, W, b, grad_a)",
+    )
 
 
 # --- Chapter 2: learning rates ---
+
 
 def _largest_stable_rate(A):
     return 2.0 / np.linalg.eigvalsh(np.asarray(A, dtype=float))[-1]
@@ -657,8 +727,10 @@ def check_largest_stable_rate(function):
     cases = [
         (np.array([[2.0]]),),
         (np.array([[0.1, 0.0], [0.0, 1.0]]),),
-        (np.array([[2.0, 1.0], [1.0, 2.0]]),),          # off-diagonal: the diagonal is not enough
-        (np.array([[5.0, 0.0], [0.0, 0.5]]),),          # the steep direction comes first
+        (
+            np.array([[2.0, 1.0], [1.0, 2.0]]),
+        ),  # off-diagonal: the diagonal is not enough
+        (np.array([[5.0, 0.0], [0.0, 0.5]]),),  # the steep direction comes first
         (np.round((q * np.array([0.3, 1.0, 4.0])) @ q.T, 12),),
     ]
     return check(function, _largest_stable_rate, cases, name="largest_stable_rate(A)")
@@ -668,6 +740,7 @@ __all__ += ["check_largest_stable_rate"]
 
 
 # --- Chapter 7: momentum ---
+
 
 def _momentum_step(w, v, g, lr, beta):
     v_new = beta * v + g
@@ -706,11 +779,25 @@ def check_momentum_step(function):
     cases = [
         (np.array([1.0, -2.0]), np.array([0.0, 0.0]), np.array([0.5, 0.5]), 0.1, 0.9),
         (np.array([3.0]), np.array([1.0]), np.array([2.0]), 0.5, 0.5),
-        (np.array([0.0, 1.0, 2.0]), np.array([0.3, -0.2, 0.1]), np.array([1.0, -1.0, 2.0]), 0.2, 0.0),
+        (
+            np.array([0.0, 1.0, 2.0]),
+            np.array([0.3, -0.2, 0.1]),
+            np.array([1.0, -1.0, 2.0]),
+            0.2,
+            0.0,
+        ),
         (np.array([2.0, 2.0]), np.array([-1.0, 4.0]), np.array([0.0, 0.0]), 1.0, 0.8),
-        (np.array([1.5, -0.5]), np.array([2.0, 1.0]), np.array([-0.5, 0.25]), 0.05, 0.99),
+        (
+            np.array([1.5, -0.5]),
+            np.array([2.0, 1.0]),
+            np.array([-0.5, 0.25]),
+            0.05,
+            0.99,
+        ),
     ]
-    return check(function, _momentum_step, cases, name="momentum_step(w, v, g, lr, beta)")
+    return check(
+        function, _momentum_step, cases, name="momentum_step(w, v, g, lr, beta)"
+    )
 
 
 __all__ += ["check_momentum_step"]

@@ -35,11 +35,23 @@ from gdcourse.descent import DIVERGENCE_BOUND, Trajectory, check_start, check_st
 from gdcourse.surfaces import Surface
 
 __all__ = [
-    "hessian_eigenvalues", "Classification", "classify_critical_point",
-    "hessian_vector_product", "power_iteration", "lanczos", "sharpness",
-    "filter_normalized_direction", "slice_1d", "slice_2d",
-    "BasinMap", "basin_map", "label_minima", "escape_step", "random_symmetric",
-    "PerturbedTrajectory", "perturbed_gradient_descent",
+    "hessian_eigenvalues",
+    "Classification",
+    "classify_critical_point",
+    "hessian_vector_product",
+    "power_iteration",
+    "lanczos",
+    "sharpness",
+    "filter_normalized_direction",
+    "slice_1d",
+    "slice_2d",
+    "BasinMap",
+    "basin_map",
+    "label_minima",
+    "escape_step",
+    "random_symmetric",
+    "PerturbedTrajectory",
+    "perturbed_gradient_descent",
 ]
 
 
@@ -47,8 +59,13 @@ __all__ = [
 # argument checks
 # ----------------------------------------------------------------------------
 
+
 def _positive_number(value, name):
-    if isinstance(value, bool) or not isinstance(value, Real) or not (np.isfinite(value) and value > 0):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, Real)
+        or not (np.isfinite(value) and value > 0)
+    ):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return float(value)
 
@@ -62,7 +79,9 @@ def _int_at_least(value, name, minimum):
 def _flat_vector(theta, name):
     arr = np.asarray(theta, dtype=float)
     if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D vector, got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must be a non-empty 1-D vector, got shape {arr.shape}"
+        )
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must hold finite numbers")
     return arr
@@ -71,19 +90,24 @@ def _flat_vector(theta, name):
 def _same_shape(v, theta, name):
     arr = _flat_vector(v, name)
     if arr.shape != theta.shape:
-        raise ValueError(f"{name} must have the shape of theta {theta.shape}, got {arr.shape}")
+        raise ValueError(
+            f"{name} must have the shape of theta {theta.shape}, got {arr.shape}"
+        )
     return arr
 
 
 def _surface(surface):
     if not isinstance(surface, Surface):
-        raise ValueError(f"surface must be a gdcourse.surfaces.Surface, got {type(surface).__name__}")
+        raise ValueError(
+            f"surface must be a gdcourse.surfaces.Surface, got {type(surface).__name__}"
+        )
     return surface
 
 
 # ----------------------------------------------------------------------------
 # curvature of surfaces
 # ----------------------------------------------------------------------------
+
 
 def hessian_eigenvalues(surface, w):
     """Eigenvalues of a surface's exact Hessian at one point or many.
@@ -175,7 +199,11 @@ def classify_critical_point(hessian, tol=1e-8):
         raise ValueError("hessian must hold finite numbers")
     if not np.allclose(H, H.T, rtol=1e-9, atol=1e-12):
         raise ValueError("hessian must be symmetric")
-    if isinstance(tol, bool) or not isinstance(tol, Real) or not (np.isfinite(tol) and tol >= 0):
+    if (
+        isinstance(tol, bool)
+        or not isinstance(tol, Real)
+        or not (np.isfinite(tol) and tol >= 0)
+    ):
         raise ValueError(f"tol must be a non-negative finite number, got {tol!r}")
     eig = np.linalg.eigvalsh(H)
     zero = tol * max(1.0, float(np.abs(eig).max()))
@@ -192,6 +220,7 @@ def classify_critical_point(hessian, tol=1e-8):
 # ----------------------------------------------------------------------------
 # curvature of models: Hessian-vector products and the top eigenvalue
 # ----------------------------------------------------------------------------
+
 
 def hessian_vector_product(grad_fn, theta, v, eps=1e-4):
     """The Hessian times a vector, by central differences of the gradient.
@@ -231,7 +260,9 @@ def hessian_vector_product(grad_fn, theta, v, eps=1e-4):
     [2. 1.]
     """
     if not callable(grad_fn):
-        raise ValueError(f"grad_fn must be a function of theta, got {type(grad_fn).__name__}")
+        raise ValueError(
+            f"grad_fn must be a function of theta, got {type(grad_fn).__name__}"
+        )
     theta = _flat_vector(theta, "theta")
     v = _same_shape(v, theta, "v")
     eps = _positive_number(eps, "eps")
@@ -248,7 +279,9 @@ def _matvec_and_dim(matvec, dim):
     if isinstance(matvec, np.ndarray) or not callable(matvec):
         M = np.asarray(matvec, dtype=float)
         if M.ndim != 2 or M.shape[0] != M.shape[1] or M.shape[0] == 0:
-            raise ValueError(f"matvec must be a function or a square matrix, got shape {M.shape}")
+            raise ValueError(
+                f"matvec must be a function or a square matrix, got shape {M.shape}"
+            )
         return (lambda x: M @ x), M.shape[0]
     return matvec, _int_at_least(dim, "dim", 1)
 
@@ -291,7 +324,11 @@ def power_iteration(matvec, dim=None, iters=500, tol=1e-10, seed=0):
     """
     matvec, dim = _matvec_and_dim(matvec, dim)
     iters = _int_at_least(iters, "iters", 1)
-    if isinstance(tol, bool) or not isinstance(tol, Real) or not (np.isfinite(tol) and tol >= 0):
+    if (
+        isinstance(tol, bool)
+        or not isinstance(tol, Real)
+        or not (np.isfinite(tol) and tol >= 0)
+    ):
         raise ValueError(f"tol must be a non-negative finite number, got {tol!r}")
     x = np.random.default_rng(seed).standard_normal(dim)
     x /= np.linalg.norm(x)
@@ -420,7 +457,9 @@ def sharpness(grad_fn, theta, method="lanczos", steps=30, eps=1e-4, seed=0):
         return float(lanczos(hvp, theta.size, steps, seed)[-1])
     value, _ = power_iteration(hvp, theta.size, steps, 1e-10, seed)
     if value < 0:  # the dominant eigenvalue is the most negative: shift it away
-        shifted, _ = power_iteration(lambda v: hvp(v) - value * v, theta.size, steps, 1e-10, seed)
+        shifted, _ = power_iteration(
+            lambda v: hvp(v) - value * v, theta.size, steps, 1e-10, seed
+        )
         value = shifted + value
     return float(value)
 
@@ -429,6 +468,7 @@ def sharpness(grad_fn, theta, method="lanczos", steps=30, eps=1e-4, seed=0):
 # filter-normalised directions and slices
 # ----------------------------------------------------------------------------
 
+
 def _flat_shapes(shapes):
     """A list of array shapes in flat order; nested pairs such as ``MLP.shapes`` are unpacked."""
     out = []
@@ -436,10 +476,15 @@ def _flat_shapes(shapes):
         shape = tuple(shape)
         if shape and all(isinstance(s, (tuple, list)) for s in shape):
             out.extend(tuple(int(k) for k in s) for s in shape)
-        elif all(isinstance(k, Integral) and not isinstance(k, bool) and k >= 1 for k in shape):
+        elif all(
+            isinstance(k, Integral) and not isinstance(k, bool) and k >= 1
+            for k in shape
+        ):
             out.append(tuple(int(k) for k in shape))
         else:
-            raise ValueError(f"shapes must be a list of array shapes (tuples of positive integers), got {shape!r}")
+            raise ValueError(
+                f"shapes must be a list of array shapes (tuples of positive integers), got {shape!r}"
+            )
     return out
 
 
@@ -501,14 +546,16 @@ def filter_normalized_direction(theta, shapes, seed=0, bias="zero"):
     shapes = _flat_shapes(shapes)
     sizes = [int(np.prod(s)) for s in shapes]
     if sum(sizes) != theta.size:
-        raise ValueError(f"shapes must account for all {theta.size} entries of theta, "
-                         f"they hold {sum(sizes)}")
+        raise ValueError(
+            f"shapes must account for all {theta.size} entries of theta, "
+            f"they hold {sum(sizes)}"
+        )
     if bias not in ("zero", "filter"):
         raise ValueError(f"bias must be 'zero' or 'filter', got {bias!r}")
     rng = np.random.default_rng(seed)
     parts, start = [], 0
     for shape, size in zip(shapes, sizes):
-        w = theta[start:start + size].reshape(shape)
+        w = theta[start : start + size].reshape(shape)
         start += size
         d = rng.standard_normal(shape)
         if len(shape) == 1:
@@ -524,14 +571,18 @@ def filter_normalized_direction(theta, shapes, seed=0, bias="zero"):
 
 def _loss_fn(loss_fn):
     if not callable(loss_fn):
-        raise ValueError(f"loss_fn must be a function of theta, got {type(loss_fn).__name__}")
+        raise ValueError(
+            f"loss_fn must be a function of theta, got {type(loss_fn).__name__}"
+        )
     return loss_fn
 
 
 def _grid_1d(values, name):
     arr = np.asarray(values, dtype=float)
     if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be a non-empty 1-D array of finite numbers, got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must be a non-empty 1-D array of finite numbers, got shape {arr.shape}"
+        )
     return arr
 
 
@@ -606,12 +657,15 @@ def slice_2d(loss_fn, theta, d1, d2, alphas, betas):
     alphas = _grid_1d(alphas, "alphas")
     betas = _grid_1d(betas, "betas")
     with np.errstate(all="ignore"):
-        return np.array([[float(loss_fn(theta + a * d1 + b * d2)) for a in alphas] for b in betas])
+        return np.array(
+            [[float(loss_fn(theta + a * d1 + b * d2)) for a in alphas] for b in betas]
+        )
 
 
 # ----------------------------------------------------------------------------
 # basins of attraction
 # ----------------------------------------------------------------------------
+
 
 def _default_radius(minima):
     if len(minima) < 2:
@@ -651,7 +705,11 @@ def label_minima(surface, w, radius=None):
     minima = np.asarray(surface.minima, dtype=float)
     if len(minima) == 0:
         raise ValueError(f"surface must have known minima; {surface.name!r} has none")
-    radius = _default_radius(minima) if radius is None else _positive_number(radius, "radius")
+    radius = (
+        _default_radius(minima)
+        if radius is None
+        else _positive_number(radius, "radius")
+    )
     with np.errstate(invalid="ignore"):
         dist = np.sqrt(((w[..., None, :] - minima) ** 2).sum(-1))
         nearest = np.argmin(np.where(np.isfinite(dist), dist, np.inf), axis=-1)
@@ -699,7 +757,12 @@ class BasinMap:
     @property
     def extent(self):
         """``(left, right, bottom, top)`` for ``ax.imshow(labels, origin="lower", extent=...)``."""
-        return (float(self.X[0, 0]), float(self.X[0, -1]), float(self.Y[0, 0]), float(self.Y[-1, 0]))
+        return (
+            float(self.X[0, 0]),
+            float(self.X[0, -1]),
+            float(self.Y[0, 0]),
+            float(self.Y[-1, 0]),
+        )
 
 
 def basin_map(surface, lr, steps=200, grid=200, *, radius=None, settle=1e-3, box=None):
@@ -749,7 +812,9 @@ def basin_map(surface, lr, steps=200, grid=200, *, radius=None, settle=1e-3, box
     """
     surface = _surface(surface)
     if surface.dim != 2:
-        raise ValueError(f"surface must have 2 weights for a basin map, {surface.name!r} has {surface.dim}")
+        raise ValueError(
+            f"surface must have 2 weights for a basin map, {surface.name!r} has {surface.dim}"
+        )
     minima = np.asarray(surface.minima, dtype=float)
     if len(minima) == 0:
         raise ValueError(f"surface must have known minima; {surface.name!r} has none")
@@ -763,7 +828,9 @@ def basin_map(surface, lr, steps=200, grid=200, *, radius=None, settle=1e-3, box
         (x0, x1), (y0, y1) = box
         x0, x1, y0, y1 = (float(v) for v in (x0, x1, y0, y1))
     except (TypeError, ValueError):
-        raise ValueError(f"box must be ((x_lo, x_hi), (y_lo, y_hi)), got {box!r}") from None
+        raise ValueError(
+            f"box must be ((x_lo, x_hi), (y_lo, y_hi)), got {box!r}"
+        ) from None
     if not (np.all(np.isfinite([x0, x1, y0, y1])) and x0 < x1 and y0 < y1):
         raise ValueError(f"box must hold finite bounds with lo < hi, got {box!r}")
     X, Y = np.meshgrid(np.linspace(x0, x1, grid), np.linspace(y0, y1, grid))
@@ -775,19 +842,24 @@ def basin_map(surface, lr, steps=200, grid=200, *, radius=None, settle=1e-3, box
         for _ in range(steps):
             step = lr * grad(w)
             w = w - step
-            escaped |= ~(np.maximum(np.abs(w[:, 0]), np.abs(w[:, 1])) <= DIVERGENCE_BOUND)
+            escaped |= ~(
+                np.maximum(np.abs(w[:, 0]), np.abs(w[:, 1])) <= DIVERGENCE_BOUND
+            )
         if steps:
             last_step = np.sqrt((step * step).sum(-1))
     w[escaped] = np.nan
     labels = label_minima(surface, w, radius)
     labels[~(last_step < settle)] = -1
     shape = (grid, grid)
-    return BasinMap(X, Y, labels.reshape(shape), w.reshape(shape + (2,)), minima, lr, steps)
+    return BasinMap(
+        X, Y, labels.reshape(shape), w.reshape(shape + (2,)), minima, lr, steps
+    )
 
 
 # ----------------------------------------------------------------------------
 # saddles: escape times and random Hessians
 # ----------------------------------------------------------------------------
+
 
 def escape_step(weights, centre, radius):
     """The first step at which a run is farther than ``radius`` from ``centre``.
@@ -816,10 +888,14 @@ def escape_step(weights, centre, radius):
     """
     w = np.asarray(weights, dtype=float)
     if w.ndim not in (2, 3):
-        raise ValueError(f"weights must have shape (steps + 1, d) or (steps + 1, n, d), got {w.shape}")
+        raise ValueError(
+            f"weights must have shape (steps + 1, d) or (steps + 1, n, d), got {w.shape}"
+        )
     centre = np.asarray(centre, dtype=float)
     if centre.shape != (w.shape[-1],) or not np.all(np.isfinite(centre)):
-        raise ValueError(f"centre must be a finite point of shape ({w.shape[-1]},), got shape {centre.shape}")
+        raise ValueError(
+            f"centre must be a finite point of shape ({w.shape[-1]},), got shape {centre.shape}"
+        )
     radius = _positive_number(radius, "radius")
     with np.errstate(invalid="ignore"):
         out = np.sqrt(((w - centre) ** 2).sum(-1)) > radius
@@ -886,7 +962,9 @@ class PerturbedTrajectory(Trajectory):
     kicks: np.ndarray = None
 
 
-def perturbed_gradient_descent(surface, w0, lr, steps, *, radius, g_thresh, wait, seed=0):
+def perturbed_gradient_descent(
+    surface, w0, lr, steps, *, radius, g_thresh, wait, seed=0
+):
     """Gradient descent that adds a random kick whenever the gradient is small.
 
     The simple form of perturbed gradient descent (Jin et al., 2017): at step
@@ -936,7 +1014,9 @@ def perturbed_gradient_descent(surface, w0, lr, steps, *, radius, g_thresh, wait
     surface = _surface(surface)
     w = check_start(surface, w0)
     if w.ndim != 1:
-        raise ValueError(f"w0 must be one start of shape ({surface.dim},), got shape {w.shape}")
+        raise ValueError(
+            f"w0 must be one start of shape ({surface.dim},), got shape {w.shape}"
+        )
     lr = _positive_number(lr, "lr")
     steps = check_steps(steps)
     radius = _positive_number(radius, "radius")
@@ -954,7 +1034,9 @@ def perturbed_gradient_descent(surface, w0, lr, steps, *, radius, g_thresh, wait
     kicks, last_kick, diverged, stopped_at = [], None, False, steps
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps):
-            if grad_norms[k] <= g_thresh and (last_kick is None or k - last_kick > wait):
+            if grad_norms[k] <= g_thresh and (
+                last_kick is None or k - last_kick > wait
+            ):
                 direction = rng.standard_normal(d)
                 direction /= np.linalg.norm(direction)
                 w = w + radius * rng.uniform() ** (1.0 / d) * direction
@@ -967,6 +1049,17 @@ def perturbed_gradient_descent(surface, w0, lr, steps, *, radius, g_thresh, wait
                 diverged, stopped_at = True, k
                 break
             g = surface.grad_fn(w)
-            weights[k + 1], losses[k + 1], grad_norms[k + 1] = w, loss, np.linalg.norm(g)
-    return PerturbedTrajectory(weights, losses, grad_norms, np.full(steps, lr), diverged,
-                               stopped_at, np.array(kicks, dtype=int))
+            weights[k + 1], losses[k + 1], grad_norms[k + 1] = (
+                w,
+                loss,
+                np.linalg.norm(g),
+            )
+    return PerturbedTrajectory(
+        weights,
+        losses,
+        grad_norms,
+        np.full(steps, lr),
+        diverged,
+        stopped_at,
+        np.array(kicks, dtype=int),
+    )

@@ -22,12 +22,28 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 __all__ = [
-    "Model", "LinearRegression", "LogisticRegression", "MLP",
-    "ACTIVATIONS", "INITS", "TASKS", "init_params", "init_std", "sigmoid",
+    "Model",
+    "LinearRegression",
+    "LogisticRegression",
+    "MLP",
+    "ACTIVATIONS",
+    "INITS",
+    "TASKS",
+    "init_params",
+    "init_std",
+    "sigmoid",
 ]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
-INITS = ("normal", "glorot", "xavier", "glorot_normal", "xavier_normal", "he", "kaiming")
+INITS = (
+    "normal",
+    "glorot",
+    "xavier",
+    "glorot_normal",
+    "xavier_normal",
+    "he",
+    "kaiming",
+)
 TASKS = ("regression", "binary", "multiclass")
 
 
@@ -69,6 +85,7 @@ class Model(Protocol):
 # ----------------------------------------------------------------------------
 # helpers
 # ----------------------------------------------------------------------------
+
 
 def sigmoid(z):
     """The logistic function, computed without overflow for any ``z``.
@@ -126,9 +143,15 @@ def _as_y(y, n, *, labels=None):
 
 def _as_theta(theta, n_params, *, batched):
     theta = np.asarray(theta, dtype=float)
-    if theta.ndim == 0 or theta.shape[-1] != n_params or (theta.ndim > 1 and not batched):
+    if (
+        theta.ndim == 0
+        or theta.shape[-1] != n_params
+        or (theta.ndim > 1 and not batched)
+    ):
         shape = "(..., {0})" if batched else "({0},)"
-        raise ValueError(f"theta must have shape {shape.format(n_params)}, got shape {theta.shape}")
+        raise ValueError(
+            f"theta must have shape {shape.format(n_params)}, got shape {theta.shape}"
+        )
     return theta
 
 
@@ -211,6 +234,7 @@ class _LinearModel:
 # linear regression
 # ----------------------------------------------------------------------------
 
+
 class LinearRegression(_LinearModel):
     """Linear regression with the mean squared error, as a function of ``theta = (w, b)``.
 
@@ -281,7 +305,7 @@ class LinearRegression(_LinearModel):
         if theta.ndim > 1:
             return self._on_grid(theta, X, y)[0]
         residual = self._scores(theta, X) - y
-        return 0.5 * np.mean(residual ** 2, axis=-1)
+        return 0.5 * np.mean(residual**2, axis=-1)
 
     def loss_and_grad(self, theta, X, y):
         """Loss and mean gradient in one pass (see the class Notes for the formulas).
@@ -303,7 +327,7 @@ class LinearRegression(_LinearModel):
         residual = self._scores(theta, X) - y
         n = X.shape[0]
         grad = np.concatenate([residual @ X / n, [residual.mean()]])
-        return 0.5 * np.mean(residual ** 2), grad
+        return 0.5 * np.mean(residual**2), grad
 
     def _on_grid(self, theta, X, y):
         """Loss and gradient for many theta at once, through the quadratic form (Notes)."""
@@ -311,7 +335,7 @@ class LinearRegression(_LinearModel):
         n = X.shape[0]
         H, c = A.T @ A / n, A.T @ y / n
         H_theta = theta @ H
-        loss = 0.5 * np.sum(theta * H_theta, axis=-1) - theta @ c + 0.5 * np.mean(y ** 2)
+        loss = 0.5 * np.sum(theta * H_theta, axis=-1) - theta @ c + 0.5 * np.mean(y**2)
         return loss, H_theta - c
 
     def _dscore(self, theta, X, y):
@@ -334,7 +358,9 @@ class LinearRegression(_LinearModel):
 
     def accuracy(self, theta, X, y):
         """Not defined for regression: raises ``ValueError``."""
-        raise ValueError("accuracy is defined for classifiers only; LinearRegression is a regression model")
+        raise ValueError(
+            "accuracy is defined for classifiers only; LinearRegression is a regression model"
+        )
 
     def solve(self, X, y):
         """The exact least-squares minimiser of :meth:`loss`.
@@ -369,6 +395,7 @@ class LinearRegression(_LinearModel):
 # ----------------------------------------------------------------------------
 # logistic regression
 # ----------------------------------------------------------------------------
+
 
 class LogisticRegression(_LinearModel):
     """Binary logistic regression with the cross-entropy loss, ``theta = (w, b)``.
@@ -498,6 +525,7 @@ class LogisticRegression(_LinearModel):
 # the multilayer perceptron
 # ----------------------------------------------------------------------------
 
+
 def _activate(name, z):
     if name == "sigmoid":
         return sigmoid(z)
@@ -511,7 +539,7 @@ def _activation_slope(name, z, a):
     if name == "sigmoid":
         return a * (1.0 - a)
     if name == "tanh":
-        return 1.0 - a ** 2
+        return 1.0 - a**2
     return (z > 0).astype(float)
 
 
@@ -519,9 +547,15 @@ def _check_sizes(sizes):
     try:
         sizes = tuple(sizes)
     except TypeError:
-        raise ValueError(f"sizes must be a sequence of at least 2 positive integers, got {sizes!r}") from None
-    if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, Integral) or s < 1 for s in sizes):
-        raise ValueError(f"sizes must be a sequence of at least 2 positive integers, got {sizes!r}")
+        raise ValueError(
+            f"sizes must be a sequence of at least 2 positive integers, got {sizes!r}"
+        ) from None
+    if len(sizes) < 2 or any(
+        isinstance(s, bool) or not isinstance(s, Integral) or s < 1 for s in sizes
+    ):
+        raise ValueError(
+            f"sizes must be a sequence of at least 2 positive integers, got {sizes!r}"
+        )
     return tuple(int(s) for s in sizes)
 
 
@@ -621,7 +655,11 @@ def init_params(sizes, init="glorot", seed=0, *, std=1.0):
     sizes = _check_sizes(sizes)
     if init not in INITS:
         raise ValueError(f"init must be one of {INITS}, got {init!r}")
-    if isinstance(std, bool) or not isinstance(std, Real) or not (np.isfinite(std) and std > 0):
+    if (
+        isinstance(std, bool)
+        or not isinstance(std, Real)
+        or not (np.isfinite(std) and std > 0)
+    ):
         raise ValueError(f"std must be a finite number > 0, got {std!r}")
     rng = np.random.default_rng(seed)
     params = []
@@ -698,16 +736,24 @@ class MLP:
     (65,)
     """
 
-    def __init__(self, sizes, activation="tanh", task="regression", init="glorot", *, std=1.0):
+    def __init__(
+        self, sizes, activation="tanh", task="regression", init="glorot", *, std=1.0
+    ):
         self.sizes = _check_sizes(sizes)
         if activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
+            raise ValueError(
+                f"activation must be one of {ACTIVATIONS}, got {activation!r}"
+            )
         if task not in TASKS:
             raise ValueError(f"task must be one of {TASKS}, got {task!r}")
         if task in ("regression", "binary") and self.sizes[-1] != 1:
-            raise ValueError(f"sizes must end in 1 for task={task!r}, got {self.sizes!r}")
+            raise ValueError(
+                f"sizes must end in 1 for task={task!r}, got {self.sizes!r}"
+            )
         if task == "multiclass" and self.sizes[-1] < 2:
-            raise ValueError(f"sizes must end in the number of classes (>= 2) for task='multiclass', got {self.sizes!r}")
+            raise ValueError(
+                f"sizes must end in the number of classes (>= 2) for task='multiclass', got {self.sizes!r}"
+            )
         if init not in INITS:
             raise ValueError(f"init must be one of {INITS}, got {init!r}")
         self.activation = activation
@@ -720,8 +766,10 @@ class MLP:
         init_params(self.sizes, init, 0, std=std)  # validates std early
 
     def __repr__(self):
-        return (f"MLP(sizes={list(self.sizes)}, activation={self.activation!r}, "
-                f"task={self.task!r}, init={self.init_name!r})")
+        return (
+            f"MLP(sizes={list(self.sizes)}, activation={self.activation!r}, "
+            f"task={self.task!r}, init={self.init_name!r})"
+        )
 
     @property
     def n_layers(self):
@@ -745,8 +793,12 @@ class MLP:
         -------
         list of (W, b)
         """
-        return init_params(self.sizes, self.init_name if init is None else init, seed,
-                           std=self.std if std is None else std)
+        return init_params(
+            self.sizes,
+            self.init_name if init is None else init,
+            seed,
+            std=self.std if std is None else std,
+        )
 
     def init(self, seed=0, init=None, *, std=None):
         """Random starting weights as one flat vector (see :meth:`init_params`).
@@ -800,8 +852,8 @@ class MLP:
         theta = _as_theta(theta, self.n_params, batched=False)
         params, start = [], 0
         for (m, k), _ in self.shapes:
-            W = theta[start:start + m * k].reshape(m, k)
-            b = theta[start + m * k:start + m * k + k]
+            W = theta[start : start + m * k].reshape(m, k)
+            b = theta[start + m * k : start + m * k + k]
             W.flags.writeable = b.flags.writeable = False
             params.append((W, b))
             start += m * k + k
@@ -810,13 +862,16 @@ class MLP:
     def _check_params(self, params):
         params = list(params)
         if len(params) != self.n_layers:
-            raise ValueError(f"params must hold {self.n_layers} (W, b) pairs, got {len(params)}")
+            raise ValueError(
+                f"params must hold {self.n_layers} (W, b) pairs, got {len(params)}"
+            )
         checked = []
         for (W, b), (w_shape, b_shape) in zip(params, self.shapes):
             W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
             if W.shape != w_shape or b.shape != b_shape:
                 raise ValueError(
-                    f"params must have layer shapes {self.shapes}, got W {W.shape} and b {b.shape}")
+                    f"params must have layer shapes {self.shapes}, got W {W.shape} and b {b.shape}"
+                )
             checked.append((W, b))
         return checked
 
@@ -824,7 +879,9 @@ class MLP:
         X = _as_X(X, self.sizes[0])
         if y is None:
             return X
-        labels = {"regression": None, "binary": 2, "multiclass": self.sizes[-1]}[self.task]
+        labels = {"regression": None, "binary": 2, "multiclass": self.sizes[-1]}[
+            self.task
+        ]
         return X, _as_y(y, X.shape[0], labels=labels)
 
     # -- forward and backward ------------------------------------------------
@@ -864,7 +921,7 @@ class MLP:
         n = out.shape[0]
         if self.task == "regression":
             residual = out[:, 0] - y
-            return 0.5 * np.mean(residual ** 2), residual[:, None] / n
+            return 0.5 * np.mean(residual**2), residual[:, None] / n
         if self.task == "binary":
             z = out[:, 0]
             loss = np.mean(np.logaddexp(0.0, z) - y * z)
@@ -878,13 +935,13 @@ class MLP:
     def _backward(self, params, cache, delta):
         """Chain rule from the top layer down; returns [(dW, db), ...] and the deltas."""
         grads, deltas = [None] * self.n_layers, [None] * self.n_layers
-        for l in reversed(range(self.n_layers)):
-            W, _ = params[l]
-            a_prev = cache["a"][l]
-            deltas[l] = delta
-            grads[l] = (a_prev.T @ delta, delta.sum(axis=0))
-            if l > 0:
-                slope = _activation_slope(self.activation, cache["z"][l - 1], a_prev)
+        for k in reversed(range(self.n_layers)):
+            W, _ = params[k]
+            a_prev = cache["a"][k]
+            deltas[k] = delta
+            grads[k] = (a_prev.T @ delta, delta.sum(axis=0))
+            if k > 0:
+                slope = _activation_slope(self.activation, cache["z"][k - 1], a_prev)
                 delta = (delta @ W.T) * slope
         return grads, deltas
 
@@ -982,7 +1039,9 @@ class MLP:
         out, cache = self._forward(params, X)
         loss, delta = self._output_loss(out, y)
         grads, _ = self._backward(params, cache, delta)
-        return float(loss), np.concatenate([part.ravel() for layer in grads for part in layer])
+        return float(loss), np.concatenate(
+            [part.ravel() for layer in grads for part in layer]
+        )
 
     def grad(self, theta, X, y):
         """Gradient of :meth:`loss` as a flat vector.
@@ -1044,7 +1103,9 @@ class MLP:
             ``(n, k)`` with one column per class (multiclass).
         """
         if not self.is_classifier:
-            raise ValueError("predict_proba is defined for classifiers only; this MLP has task='regression'")
+            raise ValueError(
+                "predict_proba is defined for classifiers only; this MLP has task='regression'"
+            )
         out, _ = self._forward(self.unflatten(theta), self._check_data(X))
         if self.task == "binary":
             return sigmoid(out[:, 0])
@@ -1083,6 +1144,8 @@ class MLP:
         float
         """
         if not self.is_classifier:
-            raise ValueError("accuracy is defined for classifiers only; this MLP has task='regression'")
+            raise ValueError(
+                "accuracy is defined for classifiers only; this MLP has task='regression'"
+            )
         X, y = self._check_data(X, y)
         return float(np.mean(self.predict(theta, X) == y))

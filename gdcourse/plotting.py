@@ -15,9 +15,21 @@ import numpy as np
 from matplotlib.figure import Figure
 
 __all__ = [
-    "COLORS", "CMAP", "new_figure", "contour", "path", "mark_minima",
-    "gradient_arrows", "surface_3d", "lifted_path", "loss_curve", "grad_norm_curve",
-    "schedule_curve", "diverged_note", "update_path", "trajectory_and_loss",
+    "COLORS",
+    "CMAP",
+    "new_figure",
+    "contour",
+    "path",
+    "mark_minima",
+    "gradient_arrows",
+    "surface_3d",
+    "lifted_path",
+    "loss_curve",
+    "grad_norm_curve",
+    "schedule_curve",
+    "diverged_note",
+    "update_path",
+    "trajectory_and_loss",
 ]
 
 #: Okabe-Ito colours, safe for colour-blind readers.
@@ -32,7 +44,10 @@ COLORS = {
     "black": "#000000",
 }
 #: Colours in the order a figure with several runs uses them.
-CYCLE = [COLORS[k] for k in ("vermillion", "blue", "orange", "green", "purple", "sky", "black")]
+CYCLE = [
+    COLORS[k]
+    for k in ("vermillion", "blue", "orange", "green", "purple", "sky", "black")
+]
 #: Colour map for loss surfaces.
 CMAP = "cividis"
 
@@ -70,7 +85,9 @@ def new_figure(width=8.0, height=3.4, dpi=90, ncols=1, nrows=1, **subplot_kw):
     return fig, axes
 
 
-def contour(ax, surface, n=150, levels=18, filled=True, log=True, labels=("$w_1$", "$w_2$")):
+def contour(
+    ax, surface, n=150, levels=18, filled=True, log=True, labels=("$w_1$", "$w_2$")
+):
     """Draw the contours of a 2-weight surface over its box.
 
     Parameters
@@ -144,10 +161,19 @@ def path(ax, weights, color=COLORS["vermillion"], label=None, markersize=3.5, **
     [1.  0.5 0.2]
     """
     w = np.asarray(weights, dtype=float)
-    (line,) = ax.plot(w[:, 0], w[:, 1], "-o", color=color, lw=1.4, ms=markersize,
-                      label=label, **kwargs)
-    (start,) = ax.plot(w[:1, 0], w[:1, 1], "s", color=color, ms=markersize + 3,
-                       markeredgecolor="white")
+    (line,) = ax.plot(
+        w[:, 0],
+        w[:, 1],
+        "-o",
+        color=color,
+        lw=1.4,
+        ms=markersize,
+        label=label,
+        **kwargs,
+    )
+    (start,) = ax.plot(
+        w[:1, 0], w[:1, 1], "s", color=color, ms=markersize + 3, markeredgecolor="white"
+    )
     return line, start
 
 
@@ -183,7 +209,9 @@ def mark_minima(ax, surface, color="white"):
     return pts
 
 
-def gradient_arrows(ax, surface, points, scale=None, color=COLORS["orange"], descent=True):
+def gradient_arrows(
+    ax, surface, points, scale=None, color=COLORS["orange"], descent=True
+):
     """Draw the (negative) gradient at some points: arrows cross contours at right angles.
 
     Parameters
@@ -206,8 +234,17 @@ def gradient_arrows(ax, surface, points, scale=None, color=COLORS["orange"], des
     g = surface.grad(p)
     if descent:
         g = -g
-    return ax.quiver(p[:, 0], p[:, 1], g[:, 0], g[:, 1], color=color, angles="xy",
-                     scale_units="xy", scale=scale, width=0.006)
+    return ax.quiver(
+        p[:, 0],
+        p[:, 1],
+        g[:, 0],
+        g[:, 1],
+        color=color,
+        angles="xy",
+        scale_units="xy",
+        scale=scale,
+        width=0.006,
+    )
 
 
 def surface_3d(ax3d, surface, n=60, alpha=0.75):
@@ -225,7 +262,9 @@ def surface_3d(ax3d, surface, n=60, alpha=0.75):
     mpl_toolkits.mplot3d.art3d.Poly3DCollection
     """
     X, Y, Z = surface.grid(n)
-    surf = ax3d.plot_surface(X, Y, Z, cmap=CMAP, alpha=alpha, linewidth=0, antialiased=True)
+    surf = ax3d.plot_surface(
+        X, Y, Z, cmap=CMAP, alpha=alpha, linewidth=0, antialiased=True
+    )
     floor = Z.min() - 0.15 * (Z.max() - Z.min())
     ax3d.contour(X, Y, Z, levels=15, cmap=CMAP, offset=floor)
     ax3d.set_zlim(floor, Z.max())
@@ -244,7 +283,9 @@ def lifted_path(ax3d, surface, weights, color=COLORS["vermillion"]):
         The 3-D line (an ``mpl_toolkits.mplot3d.art3d.Line3D``).
     """
     w = np.asarray(weights, dtype=float)
-    (line,) = ax3d.plot(w[:, 0], w[:, 1], surface(w), "-o", color=color, ms=3, zorder=10)
+    (line,) = ax3d.plot(
+        w[:, 0], w[:, 1], surface(w), "-o", color=color, ms=3, zorder=10
+    )
     return line
 
 
@@ -312,9 +353,18 @@ def diverged_note(ax, step=None):
     -------
     matplotlib.text.Text
     """
-    text = ax.text(0.5, 0.92, "", transform=ax.transAxes, ha="center", va="top",
-                   color=COLORS["vermillion"], fontsize=11, fontweight="bold",
-                   bbox=dict(boxstyle="round", fc="white", ec=COLORS["vermillion"]))
+    text = ax.text(
+        0.5,
+        0.92,
+        "",
+        transform=ax.transAxes,
+        ha="center",
+        va="top",
+        color=COLORS["vermillion"],
+        fontsize=11,
+        fontweight="bold",
+        bbox=dict(boxstyle="round", fc="white", ec=COLORS["vermillion"]),
+    )
     text.set_text("" if step is None else f"diverged at step {step}")
     text.set_visible(step is not None)
     return text
@@ -340,19 +390,28 @@ def trajectory_and_loss(surface, trajectory, width=8.0, height=3.4):
     cs = contour(ax_w, surface)
     mark_minima(ax_w, surface)
     line, start = path(ax_w, trajectory.weights)
-    floor = surface(surface.global_minimum) if surface.global_minimum is not None else None
+    floor = (
+        surface(surface.global_minimum) if surface.global_minimum is not None else None
+    )
     loss = loss_curve(ax_l, trajectory.losses, floor=floor)
     note = diverged_note(ax_w, trajectory.stopped_at if trajectory.diverged else None)
-    return fig, {"contour": cs, "path": line, "start": start, "loss": loss, "note": note}
+    return fig, {
+        "contour": cs,
+        "path": line,
+        "start": start,
+        "loss": loss,
+        "note": note,
+    }
 
 
 # --- Chapter 1 ---
 
-__all__ += ["data_scatter", "fit_line", "update_fit_line", "floor_path",
-            "drop_lines"]
+__all__ += ["data_scatter", "fit_line", "update_fit_line", "floor_path", "drop_lines"]
 
 
-def data_scatter(ax, x, y, color=COLORS["black"], label="data", labels=("feature $x$", "target $y$")):
+def data_scatter(
+    ax, x, y, color=COLORS["black"], label="data", labels=("feature $x$", "target $y$")
+):
     """Scatter one-feature data, axes labelled.
 
     Parameters
@@ -374,8 +433,15 @@ def data_scatter(ax, x, y, color=COLORS["black"], label="data", labels=("feature
     >>> print(pts.get_offsets().tolist(), ax.get_xlabel())
     [[0.0, 1.0], [1.0, 3.0]] feature $x$
     """
-    pts = ax.scatter(np.asarray(x, dtype=float), np.asarray(y, dtype=float), s=14,
-                     color=color, alpha=0.6, linewidths=0, label=label)
+    pts = ax.scatter(
+        np.asarray(x, dtype=float),
+        np.asarray(y, dtype=float),
+        s=14,
+        color=color,
+        alpha=0.6,
+        linewidths=0,
+        label=label,
+    )
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
     return pts
@@ -408,7 +474,9 @@ def fit_line(ax, weights, x_range, color=COLORS["vermillion"], label=None, **kwa
     """
     xs = np.asarray(x_range, dtype=float)
     w = np.asarray(weights, dtype=float)
-    (line,) = ax.plot(xs, w[0] * xs + w[1], color=color, label=label, **{"lw": 2, **kwargs})
+    (line,) = ax.plot(
+        xs, w[0] * xs + w[1], color=color, label=label, **{"lw": 2, **kwargs}
+    )
     return line
 
 
@@ -466,8 +534,16 @@ def floor_path(ax3d, weights, color=COLORS["vermillion"], z=None):
     """
     w = np.asarray(weights, dtype=float)
     height = ax3d.get_zlim()[0] if z is None else float(z)
-    (line,) = ax3d.plot(w[:, 0], w[:, 1], np.full(len(w), height), "-o", color=color,
-                        ms=2.5, lw=1.2, zorder=10)
+    (line,) = ax3d.plot(
+        w[:, 0],
+        w[:, 1],
+        np.full(len(w), height),
+        "-o",
+        color=color,
+        ms=2.5,
+        lw=1.2,
+        zorder=10,
+    )
     return line
 
 

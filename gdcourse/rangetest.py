@@ -29,7 +29,15 @@ import numpy as np
 
 from gdcourse import training
 
-__all__ = ["RangeTest", "exponential_rates", "smooth", "suggest_lr", "range_test", "METHODS", "SETTLE"]
+__all__ = [
+    "RangeTest",
+    "exponential_rates",
+    "smooth",
+    "suggest_lr",
+    "range_test",
+    "METHODS",
+    "SETTLE",
+]
 
 #: Ways to turn a range test into one rate (see :func:`suggest_lr`).
 METHODS = ("minimum", "steepest")
@@ -69,25 +77,39 @@ class RangeTest:
     method: str
 
     def __repr__(self):
-        return (f"RangeTest(steps={self.stopped_at}, lrs {self.lrs[0]:.3g}..{self.lrs[-1]:.3g}, "
-                f"suggestion={self.suggestion:.3g} by {self.method!r})")
+        return (
+            f"RangeTest(steps={self.stopped_at}, lrs {self.lrs[0]:.3g}..{self.lrs[-1]:.3g}, "
+            f"suggestion={self.suggestion:.3g} by {self.method!r})"
+        )
 
 
 def _positive_finite(name, value):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) \
-            or not np.isfinite(value) or value <= 0:
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, numbers.Real)
+        or not np.isfinite(value)
+        or value <= 0
+    ):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return float(value)
 
 
 def _steps(steps, minimum=2):
-    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, numbers.Integral) or steps < minimum:
+    if (
+        isinstance(steps, (bool, np.bool_))
+        or not isinstance(steps, numbers.Integral)
+        or steps < minimum
+    ):
         raise ValueError(f"steps must be an integer >= {minimum}, got {steps!r}")
     return int(steps)
 
 
 def _beta(beta):
-    if isinstance(beta, (bool, np.bool_)) or not isinstance(beta, numbers.Real) or not 0 <= beta < 1:
+    if (
+        isinstance(beta, (bool, np.bool_))
+        or not isinstance(beta, numbers.Real)
+        or not 0 <= beta < 1
+    ):
         raise ValueError(f"beta must be a number in [0, 1), got {beta!r}")
     return float(beta)
 
@@ -122,7 +144,9 @@ def exponential_rates(lr_min, lr_max, steps):
     lr_min = _positive_finite("lr_min", lr_min)
     lr_max = _positive_finite("lr_max", lr_max)
     if not lr_min < lr_max:
-        raise ValueError(f"lr_min must be below lr_max, got lr_min={lr_min!r}, lr_max={lr_max!r}")
+        raise ValueError(
+            f"lr_min must be below lr_max, got lr_min={lr_min!r}, lr_max={lr_max!r}"
+        )
     steps = _steps(steps)
     rates = np.geomspace(lr_min, lr_max, steps)
     rates[0], rates[-1] = lr_min, lr_max
@@ -166,7 +190,7 @@ def smooth(losses, beta=0.98):
         raise ValueError("losses must be a non-empty 1-D sequence of finite numbers")
     average = np.empty_like(x)
     a = 0.0
-    for t, loss in enumerate(x):          # a recurrence in time: one pass over the steps
+    for t, loss in enumerate(x):  # a recurrence in time: one pass over the steps
         a = beta * a + (1.0 - beta) * loss
         average[t] = a
     return average / (1.0 - beta ** np.arange(1, x.size + 1))
@@ -227,15 +251,22 @@ def suggest_lr(lrs, smoothed, method="minimum", skip_start=10):
     lrs = np.asarray(lrs, dtype=float)
     loss = np.asarray(smoothed, dtype=float)
     if lrs.ndim != 1 or lrs.shape != loss.shape or lrs.size < 2:
-        raise ValueError(f"lrs and smoothed must be 1-D of the same length >= 2, got shapes "
-                         f"{lrs.shape} and {loss.shape}")
+        raise ValueError(
+            f"lrs and smoothed must be 1-D of the same length >= 2, got shapes "
+            f"{lrs.shape} and {loss.shape}"
+        )
     if not (np.all(np.isfinite(lrs)) and np.all(lrs > 0) and np.all(np.diff(lrs) > 0)):
         raise ValueError("lrs must be positive, finite and rising")
     if not np.all(np.isfinite(loss)):
         raise ValueError("smoothed must hold finite numbers")
-    if isinstance(skip_start, (bool, np.bool_)) or not isinstance(skip_start, numbers.Integral) \
-            or skip_start < 0:
-        raise ValueError(f"skip_start must be a non-negative integer, got {skip_start!r}")
+    if (
+        isinstance(skip_start, (bool, np.bool_))
+        or not isinstance(skip_start, numbers.Integral)
+        or skip_start < 0
+    ):
+        raise ValueError(
+            f"skip_start must be a non-negative integer, got {skip_start!r}"
+        )
     skip = skip_start if skip_start < loss.size else 0
     lowest = skip + int(np.argmin(loss[skip:]))
     if method == "minimum" or lowest - skip < 3:
@@ -245,8 +276,21 @@ def suggest_lr(lrs, smoothed, method="minimum", skip_start=10):
     return float(lrs[window][int(np.argmin(slope))])
 
 
-def range_test(model, data, *, lr_min=1e-5, lr_max=10.0, steps=100, batch_size=32, beta=0.98,
-               explode=4.0, method="minimum", momentum=0.0, seed=0, theta0=None):
+def range_test(
+    model,
+    data,
+    *,
+    lr_min=1e-5,
+    lr_max=10.0,
+    steps=100,
+    batch_size=32,
+    beta=0.98,
+    explode=4.0,
+    method="minimum",
+    momentum=0.0,
+    seed=0,
+    theta0=None,
+):
     """Run the learning-rate range test on a model and a dataset.
 
     Parameters
@@ -305,33 +349,63 @@ def range_test(model, data, *, lr_min=1e-5, lr_max=10.0, steps=100, batch_size=3
     """
     rates = exponential_rates(lr_min, lr_max, steps)
     beta = _beta(beta)
-    if isinstance(explode, (bool, np.bool_)) or not isinstance(explode, numbers.Real) \
-            or not np.isfinite(explode) or explode <= 1:
+    if (
+        isinstance(explode, (bool, np.bool_))
+        or not isinstance(explode, numbers.Real)
+        or not np.isfinite(explode)
+        or explode <= 1
+    ):
         raise ValueError(f"explode must be a finite number > 1, got {explode!r}")
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     n = len(getattr(data, "X_train", ()))
-    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, numbers.Integral) \
-            or not 1 <= batch_size <= n:
-        raise ValueError(f"batch_size must be an integer in 1..{n} (the number of training "
-                         f"examples), got {batch_size!r}")
+    if (
+        isinstance(batch_size, (bool, np.bool_))
+        or not isinstance(batch_size, numbers.Integral)
+        or not 1 <= batch_size <= n
+    ):
+        raise ValueError(
+            f"batch_size must be an integer in 1..{n} (the number of training "
+            f"examples), got {batch_size!r}"
+        )
     per_epoch = -(-n // batch_size)
     epochs = -(-steps // per_epoch)
     padded = np.concatenate([rates, np.full(epochs * per_epoch - steps, lr_max)])
-    run = training.train(model, data, lr=lambda t: padded[t], batch_size=int(batch_size),
-                         epochs=epochs, momentum=momentum, seed=seed, theta0=theta0)
+    run = training.train(
+        model,
+        data,
+        lr=lambda t: padded[t],
+        batch_size=int(batch_size),
+        epochs=epochs,
+        momentum=momentum,
+        seed=seed,
+        theta0=theta0,
+    )
     losses = np.asarray(run.step_loss[:steps], dtype=float)
-    finite = int(np.argmin(np.isfinite(losses))) if not np.all(np.isfinite(losses)) else losses.size
+    finite = (
+        int(np.argmin(np.isfinite(losses)))
+        if not np.all(np.isfinite(losses))
+        else losses.size
+    )
     losses = losses[:finite]
     if losses.size < 2:
-        raise ValueError("the loss was not finite within the first two steps: lower lr_min")
+        raise ValueError(
+            "the loss was not finite within the first two steps: lower lr_min"
+        )
     smoothed = smooth(losses, beta)
     settle = SETTLE if losses.size > SETTLE else 0
     lowest_so_far = np.minimum.accumulate(smoothed[settle:])
-    blown = np.concatenate([np.zeros(settle, bool), smoothed[settle:] > explode * lowest_so_far])
+    blown = np.concatenate(
+        [np.zeros(settle, bool), smoothed[settle:] > explode * lowest_so_far]
+    )
     stop = int(np.argmax(blown)) + 1 if blown.any() else losses.size
     lrs, losses, smoothed = rates[:stop], losses[:stop], smoothed[:stop]
-    return RangeTest(lrs=lrs, losses=losses, smoothed=smoothed, stopped_at=stop,
-                     exploded=stop < steps,
-                     suggestion=suggest_lr(lrs, smoothed, method, skip_start=SETTLE),
-                     method=method)
+    return RangeTest(
+        lrs=lrs,
+        losses=losses,
+        smoothed=smoothed,
+        stopped_at=stop,
+        exploded=stop < steps,
+        suggestion=suggest_lr(lrs, smoothed, method, skip_start=SETTLE),
+        method=method,
+    )

@@ -48,6 +48,7 @@ ANNEAL_STRATEGIES = ("cos", "linear")
 # argument checks
 # --------------------------------------------------------------------------
 
+
 def _is_real(value):
     """True for a real number that is not a bool."""
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
@@ -67,7 +68,9 @@ def _nonnegative_finite(name, value):
 
 def _is_int(value):
     """True for an integer that is not a bool."""
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, (int, np.integer)) and not isinstance(
+        value, (bool, np.bool_)
+    )
 
 
 def _positive_int(name, value):
@@ -85,7 +88,9 @@ def _gamma_in_unit_interval(name, value):
 def _lr_min_at_most(lr_min, lr_top, top_name):
     lr_min = _nonnegative_finite("lr_min", lr_min)
     if lr_min > lr_top:
-        raise ValueError(f"lr_min must be at most {top_name}={lr_top!r}, got {lr_min!r}")
+        raise ValueError(
+            f"lr_min must be at most {top_name}={lr_top!r}, got {lr_min!r}"
+        )
     return lr_min
 
 
@@ -93,7 +98,9 @@ def _as_steps(t):
     """Check a step argument; return it as an int64 array and whether it was a scalar."""
     steps = np.asarray(t)
     if steps.dtype.kind not in "iu":
-        raise ValueError(f"t must be a non-negative integer or an integer array, got {t!r}")
+        raise ValueError(
+            f"t must be a non-negative integer or an integer array, got {t!r}"
+        )
     if steps.size and steps.min() < 0:
         raise ValueError(f"t must be non-negative, got a step of {int(steps.min())}")
     return steps.astype(np.int64), steps.ndim == 0
@@ -102,6 +109,7 @@ def _as_steps(t):
 # --------------------------------------------------------------------------
 # the schedule object
 # --------------------------------------------------------------------------
+
 
 class Schedule:
     """A learning-rate schedule: a function of the 0-based step with a readable name.
@@ -182,6 +190,7 @@ def as_schedule(lr):
 # functions of the step
 # --------------------------------------------------------------------------
 
+
 def constant(lr):
     """A constant learning rate.
 
@@ -242,7 +251,9 @@ def step_decay(lr0, step_size, gamma=0.1):
     def rule(steps):
         return lr0 * gamma ** (steps // step_size).astype(float)
 
-    return Schedule("step_decay", {"lr0": lr0, "step_size": step_size, "gamma": gamma}, rule)
+    return Schedule(
+        "step_decay", {"lr0": lr0, "step_size": step_size, "gamma": gamma}, rule
+    )
 
 
 def exponential(lr0, gamma):
@@ -330,7 +341,9 @@ def cosine(lr0, total_steps, lr_min=0.0):
     def rule(steps):
         return _cosine_anneal(lr0, lr_min, np.pi * steps / total_steps)
 
-    return Schedule("cosine", {"lr0": lr0, "total_steps": total_steps, "lr_min": lr_min}, rule)
+    return Schedule(
+        "cosine", {"lr0": lr0, "total_steps": total_steps, "lr_min": lr_min}, rule
+    )
 
 
 def _restart_starts(period, period_mult, last_step):
@@ -403,12 +416,21 @@ def cosine_restarts(lr0, period, period_mult=1, lr_min=0.0):
             return _cosine_anneal(lr0, lr_min, np.pi * ((steps % period) / period))
         last_step = int(steps.max()) if steps.size else 0
         starts = _restart_starts(period, period_mult, last_step)
-        lengths = np.array([period * period_mult**i for i in range(len(starts))], dtype=float)
-        cycle = np.searchsorted(np.array(starts, dtype=np.int64), steps, side="right") - 1
+        lengths = np.array(
+            [period * period_mult**i for i in range(len(starts))], dtype=float
+        )
+        cycle = (
+            np.searchsorted(np.array(starts, dtype=np.int64), steps, side="right") - 1
+        )
         since_restart = steps - np.array(starts, dtype=np.int64)[cycle]
         return _cosine_anneal(lr0, lr_min, np.pi * (since_restart / lengths[cycle]))
 
-    params = {"lr0": lr0, "period": period, "period_mult": period_mult, "lr_min": lr_min}
+    params = {
+        "lr0": lr0,
+        "period": period,
+        "period_mult": period_mult,
+        "lr_min": lr_min,
+    }
     return Schedule("cosine_restarts", params, rule)
 
 
@@ -464,7 +486,9 @@ def cyclic(lr_min, lr_max, half_cycle, mode="triangular", gamma=1.0):
         raise ValueError(f"lr_min must be below lr_max={lr_max!r}, got {lr_min!r}")
     half_cycle = _positive_int("half_cycle", half_cycle)
     if mode not in CYCLIC_MODES:
-        raise ValueError(f"mode must be one of {', '.join(map(repr, CYCLIC_MODES))}, got {mode!r}")
+        raise ValueError(
+            f"mode must be one of {', '.join(map(repr, CYCLIC_MODES))}, got {mode!r}"
+        )
     gamma = _gamma_in_unit_interval("gamma", gamma)
 
     total_size = 2.0 * half_cycle
@@ -484,13 +508,24 @@ def cyclic(lr_min, lr_max, half_cycle, mode="triangular", gamma=1.0):
             scale = gamma ** steps.astype(float)
         return lr_min + height * scale
 
-    params = {"lr_min": lr_min, "lr_max": lr_max, "half_cycle": half_cycle, "mode": mode,
-              "gamma": gamma}
+    params = {
+        "lr_min": lr_min,
+        "lr_max": lr_max,
+        "half_cycle": half_cycle,
+        "mode": mode,
+        "gamma": gamma,
+    }
     return Schedule("cyclic", params, rule)
 
 
-def one_cycle(lr_max, total_steps, pct_start=0.3, div_factor=25.0, final_div_factor=1e4,
-              anneal="cos"):
+def one_cycle(
+    lr_max,
+    total_steps,
+    pct_start=0.3,
+    div_factor=25.0,
+    final_div_factor=1e4,
+    anneal="cos",
+):
     """The one-cycle policy (PyTorch's ``OneCycleLR`` with ``three_phase=False``).
 
     The rate rises from ``lr_max / div_factor`` to ``lr_max`` over the first
@@ -553,14 +588,19 @@ def one_cycle(lr_max, total_steps, pct_start=0.3, div_factor=25.0, final_div_fac
     if not pct_start * total_steps > 1:
         raise ValueError(
             "pct_start * total_steps must be greater than 1 (the rise needs more than one step), "
-            f"got pct_start={pct_start!r} and total_steps={total_steps!r}")
-    for name, value in (("div_factor", div_factor), ("final_div_factor", final_div_factor)):
+            f"got pct_start={pct_start!r} and total_steps={total_steps!r}"
+        )
+    for name, value in (
+        ("div_factor", div_factor),
+        ("final_div_factor", final_div_factor),
+    ):
         if not _is_real(value) or not math.isfinite(value) or value < 1:
             raise ValueError(f"{name} must be a finite number >= 1, got {value!r}")
     div_factor, final_div_factor = float(div_factor), float(final_div_factor)
     if anneal not in ANNEAL_STRATEGIES:
         raise ValueError(
-            f"anneal must be one of {', '.join(map(repr, ANNEAL_STRATEGIES))}, got {anneal!r}")
+            f"anneal must be one of {', '.join(map(repr, ANNEAL_STRATEGIES))}, got {anneal!r}"
+        )
 
     lr_start = lr_max / div_factor
     lr_end = lr_start / final_div_factor
@@ -575,13 +615,20 @@ def one_cycle(lr_max, total_steps, pct_start=0.3, div_factor=25.0, final_div_fac
     def rule(steps):
         if steps.size and steps.max() >= total_steps:
             raise ValueError(
-                f"t must be below total_steps={total_steps}, got a step of {int(steps.max())}")
+                f"t must be below total_steps={total_steps}, got a step of {int(steps.max())}"
+            )
         rising = annealed(lr_start, lr_max, steps / rise_end)
         falling = annealed(lr_max, lr_end, (steps - rise_end) / (last - rise_end))
         return np.where(steps <= rise_end, rising, falling)
 
-    params = {"lr_max": lr_max, "total_steps": total_steps, "pct_start": pct_start,
-              "div_factor": div_factor, "final_div_factor": final_div_factor, "anneal": anneal}
+    params = {
+        "lr_max": lr_max,
+        "total_steps": total_steps,
+        "pct_start": pct_start,
+        "div_factor": div_factor,
+        "final_div_factor": final_div_factor,
+        "anneal": anneal,
+    }
     return Schedule("one_cycle", params, rule)
 
 
@@ -639,7 +686,9 @@ def warmup(schedule, warmup_steps):
     warmup_steps = _positive_int("warmup_steps", warmup_steps)
 
     def rule(steps):
-        first = float(np.asarray(base(np.zeros(1, dtype=np.int64)), dtype=float).ravel()[0])
+        first = float(
+            np.asarray(base(np.zeros(1, dtype=np.int64)), dtype=float).ravel()[0]
+        )
         ramp = first * (steps + 1) / (warmup_steps + 1)
         local = np.maximum(steps - warmup_steps, 0).ravel()
         after = np.broadcast_to(np.asarray(base(local), dtype=float), local.shape)
@@ -651,6 +700,7 @@ def warmup(schedule, warmup_steps):
 # --------------------------------------------------------------------------
 # the stateful rule
 # --------------------------------------------------------------------------
+
 
 class ReduceOnPlateau:
     """Cut the rate by ``factor`` when the loss stops improving (PyTorch's ``ReduceLROnPlateau``).
@@ -718,7 +768,9 @@ class ReduceOnPlateau:
         self._threshold = float(threshold)
         min_lr = _nonnegative_finite("min_lr", min_lr)
         if min_lr > self._lr0:
-            raise ValueError(f"min_lr must be at most lr0={self._lr0!r}, got {min_lr!r}")
+            raise ValueError(
+                f"min_lr must be at most lr0={self._lr0!r}, got {min_lr!r}"
+            )
         self._min_lr = min_lr
         self.reset()
 
@@ -774,6 +826,8 @@ class ReduceOnPlateau:
         return self._lr
 
     def __repr__(self):
-        return (f"ReduceOnPlateau(lr0={self._lr0!r}, factor={self._factor!r}, "
-                f"patience={self._patience!r}, threshold={self._threshold!r}, "
-                f"min_lr={self._min_lr!r})")
+        return (
+            f"ReduceOnPlateau(lr0={self._lr0!r}, factor={self._factor!r}, "
+            f"patience={self._patience!r}, threshold={self._threshold!r}, "
+            f"min_lr={self._min_lr!r})"
+        )

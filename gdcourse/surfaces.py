@@ -21,8 +21,8 @@ The catalogue (:func:`bowl`, :func:`elongated_bowl`, :func:`two_valleys`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -113,7 +113,9 @@ class Surface:
             :func:`matplotlib.axes.Axes.contour`.
         """
         if self.dim != 2:
-            raise ValueError(f"grid needs a 2-weight surface, {self.name!r} has {self.dim}")
+            raise ValueError(
+                f"grid needs a 2-weight surface, {self.name!r} has {self.dim}"
+            )
         (x0, x1), (y0, y1) = self.box
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         return X, Y, self.value_fn(np.stack([X, Y], axis=-1))
@@ -186,7 +188,9 @@ def quadratic(A, b=None, *, name="quadratic", box=None):
         raise ValueError("A must be symmetric")
     b = np.zeros(d) if b is None else np.asarray(b, dtype=float)
     if b.shape != (d,) or not np.all(np.isfinite(b)):
-        raise ValueError(f"b must be a finite vector of shape ({d},), got shape {b.shape}")
+        raise ValueError(
+            f"b must be a finite vector of shape ({d},), got shape {b.shape}"
+        )
 
     def value(w):
         Aw = (w[..., None, :] * A).sum(-1)
@@ -208,8 +212,16 @@ def quadratic(A, b=None, *, name="quadratic", box=None):
     if box is None:
         half = 3.0 + float(np.abs(centre).max())
         box = tuple((float(c) - half, float(c) + half) for c in centre)
-    return Surface(name, d, value, grad, hessian, box=box, minima=minima,
-                   formula=r"\tfrac12 w^\top A w - b^\top w")
+    return Surface(
+        name,
+        d,
+        value,
+        grad,
+        hessian,
+        box=box,
+        minima=minima,
+        formula=r"\tfrac12 w^\top A w - b^\top w",
+    )
 
 
 def bowl():
@@ -225,8 +237,16 @@ def bowl():
     5.0
     """
     s = quadratic(2.0 * np.eye(2), name="bowl", box=((-3.0, 3.0), (-3.0, 3.0)))
-    return Surface(s.name, 2, s.value_fn, s.grad_fn, s.hessian_fn, box=s.box,
-                   minima=s.minima, formula=r"x^2 + y^2")
+    return Surface(
+        s.name,
+        2,
+        s.value_fn,
+        s.grad_fn,
+        s.hessian_fn,
+        box=s.box,
+        minima=s.minima,
+        formula=r"x^2 + y^2",
+    )
 
 
 def elongated_bowl(kappa=10.0, L=1.0):
@@ -258,19 +278,35 @@ def elongated_bowl(kappa=10.0, L=1.0):
     """
     kappa = _positive(kappa, "kappa", at_least=1.0)
     L = _positive(L, "L")
-    s = quadratic(np.diag([L / kappa, L]), name=f"elongated bowl (kappa={kappa:g})",
-                  box=((-4.0, 4.0), (-2.0, 2.0)))
-    return Surface(s.name, 2, s.value_fn, s.grad_fn, s.hessian_fn, box=s.box,
-                   minima=s.minima,
-                   formula=r"\tfrac12\left(\tfrac{L}{\kappa}x^2 + L y^2\right)")
+    s = quadratic(
+        np.diag([L / kappa, L]),
+        name=f"elongated bowl (kappa={kappa:g})",
+        box=((-4.0, 4.0), (-2.0, 2.0)),
+    )
+    return Surface(
+        s.name,
+        2,
+        s.value_fn,
+        s.grad_fn,
+        s.hessian_fn,
+        box=s.box,
+        minima=s.minima,
+        formula=r"\tfrac12\left(\tfrac{L}{\kappa}x^2 + L y^2\right)",
+    )
 
 
 def _positive(x, name, at_least=None):
     try:
         value = float(x)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive finite number, got {x!r}") from None
-    if not np.isfinite(value) or value <= 0 or (at_least is not None and value < at_least):
+        raise ValueError(
+            f"{name} must be a positive finite number, got {x!r}"
+        ) from None
+    if (
+        not np.isfinite(value)
+        or value <= 0
+        or (at_least is not None and value < at_least)
+    ):
         bound = f"at least {at_least:g}" if at_least is not None else "positive"
         raise ValueError(f"{name} must be a finite number {bound}, got {x!r}")
     return value
@@ -332,9 +368,16 @@ def two_valleys(tilt=0.3):
 
     xs = _cubic_minima(4.0, -4.0, t)
     minima = np.stack([xs, np.zeros_like(xs)], axis=-1)
-    return Surface("two valleys", 2, value, grad, hessian,
-                   box=((-2.0, 2.0), (-1.5, 1.5)), minima=minima,
-                   formula=r"(x^2-1)^2 + t\,x + \tfrac12 y^2")
+    return Surface(
+        "two valleys",
+        2,
+        value,
+        grad,
+        hessian,
+        box=((-2.0, 2.0), (-1.5, 1.5)),
+        minima=minima,
+        formula=r"(x^2-1)^2 + t\,x + \tfrac12 y^2",
+    )
 
 
 def two_valleys_1d(tilt=0.3):
@@ -369,9 +412,16 @@ def two_valleys_1d(tilt=0.3):
         return (12.0 * w**2 - 4.0)[..., None]
 
     xs = _cubic_minima(4.0, -4.0, t)
-    return Surface("two valleys (1-D)", 1, value, grad, hessian,
-                   box=((-2.0, 2.0),), minima=xs[:, None],
-                   formula=r"(x^2-1)^2 + t\,x")
+    return Surface(
+        "two valleys (1-D)",
+        1,
+        value,
+        grad,
+        hessian,
+        box=((-2.0, 2.0),),
+        minima=xs[:, None],
+        formula=r"(x^2-1)^2 + t\,x",
+    )
 
 
 def saddle(a=1.0, b=1.0):
@@ -398,8 +448,16 @@ def saddle(a=1.0, b=1.0):
     a = _positive(a, "a")
     b = _positive(b, "b")
     s = quadratic(np.diag([a, -b]), name="saddle", box=((-2.0, 2.0), (-2.0, 2.0)))
-    return Surface("saddle", 2, s.value_fn, s.grad_fn, s.hessian_fn, box=s.box,
-                   minima=np.empty((0, 2)), formula=r"\tfrac12(a x^2 - b y^2)")
+    return Surface(
+        "saddle",
+        2,
+        s.value_fn,
+        s.grad_fn,
+        s.hessian_fn,
+        box=s.box,
+        minima=np.empty((0, 2)),
+        formula=r"\tfrac12(a x^2 - b y^2)",
+    )
 
 
 def degenerate_saddle():
@@ -446,10 +504,16 @@ def degenerate_saddle():
         return _hessian_2x2(2.0 + 0.0 * x, 0.0 * x, -12.0 * y**2 + 15.0 * y**4)
 
     r = np.sqrt(4.0 / 3.0)
-    return Surface("degenerate saddle", 2, value, grad, hessian,
-                   box=((-1.5, 1.5), (-1.5, 1.5)),
-                   minima=np.array([[0.0, -r], [0.0, r]]),
-                   formula=r"x^2 - y^4 + \tfrac12 y^6")
+    return Surface(
+        "degenerate saddle",
+        2,
+        value,
+        grad,
+        hessian,
+        box=((-1.5, 1.5), (-1.5, 1.5)),
+        minima=np.array([[0.0, -r], [0.0, r]]),
+        formula=r"x^2 - y^4 + \tfrac12 y^6",
+    )
 
 
 def monkey_saddle():
@@ -479,9 +543,16 @@ def monkey_saddle():
         x, y = w[..., 0], w[..., 1]
         return _hessian_2x2(6.0 * x, -6.0 * y, -6.0 * x)
 
-    return Surface("monkey saddle", 2, value, grad, hessian,
-                   box=((-1.5, 1.5), (-1.5, 1.5)), minima=np.empty((0, 2)),
-                   formula=r"x^3 - 3xy^2")
+    return Surface(
+        "monkey saddle",
+        2,
+        value,
+        grad,
+        hessian,
+        box=((-1.5, 1.5), (-1.5, 1.5)),
+        minima=np.empty((0, 2)),
+        formula=r"x^3 - 3xy^2",
+    )
 
 
 def rosenbrock(a=1.0, b=100.0):
@@ -515,12 +586,20 @@ def rosenbrock(a=1.0, b=100.0):
 
     def hessian(w):
         x, y = w[..., 0], w[..., 1]
-        return _hessian_2x2(2.0 - 4.0 * b * y + 12.0 * b * x**2, -4.0 * b * x,
-                            2.0 * b + 0.0 * x)
+        return _hessian_2x2(
+            2.0 - 4.0 * b * y + 12.0 * b * x**2, -4.0 * b * x, 2.0 * b + 0.0 * x
+        )
 
-    return Surface("Rosenbrock", 2, value, grad, hessian,
-                   box=((-2.0, 2.0), (-1.0, 3.0)), minima=np.array([[a, a * a]]),
-                   formula=r"(a-x)^2 + b\,(y-x^2)^2")
+    return Surface(
+        "Rosenbrock",
+        2,
+        value,
+        grad,
+        hessian,
+        box=((-2.0, 2.0), (-1.0, 3.0)),
+        minima=np.array([[a, a * a]]),
+        formula=r"(a-x)^2 + b\,(y-x^2)^2",
+    )
 
 
 def himmelblau():
@@ -554,18 +633,28 @@ def himmelblau():
 
     def hessian(w):
         x, y = w[..., 0], w[..., 1]
-        return _hessian_2x2(12.0 * x**2 + 4.0 * y - 42.0, 4.0 * (x + y),
-                            12.0 * y**2 + 4.0 * x - 26.0)
+        return _hessian_2x2(
+            12.0 * x**2 + 4.0 * y - 42.0, 4.0 * (x + y), 12.0 * y**2 + 4.0 * x - 26.0
+        )
 
-    minima = np.array([
-        [3.0, 2.0],
-        [-2.805118086952745, 3.131312518250573],
-        [-3.779310253377747, -3.283185991286169],
-        [3.584428340330492, -1.848126526964404],
-    ])
-    return Surface("Himmelblau", 2, value, grad, hessian,
-                   box=((-5.0, 5.0), (-5.0, 5.0)), minima=minima,
-                   formula=r"(x^2+y-11)^2 + (x+y^2-7)^2")
+    minima = np.array(
+        [
+            [3.0, 2.0],
+            [-2.805118086952745, 3.131312518250573],
+            [-3.779310253377747, -3.283185991286169],
+            [3.584428340330492, -1.848126526964404],
+        ]
+    )
+    return Surface(
+        "Himmelblau",
+        2,
+        value,
+        grad,
+        hessian,
+        box=((-5.0, 5.0), (-5.0, 5.0)),
+        minima=minima,
+        formula=r"(x^2+y-11)^2 + (x+y^2-7)^2",
+    )
 
 
 def _check_box(box, name="box"):
@@ -573,10 +662,13 @@ def _check_box(box, name="box"):
     try:
         (x0, x1), (y0, y1) = ((float(a), float(b)) for a, b in box)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be ((lo, hi), (lo, hi)) with finite lo < hi, "
-                         f"got {box!r}") from None
+        raise ValueError(
+            f"{name} must be ((lo, hi), (lo, hi)) with finite lo < hi, got {box!r}"
+        ) from None
     if not all(np.isfinite([x0, x1, y0, y1])) or not (x0 < x1 and y0 < y1):
-        raise ValueError(f"{name} must be ((lo, hi), (lo, hi)) with finite lo < hi, got {box!r}")
+        raise ValueError(
+            f"{name} must be ((lo, hi), (lo, hi)) with finite lo < hi, got {box!r}"
+        )
     return (x0, x1), (y0, y1)
 
 
@@ -630,15 +722,21 @@ def least_squares(x, y, box=None, name="least squares"):
         x = x[:, 0]
     y = np.asarray(y, dtype=float)
     if x.ndim != 1 or x.size < 2 or not np.all(np.isfinite(x)):
-        raise ValueError(f"x must be at least 2 finite numbers, shape (n,) or (n, 1), got shape {x.shape}")
+        raise ValueError(
+            f"x must be at least 2 finite numbers, shape (n,) or (n, 1), got shape {x.shape}"
+        )
     if y.shape != x.shape or not np.all(np.isfinite(y)):
-        raise ValueError(f"y must be finite numbers of the same shape as x {x.shape}, "
-                         f"got shape {y.shape}")
+        raise ValueError(
+            f"y must be finite numbers of the same shape as x {x.shape}, "
+            f"got shape {y.shape}"
+        )
     if np.ptp(x) == 0:
-        raise ValueError("x must take at least two distinct values, or the best line is not unique")
+        raise ValueError(
+            "x must take at least two distinct values, or the best line is not unique"
+        )
     n = x.size
     A = np.stack([x, np.ones(n)], axis=1)
-    H, c, c0 = A.T @ A / n, A.T @ y / n, 0.5 * np.mean(y ** 2)
+    H, c, c0 = A.T @ A / n, A.T @ y / n, 0.5 * np.mean(y**2)
     best = np.linalg.solve(H, c)
     if box is None:
         box = tuple((float(b) - 3.0, float(b) + 3.0) for b in best)
@@ -653,9 +751,16 @@ def least_squares(x, y, box=None, name="least squares"):
     def hessian(w):
         return np.broadcast_to(H, w.shape[:-1] + (2, 2)).copy()
 
-    return Surface(name, 2, value, grad, hessian, box=box, minima=best[None, :],
-                   formula=r"\frac{1}{2n}\sum_i (w_1 x_i + w_2 - y_i)^2")
-
+    return Surface(
+        name,
+        2,
+        value,
+        grad,
+        hessian,
+        box=box,
+        minima=best[None, :],
+        formula=r"\frac{1}{2n}\sum_i (w_1 x_i + w_2 - y_i)^2",
+    )
 
 
 CATALOGUE = {

@@ -29,15 +29,25 @@ import numbers
 import numpy as np
 
 __all__ = [
-    "condition_number", "curvature_range", "stability_limit", "optimal_lr", "contraction",
-    "optimal_rate", "steps_to_tolerance", "heavy_ball_optimal", "heavy_ball_rate",
-    "heavy_ball_contraction", "measured_steps", "measured_contraction",
+    "condition_number",
+    "curvature_range",
+    "stability_limit",
+    "optimal_lr",
+    "contraction",
+    "optimal_rate",
+    "steps_to_tolerance",
+    "heavy_ball_optimal",
+    "heavy_ball_rate",
+    "heavy_ball_contraction",
+    "measured_steps",
+    "measured_contraction",
 ]
 
 
 # ---------------------------------------------------------------------------
 # argument checks
 # ---------------------------------------------------------------------------
+
 
 def _positive(name, value):
     """``value`` as a float array of positive finite numbers, or ``ValueError``."""
@@ -46,7 +56,9 @@ def _positive(name, value):
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}") from None
+        raise ValueError(
+            f"{name} must be a positive finite number, got {value!r}"
+        ) from None
     if arr.size == 0 or not np.all(np.isfinite(arr)) or not np.all(arr > 0):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return arr
@@ -55,7 +67,9 @@ def _positive(name, value):
 def _curvatures(mu, L):
     mu, L = _positive("mu", mu), _positive("L", L)
     if np.any(mu > L):
-        raise ValueError(f"mu must not exceed L (mu is the smallest curvature), got mu={mu!r}, L={L!r}")
+        raise ValueError(
+            f"mu must not exceed L (mu is the smallest curvature), got mu={mu!r}, L={L!r}"
+        )
     return mu, L
 
 
@@ -76,7 +90,9 @@ def _spd_eigenvalues(A):
     try:
         arr = np.asarray(A, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"A must be a symmetric positive definite matrix, got {A!r}") from None
+        raise ValueError(
+            f"A must be a symmetric positive definite matrix, got {A!r}"
+        ) from None
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
         raise ValueError(f"A must be a square matrix, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
@@ -85,13 +101,16 @@ def _spd_eigenvalues(A):
         raise ValueError("A must be symmetric")
     eig = np.linalg.eigvalsh(arr)
     if eig[0] <= 0:
-        raise ValueError(f"A must be positive definite; its smallest eigenvalue is {eig[0]:.3g}")
+        raise ValueError(
+            f"A must be positive definite; its smallest eigenvalue is {eig[0]:.3g}"
+        )
     return eig
 
 
 # ---------------------------------------------------------------------------
 # curvature
 # ---------------------------------------------------------------------------
+
 
 def curvature_range(A):
     """The smallest and largest curvature of a quadratic: the extreme eigenvalues of its Hessian.
@@ -145,6 +164,7 @@ def condition_number(A):
 # ---------------------------------------------------------------------------
 # plain gradient descent
 # ---------------------------------------------------------------------------
+
 
 def stability_limit(L):
     """The largest stable fixed rate of gradient descent on a quadratic, :math:`2/L`.
@@ -304,10 +324,18 @@ def steps_to_tolerance(rate, tol=1e-6):
         r = np.asarray(rate, dtype=float)
     except (TypeError, ValueError):
         raise ValueError(f"rate must be a number >= 0, got {rate!r}") from None
-    if isinstance(rate, (bool, np.bool_)) or r.size == 0 or np.any(np.isnan(r)) or np.any(r < 0):
+    if (
+        isinstance(rate, (bool, np.bool_))
+        or r.size == 0
+        or np.any(np.isnan(r))
+        or np.any(r < 0)
+    ):
         raise ValueError(f"rate must be a number >= 0, got {rate!r}")
-    if (isinstance(tol, (bool, np.bool_)) or not isinstance(tol, numbers.Real)
-            or not 0 < tol < 1):
+    if (
+        isinstance(tol, (bool, np.bool_))
+        or not isinstance(tol, numbers.Real)
+        or not 0 < tol < 1
+    ):
         raise ValueError(f"tol must be a number in (0, 1), got {tol!r}")
     with np.errstate(divide="ignore", invalid="ignore"):
         k = np.ceil(np.log(tol) / np.log(r) - 1e-9)
@@ -318,6 +346,7 @@ def steps_to_tolerance(rate, tol=1e-6):
 # ---------------------------------------------------------------------------
 # heavy-ball momentum
 # ---------------------------------------------------------------------------
+
 
 def heavy_ball_optimal(mu, L):
     """The rate and momentum that make heavy-ball momentum fastest on a quadratic.
@@ -440,9 +469,16 @@ def heavy_ball_contraction(lr, momentum, mu, L):
     try:
         beta = np.asarray(momentum, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}") from None
-    if isinstance(momentum, (bool, np.bool_)) or beta.size == 0 or np.any(np.isnan(beta)) or \
-            np.any(beta < 0) or np.any(beta >= 1):
+        raise ValueError(
+            f"momentum must be a number in [0, 1), got {momentum!r}"
+        ) from None
+    if (
+        isinstance(momentum, (bool, np.bool_))
+        or beta.size == 0
+        or np.any(np.isnan(beta))
+        or np.any(beta < 0)
+        or np.any(beta >= 1)
+    ):
         raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
     mu, L = _curvatures(mu, L)
     lr, beta = np.broadcast_arrays(lr, beta)
@@ -460,13 +496,18 @@ def heavy_ball_contraction(lr, momentum, mu, L):
 # measuring runs
 # ---------------------------------------------------------------------------
 
+
 def _weights_and_minimum(weights, minimum):
     w = np.asarray(weights, dtype=float)
     if w.ndim not in (2, 3) or w.shape[0] == 0:
-        raise ValueError(f"weights must have shape (steps + 1, d) or (steps + 1, n, d), got shape {w.shape}")
+        raise ValueError(
+            f"weights must have shape (steps + 1, d) or (steps + 1, n, d), got shape {w.shape}"
+        )
     m = np.asarray(minimum, dtype=float)
     if m.shape != (w.shape[-1],) or not np.all(np.isfinite(m)):
-        raise ValueError(f"minimum must be a finite vector of shape ({w.shape[-1]},), got shape {m.shape}")
+        raise ValueError(
+            f"minimum must be a finite vector of shape ({w.shape[-1]},), got shape {m.shape}"
+        )
     return w, m
 
 
@@ -497,7 +538,11 @@ def measured_steps(weights, minimum, tol=1e-6):
     7.0
     """
     w, m = _weights_and_minimum(weights, minimum)
-    if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, numbers.Real) or not 0 < tol < 1:
+    if (
+        isinstance(tol, (bool, np.bool_))
+        or not isinstance(tol, numbers.Real)
+        or not 0 < tol < 1
+    ):
         raise ValueError(f"tol must be a number in (0, 1), got {tol!r}")
     with np.errstate(invalid="ignore"):
         dist = np.sqrt(((w - m) ** 2).sum(-1))

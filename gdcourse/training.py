@@ -68,10 +68,18 @@ class EarlyStopping:
     restore_best: bool = True
 
     def __post_init__(self):
-        if isinstance(self.patience, bool) or not isinstance(self.patience, Integral) or self.patience < 1:
+        if (
+            isinstance(self.patience, bool)
+            or not isinstance(self.patience, Integral)
+            or self.patience < 1
+        ):
             raise ValueError(f"patience must be an integer >= 1, got {self.patience!r}")
-        if not isinstance(self.min_delta, Real) or not (np.isfinite(self.min_delta) and self.min_delta >= 0):
-            raise ValueError(f"min_delta must be a finite number >= 0, got {self.min_delta!r}")
+        if not isinstance(self.min_delta, Real) or not (
+            np.isfinite(self.min_delta) and self.min_delta >= 0
+        ):
+            raise ValueError(
+                f"min_delta must be a finite number >= 0, got {self.min_delta!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -126,9 +134,14 @@ class SWA:
                 raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
         if self.unit not in ("epoch", "step"):
             raise ValueError(f"unit must be 'epoch' or 'step', got {self.unit!r}")
-        if self.lr is not None and (isinstance(self.lr, bool) or not isinstance(self.lr, Real)
-                                    or not (np.isfinite(self.lr) and self.lr > 0)):
-            raise ValueError(f"lr must be None or a positive finite number, got {self.lr!r}")
+        if self.lr is not None and (
+            isinstance(self.lr, bool)
+            or not isinstance(self.lr, Real)
+            or not (np.isfinite(self.lr) and self.lr > 0)
+        ):
+            raise ValueError(
+                f"lr must be None or a positive finite number, got {self.lr!r}"
+            )
 
     def caches(self, count):
         """Whether the parameters at epoch (or step) ``count`` enter the average.
@@ -231,10 +244,15 @@ class TrainingResult:
         return len(self.step_loss)
 
     def __repr__(self):
-        status = f"diverged at step {self.diverged_step}" if self.diverged else (
-            f"final test loss {self.test_loss[-1]:.4g}")
-        return (f"TrainingResult(epochs={self.stopped_epoch}, steps={self.steps}, "
-                f"batch_size={self.batch_size}, {status})")
+        status = (
+            f"diverged at step {self.diverged_step}"
+            if self.diverged
+            else (f"final test loss {self.test_loss[-1]:.4g}")
+        )
+        return (
+            f"TrainingResult(epochs={self.stopped_epoch}, steps={self.steps}, "
+            f"batch_size={self.batch_size}, {status})"
+        )
 
 
 def evaluate(model, theta, data):
@@ -260,44 +278,91 @@ def evaluate(model, theta, data):
     >>> print(f"{m['train_loss']:.3g} {m['test_loss']:.3g}")
     0 0
     """
-    metrics = {"train_loss": float(model.loss(theta, data.X_train, data.y_train)),
-               "test_loss": float(model.loss(theta, data.X_test, data.y_test))}
+    metrics = {
+        "train_loss": float(model.loss(theta, data.X_train, data.y_train)),
+        "test_loss": float(model.loss(theta, data.X_test, data.y_test)),
+    }
     if model.is_classifier:
-        metrics["train_accuracy"] = float(model.accuracy(theta, data.X_train, data.y_train))
-        metrics["test_accuracy"] = float(model.accuracy(theta, data.X_test, data.y_test))
+        metrics["train_accuracy"] = float(
+            model.accuracy(theta, data.X_train, data.y_train)
+        )
+        metrics["test_accuracy"] = float(
+            model.accuracy(theta, data.X_test, data.y_test)
+        )
     return metrics
 
 
-def _check_args(model, data, batch_size, epochs, momentum, nesterov, early_stopping,
-                reduce_on_plateau, swa, lr):
-    for name in ("n_params", "is_classifier", "init", "loss", "loss_and_grad", "accuracy"):
+def _check_args(
+    model,
+    data,
+    batch_size,
+    epochs,
+    momentum,
+    nesterov,
+    early_stopping,
+    reduce_on_plateau,
+    swa,
+    lr,
+):
+    for name in (
+        "n_params",
+        "is_classifier",
+        "init",
+        "loss",
+        "loss_and_grad",
+        "accuracy",
+    ):
         if not hasattr(model, name):
-            raise ValueError(f"model must follow the gdcourse.models.Model interface; it has no {name!r}")
+            raise ValueError(
+                f"model must follow the gdcourse.models.Model interface; it has no {name!r}"
+            )
     for name in ("X_train", "y_train", "X_test", "y_test"):
         if not hasattr(data, name):
-            raise ValueError(f"data must be a gdcourse.data.Dataset (or have X_train, y_train, X_test, y_test); it has no {name!r}")
+            raise ValueError(
+                f"data must be a gdcourse.data.Dataset (or have X_train, y_train, X_test, y_test); it has no {name!r}"
+            )
     n = len(data.X_train)
     if batch_size is None:
         batch_size = n
-    if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or not 1 <= batch_size <= n:
-        raise ValueError(f"batch_size must be an integer in 1..{n} (the number of training examples), got {batch_size!r}")
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, Integral)
+        or not 1 <= batch_size <= n
+    ):
+        raise ValueError(
+            f"batch_size must be an integer in 1..{n} (the number of training examples), got {batch_size!r}"
+        )
     if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1:
         raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
-    if isinstance(momentum, bool) or not isinstance(momentum, Real) or not 0 <= momentum < 1:
+    if (
+        isinstance(momentum, bool)
+        or not isinstance(momentum, Real)
+        or not 0 <= momentum < 1
+    ):
         raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
     if nesterov and momentum == 0:
         raise ValueError("nesterov=True needs momentum > 0, got momentum=0")
     if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
-        raise ValueError(f"early_stopping must be None or an EarlyStopping, got {early_stopping!r}")
+        raise ValueError(
+            f"early_stopping must be None or an EarlyStopping, got {early_stopping!r}"
+        )
     if swa is not None and not isinstance(swa, SWA):
         raise ValueError(f"swa must be None or an SWA, got {swa!r}")
     if reduce_on_plateau is not None:
-        if not (hasattr(reduce_on_plateau, "step") and hasattr(reduce_on_plateau, "lr")):
-            raise ValueError(f"reduce_on_plateau must be None or a gdcourse.schedules.ReduceOnPlateau, got {reduce_on_plateau!r}")
+        if not (
+            hasattr(reduce_on_plateau, "step") and hasattr(reduce_on_plateau, "lr")
+        ):
+            raise ValueError(
+                f"reduce_on_plateau must be None or a gdcourse.schedules.ReduceOnPlateau, got {reduce_on_plateau!r}"
+            )
         if lr is not None:
-            raise ValueError("lr must be None when reduce_on_plateau is given (its lr0 is the starting rate)")
+            raise ValueError(
+                "lr must be None when reduce_on_plateau is given (its lr0 is the starting rate)"
+            )
     elif lr is None:
-        raise ValueError("lr must be given (a positive number or a schedule) unless reduce_on_plateau is")
+        raise ValueError(
+            "lr must be given (a positive number or a schedule) unless reduce_on_plateau is"
+        )
     return int(batch_size)
 
 
@@ -314,13 +379,30 @@ def _rates(schedule, total_steps):
     bad = np.flatnonzero(~(np.isfinite(lrs) & (lrs >= 0)))
     if bad.size:
         t = int(bad[0])
-        raise ValueError(f"lr must be a finite number >= 0 at every step; the schedule gave {lrs[t]!r} at step {t}")
+        raise ValueError(
+            f"lr must be a finite number >= 0 at every step; the schedule gave {lrs[t]!r} at step {t}"
+        )
     return lrs
 
 
-def train(model, data, *, lr=None, batch_size=None, epochs=10, momentum=0.0, nesterov=False,
-          seed=0, shuffle=True, drop_last=False, theta0=None, early_stopping=None,
-          reduce_on_plateau=None, swa=None, record_path=False):
+def train(
+    model,
+    data,
+    *,
+    lr=None,
+    batch_size=None,
+    epochs=10,
+    momentum=0.0,
+    nesterov=False,
+    seed=0,
+    shuffle=True,
+    drop_last=False,
+    theta0=None,
+    early_stopping=None,
+    reduce_on_plateau=None,
+    swa=None,
+    record_path=False,
+):
     """Train a model by mini-batch stochastic gradient descent.
 
     Parameters
@@ -398,8 +480,18 @@ def train(model, data, *, lr=None, batch_size=None, epochs=10, momentum=0.0, nes
     >>> print(np.round(result.params, 1))
     [2. 1.]
     """
-    batch_size = _check_args(model, data, batch_size, epochs, momentum, nesterov,
-                             early_stopping, reduce_on_plateau, swa, lr)
+    batch_size = _check_args(
+        model,
+        data,
+        batch_size,
+        epochs,
+        momentum,
+        nesterov,
+        early_stopping,
+        reduce_on_plateau,
+        swa,
+        lr,
+    )
     X, y = np.asarray(data.X_train), np.asarray(data.y_train)
     n = len(X)
     if theta0 is None:
@@ -407,9 +499,15 @@ def train(model, data, *, lr=None, batch_size=None, epochs=10, momentum=0.0, nes
     else:
         theta = np.array(theta0, dtype=float)
         if theta.shape != (model.n_params,) or not np.all(np.isfinite(theta)):
-            raise ValueError(f"theta0 must be a finite vector of shape ({model.n_params},), got {theta0!r}")
+            raise ValueError(
+                f"theta0 must be a finite vector of shape ({model.n_params},), got {theta0!r}"
+            )
     steps_per_epoch = n // batch_size if drop_last else -(-n // batch_size)
-    planned = None if reduce_on_plateau is not None else _rates(schedules.as_schedule(lr), epochs * steps_per_epoch)
+    planned = (
+        None
+        if reduce_on_plateau is not None
+        else _rates(schedules.as_schedule(lr), epochs * steps_per_epoch)
+    )
     plateau = copy.deepcopy(reduce_on_plateau)
     rng = np.random.default_rng(seed)
 
@@ -425,16 +523,27 @@ def train(model, data, *, lr=None, batch_size=None, epochs=10, momentum=0.0, nes
     def cache_for_swa(count):
         nonlocal swa_mean
         swa_counts.append(count)
-        swa_mean = theta.copy() if swa_mean is None else swa_mean + (theta - swa_mean) / len(swa_counts)
+        swa_mean = (
+            theta.copy()
+            if swa_mean is None
+            else swa_mean + (theta - swa_mean) / len(swa_counts)
+        )
 
     with np.errstate(all="ignore"):
         for epoch in range(1, epochs + 1):
             order = rng.permutation(n) if shuffle else np.arange(n)
             epoch_lr = plateau.lr if plateau is not None else None
             for k in range(steps_per_epoch):
-                batch = order[k * batch_size:(k + 1) * batch_size]
-                in_swa_phase = swa is not None and swa.lr is not None and (
-                    epoch >= swa.start if swa.unit == "epoch" else t + 1 >= swa.start)
+                batch = order[k * batch_size : (k + 1) * batch_size]
+                in_swa_phase = (
+                    swa is not None
+                    and swa.lr is not None
+                    and (
+                        epoch >= swa.start
+                        if swa.unit == "epoch"
+                        else t + 1 >= swa.start
+                    )
+                )
                 if in_swa_phase:
                     rate = swa.lr
                 elif planned is not None:
@@ -485,7 +594,11 @@ def train(model, data, *, lr=None, batch_size=None, epochs=10, momentum=0.0, nes
                     early_stopped = True
                     break
 
-    restore = early_stopping is not None and early_stopping.restore_best and best["params"] is not None
+    restore = (
+        early_stopping is not None
+        and early_stopping.restore_best
+        and best["params"] is not None
+    )
     with np.errstate(all="ignore"):
         swa_metrics = evaluate(model, swa_mean, data) if swa_mean is not None else {}
     as_array = lambda key: np.array(history[key]) if key in history else None  # noqa: E731

@@ -60,8 +60,10 @@ def time_small_training_run(repeats=5):
 def main():
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    print(f"{'explorer':24} {'changes':>7} {'p50 ms':>7} {'p95 ms':>7} {'slowest control (p95)':>26} "
-          f"{'static KB':>9}  verdict")
+    print(
+        f"{'explorer':24} {'changes':>7} {'p50 ms':>7} {'p95 ms':>7} {'slowest control (p95)':>26} "
+        f"{'static KB':>9}  verdict"
+    )
     failed = []
     for name, factory in sorted(widgets.EXPLORERS.items()):
         explorer = factory()
@@ -73,13 +75,17 @@ def main():
         size = len(explorer.to_html(full=True).encode()) / 1e3
         ok = p95 < BAR_MS and size < 600
         failed += [] if ok else [name]
-        print(f"{name:24} {everything.size:7d} {p50:7.1f} {p95:7.1f} {slowest + f' ({slow95:.1f})':>26} "
-              f"{size:9.0f}  {'ok' if ok else 'OVER'}")
+        print(
+            f"{name:24} {everything.size:7d} {p50:7.1f} {p95:7.1f} {slowest + f' ({slow95:.1f})':>26} "
+            f"{size:9.0f}  {'ok' if ok else 'OVER'}"
+        )
     train_ms = time_small_training_run()
     train_ok = train_ms < BAR_MS
     failed += [] if train_ok else ["small MLP training run"]
-    print(f"\nsmall MLP, 5 epochs of mini-batch SGD: median {train_ms:.1f} ms (bar {BAR_MS:.0f} ms)  "
-          f"{'ok' if train_ok else 'OVER'}")
+    print(
+        f"\nsmall MLP, 5 epochs of mini-batch SGD: median {train_ms:.1f} ms (bar {BAR_MS:.0f} ms)  "
+        f"{'ok' if train_ok else 'OVER'}"
+    )
     basins = Path(__file__).with_name("bench_basins.py")
     if basins.exists():
         print()

@@ -42,7 +42,11 @@ def bench(name, lr, grid, steps, sample, repeats):
         labels = []
         for w0 in starts:
             run = descent.gradient_descent(s, w0, lr=lr, steps=steps)
-            labels.append(-1 if run.diverged else int(landscape.label_minima(s, run.final_weights)))
+            labels.append(
+                -1
+                if run.diverged
+                else int(landscape.label_minima(s, run.final_weights))
+            )
         return np.array(labels)
 
     t_sample, loop_labels = best_of(loop, 1)
@@ -62,12 +66,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", type=int, default=200)
     parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--sample", type=int, default=400,
-                        help="starts timed in the loop (the rest is extrapolated)")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=400,
+        help="starts timed in the loop (the rest is extrapolated)",
+    )
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    results = [bench(name, lr, args.grid, args.steps, args.sample, args.repeats)
-               for name, lr in CASES]
+    results = [
+        bench(name, lr, args.grid, args.steps, args.sample, args.repeats)
+        for name, lr in CASES
+    ]
     ok = all(t_vec < 0.5 and t_loop / t_vec >= 50 for t_vec, t_loop in results)
     print("targets (under 0.5 s, at least 50x):", "met" if ok else "NOT met")
 

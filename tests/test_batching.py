@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from gdcourse import batching, models, training, surfaces
+from gdcourse import batching, models, surfaces, training
 
 
 @pytest.fixture(scope="module")
@@ -13,6 +14,7 @@ def problem():
 
 
 # -- the problem ----------------------------------------------------------------
+
 
 def test_two_weight_problem_has_1024_training_points_and_known_truth(problem):
     assert problem.n_train == 1024
@@ -23,33 +25,46 @@ def test_two_weight_problem_has_1024_training_points_and_known_truth(problem):
 
 # -- minibatch_indices --------------------------------------------------------------
 
+
 @settings(max_examples=40, deadline=None)
-@given(n=st.integers(1, 40), batch=st.integers(1, 40), steps=st.integers(0, 30), seed=st.integers(0, 99))
+@given(
+    n=st.integers(1, 40),
+    batch=st.integers(1, 40),
+    steps=st.integers(0, 30),
+    seed=st.integers(0, 99),
+)
 def test_every_epoch_uses_distinct_examples(n, batch, steps, seed):
     batch = min(batch, n)
     idx = batching.minibatch_indices(n, batch, steps, seed)
     assert idx.shape == (steps, batch)
     per_epoch = n // batch
     for start in range(0, steps, per_epoch):
-        epoch = idx[start:start + per_epoch].ravel()
-        assert len(np.unique(epoch)) == epoch.size          # without replacement
+        epoch = idx[start : start + per_epoch].ravel()
+        assert len(np.unique(epoch)) == epoch.size  # without replacement
         assert epoch.min(initial=0) >= 0 and epoch.max(initial=0) < n
 
 
 def test_indices_follow_the_training_loop_order():
     rng = np.random.default_rng(7)
-    expected = np.concatenate([rng.permutation(10)[:9] for _ in range(2)]).reshape(-1, 3)
-    np.testing.assert_array_equal(batching.minibatch_indices(10, 3, 6, seed=7), expected)
+    expected = np.concatenate([rng.permutation(10)[:9] for _ in range(2)]).reshape(
+        -1, 3
+    )
+    np.testing.assert_array_equal(
+        batching.minibatch_indices(10, 3, 6, seed=7), expected
+    )
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(n=0, batch_size=1, steps=1), "n must be"),
-    (dict(n=5, batch_size=6, steps=1), "batch_size must be"),
-    (dict(n=5, batch_size=0, steps=1), "batch_size must be"),
-    (dict(n=5, batch_size=2, steps=-1), "steps must be"),
-    (dict(n=5, batch_size=2.0, steps=1), "batch_size must be"),
-    (dict(n=5, batch_size=True, steps=1), "batch_size must be"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(n=0, batch_size=1, steps=1), "n must be"),
+        (dict(n=5, batch_size=6, steps=1), "batch_size must be"),
+        (dict(n=5, batch_size=0, steps=1), "batch_size must be"),
+        (dict(n=5, batch_size=2, steps=-1), "steps must be"),
+        (dict(n=5, batch_size=2.0, steps=1), "batch_size must be"),
+        (dict(n=5, batch_size=True, steps=1), "batch_size must be"),
+    ],
+)
 def test_minibatch_indices_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         batching.minibatch_indices(**kwargs)
@@ -57,13 +72,16 @@ def test_minibatch_indices_rejects_bad_arguments(kwargs, match):
 
 # -- least_squares_surface ------------------------------------------------------------
 
+
 def test_surface_is_the_linear_regression_loss(problem):
     X, y = problem.X_train, problem.y_train
     s = surfaces.least_squares(X, y)
     model = models.LinearRegression(1)
     w = np.random.default_rng(0).normal(size=(5, 2))
     np.testing.assert_allclose(s(w), [model.loss(t, X, y) for t in w], rtol=1e-12)
-    np.testing.assert_allclose(s.grad(w), [model.grad(t, X, y) for t in w], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        s.grad(w), [model.grad(t, X, y) for t in w], rtol=1e-10, atol=1e-12
+    )
     np.testing.assert_allclose(s.minima[0], model.solve(X, y), rtol=1e-10)
 
 
@@ -72,7 +90,9 @@ def test_surface_gradient_and_hessian_match_finite_differences(problem):
     w, h = np.array([0.3, -1.2]), 1e-5
     fd = [(s(w + h * e) - s(w - h * e)) / (2 * h) for e in np.eye(2)]
     np.testing.assert_allclose(s.grad(w), fd, rtol=1e-6)
-    fd_h = np.array([(s.grad(w + h * e) - s.grad(w - h * e)) / (2 * h) for e in np.eye(2)])
+    fd_h = np.array(
+        [(s.grad(w + h * e) - s.grad(w - h * e)) / (2 * h) for e in np.eye(2)]
+    )
     np.testing.assert_allclose(s.hessian(w), fd_h, rtol=1e-6)
     assert s.hessian(np.zeros((3, 4, 2))).shape == (3, 4, 2, 2)
 
@@ -82,13 +102,16 @@ def test_surface_default_box_surrounds_the_minimum():
     np.testing.assert_allclose(s.box, ((-1.0, 5.0), (-2.0, 4.0)), rtol=1e-12)
 
 
-@pytest.mark.parametrize("X, y, match", [
-    (np.ones((3, 2)), np.ones(3), "x must be at least 2 finite numbers"),
-    (np.ones((3, 1)), np.ones((3, 1)), "y must be finite numbers"),
-    (np.ones((3, 1)), np.ones(4), "y must be finite numbers"),
-    (np.ones((3, 1)), np.ones(3), "two distinct values"),
-    (np.array([[np.nan], [1.0]]), np.ones(2), "x must be at least 2 finite"),
-])
+@pytest.mark.parametrize(
+    "X, y, match",
+    [
+        (np.ones((3, 2)), np.ones(3), "x must be at least 2 finite numbers"),
+        (np.ones((3, 1)), np.ones((3, 1)), "y must be finite numbers"),
+        (np.ones((3, 1)), np.ones(4), "y must be finite numbers"),
+        (np.ones((3, 1)), np.ones(3), "two distinct values"),
+        (np.array([[np.nan], [1.0]]), np.ones(2), "x must be at least 2 finite"),
+    ],
+)
 def test_surface_rejects_bad_data(X, y, match):
     with pytest.raises(ValueError, match=match):
         surfaces.least_squares(X, y)
@@ -96,13 +119,32 @@ def test_surface_rejects_bad_data(X, y, match):
 
 # -- least_squares_sgd -----------------------------------------------------------------
 
+
 def test_one_run_matches_the_training_loop_exactly(problem):
     model = models.LinearRegression(1)
-    reference = training.train(model, problem, lr=0.05, batch_size=10, epochs=3, seed=3,
-                               drop_last=True, theta0=[-2.0, 3.0], record_path=True)
-    runs = batching.least_squares_sgd(problem.X_train, problem.y_train, [-2.0, 3.0], 0.05, 10,
-                                      reference.steps, seeds=3)
-    np.testing.assert_allclose(runs.weights[:, 0], reference.path, rtol=1e-12, atol=1e-12)
+    reference = training.train(
+        model,
+        problem,
+        lr=0.05,
+        batch_size=10,
+        epochs=3,
+        seed=3,
+        drop_last=True,
+        theta0=[-2.0, 3.0],
+        record_path=True,
+    )
+    runs = batching.least_squares_sgd(
+        problem.X_train,
+        problem.y_train,
+        [-2.0, 3.0],
+        0.05,
+        10,
+        reference.steps,
+        seeds=3,
+    )
+    np.testing.assert_allclose(
+        runs.weights[:, 0], reference.path, rtol=1e-12, atol=1e-12
+    )
     np.testing.assert_allclose(runs.losses[-1, 0], reference.train_loss[-1], rtol=1e-10)
 
 
@@ -117,37 +159,52 @@ def test_many_runs_match_their_single_runs(problem):
 
 def test_full_batch_is_gradient_descent_on_the_surface(problem):
     from gdcourse import descent
+
     X, y = problem.X_train, problem.y_train
     s = surfaces.least_squares(X, y)
     runs = batching.least_squares_sgd(X, y, [-2.0, 3.0], 0.3, len(y), 25)
     gd_run = descent.gradient_descent(s, [-2.0, 3.0], lr=0.3, steps=25)
-    np.testing.assert_allclose(runs.weights[:, 0], gd_run.weights, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        runs.weights[:, 0], gd_run.weights, rtol=1e-10, atol=1e-12
+    )
     np.testing.assert_allclose(runs.losses[:, 0], gd_run.losses, rtol=1e-10)
 
 
 def test_a_diverging_run_is_flagged_without_warnings(problem):
     X, y = problem.X_train, problem.y_train
-    runs = batching.least_squares_sgd(X, y, [0.0, 0.0], [0.1, 5.0], len(y), 200, seeds=[0, 0])
+    runs = batching.least_squares_sgd(
+        X, y, [0.0, 0.0], [0.1, 5.0], len(y), 200, seeds=[0, 0]
+    )
     assert runs.diverged.tolist() == [False, True]
     k = runs.stopped_at[1]
     assert 0 < k < 200 and np.all(np.isfinite(runs.weights[k, 1]))
-    assert np.all(np.isnan(runs.weights[k + 1:, 1]))
+    assert np.all(np.isnan(runs.weights[k + 1 :, 1]))
     assert runs.stopped_at[0] == 200 and runs.steps == 200
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(theta0=[0.0]), "theta0 must be"),
-    (dict(theta0=[[0.0, np.inf]]), "theta0 must be"),
-    (dict(lr=0.0), "lr must be"),
-    (dict(lr=[0.1, np.nan]), "lr must be"),
-    (dict(batch_size=11), "batch_size must be"),
-    (dict(steps=-2), "steps must be"),
-    (dict(seeds=[0.5]), "seeds must be"),
-    (dict(lr=[0.1, 0.2], seeds=[1, 2, 3]), "same number of runs"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(theta0=[0.0]), "theta0 must be"),
+        (dict(theta0=[[0.0, np.inf]]), "theta0 must be"),
+        (dict(lr=0.0), "lr must be"),
+        (dict(lr=[0.1, np.nan]), "lr must be"),
+        (dict(batch_size=11), "batch_size must be"),
+        (dict(steps=-2), "steps must be"),
+        (dict(seeds=[0.5]), "seeds must be"),
+        (dict(lr=[0.1, 0.2], seeds=[1, 2, 3]), "same number of runs"),
+    ],
+)
 def test_least_squares_sgd_rejects_bad_arguments(kwargs, match):
-    args = dict(X=np.arange(10.0)[:, None], y=np.arange(10.0), theta0=[0.0, 0.0], lr=0.1,
-                batch_size=2, steps=5, seeds=0)
+    args = dict(
+        X=np.arange(10.0)[:, None],
+        y=np.arange(10.0),
+        theta0=[0.0, 0.0],
+        lr=0.1,
+        batch_size=2,
+        steps=5,
+        seeds=0,
+    )
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         batching.least_squares_sgd(**args)
@@ -155,16 +212,23 @@ def test_least_squares_sgd_rejects_bad_arguments(kwargs, match):
 
 # -- gradient noise ----------------------------------------------------------------
 
+
 def _per_example(problem):
-    return models.LinearRegression(1).per_example_grads([-2.0, 3.0], problem.X_train, problem.y_train)
+    return models.LinearRegression(1).per_example_grads(
+        [-2.0, 3.0], problem.X_train, problem.y_train
+    )
 
 
 def test_measured_variance_matches_the_finite_population_law(problem):
     G = _per_example(problem)
     for B in [1, 16, 256, 768]:
         measured = batching.gradient_variance(G, B, draws=4000, seed=1)
-        assert measured == pytest.approx(batching.gradient_variance_theory(G, B), rel=0.08)
-    assert batching.gradient_variance(G, len(G), draws=10) == pytest.approx(0.0, abs=1e-20)
+        assert measured == pytest.approx(
+            batching.gradient_variance_theory(G, B), rel=0.08
+        )
+    assert batching.gradient_variance(G, len(G), draws=10) == pytest.approx(
+        0.0, abs=1e-20
+    )
 
 
 def test_without_replacement_is_below_with_replacement(problem):
@@ -178,33 +242,57 @@ def test_without_replacement_is_below_with_replacement(problem):
 
 def test_variance_theory_against_exhaustive_enumeration():
     from itertools import combinations
+
     g = np.array([[0.0, 1.0], [2.0, -1.0], [5.0, 0.5], [-1.0, 2.0], [3.0, 3.0]])
     mean = g.mean(axis=0)
     for B in range(1, 6):
-        exact = np.mean([np.sum((g[list(c)].mean(axis=0) - mean) ** 2) for c in combinations(range(5), B)])
-        assert batching.gradient_variance_theory(g, B) == pytest.approx(exact, rel=1e-12, abs=1e-15)
+        exact = np.mean(
+            [
+                np.sum((g[list(c)].mean(axis=0) - mean) ** 2)
+                for c in combinations(range(5), B)
+            ]
+        )
+        assert batching.gradient_variance_theory(g, B) == pytest.approx(
+            exact, rel=1e-12, abs=1e-15
+        )
 
 
 def test_noise_scale_closed_form():
-    g = np.array([[1.0, 0.0], [3.0, 0.0], [2.0, 2.0], [2.0, -2.0]])   # mean (2, 0)
+    g = np.array([[1.0, 0.0], [3.0, 0.0], [2.0, 2.0], [2.0, -2.0]])  # mean (2, 0)
     assert batching.noise_scale(g) == pytest.approx(((1 + 1 + 4 + 4) / 4) / 4)
     assert batching.noise_scale(np.array([[1.0], [-1.0]])) == np.inf
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: batching.gradient_variance(np.ones((1, 2)), 1), "per_example must be"),
-    (lambda: batching.gradient_variance(np.ones((4, 2)), 5), "batch_size must be"),
-    (lambda: batching.gradient_variance(np.ones((4, 2)), 2, draws=1), "draws must be"),
-    (lambda: batching.gradient_variance_theory(np.ones((4, 2)), [0, 2]), "batch_size must be"),
-    (lambda: batching.gradient_variance_theory(np.ones((4, 2)), 2.5), "batch_size must be"),
-    (lambda: batching.noise_scale(np.array([[np.nan], [1.0]])), "per_example must be"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: batching.gradient_variance(np.ones((1, 2)), 1), "per_example must be"),
+        (lambda: batching.gradient_variance(np.ones((4, 2)), 5), "batch_size must be"),
+        (
+            lambda: batching.gradient_variance(np.ones((4, 2)), 2, draws=1),
+            "draws must be",
+        ),
+        (
+            lambda: batching.gradient_variance_theory(np.ones((4, 2)), [0, 2]),
+            "batch_size must be",
+        ),
+        (
+            lambda: batching.gradient_variance_theory(np.ones((4, 2)), 2.5),
+            "batch_size must be",
+        ),
+        (
+            lambda: batching.noise_scale(np.array([[np.nan], [1.0]])),
+            "per_example must be",
+        ),
+    ],
+)
 def test_noise_functions_reject_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call()
 
 
 # -- steps and the critical batch size ------------------------------------------------
+
 
 def test_steps_to_target_first_hit_and_never():
     losses = np.array([[5.0, 5.0], [2.0, 4.0], [0.5, np.nan], [0.1, np.nan]])
@@ -218,7 +306,9 @@ def test_fit_recovers_the_law_and_resists_noise():
     assert (s_min, b_crit) == (pytest.approx(12.0), pytest.approx(40.0))
     noise = np.exp(np.random.default_rng(0).normal(scale=0.05, size=B.size))
     s_min, b_crit = batching.fit_critical_batch(B, 12.0 * (1 + 40.0 / B) * noise)
-    assert s_min == pytest.approx(12.0, rel=0.15) and b_crit == pytest.approx(40.0, rel=0.2)
+    assert s_min == pytest.approx(12.0, rel=0.15) and b_crit == pytest.approx(
+        40.0, rel=0.2
+    )
 
 
 def test_tuned_steps_follow_halving_below_the_critical_batch(problem):
@@ -226,24 +316,51 @@ def test_tuned_steps_follow_halving_below_the_critical_batch(problem):
     s = surfaces.least_squares(X, y)
     floor = float(s(s.minima[0]))
     lrs = np.geomspace(1e-3, 0.6, 12)
-    s1, lr1 = batching.tuned_steps_to_target(X, y, [-2.0, 3.0], 1, lrs, np.arange(8), [floor + 1e-2], 1500)
-    s2, lr2 = batching.tuned_steps_to_target(X, y, [-2.0, 3.0], 2, lrs, np.arange(8), [floor + 1e-2], 1000)
-    sN, _ = batching.tuned_steps_to_target(X, y, [-2.0, 3.0], 1024, lrs, np.arange(2), [floor + 1e-2], 60)
-    assert s1[0] / s2[0] == pytest.approx(2.0, rel=0.25)        # doubling B halves the steps
-    assert lr2[0] > lr1[0]                                      # with a larger tuned rate
-    assert sN[0] < s2[0] / 5                                    # a full batch needs far fewer steps
+    s1, lr1 = batching.tuned_steps_to_target(
+        X, y, [-2.0, 3.0], 1, lrs, np.arange(8), [floor + 1e-2], 1500
+    )
+    s2, lr2 = batching.tuned_steps_to_target(
+        X, y, [-2.0, 3.0], 2, lrs, np.arange(8), [floor + 1e-2], 1000
+    )
+    sN, _ = batching.tuned_steps_to_target(
+        X, y, [-2.0, 3.0], 1024, lrs, np.arange(2), [floor + 1e-2], 60
+    )
+    assert s1[0] / s2[0] == pytest.approx(2.0, rel=0.25)  # doubling B halves the steps
+    assert lr2[0] > lr1[0]  # with a larger tuned rate
+    assert sN[0] < s2[0] / 5  # a full batch needs far fewer steps
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: batching.steps_to_target(np.empty(0), 1.0), "losses must have"),
-    (lambda: batching.steps_to_target([1.0, 2.0], np.nan), "target must be"),
-    (lambda: batching.fit_critical_batch([1, 1], [3.0, 4.0]), "at least two distinct"),
-    (lambda: batching.fit_critical_batch([1, 2], [3.0, np.inf]), "steps must be"),
-    (lambda: batching.fit_critical_batch([1, 2, 3], [3.0, 4.0]), "same length"),
-    (lambda: batching.tuned_steps_to_target(np.ones((3, 1)), np.ones(3), [0, 0], 1, [], [0], [1.0], 5), "lrs must be"),
-    (lambda: batching.tuned_steps_to_target(np.ones((3, 1)), np.ones(3), [0, 0], 1, [0.1], [], [1.0], 5), "seeds must be"),
-    (lambda: batching.tuned_steps_to_target(np.ones((3, 1)), np.ones(3), [0, 0], 1, [0.1], [0], [np.nan], 5), "targets must be"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: batching.steps_to_target(np.empty(0), 1.0), "losses must have"),
+        (lambda: batching.steps_to_target([1.0, 2.0], np.nan), "target must be"),
+        (
+            lambda: batching.fit_critical_batch([1, 1], [3.0, 4.0]),
+            "at least two distinct",
+        ),
+        (lambda: batching.fit_critical_batch([1, 2], [3.0, np.inf]), "steps must be"),
+        (lambda: batching.fit_critical_batch([1, 2, 3], [3.0, 4.0]), "same length"),
+        (
+            lambda: batching.tuned_steps_to_target(
+                np.ones((3, 1)), np.ones(3), [0, 0], 1, [], [0], [1.0], 5
+            ),
+            "lrs must be",
+        ),
+        (
+            lambda: batching.tuned_steps_to_target(
+                np.ones((3, 1)), np.ones(3), [0, 0], 1, [0.1], [], [1.0], 5
+            ),
+            "seeds must be",
+        ),
+        (
+            lambda: batching.tuned_steps_to_target(
+                np.ones((3, 1)), np.ones(3), [0, 0], 1, [0.1], [0], [np.nan], 5
+            ),
+            "targets must be",
+        ),
+    ],
+)
 def test_step_functions_reject_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call()

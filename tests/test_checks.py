@@ -36,12 +36,16 @@ def test_in_interval_honours_which_ends_are_closed(closed, inside, outside):
     for value in inside:
         assert checks.in_interval("beta", value, 0, 1, closed) == value
     for value in outside:
-        with pytest.raises(ValueError, match=r"beta must be a number in [\[(]0, 1[\])]"):
+        with pytest.raises(
+            ValueError, match=r"beta must be a number in [\[(]0, 1[\])]"
+        ):
             checks.in_interval("beta", value, 0, 1, closed)
 
 
 def test_in_interval_names_the_interval():
-    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\), got 1"):
+    with pytest.raises(
+        ValueError, match=r"momentum must be a number in \[0, 1\), got 1"
+    ):
         checks.in_interval("momentum", 1, 0, 1)
 
 
@@ -76,7 +80,9 @@ def test_one_of_lists_the_options():
 def test_finite_array_checks_shape_ndim_and_finiteness():
     arr = checks.finite_array("w0", [[1, 2]], shape=(None, 2))
     assert arr.dtype == float and arr.shape == (1, 2)
-    with pytest.raises(ValueError, match=r"w0 must be an array of shape \(n, 2\), got shape \(2,\)"):
+    with pytest.raises(
+        ValueError, match=r"w0 must be an array of shape \(n, 2\), got shape \(2,\)"
+    ):
         checks.finite_array("w0", [1, 2], shape=(None, 2))
     with pytest.raises(ValueError, match=r"x must be a 1-D array"):
         checks.finite_array("x", [[1.0]], ndim=1)

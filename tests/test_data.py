@@ -2,10 +2,18 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gdcourse import data
-from gdcourse.data import Dataset, regression, spirals, standardize, train_test_split, two_moons
+from gdcourse.data import (
+    Dataset,
+    regression,
+    spirals,
+    standardize,
+    train_test_split,
+    two_moons,
+)
 
 GENERATORS = [regression, two_moons, spirals]
 
@@ -18,13 +26,17 @@ def all_points(d):
 # the Dataset record
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("make", GENERATORS)
 def test_dataset_shapes_dtypes_and_split_sizes(make):
     d = make(n=200, seed=0)
     assert isinstance(d, Dataset)
     assert d.name == make.__name__
     assert (d.n_train, d.n_test) == (150, 50)
-    assert d.X_train.shape == (150, d.n_features) and d.X_test.shape == (50, d.n_features)
+    assert d.X_train.shape == (150, d.n_features) and d.X_test.shape == (
+        50,
+        d.n_features,
+    )
     assert d.X_train.dtype == np.float64
     expected_y = np.float64 if make is regression else np.int64
     assert d.y_train.dtype == expected_y and d.y_test.dtype == expected_y
@@ -66,6 +78,7 @@ def test_split_is_not_ordered_by_the_features():
 # regression
 # ---------------------------------------------------------------------------
 
+
 def test_regression_noiseless_is_exactly_linear():
     d = regression(n=100, weights=[1.5, -2.0, 0.5], bias=0.25, noise=0.0, seed=1)
     X, y = all_points(d)
@@ -93,6 +106,7 @@ def test_regression_features_stay_in_x_range():
 # two moons and spirals
 # ---------------------------------------------------------------------------
 
+
 def test_two_moons_noiseless_points_lie_on_the_two_half_circles():
     d = two_moons(n=301, noise=0.0, seed=0)
     X, y = all_points(d)
@@ -106,7 +120,10 @@ def test_two_moons_noiseless_points_lie_on_the_two_half_circles():
 
 
 def test_two_moons_noise_moves_points_by_the_requested_spread():
-    clean, noisy = two_moons(n=2000, noise=0.0, seed=0), two_moons(n=2000, noise=0.2, seed=0)
+    clean, noisy = (
+        two_moons(n=2000, noise=0.0, seed=0),
+        two_moons(n=2000, noise=0.2, seed=0),
+    )
     # same split (same seed), so the rows correspond
     shift = noisy.X_train - clean.X_train
     assert shift.std() == pytest.approx(0.2, rel=0.05)
@@ -123,12 +140,15 @@ def test_spirals_noiseless_geometry(classes):
     angle = np.arctan2(X[:, 1], X[:, 0])
     expected = 2 * np.pi * 1.5 * radius + 2 * np.pi * y / classes
     # the angle agrees with the formula up to whole turns
-    np.testing.assert_allclose(np.angle(np.exp(1j * (angle - expected))), 0.0, atol=1e-9)
+    np.testing.assert_allclose(
+        np.angle(np.exp(1j * (angle - expected))), 0.0, atol=1e-9
+    )
 
 
 # ---------------------------------------------------------------------------
 # train_test_split
 # ---------------------------------------------------------------------------
+
 
 def test_train_test_split_partitions_and_does_not_mutate():
     X = np.arange(40.0).reshape(20, 2)
@@ -146,7 +166,9 @@ def test_train_test_split_partitions_and_does_not_mutate():
 
 
 @settings(max_examples=50, deadline=None)
-@given(n=st.integers(2, 300), fraction=st.floats(0.01, 0.99), seed=st.integers(0, 2**31))
+@given(
+    n=st.integers(2, 300), fraction=st.floats(0.01, 0.99), seed=st.integers(0, 2**31)
+)
 def test_train_test_split_is_a_partition_property(n, fraction, seed):
     n_test = int(round(fraction * n))
     X = np.arange(n, dtype=float)[:, None]
@@ -164,8 +186,11 @@ def test_train_test_split_is_a_partition_property(n, fraction, seed):
 # standardize
 # ---------------------------------------------------------------------------
 
+
 def test_standardize_uses_training_statistics_and_keeps_the_truth():
-    d = regression(n=300, weights=[3.0, -1.0], bias=2.0, x_range=(5.0, 9.0), noise=0.0, seed=0)
+    d = regression(
+        n=300, weights=[3.0, -1.0], bias=2.0, x_range=(5.0, 9.0), noise=0.0, seed=0
+    )
     s = standardize(d)
     assert s.name == "regression_standardized"
     np.testing.assert_allclose(s.X_train.mean(axis=0), 0.0, atol=1e-12)
@@ -174,8 +199,12 @@ def test_standardize_uses_training_statistics_and_keeps_the_truth():
     np.testing.assert_allclose(s.X_test, (d.X_test - mean) / std)
     # the targets are unchanged and still exactly linear in the new features
     np.testing.assert_array_equal(s.y_train, d.y_train)
-    np.testing.assert_allclose(s.X_train @ s.true_weights + s.true_bias, d.y_train, atol=1e-10)
-    np.testing.assert_allclose(s.X_test @ s.true_weights + s.true_bias, d.y_test, atol=1e-10)
+    np.testing.assert_allclose(
+        s.X_train @ s.true_weights + s.true_bias, d.y_train, atol=1e-10
+    )
+    np.testing.assert_allclose(
+        s.X_test @ s.true_weights + s.true_bias, d.y_test, atol=1e-10
+    )
     # the input was not changed
     np.testing.assert_array_equal(d.true_weights, [3.0, -1.0])
 
@@ -196,6 +225,7 @@ def test_standardize_rejects_non_datasets():
 # ---------------------------------------------------------------------------
 # bad input
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("make", GENERATORS)
 @pytest.mark.parametrize("n", [0, 1, -5, 2.5, True, "100"])
@@ -223,41 +253,56 @@ def test_test_fraction_leaving_an_empty_side():
         regression(n=3, test_fraction=0.1)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(weights=[]), "weights must be"),
-    (dict(weights=[1.0, np.nan]), "weights must be"),
-    (dict(weights=[[1.0]]), "weights must be"),
-    (dict(bias=np.inf), "bias must be a finite number"),
-    (dict(x_range=(2.0, 1.0)), "x_range must be a pair"),
-    (dict(x_range=5.0), "x_range must be a pair"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(weights=[]), "weights must be"),
+        (dict(weights=[1.0, np.nan]), "weights must be"),
+        (dict(weights=[[1.0]]), "weights must be"),
+        (dict(bias=np.inf), "bias must be a finite number"),
+        (dict(x_range=(2.0, 1.0)), "x_range must be a pair"),
+        (dict(x_range=5.0), "x_range must be a pair"),
+    ],
+)
 def test_regression_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         regression(**kwargs)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(classes=1), "classes must be an integer >= 2"),
-    (dict(classes=2.0), "classes must be an integer >= 2"),
-    (dict(turns=0), "turns must be a finite number > 0"),
-    (dict(turns=np.inf), "turns must be a finite number > 0"),
-    (dict(n=3, classes=4), "n must be an integer >= 4"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(classes=1), "classes must be an integer >= 2"),
+        (dict(classes=2.0), "classes must be an integer >= 2"),
+        (dict(turns=0), "turns must be a finite number > 0"),
+        (dict(turns=np.inf), "turns must be a finite number > 0"),
+        (dict(n=3, classes=4), "n must be an integer >= 4"),
+    ],
+)
 def test_spirals_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         spirals(**kwargs)
 
 
-@pytest.mark.parametrize("X, y, match", [
-    (np.zeros(5), np.zeros(5), "X must be a 2-D array"),
-    (np.zeros((5, 2)), np.zeros(4), "y must have one row per row of X"),
-    (np.zeros((1, 2)), np.zeros(1), "n must be an integer >= 2"),
-])
+@pytest.mark.parametrize(
+    "X, y, match",
+    [
+        (np.zeros(5), np.zeros(5), "X must be a 2-D array"),
+        (np.zeros((5, 2)), np.zeros(4), "y must have one row per row of X"),
+        (np.zeros((1, 2)), np.zeros(1), "n must be an integer >= 2"),
+    ],
+)
 def test_train_test_split_bad_arguments(X, y, match):
     with pytest.raises(ValueError, match=match):
         train_test_split(X, y, 0.5)
 
 
 def test_module_exports():
-    assert set(data.__all__) == {"Dataset", "regression", "two_moons", "spirals",
-                                 "train_test_split", "standardize"}
+    assert set(data.__all__) == {
+        "Dataset",
+        "regression",
+        "two_moons",
+        "spirals",
+        "train_test_split",
+        "standardize",
+    }

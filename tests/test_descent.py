@@ -19,7 +19,9 @@ def test_x_squared_from_ten_at_rate_point_two():
     assert run.weights.shape == (11, 1)
     assert f"{run.weights[-1, 0]:.10f}" == "0.0604661760"
     # closed form: x_k = (1 - 2 lr)^k x_0
-    np.testing.assert_allclose(run.weights[:, 0], 10.0 * 0.6 ** np.arange(11), rtol=1e-14)
+    np.testing.assert_allclose(
+        run.weights[:, 0], 10.0 * 0.6 ** np.arange(11), rtol=1e-14
+    )
 
 
 def test_trajectory_fields_are_consistent():
@@ -30,7 +32,9 @@ def test_trajectory_fields_are_consistent():
     assert run.losses.shape == run.grad_norms.shape == (26,)
     assert run.lrs.shape == (25,)
     np.testing.assert_allclose(run.losses, s(run.weights))
-    np.testing.assert_allclose(run.grad_norms, np.linalg.norm(s.grad(run.weights), axis=-1))
+    np.testing.assert_allclose(
+        run.grad_norms, np.linalg.norm(s.grad(run.weights), axis=-1)
+    )
     assert run.diverged is False and run.stopped_at == 25 and run.steps == 25
     np.testing.assert_array_equal(run.final_weights, run.weights[-1])
     assert run.final_loss == run.losses[-1]
@@ -42,7 +46,9 @@ def test_quadratic_error_contracts_at_the_closed_form_rate():
     run = gradient_descent(s, [1.0, 1.0], lr=lr, steps=40)
     k = np.arange(41)
     np.testing.assert_allclose(run.weights[:, 0], (1 - lr * mu) ** k, rtol=1e-12)
-    np.testing.assert_allclose(run.weights[:, 1], (1 - lr * L) ** k, rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(
+        run.weights[:, 1], (1 - lr * L) ** k, rtol=1e-12, atol=1e-300
+    )
 
 
 @pytest.mark.parametrize("factor, converges", [(0.99, True), (1.01, False)])
@@ -71,14 +77,22 @@ def test_matches_torch_sgd(case):
         lr = case["lr"]
     else:
         lr = getattr(schedules, case["schedule"]["name"])(**case["schedule"]["params"])
-    run = gradient_descent(s, case["w0"], lr=lr, steps=case["steps"],
-                           momentum=case["momentum"], nesterov=case["nesterov"])
+    run = gradient_descent(
+        s,
+        case["w0"],
+        lr=lr,
+        steps=case["steps"],
+        momentum=case["momentum"],
+        nesterov=case["nesterov"],
+    )
     np.testing.assert_allclose(run.lrs, case["lrs"], rtol=1e-12)
     np.testing.assert_allclose(run.weights, case["weights"], rtol=1e-10, atol=1e-12)
 
 
 def test_torch_fixture_covers_momentum_nesterov_and_schedules():
-    ids = {(c["momentum"] > 0, c["nesterov"], c["schedule"] is not None) for c in TORCH_SGD}
+    ids = {
+        (c["momentum"] > 0, c["nesterov"], c["schedule"] is not None) for c in TORCH_SGD
+    }
     assert {(False, False, False), (True, False, False), (True, True, False)} <= ids
     assert any(schedule for _, _, schedule in ids)
 
@@ -106,7 +120,9 @@ def test_nesterov_by_hand():
         v = beta * v + g
         w = w - lr * (g + beta * v)
         expected.append(w)
-    run = gradient_descent(s, [-1.0, 2.0], lr=lr, steps=20, momentum=beta, nesterov=True)
+    run = gradient_descent(
+        s, [-1.0, 2.0], lr=lr, steps=20, momentum=beta, nesterov=True
+    )
     np.testing.assert_allclose(run.weights, expected, rtol=1e-13)
 
 
@@ -118,21 +134,29 @@ def test_schedule_can_be_given_as_lr_or_schedule():
     np.testing.assert_array_equal(a.weights, b.weights)
     np.testing.assert_allclose(a.lrs, sched(np.arange(12)))
     # x_{k+1} = (1 - 2 lr_k) x_k on the bowl
-    np.testing.assert_allclose(a.weights[-1, 0], np.prod(1 - 2 * sched(np.arange(12))), rtol=1e-13)
+    np.testing.assert_allclose(
+        a.weights[-1, 0], np.prod(1 - 2 * sched(np.arange(12))), rtol=1e-13
+    )
     with pytest.raises(ValueError, match="either as lr or as schedule"):
         gradient_descent(s, [1.0, 1.0], lr=0.1, schedule=sched, steps=3)
 
 
-@pytest.mark.parametrize("momentum, nesterov", [(0.0, False), (0.9, False), (0.7, True)])
+@pytest.mark.parametrize(
+    "momentum, nesterov", [(0.0, False), (0.9, False), (0.7, True)]
+)
 def test_many_starts_equal_their_single_runs(momentum, nesterov):
     s = surfaces.himmelblau()
     rng = np.random.default_rng(3)
     starts = rng.uniform(-5, 5, size=(64, 2))
-    many = gradient_descent(s, starts, lr=0.01, steps=60, momentum=momentum, nesterov=nesterov)
+    many = gradient_descent(
+        s, starts, lr=0.01, steps=60, momentum=momentum, nesterov=nesterov
+    )
     assert many.weights.shape == (61, 64, 2)
     assert many.losses.shape == many.grad_norms.shape == (61, 64)
     for i in (0, 17, 63):
-        one = gradient_descent(s, starts[i], lr=0.01, steps=60, momentum=momentum, nesterov=nesterov)
+        one = gradient_descent(
+            s, starts[i], lr=0.01, steps=60, momentum=momentum, nesterov=nesterov
+        )
         np.testing.assert_array_equal(many.weights[:, i], one.weights)
         np.testing.assert_array_equal(many.losses[:, i], one.losses)
         assert many.diverged[i] == one.diverged and many.stopped_at[i] == one.stopped_at
@@ -143,7 +167,9 @@ def test_many_starts_with_some_diverging():
     starts = np.array([[1.0], [1e-3], [0.0]])
     run = gradient_descent(s, starts, lr=1.2, steps=200)
     # |x_k| = 1.4^k |x_0|: bound crossed at the first k with 1.4^k |x_0| > 1e8
-    expected = [int(np.floor(np.log(DIVERGENCE_BOUND / x) / np.log(1.4))) for x in (1.0, 1e-3)]
+    expected = [
+        int(np.floor(np.log(DIVERGENCE_BOUND / x) / np.log(1.4))) for x in (1.0, 1e-3)
+    ]
     np.testing.assert_array_equal(run.diverged, [True, True, False])
     np.testing.assert_array_equal(run.stopped_at, expected + [200])
     assert np.isnan(run.weights[expected[0] + 1, 0]).all()
@@ -159,7 +185,7 @@ def test_divergence_is_quiet_and_reported():
     assert 0 < run.stopped_at < 500
     valid = run.weights[: run.stopped_at + 1]
     assert np.isfinite(valid).all()
-    assert np.isnan(run.weights[run.stopped_at + 1:]).all()
+    assert np.isnan(run.weights[run.stopped_at + 1 :]).all()
 
 
 def test_tol_stops_at_the_first_small_gradient():
@@ -169,7 +195,7 @@ def test_tol_stops_at_the_first_small_gradient():
     k = int(np.ceil(np.log(1e-3 / 20.0) / np.log(0.6)))
     assert run.stopped_at == k and not run.diverged
     assert run.grad_norms[k] < 1e-3 <= run.grad_norms[k - 1]
-    assert np.isnan(run.weights[k + 1:]).all()
+    assert np.isnan(run.weights[k + 1 :]).all()
 
 
 def test_noise_is_seeded_and_zero_noise_is_exact():
@@ -185,27 +211,30 @@ def test_noise_is_seeded_and_zero_noise_is_exact():
     assert np.abs(a.weights[-1, 1]) > 0
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"lr": 0.0}, "lr must be a positive finite number"),
-    ({"lr": -0.1}, "lr must be a positive finite number"),
-    ({"lr": np.nan}, "lr must be a positive finite number"),
-    ({"lr": np.inf}, "lr must be a positive finite number"),
-    ({"lr": "fast"}, "lr must be a positive finite number"),
-    ({"lr": None}, "lr must be a positive finite number"),
-    ({"momentum": 1.0}, r"momentum must be a number in \[0, 1\)"),
-    ({"momentum": -0.1}, r"momentum must be a number in \[0, 1\)"),
-    ({"momentum": "lots"}, r"momentum must be a number in \[0, 1\)"),
-    ({"steps": -1}, "steps must be a non-negative integer"),
-    ({"steps": 2.5}, "steps must be a non-negative integer"),
-    ({"steps": True}, "steps must be a non-negative integer"),
-    ({"w0": [1.0, 2.0, 3.0]}, r"w0 must have shape \(2,\) or \(n, 2\)"),
-    ({"w0": [[[1.0, 2.0]]]}, r"w0 must have shape"),
-    ({"w0": [np.nan, 1.0]}, "w0 must hold finite numbers"),
-    ({"w0": [np.inf, 1.0]}, "w0 must hold finite numbers"),
-    ({"nesterov": True}, "nesterov=True needs momentum"),
-    ({"noise": -1.0}, "noise must be a non-negative finite number"),
-    ({"tol": 0.0}, "tol must be a positive finite number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"lr": 0.0}, "lr must be a positive finite number"),
+        ({"lr": -0.1}, "lr must be a positive finite number"),
+        ({"lr": np.nan}, "lr must be a positive finite number"),
+        ({"lr": np.inf}, "lr must be a positive finite number"),
+        ({"lr": "fast"}, "lr must be a positive finite number"),
+        ({"lr": None}, "lr must be a positive finite number"),
+        ({"momentum": 1.0}, r"momentum must be a number in \[0, 1\)"),
+        ({"momentum": -0.1}, r"momentum must be a number in \[0, 1\)"),
+        ({"momentum": "lots"}, r"momentum must be a number in \[0, 1\)"),
+        ({"steps": -1}, "steps must be a non-negative integer"),
+        ({"steps": 2.5}, "steps must be a non-negative integer"),
+        ({"steps": True}, "steps must be a non-negative integer"),
+        ({"w0": [1.0, 2.0, 3.0]}, r"w0 must have shape \(2,\) or \(n, 2\)"),
+        ({"w0": [[[1.0, 2.0]]]}, r"w0 must have shape"),
+        ({"w0": [np.nan, 1.0]}, "w0 must hold finite numbers"),
+        ({"w0": [np.inf, 1.0]}, "w0 must hold finite numbers"),
+        ({"nesterov": True}, "nesterov=True needs momentum"),
+        ({"noise": -1.0}, "noise must be a non-negative finite number"),
+        ({"tol": 0.0}, "tol must be a positive finite number"),
+    ],
+)
 def test_bad_input_raises_a_clear_value_error(kwargs, match):
     args = {"w0": [1.0, 2.0], "lr": 0.1, "steps": 10} | kwargs
     with pytest.raises(ValueError, match=match):

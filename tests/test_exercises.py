@@ -29,6 +29,7 @@ def test_the_first_failing_case_is_named():
     # right except when the gradient is exactly zero somewhere
     def wrong_on_last(w, grad, lr):
         return w - lr * grad + (grad == 0)
+
     result = exercises.check_gradient_step(wrong_on_last)
     assert result.passed == 3 and "Case 4" in result.failure
 
@@ -36,16 +37,20 @@ def test_the_first_failing_case_is_named():
 def test_an_exception_is_reported_without_a_traceback():
     def broken(w, grad, lr):
         raise KeyError("oops")
+
     result = exercises.check_gradient_step(broken)
     assert result.failure.endswith("raised KeyError: 'oops'")
     assert "Traceback" not in repr(result)
 
 
-@pytest.mark.parametrize("answer, reason", [
-    (lambda w, grad, lr: None, "returned None"),
-    (lambda w, grad, lr: "text", "not a number"),
-    (lambda w, grad, lr: np.zeros(7), "has shape (7,), expected shape (2,)"),
-])
+@pytest.mark.parametrize(
+    "answer, reason",
+    [
+        (lambda w, grad, lr: None, "returned None"),
+        (lambda w, grad, lr: "text", "not a number"),
+        (lambda w, grad, lr: np.zeros(7), "has shape (7,), expected shape (2,)"),
+    ],
+)
 def test_missing_or_malformed_answers(answer, reason):
     assert reason in exercises.check_gradient_step(answer).failure
 
@@ -59,15 +64,21 @@ def test_inputs_are_copied_so_mutation_cannot_fool_the_check():
     def mutating(w, grad, lr):
         w -= lr * grad
         return w
+
     assert exercises.check_gradient_step(mutating).ok
 
 
 def test_mse_gradient_checker_against_finite_differences():
     def fd_gradient(w, X, y, h=1e-6):
         loss = lambda v: 0.5 * np.mean((X @ v - y) ** 2)
-        return np.array([(loss(w + h * e) - loss(w - h * e)) / (2 * h) for e in np.eye(len(w))])
+        return np.array(
+            [(loss(w + h * e) - loss(w - h * e)) / (2 * h) for e in np.eye(len(w))]
+        )
+
     assert exercises.check_mse_gradient(fd_gradient).ok
-    wrong = exercises.check_mse_gradient(lambda w, X, y: X.T @ (X @ w - y))  # forgot the 1/n
+    wrong = exercises.check_mse_gradient(
+        lambda w, X, y: X.T @ (X @ w - y)
+    )  # forgot the 1/n
     assert not wrong.ok and "numbers differ" in wrong.failure
 
 

@@ -48,15 +48,21 @@ def climbs(grad, w0, lr, tol, max_steps):
 def test_a_correct_loop_passes():
     result = exercises.check_descend(good)
     assert result.ok and result.passed == result.total == 5
-    assert repr(result) == "All 5 cases passed: descend(grad, w0, lr, tol, max_steps) is right."
+    assert (
+        repr(result)
+        == "All 5 cases passed: descend(grad, w0, lr, tol, max_steps) is right."
+    )
 
 
-@pytest.mark.parametrize("wrong, case", [
-    (steps_then_checks, 3),   # the flat start must take no step
-    (ignores_tol, 1),
-    (one_step_short, 4),      # only the max_steps cap tells this apart
-    (climbs, 1),
-])
+@pytest.mark.parametrize(
+    "wrong, case",
+    [
+        (steps_then_checks, 3),  # the flat start must take no step
+        (ignores_tol, 1),
+        (one_step_short, 4),  # only the max_steps cap tells this apart
+        (climbs, 1),
+    ],
+)
 def test_each_wrong_loop_fails_at_the_case_that_exposes_it(wrong, case):
     result = exercises.check_descend(wrong)
     assert not result.ok
@@ -67,7 +73,9 @@ def test_each_wrong_loop_fails_at_the_case_that_exposes_it(wrong, case):
 def test_missing_return_and_exceptions_are_reported_in_words():
     result = exercises.check_descend(lambda grad, w0, lr, tol, max_steps: None)
     assert "returned None" in result.failure
-    result = exercises.check_descend(lambda grad, w0, lr, tol, max_steps: grad(w0) @ np.ones(5))
+    result = exercises.check_descend(
+        lambda grad, w0, lr, tol, max_steps: grad(w0) @ np.ones(5)
+    )
     assert "raised ValueError" in result.failure
     assert not exercises.check_descend("descend").ok
 
@@ -87,7 +95,9 @@ def test_reference_agrees_with_gradient_descent_with_tol():
     path = _descend(grad, w0, 0.2, 1e-5, 500)
     run = gradient_descent(s, w0, lr=0.2, steps=500, tol=1e-5)
     assert len(path) == run.stopped_at + 1
-    np.testing.assert_allclose(path, run.weights[: run.stopped_at + 1], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        path, run.weights[: run.stopped_at + 1], rtol=1e-12, atol=1e-15
+    )
 
 
 def test_reference_edge_cases():
@@ -96,8 +106,10 @@ def test_reference_edge_cases():
     capped = _descend(parabola, np.array([3.0]), 0.01, 1e-9, 5)
     np.testing.assert_allclose(capped[:, 0], 3.0 * 0.98 ** np.arange(6))
     # x_{k+1} = (1 - 2 lr) x_k; with lr = 0.25 that halves, stopping once |2 x| < 0.1
-    np.testing.assert_allclose(_descend(parabola, np.array([3.0]), 0.25, 0.1, 100)[:, 0],
-                               3.0 * 0.5 ** np.arange(7))
+    np.testing.assert_allclose(
+        _descend(parabola, np.array([3.0]), 0.25, 0.1, 100)[:, 0],
+        3.0 * 0.5 ** np.arange(7),
+    )
 
 
 def test_quadratic_gradient_is_a_named_linear_map():

@@ -26,12 +26,20 @@ def test_the_reference_is_the_measured_edge_of_stability():
 
 
 def test_common_mistakes_are_reported_in_words():
-    diagonal_only = exercises.check_largest_stable_rate(lambda A: 2.0 / np.max(np.diag(A)))
+    diagonal_only = exercises.check_largest_stable_rate(
+        lambda A: 2.0 / np.max(np.diag(A))
+    )
     assert not diagonal_only.ok and diagonal_only.passed == 2
-    assert "Case 3" in repr(diagonal_only) and "the numbers differ" in repr(diagonal_only)
-    smallest = exercises.check_largest_stable_rate(lambda A: 2.0 / np.min(np.linalg.eigvalsh(A)))
+    assert "Case 3" in repr(diagonal_only) and "the numbers differ" in repr(
+        diagonal_only
+    )
+    smallest = exercises.check_largest_stable_rate(
+        lambda A: 2.0 / np.min(np.linalg.eigvalsh(A))
+    )
     assert not smallest.ok and smallest.passed == 1
-    one_over = exercises.check_largest_stable_rate(lambda A: 1.0 / np.max(np.linalg.eigvalsh(A)))
+    one_over = exercises.check_largest_stable_rate(
+        lambda A: 1.0 / np.max(np.linalg.eigvalsh(A))
+    )
     assert one_over.passed == 0
     starter = exercises.check_largest_stable_rate(lambda A: None)
     assert "returned None" in repr(starter)

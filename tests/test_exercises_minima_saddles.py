@@ -24,7 +24,8 @@ def test_classify_checker_accepts_a_correct_answer():
 
 def test_classify_checker_accepts_the_library_function():
     assert exercises.check_classify_critical_point(
-        lambda H: landscape.classify_critical_point(H).kind).ok
+        lambda H: landscape.classify_critical_point(H).kind
+    ).ok
 
 
 def test_classify_checker_catches_a_diagonal_only_answer():
@@ -39,12 +40,21 @@ def test_classify_checker_catches_a_diagonal_only_answer():
 
     result = exercises.check_classify_critical_point(diagonal)
     assert not result.ok and result.passed == 3
-    assert "expected: 'saddle'" in result.failure and "got:      'minimum'" in result.failure
+    assert (
+        "expected: 'saddle'" in result.failure
+        and "got:      'minimum'" in result.failure
+    )
 
 
 def test_classify_checker_reports_none_bad_words_and_exceptions():
-    assert "returned None" in exercises.check_classify_critical_point(lambda H: None).failure
-    assert "must be one of" in exercises.check_classify_critical_point(lambda H: "min").failure
+    assert (
+        "returned None"
+        in exercises.check_classify_critical_point(lambda H: None).failure
+    )
+    assert (
+        "must be one of"
+        in exercises.check_classify_critical_point(lambda H: "min").failure
+    )
     raised = exercises.check_classify_critical_point(lambda H: 1 / 0)
     assert "raised ZeroDivisionError" in raised.failure and raised.passed == 0
     assert "Expected a function" in exercises.check_classify_critical_point(3).failure
@@ -56,12 +66,19 @@ def test_escape_checker_accepts_the_formula_and_matches_a_real_run():
 
     assert exercises.check_escape_step(predict).ok
     from gdcourse import descent, surfaces
-    run = descent.gradient_descent(surfaces.saddle(1.0, 2.0), [0.0, 1e-9], lr=0.05, steps=300)
-    assert landscape.escape_step(run.weights, [0.0, 0.0], 1.0) == predict(1e-9, 0.05, 2.0, 1.0)
+
+    run = descent.gradient_descent(
+        surfaces.saddle(1.0, 2.0), [0.0, 1e-9], lr=0.05, steps=300
+    )
+    assert landscape.escape_step(run.weights, [0.0, 0.0], 1.0) == predict(
+        1e-9, 0.05, 2.0, 1.0
+    )
 
 
 def test_escape_checker_rejects_off_by_one_and_wrong_base():
-    floor = lambda eps, lr, b, radius: math.floor(math.log(radius / eps) / math.log(1 + lr * b))  # noqa: E731
+    floor = lambda eps, lr, b, radius: math.floor(
+        math.log(radius / eps) / math.log(1 + lr * b)
+    )  # noqa: E731
     assert not exercises.check_escape_step(floor).ok
     natural = lambda eps, lr, b, radius: math.ceil(math.log(radius / eps) / (lr * b))  # noqa: E731
     result = exercises.check_escape_step(natural)

@@ -8,13 +8,17 @@ from gdcourse import exercises, schedules
 def cosine_warmup(t, lr_max, warmup_steps, total_steps):
     ramp = lr_max * (t + 1) / (warmup_steps + 1)
     progress = np.maximum(t - warmup_steps, 0) / (total_steps - warmup_steps)
-    return np.where(t < warmup_steps, ramp, 0.5 * lr_max * (1 + np.cos(np.pi * progress)))
+    return np.where(
+        t < warmup_steps, ramp, 0.5 * lr_max * (1 + np.cos(np.pi * progress))
+    )
 
 
 def test_cosine_warmup_reference_is_the_closed_form():
     t = np.arange(50)
     expected = cosine_warmup(t, 0.7, 8, 50)
-    np.testing.assert_allclose(exercises._cosine_warmup(t, 0.7, 8, 50), expected, rtol=1e-12)
+    np.testing.assert_allclose(
+        exercises._cosine_warmup(t, 0.7, 8, 50), expected, rtol=1e-12
+    )
     # boundaries: the ramp reaches lr_max at t = W, the cosine reaches 0 at t = T
     sched = schedules.warmup(schedules.cosine(0.7, 42), 8)
     assert sched(8) == 0.7 and sched(50) < 1e-15
@@ -28,10 +32,15 @@ def test_cosine_warmup_accepts_a_right_answer():
 def test_cosine_warmup_reports_wrong_answers_in_words():
     starter = exercises.check_cosine_warmup(lambda t, lr_max, w, total: None)
     assert not starter.ok and starter.passed == 0 and "returned None" in starter.failure
+
     # a common slip: the cosine over all T steps instead of the T - W after the warmup
     def slip(t, lr_max, w, total):
-        return np.where(t < w, lr_max * (t + 1) / (w + 1),
-                        0.5 * lr_max * (1 + np.cos(np.pi * (t - w) / total)))
+        return np.where(
+            t < w,
+            lr_max * (t + 1) / (w + 1),
+            0.5 * lr_max * (1 + np.cos(np.pi * (t - w) / total)),
+        )
+
     result = exercises.check_cosine_warmup(slip)
     assert not result.ok and "the numbers differ" in result.failure
     crash = exercises.check_cosine_warmup(lambda t, lr_max, w, total: 1 / 0)
@@ -53,19 +62,28 @@ def early_stopping(val_losses, patience):
 def test_early_stopping_reference_by_hand():
     ref = exercises._early_stopping
     assert ref([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9], 3) == (3, 6)
-    assert ref([1.0, 0.9, 0.8], 2) == (3, 3)          # never stops early
-    assert ref([0.5, 0.5, 0.5, 0.4], 2) == (1, 3)     # equal is not better
+    assert ref([1.0, 0.9, 0.8], 2) == (3, 3)  # never stops early
+    assert ref([0.5, 0.5, 0.5, 0.4], 2) == (1, 3)  # equal is not better
     assert ref([0.5, 0.6, 0.4], 1) == (1, 2)
 
 
 def test_early_stopping_reference_agrees_with_the_training_loop():
     # the training loop's EarlyStopping sees validation losses; replay them through the reference
-    from gdcourse import data as gdata, models, training
+    from gdcourse import data as gdata
+    from gdcourse import models, training
+
     d = gdata.standardize(gdata.two_moons(n=200, noise=0.3, seed=0))
     net = models.MLP([2, 8, 1], activation="tanh", task="binary")
     full = training.train(net, d, lr=2.0, batch_size=10, epochs=60, seed=3)
-    stopped = training.train(net, d, lr=2.0, batch_size=10, epochs=60, seed=3,
-                             early_stopping=training.EarlyStopping(patience=4))
+    stopped = training.train(
+        net,
+        d,
+        lr=2.0,
+        batch_size=10,
+        epochs=60,
+        seed=3,
+        early_stopping=training.EarlyStopping(patience=4),
+    )
     best, stop = exercises._early_stopping(full.test_loss[1:], 4)
     assert (stopped.best_epoch, stopped.stopped_epoch) == (best, stop)
 
@@ -74,7 +92,9 @@ def test_early_stopping_checker():
     assert exercises.check_early_stopping(early_stopping).ok
     starter = exercises.check_early_stopping(lambda v, p: None)
     assert not starter.ok and "returned None" in starter.failure
+
     # off by one: stopping when the counter exceeds patience
     def late(val_losses, patience):
         return early_stopping(val_losses, patience + 1)
+
     assert not exercises.check_early_stopping(late).ok

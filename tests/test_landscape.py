@@ -16,6 +16,7 @@ def _random_spd(n, seed, lo=0.5, hi=10.0):
 
 # -- hessian_eigenvalues ------------------------------------------------------
 
+
 def test_hessian_eigenvalues_of_quadratic_are_those_of_A():
     A = _random_spd(3, 0)
     s = surfaces.quadratic(A)
@@ -41,16 +42,20 @@ def test_hessian_eigenvalues_rejects_non_surface():
 
 # -- classify_critical_point -------------------------------------------------
 
-@pytest.mark.parametrize("H, kind, index", [
-    (np.diag([2.0, 3.0]), "minimum", 0),
-    (np.diag([-2.0, -0.5]), "maximum", 2),
-    (np.diag([1.0, -1.0]), "saddle", 1),
-    (np.diag([1.0, -1.0, -2.0]), "saddle", 2),
-    (np.diag([2.0, 0.0]), "degenerate", 0),
-    (np.diag([-2.0, 0.0]), "degenerate", 1),
-    (np.diag([3.0, 0.0, -1.0]), "saddle", 1),
-    (np.zeros((2, 2)), "degenerate", 0),
-])
+
+@pytest.mark.parametrize(
+    "H, kind, index",
+    [
+        (np.diag([2.0, 3.0]), "minimum", 0),
+        (np.diag([-2.0, -0.5]), "maximum", 2),
+        (np.diag([1.0, -1.0]), "saddle", 1),
+        (np.diag([1.0, -1.0, -2.0]), "saddle", 2),
+        (np.diag([2.0, 0.0]), "degenerate", 0),
+        (np.diag([-2.0, 0.0]), "degenerate", 1),
+        (np.diag([3.0, 0.0, -1.0]), "saddle", 1),
+        (np.zeros((2, 2)), "degenerate", 0),
+    ],
+)
 def test_classify_known_hessians(H, kind, index):
     assert landscape.classify_critical_point(H) == (kind, index)
 
@@ -82,12 +87,15 @@ def test_classify_tol_decides_what_counts_as_zero():
     assert landscape.classify_critical_point(H, tol=1e-3).kind == "degenerate"
 
 
-@pytest.mark.parametrize("H, message", [
-    (np.ones(3), "hessian must be a square matrix"),
-    (np.ones((2, 3)), "hessian must be a square matrix"),
-    ([[1.0, np.nan], [np.nan, 1.0]], "hessian must hold finite"),
-    ([[1.0, 2.0], [0.0, 1.0]], "hessian must be symmetric"),
-])
+@pytest.mark.parametrize(
+    "H, message",
+    [
+        (np.ones(3), "hessian must be a square matrix"),
+        (np.ones((2, 3)), "hessian must be a square matrix"),
+        ([[1.0, np.nan], [np.nan, 1.0]], "hessian must hold finite"),
+        ([[1.0, 2.0], [0.0, 1.0]], "hessian must be symmetric"),
+    ],
+)
 def test_classify_rejects_bad_hessian(H, message):
     with pytest.raises(ValueError, match=message):
         landscape.classify_critical_point(H)
@@ -99,6 +107,7 @@ def test_classify_rejects_bad_tol():
 
 
 # -- hessian_vector_product ----------------------------------------------------
+
 
 def test_hvp_is_exact_for_quadratic():
     A = _random_spd(5, 1)
@@ -121,13 +130,16 @@ def test_hvp_of_zero_vector_is_zero():
     np.testing.assert_array_equal(got, np.zeros(3))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(grad_fn=None), "grad_fn must be a function"),
-    (dict(theta=np.ones((2, 2))), "theta must be a non-empty 1-D vector"),
-    (dict(theta=np.array([1.0, np.inf])), "theta must hold finite"),
-    (dict(v=np.ones(3)), "v must have the shape of theta"),
-    (dict(eps=0.0), "eps must be a positive finite number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(grad_fn=None), "grad_fn must be a function"),
+        (dict(theta=np.ones((2, 2))), "theta must be a non-empty 1-D vector"),
+        (dict(theta=np.array([1.0, np.inf])), "theta must hold finite"),
+        (dict(v=np.ones(3)), "v must have the shape of theta"),
+        (dict(eps=0.0), "eps must be a positive finite number"),
+    ],
+)
 def test_hvp_rejects_bad_input(kwargs, message):
     args = dict(grad_fn=lambda t: t, theta=np.ones(2), v=np.ones(2))
     args.update(kwargs)
@@ -136,6 +148,7 @@ def test_hvp_rejects_bad_input(kwargs, message):
 
 
 # -- power iteration and Lanczos -------------------------------------------------
+
 
 def test_power_iteration_matches_eigvalsh_on_explicit_matrix():
     A = _random_spd(8, 4)
@@ -151,12 +164,15 @@ def test_power_iteration_finds_dominant_negative_eigenvalue_with_a_function():
     assert value == pytest.approx(-5.0, rel=1e-9)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(matvec=np.ones((2, 3))), "matvec must be a function or a square matrix"),
-    (dict(matvec=lambda x: x, dim=0), "dim must be an integer >= 1"),
-    (dict(iters=0), "iters must be an integer >= 1"),
-    (dict(tol=-1.0), "tol must be a non-negative"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(matvec=np.ones((2, 3))), "matvec must be a function or a square matrix"),
+        (dict(matvec=lambda x: x, dim=0), "dim must be an integer >= 1"),
+        (dict(iters=0), "iters must be an integer >= 1"),
+        (dict(tol=-1.0), "tol must be a non-negative"),
+    ],
+)
 def test_power_iteration_rejects_bad_input(kwargs, message):
     args = dict(matvec=np.eye(2))
     args.update(kwargs)
@@ -166,7 +182,9 @@ def test_power_iteration_rejects_bad_input(kwargs, message):
 
 def test_lanczos_full_run_gives_every_eigenvalue():
     A = _random_spd(12, 5, lo=-3.0, hi=7.0)
-    np.testing.assert_allclose(landscape.lanczos(A, steps=12), np.linalg.eigvalsh(A), atol=1e-9)
+    np.testing.assert_allclose(
+        landscape.lanczos(A, steps=12), np.linalg.eigvalsh(A), atol=1e-9
+    )
 
 
 def test_lanczos_extreme_ritz_values_converge_in_few_steps():
@@ -183,6 +201,7 @@ def test_lanczos_rejects_bad_steps():
 
 
 # -- sharpness -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("method", ["lanczos", "power"])
 def test_sharpness_of_quadratic_model(method):
@@ -205,7 +224,9 @@ def test_sharpness_of_mlp_matches_finite_difference_hessian():
     grad = lambda t: net.grad(t, d.X_train, d.y_train)  # noqa: E731
     p = net.n_params
     eye = np.eye(p)
-    H = np.stack([landscape.hessian_vector_product(grad, theta, eye[i]) for i in range(p)])
+    H = np.stack(
+        [landscape.hessian_vector_product(grad, theta, eye[i]) for i in range(p)]
+    )
     H = 0.5 * (H + H.T)
     got = landscape.sharpness(grad, theta, steps=p)
     assert got == pytest.approx(np.linalg.eigvalsh(H)[-1], rel=1e-5)
@@ -218,9 +239,12 @@ def test_sharpness_rejects_bad_method():
 
 # -- filter-normalised directions and slices ---------------------------------------
 
+
 def _mlp_theta(seed=0):
     net = models.MLP([2, 5, 3, 1], activation="tanh", task="binary")
-    theta = net.init(seed=seed) + 0.1 * np.random.default_rng(seed).standard_normal(net.n_params)
+    theta = net.init(seed=seed) + 0.1 * np.random.default_rng(seed).standard_normal(
+        net.n_params
+    )
     return net, theta
 
 
@@ -228,7 +252,9 @@ def test_filter_normalization_preserves_each_filter_norm():
     net, theta = _mlp_theta()
     d = landscape.filter_normalized_direction(theta, net.shapes, seed=3)
     for (W, b), (dW, db) in zip(net.unflatten(theta), net.unflatten(d)):
-        np.testing.assert_allclose(np.linalg.norm(dW, axis=0), np.linalg.norm(W, axis=0), rtol=1e-12)
+        np.testing.assert_allclose(
+            np.linalg.norm(dW, axis=0), np.linalg.norm(W, axis=0), rtol=1e-12
+        )
         np.testing.assert_array_equal(db, np.zeros_like(b))
         # not just the weights copied: the direction is random
         assert not np.allclose(dW, W) and not np.allclose(dW, -W)
@@ -255,17 +281,27 @@ def test_filter_normalization_is_scale_equivariant_and_seeded():
 def test_filter_normalization_property(n_in, n_out, seed):
     rng = np.random.default_rng(seed)
     theta = rng.standard_normal(n_in * n_out + n_out)
-    d = landscape.filter_normalized_direction(theta, [(n_in, n_out), (n_out,)], seed=seed)
-    W, dW = theta[: n_in * n_out].reshape(n_in, n_out), d[: n_in * n_out].reshape(n_in, n_out)
-    np.testing.assert_allclose(np.linalg.norm(dW, axis=0), np.linalg.norm(W, axis=0), rtol=1e-10)
+    d = landscape.filter_normalized_direction(
+        theta, [(n_in, n_out), (n_out,)], seed=seed
+    )
+    W, dW = (
+        theta[: n_in * n_out].reshape(n_in, n_out),
+        d[: n_in * n_out].reshape(n_in, n_out),
+    )
+    np.testing.assert_allclose(
+        np.linalg.norm(dW, axis=0), np.linalg.norm(W, axis=0), rtol=1e-10
+    )
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(shapes=[(2, 2)]), "shapes must account for all 6 entries"),
-    (dict(shapes=[(2, -2), (2,)]), "shapes must be a list of array shapes"),
-    (dict(bias="keep"), "bias must be 'zero' or 'filter'"),
-    (dict(theta=np.ones((2, 3))), "theta must be a non-empty 1-D vector"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(shapes=[(2, 2)]), "shapes must account for all 6 entries"),
+        (dict(shapes=[(2, -2), (2,)]), "shapes must be a list of array shapes"),
+        (dict(bias="keep"), "bias must be 'zero' or 'filter'"),
+        (dict(theta=np.ones((2, 3))), "theta must be a non-empty 1-D vector"),
+    ],
+)
 def test_filter_normalization_rejects_bad_input(kwargs, message):
     args = dict(theta=np.arange(1.0, 7.0), shapes=[(2, 2), (2,)])
     args.update(kwargs)
@@ -283,12 +319,16 @@ def test_slices_through_a_known_minimum_are_lowest_at_zero():
     alphas = np.linspace(-1, 1, 21)
     line = landscape.slice_1d(loss, theta_star, d1, alphas)
     assert np.argmin(line) == 10
-    np.testing.assert_allclose(line - line[10], 0.5 * alphas**2 * (d1 @ A @ d1), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        line - line[10], 0.5 * alphas**2 * (d1 @ A @ d1), rtol=1e-9, atol=1e-12
+    )
     plane = landscape.slice_2d(loss, theta_star, d1, d2, alphas, alphas[::2])
     assert plane.shape == (11, 21)
     assert np.unravel_index(np.argmin(plane), plane.shape) == (5, 10)
     assert plane[5, 10] == pytest.approx(loss(theta_star))
-    assert plane[0, 3] == pytest.approx(loss(theta_star + alphas[3] * d1 + alphas[0] * d2))
+    assert plane[0, 3] == pytest.approx(
+        loss(theta_star + alphas[3] * d1 + alphas[0] * d2)
+    )
 
 
 def test_slice_of_trained_mlp_is_lowest_near_zero():
@@ -300,24 +340,50 @@ def test_slice_of_trained_mlp_is_lowest_near_zero():
         theta = theta - 0.5 * grad(theta)
     direction = landscape.filter_normalized_direction(theta, net.shapes, seed=1)
     alphas = np.linspace(-1, 1, 41)
-    line = landscape.slice_1d(lambda t: net.loss(t, d.X_train, d.y_train), theta, direction, alphas)
+    line = landscape.slice_1d(
+        lambda t: net.loss(t, d.X_train, d.y_train), theta, direction, alphas
+    )
     assert abs(alphas[np.argmin(line)]) <= 0.1
     assert line[0] > line[20] and line[-1] > line[20]
 
 
-@pytest.mark.parametrize("fn, args, message", [
-    ("slice_1d", (None, np.ones(2), np.ones(2), [0.0]), "loss_fn must be a function"),
-    ("slice_1d", (np.sum, np.ones(2), np.ones(3), [0.0]), "direction must have the shape"),
-    ("slice_1d", (np.sum, np.ones(2), np.ones(2), []), "alphas must be a non-empty"),
-    ("slice_2d", (np.sum, np.ones(2), np.ones(2), np.ones(1), [0.0], [0.0]), "d2 must have the shape"),
-    ("slice_2d", (np.sum, np.ones(2), np.ones(2), np.ones(2), [0.0], [np.nan]), "betas must be"),
-])
+@pytest.mark.parametrize(
+    "fn, args, message",
+    [
+        (
+            "slice_1d",
+            (None, np.ones(2), np.ones(2), [0.0]),
+            "loss_fn must be a function",
+        ),
+        (
+            "slice_1d",
+            (np.sum, np.ones(2), np.ones(3), [0.0]),
+            "direction must have the shape",
+        ),
+        (
+            "slice_1d",
+            (np.sum, np.ones(2), np.ones(2), []),
+            "alphas must be a non-empty",
+        ),
+        (
+            "slice_2d",
+            (np.sum, np.ones(2), np.ones(2), np.ones(1), [0.0], [0.0]),
+            "d2 must have the shape",
+        ),
+        (
+            "slice_2d",
+            (np.sum, np.ones(2), np.ones(2), np.ones(2), [0.0], [np.nan]),
+            "betas must be",
+        ),
+    ],
+)
 def test_slices_reject_bad_input(fn, args, message):
     with pytest.raises(ValueError, match=message):
         getattr(landscape, fn)(*args)
 
 
 # -- label_minima and basin_map ------------------------------------------------------
+
 
 def test_label_minima_nearest_within_radius():
     s = surfaces.himmelblau()
@@ -328,17 +394,22 @@ def test_label_minima_nearest_within_radius():
     assert landscape.label_minima(s, np.array([3.3, 2.0]), radius=0.1) == -1
 
 
-@pytest.mark.parametrize("args, message", [
-    ((surfaces.saddle(), np.zeros(2)), "surface must have known minima"),
-    ((surfaces.bowl(), np.zeros(3)), r"w must have shape \(\.\.\., 2\)"),
-    ((surfaces.bowl(), np.zeros(2), -1.0), "radius must be a positive"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((surfaces.saddle(), np.zeros(2)), "surface must have known minima"),
+        ((surfaces.bowl(), np.zeros(3)), r"w must have shape \(\.\.\., 2\)"),
+        ((surfaces.bowl(), np.zeros(2), -1.0), "radius must be a positive"),
+    ],
+)
 def test_label_minima_rejects_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
         landscape.label_minima(*args)
 
 
-@pytest.mark.parametrize("name, lr", [("two valleys", 0.05), ("Himmelblau", 0.01), ("Himmelblau", 0.02)])
+@pytest.mark.parametrize(
+    "name, lr", [("two valleys", 0.05), ("Himmelblau", 0.01), ("Himmelblau", 0.02)]
+)
 def test_basin_map_labels_match_single_runs(name, lr):
     s = surfaces.by_name(name)
     m = landscape.basin_map(s, lr=lr, steps=150, grid=40)
@@ -350,14 +421,16 @@ def test_basin_map_labels_match_single_runs(name, lr):
         expected = int(landscape.label_minima(s, run.final_weights)) if settled else -1
         assert m.labels[i, j] == expected
         if not run.diverged:
-            np.testing.assert_allclose(m.final_weights[i, j], run.final_weights, rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(
+                m.final_weights[i, j], run.final_weights, rtol=1e-12, atol=1e-12
+            )
 
 
 def test_basin_map_two_valleys_split_at_the_ridge():
     s = surfaces.two_valleys(tilt=0.3)
     m = landscape.basin_map(s, lr=0.05, steps=300, grid=60)
     ridge = np.roots([4.0, 0.0, -4.0, 0.3]).real
-    ridge = ridge[np.abs(ridge) < 0.5][0]   # the local maximum in x
+    ridge = ridge[np.abs(ridge) < 0.5][0]  # the local maximum in x
     left = m.X < ridge
     assert np.all(m.labels[left] == 0) and np.all(m.labels[~left] == 1)
     assert m.fractions.sum() + m.unlabelled == pytest.approx(1.0)
@@ -373,7 +446,9 @@ def test_basin_map_does_not_count_runs_bouncing_around_a_sharp_minimum():
     assert below.fractions[sharpest] > 0.15
     assert above.fractions[sharpest] == 0.0
     # a run started exactly at that minimum stays there but, nudged, bounces: not settled
-    run = descent.gradient_descent(s, s.minima[sharpest] + 1e-3, lr=1.1 * limit, steps=300)
+    run = descent.gradient_descent(
+        s, s.minima[sharpest] + 1e-3, lr=1.1 * limit, steps=300
+    )
     assert np.linalg.norm(run.weights[-1] - run.weights[-2]) > 1e-3
 
 
@@ -383,18 +458,21 @@ def test_basin_map_marks_diverged_starts_quietly():
     assert np.all(np.isnan(m.final_weights))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(surface="bowl"), "surface must be a gdcourse.surfaces.Surface"),
-    (dict(surface=surfaces.two_valleys_1d()), "surface must have 2 weights"),
-    (dict(surface=surfaces.saddle()), "surface must have known minima"),
-    (dict(lr=0.0), "lr must be a positive finite number"),
-    (dict(lr=np.inf), "lr must be a positive finite number"),
-    (dict(steps=-1), "steps must be a non-negative integer"),
-    (dict(grid=1), "grid must be an integer >= 2"),
-    (dict(settle=0.0), "settle must be a positive finite number"),
-    (dict(box=((0, 1),)), "box must be"),
-    (dict(box=((1, 0), (0, 1))), "box must hold finite bounds"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(surface="bowl"), "surface must be a gdcourse.surfaces.Surface"),
+        (dict(surface=surfaces.two_valleys_1d()), "surface must have 2 weights"),
+        (dict(surface=surfaces.saddle()), "surface must have known minima"),
+        (dict(lr=0.0), "lr must be a positive finite number"),
+        (dict(lr=np.inf), "lr must be a positive finite number"),
+        (dict(steps=-1), "steps must be a non-negative integer"),
+        (dict(grid=1), "grid must be an integer >= 2"),
+        (dict(settle=0.0), "settle must be a positive finite number"),
+        (dict(box=((0, 1),)), "box must be"),
+        (dict(box=((1, 0), (0, 1))), "box must hold finite bounds"),
+    ],
+)
 def test_basin_map_rejects_bad_input(kwargs, message):
     args = dict(surface=surfaces.bowl(), lr=0.1)
     args.update(kwargs)
@@ -403,6 +481,7 @@ def test_basin_map_rejects_bad_input(kwargs, message):
 
 
 # -- escape_step and random_symmetric ---------------------------------------------
+
 
 def test_escape_step_matches_closed_form_on_saddle():
     lr, b, R = 0.1, 1.0, 1.0
@@ -420,11 +499,14 @@ def test_escape_step_never_is_minus_one_and_single_run_is_int():
     assert got == -1 and isinstance(got, int)
 
 
-@pytest.mark.parametrize("args, message", [
-    ((np.zeros(3), [0.0], 1.0), "weights must have shape"),
-    ((np.zeros((3, 2)), [0.0], 1.0), "centre must be a finite point of shape"),
-    ((np.zeros((3, 2)), [0.0, 0.0], 0.0), "radius must be a positive"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((np.zeros(3), [0.0], 1.0), "weights must have shape"),
+        ((np.zeros((3, 2)), [0.0], 1.0), "centre must be a finite point of shape"),
+        ((np.zeros((3, 2)), [0.0, 0.0], 0.0), "radius must be a positive"),
+    ],
+)
 def test_escape_step_rejects_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
         landscape.escape_step(*args)
@@ -440,14 +522,19 @@ def test_random_symmetric_is_goe():
     one = landscape.random_symmetric(1, 20000, seed=1)
     assert np.mean(one[:, 0, 0] > 0) == pytest.approx(0.5, abs=0.02)
     two = np.linalg.eigvalsh(landscape.random_symmetric(2, 40000, seed=2))
-    assert np.mean(np.all(two > 0, axis=-1)) == pytest.approx((2 - np.sqrt(2)) / 4, abs=0.01)
+    assert np.mean(np.all(two > 0, axis=-1)) == pytest.approx(
+        (2 - np.sqrt(2)) / 4, abs=0.01
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    ((0, 3), "dim must be an integer >= 1"),
-    ((2, 0), "count must be an integer >= 1"),
-    ((2.5, 3), "dim must be an integer >= 1"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((0, 3), "dim must be an integer >= 1"),
+        ((2, 0), "count must be an integer >= 1"),
+        ((2.5, 3), "dim must be an integer >= 1"),
+    ],
+)
 def test_random_symmetric_rejects_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
         landscape.random_symmetric(*args)
@@ -492,8 +579,9 @@ def test_perturbed_gd_does_not_kick_while_the_gradient_is_large():
     s = surfaces.two_valleys(tilt=0.3)
     w0 = [1.5, 1.0]
     plain = descent.gradient_descent(s, w0, lr=0.05, steps=30)
-    kicked = landscape.perturbed_gradient_descent(s, w0, lr=0.05, steps=30, radius=0.5,
-                                                  g_thresh=1e-3, wait=0, seed=0)
+    kicked = landscape.perturbed_gradient_descent(
+        s, w0, lr=0.05, steps=30, radius=0.5, g_thresh=1e-3, wait=0, seed=0
+    )
     assert plain.grad_norms.min() > 1e-3
     assert kicked.kicks.size == 0
     np.testing.assert_allclose(kicked.weights, plain.weights, rtol=1e-12, atol=1e-15)
@@ -502,22 +590,26 @@ def test_perturbed_gd_does_not_kick_while_the_gradient_is_large():
 
 def test_perturbed_gd_kicks_only_at_small_gradients_and_waits_between_kicks():
     s = surfaces.two_valleys(tilt=0.3)
-    run = landscape.perturbed_gradient_descent(s, s.minima[1], lr=0.05, steps=300, radius=0.05,
-                                               g_thresh=1e-2, wait=25, seed=1)
+    run = landscape.perturbed_gradient_descent(
+        s, s.minima[1], lr=0.05, steps=300, radius=0.05, g_thresh=1e-2, wait=25, seed=1
+    )
     assert run.kicks.size >= 2
     assert np.all(run.grad_norms[run.kicks] <= 1e-2)
     assert np.all(np.diff(run.kicks) > 25)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(w0=[[0.0, 0.0]]), "one start"),
-    (dict(radius=0.0), "radius"),
-    (dict(g_thresh=-1.0), "g_thresh"),
-    (dict(wait=-1), "wait"),
-    (dict(wait=1.5), "wait"),
-    (dict(lr=0.0), "lr"),
-    (dict(steps=-1), "steps"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(w0=[[0.0, 0.0]]), "one start"),
+        (dict(radius=0.0), "radius"),
+        (dict(g_thresh=-1.0), "g_thresh"),
+        (dict(wait=-1), "wait"),
+        (dict(wait=1.5), "wait"),
+        (dict(lr=0.0), "lr"),
+        (dict(steps=-1), "steps"),
+    ],
+)
 def test_perturbed_gd_rejects_bad_input(kwargs, message):
     args = dict(w0=[0.0, 0.0], **_PGD) | kwargs
     with pytest.raises(ValueError, match=message):

@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from gdcourse import models
-from gdcourse.models import MLP, LinearRegression, LogisticRegression, Model, init_params, init_std, sigmoid
+from gdcourse.models import (
+    MLP,
+    LinearRegression,
+    LogisticRegression,
+    Model,
+    init_params,
+    init_std,
+    sigmoid,
+)
 
 RNG = np.random.default_rng(12345)
 
@@ -37,6 +45,7 @@ def toy(n=30, d=3, seed=0, labels=None):
 # sigmoid
 # ---------------------------------------------------------------------------
 
+
 def test_sigmoid_matches_the_definition_and_saturates_quietly():
     z = np.linspace(-30, 30, 101)
     np.testing.assert_allclose(sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-12, atol=1e-15)
@@ -50,12 +59,17 @@ def test_sigmoid_matches_the_definition_and_saturates_quietly():
 # linear regression
 # ---------------------------------------------------------------------------
 
+
 def test_linear_loss_is_half_the_mean_squared_residual():
     X, y = toy()
     theta = np.array([0.5, -1.0, 2.0, 0.3])
     residual = X @ theta[:3] + theta[3] - y
-    assert LinearRegression(3).loss(theta, X, y) == pytest.approx(0.5 * np.mean(residual ** 2))
-    np.testing.assert_allclose(LinearRegression(3).predict(theta, X), X @ theta[:3] + theta[3])
+    assert LinearRegression(3).loss(theta, X, y) == pytest.approx(
+        0.5 * np.mean(residual**2)
+    )
+    np.testing.assert_allclose(
+        LinearRegression(3).predict(theta, X), X @ theta[:3] + theta[3]
+    )
 
 
 @pytest.mark.parametrize("d", [1, 3])
@@ -70,18 +84,26 @@ def test_linear_gradient_matches_finite_differences(d):
     np.testing.assert_array_equal(grad, model.grad(theta, X, y))
 
 
-@pytest.mark.parametrize("model, labels", [(LinearRegression(3), None), (LogisticRegression(3), 2)])
+@pytest.mark.parametrize(
+    "model, labels", [(LinearRegression(3), None), (LogisticRegression(3), 2)]
+)
 def test_linear_models_per_example_grads_average_to_the_batch_gradient(model, labels):
     X, y = toy(labels=labels)
     theta = RNG.standard_normal(4)
     per_example = model.per_example_grads(theta, X, y)
     assert per_example.shape == (30, 4)
-    np.testing.assert_allclose(per_example.mean(axis=0), model.grad(theta, X, y), rtol=1e-12)
+    np.testing.assert_allclose(
+        per_example.mean(axis=0), model.grad(theta, X, y), rtol=1e-12
+    )
     # row i is the gradient of the loss on example i alone
-    np.testing.assert_allclose(per_example[7], model.grad(theta, X[7:8], y[7:8]), rtol=1e-12)
+    np.testing.assert_allclose(
+        per_example[7], model.grad(theta, X[7:8], y[7:8]), rtol=1e-12
+    )
 
 
-@pytest.mark.parametrize("model, labels", [(LinearRegression(1), None), (LogisticRegression(1), 2)])
+@pytest.mark.parametrize(
+    "model, labels", [(LinearRegression(1), None), (LogisticRegression(1), 2)]
+)
 def test_linear_models_vectorise_over_a_grid_of_theta(model, labels):
     X, y = toy(d=1, labels=labels)
     W, B = np.meshgrid(np.linspace(-2, 2, 7), np.linspace(-1, 1, 5))
@@ -90,7 +112,9 @@ def test_linear_models_vectorise_over_a_grid_of_theta(model, labels):
     assert losses.shape == (5, 7) and grads.shape == (5, 7, 2)
     for i, j in [(0, 0), (2, 3), (4, 6)]:
         assert losses[i, j] == pytest.approx(model.loss(grid[i, j], X, y), rel=1e-12)
-        np.testing.assert_allclose(grads[i, j], model.grad(grid[i, j], X, y), rtol=1e-12)
+        np.testing.assert_allclose(
+            grads[i, j], model.grad(grid[i, j], X, y), rtol=1e-12
+        )
     assert model.per_example_grads(grid, X, y).shape == (5, 7, 30, 2)
     assert model.predict(grid, X).shape == (5, 7, 30)
 
@@ -116,6 +140,7 @@ def test_linear_regression_init_and_accuracy():
 # ---------------------------------------------------------------------------
 # logistic regression
 # ---------------------------------------------------------------------------
+
 
 def test_logistic_loss_matches_the_naive_formula_at_moderate_logits():
     X, y = toy(labels=2)
@@ -144,7 +169,9 @@ def test_logistic_loss_is_stable_at_huge_logits():
             assert np.isfinite(loss) and np.all(np.isfinite(grad))
             # two wrong at logit -scale and +scale, one right: loss = (scale + scale) / 3
             assert loss == pytest.approx(2 * scale / 3, rel=1e-12)
-            np.testing.assert_allclose(grad, [(1 * 1 + (-1) * (-1)) / 3, 0.0], atol=1e-12)
+            np.testing.assert_allclose(
+                grad, [(1 * 1 + (-1) * (-1)) / 3, 0.0], atol=1e-12
+            )
 
 
 def test_logistic_predict_proba_predict_accuracy():
@@ -184,7 +211,9 @@ def test_mlp_gradient_matches_finite_differences(sizes, task, activation):
     net = MLP(sizes, activation=activation, task=task, init="normal", std=0.8)
     X, y = mlp_data(sizes, task)
     theta = net.init(seed=2)
-    theta = theta + 0.1 * np.random.default_rng(3).standard_normal(theta.size)  # non-zero biases
+    theta = theta + 0.1 * np.random.default_rng(3).standard_normal(
+        theta.size
+    )  # non-zero biases
     fd = finite_difference(lambda t: net.loss(t, X, y), theta)
     loss, grad = net.loss_and_grad(theta, X, y)
     assert relative_error(grad, fd) < 1e-6
@@ -199,8 +228,12 @@ def test_mlp_per_example_grads_average_to_the_batch_gradient(sizes, task, activa
     theta = net.init(seed=0) + 0.1
     per_example = net.per_example_grads(theta, X, y)
     assert per_example.shape == (25, net.n_params)
-    np.testing.assert_allclose(per_example.mean(axis=0), net.grad(theta, X, y), rtol=1e-10, atol=1e-14)
-    np.testing.assert_allclose(per_example[4], net.grad(theta, X[4:5], y[4:5]), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(
+        per_example.mean(axis=0), net.grad(theta, X, y), rtol=1e-10, atol=1e-14
+    )
+    np.testing.assert_allclose(
+        per_example[4], net.grad(theta, X[4:5], y[4:5]), rtol=1e-10, atol=1e-14
+    )
 
 
 def test_mlp_list_gradients_match_the_flat_gradient():
@@ -208,7 +241,9 @@ def test_mlp_list_gradients_match_the_flat_gradient():
     X, y = mlp_data(net.sizes, "multiclass")
     params = net.init_params(seed=0)
     loss, grads = net.loss_and_grads(params, X, y)
-    assert [(dW.shape, db.shape) for dW, db in grads] == [(W.shape, b.shape) for W, b in params]
+    assert [(dW.shape, db.shape) for dW, db in grads] == [
+        (W.shape, b.shape) for W, b in params
+    ]
     flat_loss, flat_grad = net.loss_and_grad(net.flatten(params), X, y)
     assert loss == flat_loss
     np.testing.assert_array_equal(net.flatten(grads), flat_grad)
@@ -228,14 +263,20 @@ def test_mlp_forward_cache_follows_the_layers():
     assert [z.shape for z in cache["z"]] == [(6, 5), (6, 4), (6, 1)]
 
 
-@pytest.mark.parametrize("task, linear_model, labels", [
-    ("regression", LinearRegression(3), None), ("binary", LogisticRegression(3), 2)])
+@pytest.mark.parametrize(
+    "task, linear_model, labels",
+    [("regression", LinearRegression(3), None), ("binary", LogisticRegression(3), 2)],
+)
 def test_a_one_layer_mlp_is_the_linear_model(task, linear_model, labels):
     net = MLP([3, 1], task=task)
     X, y = toy(labels=labels)
     theta = RNG.standard_normal(4)  # W (3 x 1) then b: the same layout as (w, b)
-    assert net.loss(theta, X, y) == pytest.approx(linear_model.loss(theta, X, y), rel=1e-12)
-    np.testing.assert_allclose(net.grad(theta, X, y), linear_model.grad(theta, X, y), rtol=1e-12)
+    assert net.loss(theta, X, y) == pytest.approx(
+        linear_model.loss(theta, X, y), rel=1e-12
+    )
+    np.testing.assert_allclose(
+        net.grad(theta, X, y), linear_model.grad(theta, X, y), rtol=1e-12
+    )
     np.testing.assert_array_equal(net.predict(theta, X), linear_model.predict(theta, X))
 
 
@@ -252,7 +293,9 @@ def test_mlp_softmax_cross_entropy_matches_the_naive_formula_and_is_stable():
     assert net.loss(theta, X, y) == pytest.approx(naive, rel=1e-12)
     np.testing.assert_allclose(net.predict_proba(theta, X), p, rtol=1e-12)
     np.testing.assert_array_equal(net.predict(theta, X), np.argmax(p, axis=1))
-    assert net.accuracy(theta, X, y) == pytest.approx(np.mean(np.argmax(p, axis=1) == y))
+    assert net.accuracy(theta, X, y) == pytest.approx(
+        np.mean(np.argmax(p, axis=1) == y)
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         loss, grad = net.loss_and_grad(1e6 * theta, X, y)
@@ -287,28 +330,35 @@ def test_mlp_init_is_seeded():
     net = MLP([4, 8, 1], init="he")
     np.testing.assert_array_equal(net.init(seed=1), net.init(seed=1))
     assert not np.array_equal(net.init(seed=1), net.init(seed=2))
-    np.testing.assert_array_equal(net.init(seed=1, init="normal", std=0.5),
-                                  net.flatten(init_params(net.sizes, "normal", 1, std=0.5)))
+    np.testing.assert_array_equal(
+        net.init(seed=1, init="normal", std=0.5),
+        net.flatten(init_params(net.sizes, "normal", 1, std=0.5)),
+    )
 
 
-@pytest.mark.parametrize("init, variance", [
-    ("normal", 0.3 ** 2),
-    ("glorot", 2 / (400 + 300)),
-    ("xavier", 2 / (400 + 300)),
-    ("glorot_normal", 2 / (400 + 300)),
-    ("he", 2 / 400),
-    ("kaiming", 2 / 400),
-])
+@pytest.mark.parametrize(
+    "init, variance",
+    [
+        ("normal", 0.3**2),
+        ("glorot", 2 / (400 + 300)),
+        ("xavier", 2 / (400 + 300)),
+        ("glorot_normal", 2 / (400 + 300)),
+        ("he", 2 / 400),
+        ("kaiming", 2 / 400),
+    ],
+)
 def test_init_schemes_have_the_documented_variance(init, variance):
-    (W, b), = init_params([400, 300], init, seed=0, std=0.3)
+    ((W, b),) = init_params([400, 300], init, seed=0, std=0.3)
     assert W.mean() == pytest.approx(0.0, abs=3 * np.sqrt(variance / W.size) * 2)
-    assert W.var() == pytest.approx(variance, rel=0.02)  # 120 000 draws: sd of var is ~0.4 %
+    assert W.var() == pytest.approx(
+        variance, rel=0.02
+    )  # 120 000 draws: sd of var is ~0.4 %
     np.testing.assert_array_equal(b, 0.0)
     assert init_std(init, 400, 300, 0.3) ** 2 == pytest.approx(variance)
 
 
 def test_glorot_uniform_is_bounded_and_flat():
-    (W, _), = init_params([400, 300], "glorot", seed=0)
+    ((W, _),) = init_params([400, 300], "glorot", seed=0)
     limit = np.sqrt(6 / 700)
     assert np.abs(W).max() <= limit and np.abs(W).max() > 0.99 * limit
     counts, _ = np.histogram(W, bins=10, range=(-limit, limit))
@@ -318,7 +368,9 @@ def test_glorot_uniform_is_bounded_and_flat():
 def test_sigmoid_with_poor_init_has_vanishing_early_gradients_unlike_relu_with_he():
     X, y = toy(n=200, d=2, seed=0, labels=2)
     sizes = [2] + [32] * 8 + [1]
-    sigmoid_net = MLP(sizes, activation="sigmoid", task="binary", init="normal", std=0.01)
+    sigmoid_net = MLP(
+        sizes, activation="sigmoid", task="binary", init="normal", std=0.01
+    )
     sigmoid_glorot = MLP(sizes, activation="sigmoid", task="binary", init="glorot")
     relu_net = MLP(sizes, activation="relu", task="binary", init="he")
     for seed in range(3):
@@ -337,9 +389,11 @@ def test_layer_grad_norms_are_the_norms_of_the_weight_gradients():
     X, y = toy()
     params = net.init_params(seed=0)
     _, grads = net.loss_and_grads(params, X, y)
-    expected = [np.sqrt(np.sum(dW ** 2)) for dW, _ in grads]
+    expected = [np.sqrt(np.sum(dW**2)) for dW, _ in grads]
     np.testing.assert_allclose(net.layer_grad_norms(params, X, y), expected)
-    np.testing.assert_allclose(net.layer_grad_norms(net.flatten(params), X, y), expected)
+    np.testing.assert_allclose(
+        net.layer_grad_norms(net.flatten(params), X, y), expected
+    )
 
 
 def test_every_model_follows_the_model_interface():
@@ -364,20 +418,24 @@ def test_the_mlp_does_not_mutate_its_inputs():
 # bad input
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(sizes=[3]), "sizes must be a sequence of at least 2 positive integers"),
-    (dict(sizes=[3, 0, 1]), "sizes must be a sequence"),
-    (dict(sizes=5), "sizes must be a sequence"),
-    (dict(sizes=[3, 2.0, 1]), "sizes must be a sequence"),
-    (dict(sizes=[3, 1], activation="softplus"), "activation must be one of"),
-    (dict(sizes=[3, 1], task="ranking"), "task must be one of"),
-    (dict(sizes=[3, 2]), "sizes must end in 1 for task='regression'"),
-    (dict(sizes=[3, 2], task="binary"), "sizes must end in 1 for task='binary'"),
-    (dict(sizes=[3, 1], task="multiclass"), "number of classes"),
-    (dict(sizes=[3, 1], init="orthogonal"), "init must be one of"),
-    (dict(sizes=[3, 1], init="normal", std=0.0), "std must be a finite number > 0"),
-    (dict(sizes=[3, 1], std=np.nan), "std must be a finite number > 0"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(sizes=[3]), "sizes must be a sequence of at least 2 positive integers"),
+        (dict(sizes=[3, 0, 1]), "sizes must be a sequence"),
+        (dict(sizes=5), "sizes must be a sequence"),
+        (dict(sizes=[3, 2.0, 1]), "sizes must be a sequence"),
+        (dict(sizes=[3, 1], activation="softplus"), "activation must be one of"),
+        (dict(sizes=[3, 1], task="ranking"), "task must be one of"),
+        (dict(sizes=[3, 2]), "sizes must end in 1 for task='regression'"),
+        (dict(sizes=[3, 2], task="binary"), "sizes must end in 1 for task='binary'"),
+        (dict(sizes=[3, 1], task="multiclass"), "number of classes"),
+        (dict(sizes=[3, 1], init="orthogonal"), "init must be one of"),
+        (dict(sizes=[3, 1], init="normal", std=0.0), "std must be a finite number > 0"),
+        (dict(sizes=[3, 1], std=np.nan), "std must be a finite number > 0"),
+    ],
+)
 def test_mlp_bad_construction(kwargs, match):
     with pytest.raises(ValueError, match=match):
         MLP(**kwargs)
@@ -409,11 +467,15 @@ def test_mlp_bad_call_arguments():
     with pytest.raises(ValueError, match="params must hold 2"):
         net.loss_and_grads(net.init_params()[:1], X, y)
     with pytest.raises(ValueError, match="params must have layer shapes"):
-        net.forward([(np.zeros((3, 4)), np.zeros(4)), (np.zeros((4, 3)), np.zeros(3))], X)
+        net.forward(
+            [(np.zeros((3, 4)), np.zeros(4)), (np.zeros((4, 3)), np.zeros(3))], X
+        )
     regressor = MLP([3, 1])
     with pytest.raises(ValueError, match="accuracy is defined for classifiers only"):
         regressor.accuracy(regressor.init(), X, y)
-    with pytest.raises(ValueError, match="predict_proba is defined for classifiers only"):
+    with pytest.raises(
+        ValueError, match="predict_proba is defined for classifiers only"
+    ):
         regressor.predict_proba(regressor.init(), X)
 
 

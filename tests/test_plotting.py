@@ -16,6 +16,7 @@ def ax():
 
 def test_new_figure_is_not_attached_to_pyplot():
     import matplotlib.pyplot as plt
+
     before = plt.get_fignums()
     fig, axes = plotting.new_figure(ncols=2, nrows=2)
     assert plt.get_fignums() == before
@@ -47,7 +48,9 @@ def test_gradient_arrows_point_downhill_and_cross_contours_at_right_angles(ax):
     np.testing.assert_allclose(np.c_[q.U, q.V], -s.grad(pts))
     # the contour direction at each point is the gradient turned by 90 degrees
     tangent = s.grad(pts) @ np.array([[0.0, -1.0], [1.0, 0.0]])
-    np.testing.assert_allclose(np.sum(np.c_[q.U, q.V] * tangent, axis=1), 0.0, atol=1e-12)
+    np.testing.assert_allclose(
+        np.sum(np.c_[q.U, q.V] * tangent, axis=1), 0.0, atol=1e-12
+    )
 
 
 def test_surface_3d_and_lifted_path():
@@ -72,7 +75,9 @@ def test_loss_and_grad_norm_curves(ax):
 
 def test_schedule_curve(ax):
     line = plotting.schedule_curve(ax, schedules.cosine(0.1, 10), 10)
-    np.testing.assert_allclose(line.get_ydata(), schedules.cosine(0.1, 10)(np.arange(10)))
+    np.testing.assert_allclose(
+        line.get_ydata(), schedules.cosine(0.1, 10)(np.arange(10))
+    )
 
 
 def test_diverged_note(ax):
@@ -95,4 +100,7 @@ def test_trajectory_and_loss_for_a_diverging_run():
 
 
 def test_colours_are_the_okabe_ito_palette():
-    assert plotting.COLORS["vermillion"] == "#D55E00" and plotting.COLORS["blue"] == "#0072B2"
+    assert (
+        plotting.COLORS["vermillion"] == "#D55E00"
+        and plotting.COLORS["blue"] == "#0072B2"
+    )

@@ -14,7 +14,9 @@ from gdcourse.surfaces import Surface
 
 @pytest.fixture(scope="module")
 def xy():
-    d = data.regression(n=80, weights=1.5, bias=-1.0, noise=0.8, x_range=(-1.0, 3.0), seed=1)
+    d = data.regression(
+        n=80, weights=1.5, bias=-1.0, noise=0.8, x_range=(-1.0, 3.0), seed=1
+    )
     return d.X_train[:, 0], d.y_train
 
 
@@ -30,6 +32,7 @@ def residual_loss(w, x, y):
 
 # --- line_fit_surface ----------------------------------------------------------
 
+
 def test_line_fit_surface_is_a_two_weight_surface(surface):
     assert isinstance(surface, Surface)
     assert surface.dim == 2 and surface.name == "line fit"
@@ -41,7 +44,9 @@ def test_loss_matches_its_definition_and_linear_regression(surface, xy):
     W = rng.normal(scale=3.0, size=(7, 2))
     by_definition = np.array([residual_loss(w, x, y) for w in W])
     np.testing.assert_allclose(surface(W), by_definition, rtol=1e-12)
-    np.testing.assert_allclose(surface(W), models.LinearRegression(1).loss(W, x[:, None], y), rtol=1e-12)
+    np.testing.assert_allclose(
+        surface(W), models.LinearRegression(1).loss(W, x[:, None], y), rtol=1e-12
+    )
 
 
 def test_gradient_matches_finite_differences_and_the_written_out_partials(surface, xy):
@@ -49,7 +54,10 @@ def test_gradient_matches_finite_differences_and_the_written_out_partials(surfac
     rng = np.random.default_rng(4)
     W = rng.normal(scale=2.0, size=(6, 2))
     h = 1e-6
-    fd = np.stack([(surface(W + h * e) - surface(W - h * e)) / (2 * h) for e in np.eye(2)], axis=-1)
+    fd = np.stack(
+        [(surface(W + h * e) - surface(W - h * e)) / (2 * h) for e in np.eye(2)],
+        axis=-1,
+    )
     np.testing.assert_allclose(surface.grad(W), fd, rtol=1e-6, atol=1e-7)
     r = W[:, :1] * x + W[:, 1:] - y
     partials = np.stack([np.mean(r * x, axis=1), np.mean(r, axis=1)], axis=-1)
@@ -63,7 +71,13 @@ def test_hessian_is_the_constant_second_moment_matrix(surface, xy):
     assert H.shape == (3, 4, 2, 2)
     np.testing.assert_allclose(H, np.broadcast_to(expected, H.shape), rtol=1e-12)
     h, w = 1e-5, np.array([0.3, -0.7])
-    fd = np.stack([(surface.grad(w + h * e) - surface.grad(w - h * e)) / (2 * h) for e in np.eye(2)], 1)
+    fd = np.stack(
+        [
+            (surface.grad(w + h * e) - surface.grad(w - h * e)) / (2 * h)
+            for e in np.eye(2)
+        ],
+        1,
+    )
     np.testing.assert_allclose(fd, expected, rtol=1e-7)
 
 
@@ -77,7 +91,9 @@ def test_minimum_is_the_least_squares_line(surface, xy):
 def test_default_box_is_centred_on_the_minimum(surface):
     (x0, x1), (y0, y1) = surface.box
     m = surface.minima[0]
-    np.testing.assert_allclose([x0, x1, y0, y1], [m[0] - 3, m[0] + 3, m[1] - 3, m[1] + 3])
+    np.testing.assert_allclose(
+        [x0, x1, y0, y1], [m[0] - 3, m[0] + 3, m[1] - 3, m[1] + 3]
+    )
 
 
 def test_box_and_name_are_kept(xy):
@@ -100,8 +116,11 @@ def test_exact_line_gives_zero_loss():
 
 
 @settings(max_examples=30, deadline=None)
-@given(arrays(float, 8, elements=st.floats(-5, 5)), arrays(float, 8, elements=st.floats(-5, 5)),
-       arrays(float, 2, elements=st.floats(-10, 10)))
+@given(
+    arrays(float, 8, elements=st.floats(-5, 5)),
+    arrays(float, 8, elements=st.floats(-5, 5)),
+    arrays(float, 2, elements=st.floats(-10, 10)),
+)
 def test_no_line_beats_the_minimum(x, y, w):
     if np.ptp(x) < 1e-3:
         return
@@ -120,33 +139,44 @@ def test_inputs_are_not_modified():
     assert w.tolist() == [[0.5, 0.5]]
 
 
-@pytest.mark.parametrize("x, y, match", [
-    (np.ones((3, 2)), np.ones(3), "x must be at least 2 finite numbers"),
-    ([1.0], [1.0], "x must be at least 2 finite numbers"),
-    ([0.0, np.nan, 1.0], [1.0, 2.0, 3.0], "x must be at least 2 finite numbers"),
-    ([0.0, 1.0, 2.0], [1.0, 2.0], "y must be finite numbers of the same shape"),
-    ([0.0, 1.0, 2.0], [1.0, np.inf, 2.0], "y must be finite numbers of the same shape"),
-    ([2.0, 2.0, 2.0], [1.0, 2.0, 3.0], "x must take at least two distinct values"),
-])
+@pytest.mark.parametrize(
+    "x, y, match",
+    [
+        (np.ones((3, 2)), np.ones(3), "x must be at least 2 finite numbers"),
+        ([1.0], [1.0], "x must be at least 2 finite numbers"),
+        ([0.0, np.nan, 1.0], [1.0, 2.0, 3.0], "x must be at least 2 finite numbers"),
+        ([0.0, 1.0, 2.0], [1.0, 2.0], "y must be finite numbers of the same shape"),
+        (
+            [0.0, 1.0, 2.0],
+            [1.0, np.inf, 2.0],
+            "y must be finite numbers of the same shape",
+        ),
+        ([2.0, 2.0, 2.0], [1.0, 2.0, 3.0], "x must take at least two distinct values"),
+    ],
+)
 def test_bad_data_raises(x, y, match):
     with pytest.raises(ValueError, match=match):
         surfaces.least_squares(x, y)
 
 
-@pytest.mark.parametrize("box", [
-    ((1.0, 0.0), (0.0, 1.0)),
-    ((0.0, 1.0), (0.0, 0.0)),
-    ((0.0, np.inf), (0.0, 1.0)),
-    ((0.0, 1.0),),
-    "wide",
-    ((0.0, 1.0), ("a", 1.0)),
-])
+@pytest.mark.parametrize(
+    "box",
+    [
+        ((1.0, 0.0), (0.0, 1.0)),
+        ((0.0, 1.0), (0.0, 0.0)),
+        ((0.0, np.inf), (0.0, 1.0)),
+        ((0.0, 1.0),),
+        "wide",
+        ((0.0, 1.0), ("a", 1.0)),
+    ],
+)
 def test_bad_box_raises(box):
     with pytest.raises(ValueError, match=r"box must be \(\(lo, hi\), \(lo, hi\)\)"):
         surfaces.least_squares([0.0, 1.0, 2.0], [1.0, 3.0, 5.0], box=box)
 
 
 # --- data_scatter, fit_line, update_fit_line -----------------------------------
+
 
 @pytest.fixture
 def ax():
@@ -180,6 +210,7 @@ def test_update_fit_line_moves_the_same_artist(ax):
 
 # --- floor_path, drop_lines ------------------------------------------------------
 
+
 @pytest.fixture
 def ax3d():
     fig, ax = plotting.new_figure(projection="3d")
@@ -201,8 +232,8 @@ def test_drop_lines_join_floor_and_surface(ax3d, surface):
     w = np.array([[0.0, 0.0], [1.0, 0.5], [2.0, -1.0]])
     drops = plotting.drop_lines(ax3d, surface, w)
     FigureCanvasAgg(ax3d.figure).draw()
-    assert len(drops.get_segments()) == 3       # drawn, projected to 2-D
-    segments = np.asarray(drops._segments3d)   # the 3-D coordinates (no public getter)
+    assert len(drops.get_segments()) == 3  # drawn, projected to 2-D
+    segments = np.asarray(drops._segments3d)  # the 3-D coordinates (no public getter)
     np.testing.assert_allclose(segments[:, 0, :2], w)
     np.testing.assert_allclose(segments[:, 1, :2], w)
     np.testing.assert_allclose(segments[:, 0, 2], -2.0)

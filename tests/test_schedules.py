@@ -43,16 +43,26 @@ def build(spec):
 # PyTorch reference values
 # --------------------------------------------------------------------------
 
+
 def test_fixtures_cover_every_schedule_and_mode():
     entries = TORCH_SCHEDULES["schedules"]
     names = {entry["name"] for entry in entries}
-    assert names == {"step_decay", "exponential", "cosine", "cosine_restarts", "cyclic",
-                     "one_cycle", "warmup"}
+    assert names == {
+        "step_decay",
+        "exponential",
+        "cosine",
+        "cosine_restarts",
+        "cyclic",
+        "one_cycle",
+        "warmup",
+    }
     modes = {e["params"]["mode"] for e in entries if e["name"] == "cyclic"}
     assert modes == set(schedules.CYCLIC_MODES)
     anneals = {e["params"]["anneal"] for e in entries if e["name"] == "one_cycle"}
     assert anneals == set(schedules.ANNEAL_STRATEGIES)
-    mults = {e["params"]["period_mult"] for e in entries if e["name"] == "cosine_restarts"}
+    mults = {
+        e["params"]["period_mult"] for e in entries if e["name"] == "cosine_restarts"
+    }
     assert {1, 2} <= mults
 
 
@@ -62,7 +72,9 @@ def test_matches_torch_scheduler(entry):
     expected = np.array(entry["lrs"])
     steps = np.arange(len(expected))
     np.testing.assert_allclose(sched(steps), expected, rtol=RTOL, atol=ATOL)
-    np.testing.assert_allclose([sched(int(t)) for t in steps], expected, rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(
+        [sched(int(t)) for t in steps], expected, rtol=RTOL, atol=ATOL
+    )
 
 
 def test_torch_cosine_fixture_runs_past_total_steps():
@@ -71,10 +83,14 @@ def test_torch_cosine_fixture_runs_past_total_steps():
         if entry["name"] == "cosine":
             total = entry["params"]["total_steps"]
             assert len(entry["lrs"]) >= 2.5 * total
-            assert entry["lrs"][2 * total] == pytest.approx(entry["params"]["lr0"], rel=1e-12)
+            assert entry["lrs"][2 * total] == pytest.approx(
+                entry["params"]["lr0"], rel=1e-12
+            )
 
 
-@pytest.mark.parametrize("entry", TORCH_SCHEDULES["reduce_on_plateau"], ids=lambda e: e["id"])
+@pytest.mark.parametrize(
+    "entry", TORCH_SCHEDULES["reduce_on_plateau"], ids=lambda e: e["id"]
+)
 def test_reduce_on_plateau_matches_torch(entry):
     plateau = ReduceOnPlateau(**entry["params"])
     lrs, best, bad = [plateau.lr], [], []
@@ -90,8 +106,14 @@ def test_reduce_on_plateau_matches_torch(entry):
 def test_reduce_on_plateau_fixture_exercises_every_branch():
     by_id = {e["id"]: e for e in TORCH_SCHEDULES["reduce_on_plateau"]}
     # reaches min_lr and stays there
-    assert min(by_id["reaches_min_lr"]["lrs"]) == by_id["reaches_min_lr"]["params"]["min_lr"]
-    assert by_id["reaches_min_lr"]["lrs"][-1] == by_id["reaches_min_lr"]["params"]["min_lr"]
+    assert (
+        min(by_id["reaches_min_lr"]["lrs"])
+        == by_id["reaches_min_lr"]["params"]["min_lr"]
+    )
+    assert (
+        by_id["reaches_min_lr"]["lrs"][-1]
+        == by_id["reaches_min_lr"]["params"]["min_lr"]
+    )
     # a cut smaller than 1e-8 is skipped, so the rate stops above 1e-8 / (1 - factor)
     assert by_id["cut_below_eps_skipped"]["lrs"][-1] == pytest.approx(1.25e-8)
     # several cuts happened in every case
@@ -115,8 +137,9 @@ def test_sgd_fixture_schedules_match_gdcourse():
     assert scheduled
     for case in scheduled:
         sched = build(case["schedule"])
-        np.testing.assert_allclose(sched(np.arange(case["steps"])), case["lrs"],
-                                   rtol=RTOL, atol=ATOL)
+        np.testing.assert_allclose(
+            sched(np.arange(case["steps"])), case["lrs"], rtol=RTOL, atol=ATOL
+        )
 
 
 @pytest.mark.parametrize("case", TORCH_SGD["cases"], ids=lambda c: c["id"])
@@ -137,6 +160,7 @@ def test_sgd_fixture_follows_the_update_rule(case):
 # --------------------------------------------------------------------------
 # as_schedule, constant, the Schedule object
 # --------------------------------------------------------------------------
+
 
 def test_as_schedule_turns_a_number_into_a_constant():
     sched = as_schedule(0.25)
@@ -159,7 +183,9 @@ def test_as_schedule_returns_callables_unchanged():
 
 @pytest.mark.parametrize("bad", [0, -0.1, math.nan, math.inf, "0.1", None, True, [0.1]])
 def test_as_schedule_rejects(bad):
-    with pytest.raises(ValueError, match="lr must be a positive finite number or a schedule"):
+    with pytest.raises(
+        ValueError, match="lr must be a positive finite number or a schedule"
+    ):
         as_schedule(bad)
 
 
@@ -171,17 +197,29 @@ def test_constant():
         constant(0.0)
 
 
-@pytest.mark.parametrize("sched, text", [
-    (step_decay(0.1, 5), "step_decay(lr0=0.1, step_size=5, gamma=0.1)"),
-    (exponential(0.1, 0.9), "exponential(lr0=0.1, gamma=0.9)"),
-    (cosine(0.1, 100), "cosine(lr0=0.1, total_steps=100, lr_min=0.0)"),
-    (cosine_restarts(0.1, 10, 2), "cosine_restarts(lr0=0.1, period=10, period_mult=2, lr_min=0.0)"),
-    (cyclic(0.01, 0.1, 5), "cyclic(lr_min=0.01, lr_max=0.1, half_cycle=5, mode='triangular', "
-                           "gamma=1.0)"),
-    (one_cycle(0.1, 50), "one_cycle(lr_max=0.1, total_steps=50, pct_start=0.3, div_factor=25.0, "
-                         "final_div_factor=10000.0, anneal='cos')"),
-    (warmup(0.1, 3), "warmup(schedule=constant(lr=0.1), warmup_steps=3)"),
-])
+@pytest.mark.parametrize(
+    "sched, text",
+    [
+        (step_decay(0.1, 5), "step_decay(lr0=0.1, step_size=5, gamma=0.1)"),
+        (exponential(0.1, 0.9), "exponential(lr0=0.1, gamma=0.9)"),
+        (cosine(0.1, 100), "cosine(lr0=0.1, total_steps=100, lr_min=0.0)"),
+        (
+            cosine_restarts(0.1, 10, 2),
+            "cosine_restarts(lr0=0.1, period=10, period_mult=2, lr_min=0.0)",
+        ),
+        (
+            cyclic(0.01, 0.1, 5),
+            "cyclic(lr_min=0.01, lr_max=0.1, half_cycle=5, mode='triangular', "
+            "gamma=1.0)",
+        ),
+        (
+            one_cycle(0.1, 50),
+            "one_cycle(lr_max=0.1, total_steps=50, pct_start=0.3, div_factor=25.0, "
+            "final_div_factor=10000.0, anneal='cos')",
+        ),
+        (warmup(0.1, 3), "warmup(schedule=constant(lr=0.1), warmup_steps=3)"),
+    ],
+)
 def test_repr_names_the_factory_and_its_arguments(sched, text):
     assert repr(sched) == text
     assert sched.name == text.split("(")[0]
@@ -189,14 +227,28 @@ def test_repr_names_the_factory_and_its_arguments(sched, text):
 
 def test_repr_can_be_evaluated_back():
     namespace = vars(schedules)
-    for sched in (cosine(0.1, 100, 0.01), cyclic(0.01, 0.1, 5, "exp_range", 0.99),
-                  warmup(step_decay(0.2, 3), 4)):
+    for sched in (
+        cosine(0.1, 100, 0.01),
+        cyclic(0.01, 0.1, 5, "exp_range", 0.99),
+        warmup(step_decay(0.2, 3), 4),
+    ):
         again = eval(repr(sched), dict(namespace))
         np.testing.assert_array_equal(again(np.arange(30)), sched(np.arange(30)))
 
 
-@pytest.mark.parametrize("bad", [-1, np.array([0, 3, -2]), 1.0, np.array([0.0, 1.0]), True,
-                                 "3", None, np.float64(2.0)])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        -1,
+        np.array([0, 3, -2]),
+        1.0,
+        np.array([0.0, 1.0]),
+        True,
+        "3",
+        None,
+        np.float64(2.0),
+    ],
+)
 def test_step_must_be_a_non_negative_integer(bad):
     with pytest.raises(ValueError, match="t must be"):
         cosine(0.1, 10)(bad)
@@ -229,21 +281,27 @@ def test_huge_steps_raise_no_overflow_warning():
 # closed-form spot checks
 # --------------------------------------------------------------------------
 
+
 def test_step_decay_closed_form():
     sched = step_decay(0.8, step_size=4, gamma=0.5)
-    np.testing.assert_allclose(sched(np.array([0, 3, 4, 7, 8, 12])),
-                               [0.8, 0.8, 0.4, 0.4, 0.2, 0.1], rtol=1e-15)
+    np.testing.assert_allclose(
+        sched(np.array([0, 3, 4, 7, 8, 12])), [0.8, 0.8, 0.4, 0.4, 0.2, 0.1], rtol=1e-15
+    )
     assert step_decay(0.3, 7, gamma=1.0)(100) == 0.3
 
 
 def test_exponential_closed_form():
     sched = exponential(2.0, gamma=0.5)
-    np.testing.assert_allclose(sched(np.arange(5)), [2.0, 1.0, 0.5, 0.25, 0.125], rtol=1e-15)
+    np.testing.assert_allclose(
+        sched(np.arange(5)), [2.0, 1.0, 0.5, 0.25, 0.125], rtol=1e-15
+    )
     lrs = exponential(0.1, 0.93)(np.arange(50))
     np.testing.assert_allclose(lrs[1:] / lrs[:-1], 0.93, rtol=1e-13)
 
 
-@pytest.mark.parametrize("lr0, total, lr_min", [(0.1, 100, 0.0), (1.0, 37, 0.2), (0.5, 2, 0.5)])
+@pytest.mark.parametrize(
+    "lr0, total, lr_min", [(0.1, 100, 0.0), (1.0, 37, 0.2), (0.5, 2, 0.5)]
+)
 def test_cosine_closed_form(lr0, total, lr_min):
     sched = cosine(lr0, total, lr_min)
     assert sched(0) == pytest.approx(lr0, rel=1e-15)
@@ -255,7 +313,9 @@ def test_cosine_closed_form(lr0, total, lr_min):
     t = np.arange(total + 1)
     np.testing.assert_allclose(sched(t) + sched(total - t), lr0 + lr_min, rtol=1e-13)
     np.testing.assert_allclose(sched(t + 2 * total), sched(t), rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(sched(total + t), sched(total - t), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        sched(total + t), sched(total - t), rtol=1e-12, atol=1e-15
+    )
 
 
 def test_cosine_restarts_with_period_mult_two():
@@ -265,7 +325,9 @@ def test_cosine_restarts_with_period_mult_two():
     # midway through the cycle [12, 28) of length 16 the rate is half way down
     assert sched(20) == pytest.approx(0.5, rel=1e-14)
     # the step before a restart is the last, lowest, step of its cycle
-    assert sched(27) == pytest.approx(0.5 * (1 + math.cos(math.pi * 15 / 16)), rel=1e-14)
+    assert sched(27) == pytest.approx(
+        0.5 * (1 + math.cos(math.pi * 15 / 16)), rel=1e-14
+    )
 
 
 def test_cosine_restarts_with_period_mult_one_is_periodic():
@@ -286,7 +348,7 @@ def test_cyclic_peaks_and_troughs():
     tri2 = cyclic(0.1, 0.5, h, "triangular2")
     np.testing.assert_allclose(tri2(peaks), 0.1 + 0.4 / 2.0 ** np.arange(4), rtol=1e-15)
     exp = cyclic(0.1, 0.5, h, "exp_range", gamma=0.9)
-    np.testing.assert_allclose(exp(peaks), 0.1 + 0.4 * 0.9 ** peaks, rtol=1e-14)
+    np.testing.assert_allclose(exp(peaks), 0.1 + 0.4 * 0.9**peaks, rtol=1e-14)
     # linear in between: the quarter point is half way up
     assert cyclic(0.0, 1.0, 4)(2) == pytest.approx(0.5)
     assert cyclic(0.0, 1.0, 4)(6) == pytest.approx(0.5)
@@ -294,14 +356,21 @@ def test_cyclic_peaks_and_troughs():
 
 def test_cyclic_gamma_is_ignored_outside_exp_range():
     t = np.arange(40)
-    np.testing.assert_array_equal(cyclic(0.1, 0.2, 3, "triangular", 0.5)(t),
-                                  cyclic(0.1, 0.2, 3, "triangular")(t))
+    np.testing.assert_array_equal(
+        cyclic(0.1, 0.2, 3, "triangular", 0.5)(t), cyclic(0.1, 0.2, 3, "triangular")(t)
+    )
 
 
 @pytest.mark.parametrize("anneal", ["cos", "linear"])
 def test_one_cycle_end_points(anneal):
-    sched = one_cycle(0.4, total_steps=80, pct_start=0.25, div_factor=20.0,
-                      final_div_factor=100.0, anneal=anneal)
+    sched = one_cycle(
+        0.4,
+        total_steps=80,
+        pct_start=0.25,
+        div_factor=20.0,
+        final_div_factor=100.0,
+        anneal=anneal,
+    )
     assert sched(0) == pytest.approx(0.02, rel=1e-15)
     assert sched(19) == pytest.approx(0.4, rel=1e-15)  # the rise ends at 0.25 * 80 - 1
     assert sched(79) == pytest.approx(0.0002, rel=1e-12)
@@ -315,8 +384,9 @@ def test_one_cycle_end_points(anneal):
 
 
 def test_one_cycle_cos_midpoints():
-    sched = one_cycle(1.0, total_steps=21, pct_start=0.5, div_factor=10.0,
-                      final_div_factor=1e3)  # rise ends at step 9.5
+    sched = one_cycle(
+        1.0, total_steps=21, pct_start=0.5, div_factor=10.0, final_div_factor=1e3
+    )  # rise ends at step 9.5
     assert sched(0) == pytest.approx(0.1)
     rise_mid = 0.1 + (1.0 - 0.1) * (1 - math.cos(math.pi * 4 / 9.5)) / 2
     assert sched(4) == pytest.approx(rise_mid, rel=1e-14)
@@ -337,10 +407,13 @@ def test_one_cycle_refuses_steps_past_the_run():
 # warmup
 # --------------------------------------------------------------------------
 
+
 def test_warmup_ramp_and_hand_over():
     base = cosine(0.1, total_steps=20, lr_min=0.01)
     sched = warmup(base, warmup_steps=4)
-    np.testing.assert_allclose(sched(np.arange(4)), 0.1 * np.arange(1, 5) / 5, rtol=1e-15)
+    np.testing.assert_allclose(
+        sched(np.arange(4)), 0.1 * np.arange(1, 5) / 5, rtol=1e-15
+    )
     t = np.arange(40)
     np.testing.assert_array_equal(sched(t + 4), base(t))
     # counts exclude the warmup: the cosine bottoms out at 4 + 20
@@ -374,8 +447,20 @@ lengths = st.integers(1, 60)
 @st.composite
 def bounded_schedules(draw):
     """A random schedule with the bounds [low, high] it must stay within."""
-    kind = draw(st.sampled_from(["constant", "step", "exp", "cos", "restarts", "cyclic",
-                                 "one_cycle", "warmup"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "constant",
+                "step",
+                "exp",
+                "cos",
+                "restarts",
+                "cyclic",
+                "one_cycle",
+                "warmup",
+            ]
+        )
+    )
     lr0 = draw(rates)
     lr_min = lr0 * draw(fractions)
     if kind == "constant":
@@ -387,15 +472,25 @@ def bounded_schedules(draw):
     if kind == "cos":
         return cosine(lr0, draw(lengths), lr_min), lr_min, lr0
     if kind == "restarts":
-        return cosine_restarts(lr0, draw(lengths), draw(st.integers(1, 3)), lr_min), lr_min, lr0
+        return (
+            cosine_restarts(lr0, draw(lengths), draw(st.integers(1, 3)), lr_min),
+            lr_min,
+            lr0,
+        )
     if kind == "cyclic":
         low = lr0 * draw(st.floats(0.0, 0.99))
         mode = draw(st.sampled_from(schedules.CYCLIC_MODES))
         return cyclic(low, lr0, draw(lengths), mode, draw(gammas)), low, lr0
     if kind == "one_cycle":
         div, final = draw(st.floats(1.0, 100.0)), draw(st.floats(1.0, 1e4))
-        sched = one_cycle(lr0, 200, draw(st.floats(0.01, 0.99)), div, final,
-                          draw(st.sampled_from(["cos", "linear"])))
+        sched = one_cycle(
+            lr0,
+            200,
+            draw(st.floats(0.01, 0.99)),
+            div,
+            final,
+            draw(st.sampled_from(["cos", "linear"])),
+        )
         return sched, lr0 / div / final, lr0
     base = cosine(lr0, draw(lengths), lr_min)
     return warmup(base, draw(lengths)), 0.0, lr0
@@ -423,8 +518,11 @@ def test_int_and_array_inputs_agree_exactly(case, steps):
 @given(rates, fractions, lengths, gammas, st.integers(1, 60))
 def test_decays_are_monotone(lr0, frac, total, gamma, step_size):
     t = np.arange(total + 1)
-    for lrs in (step_decay(lr0, step_size, gamma)(t), exponential(lr0, gamma)(t),
-                cosine(lr0, total, lr0 * frac)(t)):
+    for lrs in (
+        step_decay(lr0, step_size, gamma)(t),
+        exponential(lr0, gamma)(t),
+        cosine(lr0, total, lr0 * frac)(t),
+    ):
         assert np.all(np.diff(lrs) <= 1e-15 * lr0)
 
 
@@ -460,9 +558,17 @@ def test_warmup_is_monotone_and_continuous(case, warmup_steps):
 
 
 @settings(max_examples=100, deadline=None)
-@given(rates, st.floats(0.01, 0.99), st.integers(0, 5), st.floats(0.0, 0.5), fractions,
-       st.lists(st.floats(0.0, 100.0), max_size=60))
-def test_reduce_on_plateau_only_lowers_the_rate(lr0, factor, patience, threshold, frac, losses):
+@given(
+    rates,
+    st.floats(0.01, 0.99),
+    st.integers(0, 5),
+    st.floats(0.0, 0.5),
+    fractions,
+    st.lists(st.floats(0.0, 100.0), max_size=60),
+)
+def test_reduce_on_plateau_only_lowers_the_rate(
+    lr0, factor, patience, threshold, frac, losses
+):
     min_lr = lr0 * frac
     plateau = ReduceOnPlateau(lr0, factor, patience, threshold, min_lr)
     lrs = [plateau.lr] + [plateau.step(loss) for loss in losses]
@@ -477,13 +583,14 @@ def test_reduce_on_plateau_only_lowers_the_rate(lr0, factor, patience, threshold
 # ReduceOnPlateau behaviour
 # --------------------------------------------------------------------------
 
+
 def test_reduce_on_plateau_waits_patience_steps():
     plateau = ReduceOnPlateau(1.0, factor=0.5, patience=2)
     assert plateau.best == math.inf and plateau.num_bad_epochs == 0
-    assert plateau.step(1.0) == 1.0          # first loss: an improvement on inf
+    assert plateau.step(1.0) == 1.0  # first loss: an improvement on inf
     assert [plateau.step(1.0) for _ in range(2)] == [1.0, 1.0]
     assert plateau.num_bad_epochs == 2
-    assert plateau.step(1.0) == 0.5          # third bad step in a row: cut
+    assert plateau.step(1.0) == 0.5  # third bad step in a row: cut
     assert plateau.num_bad_epochs == 0
     assert plateau.step(0.9) == 0.5 and plateau.best == 0.9
 
@@ -491,7 +598,7 @@ def test_reduce_on_plateau_waits_patience_steps():
 def test_reduce_on_plateau_relative_threshold():
     plateau = ReduceOnPlateau(1.0, patience=0, threshold=0.1)
     plateau.step(10.0)
-    assert plateau.step(9.5) == pytest.approx(0.1)   # 5% better is not 10% better
+    assert plateau.step(9.5) == pytest.approx(0.1)  # 5% better is not 10% better
     assert plateau.best == 10.0
     plateau.step(8.9)
     assert plateau.best == 8.9
@@ -510,8 +617,9 @@ def test_reduce_on_plateau_reset_and_read_only_state():
         plateau.num_bad_epochs = 0
     plateau.reset()
     assert (plateau.lr, plateau.best, plateau.num_bad_epochs) == (0.1, math.inf, 0)
-    assert repr(plateau) == ("ReduceOnPlateau(lr0=0.1, factor=0.1, patience=0, "
-                             "threshold=0.0001, min_lr=0.0)")
+    assert repr(plateau) == (
+        "ReduceOnPlateau(lr0=0.1, factor=0.1, patience=0, threshold=0.0001, min_lr=0.0)"
+    )
 
 
 def test_reduce_on_plateau_accepts_numpy_scalars_and_rejects_non_numbers():
@@ -529,58 +637,212 @@ def test_reduce_on_plateau_accepts_numpy_scalars_and_rejects_non_numbers():
 # argument validation
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("factory, kwargs, message", [
-    (step_decay, dict(lr0=0.0, step_size=3), "lr0 must be a positive finite number"),
-    (step_decay, dict(lr0=0.1, step_size=0), "step_size must be a positive integer"),
-    (step_decay, dict(lr0=0.1, step_size=2.0), "step_size must be a positive integer"),
-    (step_decay, dict(lr0=0.1, step_size=True), "step_size must be a positive integer"),
-    (step_decay, dict(lr0=0.1, step_size=3, gamma=1.5), r"gamma must be a number in \(0, 1\]"),
-    (step_decay, dict(lr0=0.1, step_size=3, gamma=0.0), r"gamma must be a number in \(0, 1\]"),
-    (exponential, dict(lr0=math.inf, gamma=0.9), "lr0 must be a positive finite number"),
-    (exponential, dict(lr0=0.1, gamma=-0.5), r"gamma must be a number in \(0, 1\]"),
-    (exponential, dict(lr0=0.1, gamma=math.nan), r"gamma must be a number in \(0, 1\]"),
-    (cosine, dict(lr0=-1.0, total_steps=10), "lr0 must be a positive finite number"),
-    (cosine, dict(lr0=0.1, total_steps=-5), "total_steps must be a positive integer"),
-    (cosine, dict(lr0=0.1, total_steps=10, lr_min=0.2), r"lr_min must be at most lr0=0.1"),
-    (cosine, dict(lr0=0.1, total_steps=10, lr_min=-0.01), "lr_min must be a non-negative"),
-    (cosine_restarts, dict(lr0=0.1, period=0), "period must be a positive integer"),
-    (cosine_restarts, dict(lr0=0.1, period=5, period_mult=0), "period_mult must be an integer >= 1"),
-    (cosine_restarts, dict(lr0=0.1, period=5, period_mult=1.5),
-     "period_mult must be an integer >= 1"),
-    (cosine_restarts, dict(lr0=0.1, period=5, lr_min=1.0), "lr_min must be at most lr0"),
-    (cosine_restarts, dict(lr0="a", period=5), "lr0 must be a positive finite number"),
-    (cyclic, dict(lr_min=0.1, lr_max=0.1, half_cycle=5), "lr_min must be below lr_max=0.1"),
-    (cyclic, dict(lr_min=-0.1, lr_max=0.1, half_cycle=5), "lr_min must be a non-negative"),
-    (cyclic, dict(lr_min=0.01, lr_max=math.inf, half_cycle=5), "lr_max must be a positive finite"),
-    (cyclic, dict(lr_min=0.01, lr_max=0.1, half_cycle=0), "half_cycle must be a positive integer"),
-    (cyclic, dict(lr_min=0.01, lr_max=0.1, half_cycle=5, mode="triangle"),
-     "mode must be one of 'triangular', 'triangular2', 'exp_range', got 'triangle'"),
-    (cyclic, dict(lr_min=0.01, lr_max=0.1, half_cycle=5, mode="exp_range", gamma=1.1),
-     r"gamma must be a number in \(0, 1\]"),
-    (one_cycle, dict(lr_max=0.0, total_steps=100), "lr_max must be a positive finite number"),
-    (one_cycle, dict(lr_max=0.1, total_steps=0), "total_steps must be a positive integer"),
-    (one_cycle, dict(lr_max=0.1, total_steps=100, pct_start=0.0), r"pct_start must be a number in \(0, 1\)"),
-    (one_cycle, dict(lr_max=0.1, total_steps=100, pct_start=1.0), r"pct_start must be a number in \(0, 1\)"),
-    (one_cycle, dict(lr_max=0.1, total_steps=10, pct_start=0.1),
-     r"pct_start \* total_steps must be greater than 1"),
-    (one_cycle, dict(lr_max=0.1, total_steps=1), r"pct_start \* total_steps must be greater than 1"),
-    (one_cycle, dict(lr_max=0.1, total_steps=100, div_factor=0.5), "div_factor must be a finite number >= 1"),
-    (one_cycle, dict(lr_max=0.1, total_steps=100, final_div_factor=math.inf),
-     "final_div_factor must be a finite number >= 1"),
-    (one_cycle, dict(lr_max=0.1, total_steps=100, anneal="cosine"),
-     "anneal must be one of 'cos', 'linear', got 'cosine'"),
-    (warmup, dict(schedule=0.1, warmup_steps=0), "warmup_steps must be a positive integer"),
-    (warmup, dict(schedule=-0.1, warmup_steps=3), "lr must be a positive finite number or a schedule"),
-    (ReduceOnPlateau, dict(lr0=0.0), "lr0 must be a positive finite number"),
-    (ReduceOnPlateau, dict(lr0=0.1, factor=1.0), r"factor must be a number in \(0, 1\)"),
-    (ReduceOnPlateau, dict(lr0=0.1, factor=0.0), r"factor must be a number in \(0, 1\)"),
-    (ReduceOnPlateau, dict(lr0=0.1, patience=-1), "patience must be an integer >= 0"),
-    (ReduceOnPlateau, dict(lr0=0.1, patience=2.5), "patience must be an integer >= 0"),
-    (ReduceOnPlateau, dict(lr0=0.1, threshold=1.0), r"threshold must be a number in \[0, 1\)"),
-    (ReduceOnPlateau, dict(lr0=0.1, threshold=-0.1), r"threshold must be a number in \[0, 1\)"),
-    (ReduceOnPlateau, dict(lr0=0.1, min_lr=0.2), "min_lr must be at most lr0=0.1"),
-    (ReduceOnPlateau, dict(lr0=0.1, min_lr=-1.0), "min_lr must be a non-negative"),
-])
+
+@pytest.mark.parametrize(
+    "factory, kwargs, message",
+    [
+        (
+            step_decay,
+            dict(lr0=0.0, step_size=3),
+            "lr0 must be a positive finite number",
+        ),
+        (
+            step_decay,
+            dict(lr0=0.1, step_size=0),
+            "step_size must be a positive integer",
+        ),
+        (
+            step_decay,
+            dict(lr0=0.1, step_size=2.0),
+            "step_size must be a positive integer",
+        ),
+        (
+            step_decay,
+            dict(lr0=0.1, step_size=True),
+            "step_size must be a positive integer",
+        ),
+        (
+            step_decay,
+            dict(lr0=0.1, step_size=3, gamma=1.5),
+            r"gamma must be a number in \(0, 1\]",
+        ),
+        (
+            step_decay,
+            dict(lr0=0.1, step_size=3, gamma=0.0),
+            r"gamma must be a number in \(0, 1\]",
+        ),
+        (
+            exponential,
+            dict(lr0=math.inf, gamma=0.9),
+            "lr0 must be a positive finite number",
+        ),
+        (exponential, dict(lr0=0.1, gamma=-0.5), r"gamma must be a number in \(0, 1\]"),
+        (
+            exponential,
+            dict(lr0=0.1, gamma=math.nan),
+            r"gamma must be a number in \(0, 1\]",
+        ),
+        (
+            cosine,
+            dict(lr0=-1.0, total_steps=10),
+            "lr0 must be a positive finite number",
+        ),
+        (
+            cosine,
+            dict(lr0=0.1, total_steps=-5),
+            "total_steps must be a positive integer",
+        ),
+        (
+            cosine,
+            dict(lr0=0.1, total_steps=10, lr_min=0.2),
+            r"lr_min must be at most lr0=0.1",
+        ),
+        (
+            cosine,
+            dict(lr0=0.1, total_steps=10, lr_min=-0.01),
+            "lr_min must be a non-negative",
+        ),
+        (cosine_restarts, dict(lr0=0.1, period=0), "period must be a positive integer"),
+        (
+            cosine_restarts,
+            dict(lr0=0.1, period=5, period_mult=0),
+            "period_mult must be an integer >= 1",
+        ),
+        (
+            cosine_restarts,
+            dict(lr0=0.1, period=5, period_mult=1.5),
+            "period_mult must be an integer >= 1",
+        ),
+        (
+            cosine_restarts,
+            dict(lr0=0.1, period=5, lr_min=1.0),
+            "lr_min must be at most lr0",
+        ),
+        (
+            cosine_restarts,
+            dict(lr0="a", period=5),
+            "lr0 must be a positive finite number",
+        ),
+        (
+            cyclic,
+            dict(lr_min=0.1, lr_max=0.1, half_cycle=5),
+            "lr_min must be below lr_max=0.1",
+        ),
+        (
+            cyclic,
+            dict(lr_min=-0.1, lr_max=0.1, half_cycle=5),
+            "lr_min must be a non-negative",
+        ),
+        (
+            cyclic,
+            dict(lr_min=0.01, lr_max=math.inf, half_cycle=5),
+            "lr_max must be a positive finite",
+        ),
+        (
+            cyclic,
+            dict(lr_min=0.01, lr_max=0.1, half_cycle=0),
+            "half_cycle must be a positive integer",
+        ),
+        (
+            cyclic,
+            dict(lr_min=0.01, lr_max=0.1, half_cycle=5, mode="triangle"),
+            "mode must be one of 'triangular', 'triangular2', 'exp_range', got 'triangle'",
+        ),
+        (
+            cyclic,
+            dict(lr_min=0.01, lr_max=0.1, half_cycle=5, mode="exp_range", gamma=1.1),
+            r"gamma must be a number in \(0, 1\]",
+        ),
+        (
+            one_cycle,
+            dict(lr_max=0.0, total_steps=100),
+            "lr_max must be a positive finite number",
+        ),
+        (
+            one_cycle,
+            dict(lr_max=0.1, total_steps=0),
+            "total_steps must be a positive integer",
+        ),
+        (
+            one_cycle,
+            dict(lr_max=0.1, total_steps=100, pct_start=0.0),
+            r"pct_start must be a number in \(0, 1\)",
+        ),
+        (
+            one_cycle,
+            dict(lr_max=0.1, total_steps=100, pct_start=1.0),
+            r"pct_start must be a number in \(0, 1\)",
+        ),
+        (
+            one_cycle,
+            dict(lr_max=0.1, total_steps=10, pct_start=0.1),
+            r"pct_start \* total_steps must be greater than 1",
+        ),
+        (
+            one_cycle,
+            dict(lr_max=0.1, total_steps=1),
+            r"pct_start \* total_steps must be greater than 1",
+        ),
+        (
+            one_cycle,
+            dict(lr_max=0.1, total_steps=100, div_factor=0.5),
+            "div_factor must be a finite number >= 1",
+        ),
+        (
+            one_cycle,
+            dict(lr_max=0.1, total_steps=100, final_div_factor=math.inf),
+            "final_div_factor must be a finite number >= 1",
+        ),
+        (
+            one_cycle,
+            dict(lr_max=0.1, total_steps=100, anneal="cosine"),
+            "anneal must be one of 'cos', 'linear', got 'cosine'",
+        ),
+        (
+            warmup,
+            dict(schedule=0.1, warmup_steps=0),
+            "warmup_steps must be a positive integer",
+        ),
+        (
+            warmup,
+            dict(schedule=-0.1, warmup_steps=3),
+            "lr must be a positive finite number or a schedule",
+        ),
+        (ReduceOnPlateau, dict(lr0=0.0), "lr0 must be a positive finite number"),
+        (
+            ReduceOnPlateau,
+            dict(lr0=0.1, factor=1.0),
+            r"factor must be a number in \(0, 1\)",
+        ),
+        (
+            ReduceOnPlateau,
+            dict(lr0=0.1, factor=0.0),
+            r"factor must be a number in \(0, 1\)",
+        ),
+        (
+            ReduceOnPlateau,
+            dict(lr0=0.1, patience=-1),
+            "patience must be an integer >= 0",
+        ),
+        (
+            ReduceOnPlateau,
+            dict(lr0=0.1, patience=2.5),
+            "patience must be an integer >= 0",
+        ),
+        (
+            ReduceOnPlateau,
+            dict(lr0=0.1, threshold=1.0),
+            r"threshold must be a number in \[0, 1\)",
+        ),
+        (
+            ReduceOnPlateau,
+            dict(lr0=0.1, threshold=-0.1),
+            r"threshold must be a number in \[0, 1\)",
+        ),
+        (ReduceOnPlateau, dict(lr0=0.1, min_lr=0.2), "min_lr must be at most lr0=0.1"),
+        (ReduceOnPlateau, dict(lr0=0.1, min_lr=-1.0), "min_lr must be a non-negative"),
+    ],
+)
 def test_bad_arguments_raise(factory, kwargs, message):
     with pytest.raises(ValueError, match=message):
         factory(**kwargs)

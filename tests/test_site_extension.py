@@ -14,20 +14,27 @@ def test_repeated_inline_scripts_are_dropped_in_place():
     scripts = [
         _JavaScript("doctools.js"),
         _JavaScript(None, body=body),
-        _JavaScript("", body=body),          # the same script, registered a second time
+        _JavaScript("", body=body),  # the same script, registered a second time
         _JavaScript(None, body="var other = 1;"),
         _JavaScript("doctools.js"),
     ]
     same_list = scripts
     context = {"script_files": scripts}
     gd_site.dedupe_scripts(None, "page", "page.html", context, None)
-    assert context["script_files"] is same_list   # later handlers append to this list
+    assert context["script_files"] is same_list  # later handlers append to this list
     assert [(s.filename, s.attributes.get("body")) for s in scripts] == [
-        ("doctools.js", None), (None, body), (None, "var other = 1;")]
+        ("doctools.js", None),
+        (None, body),
+        (None, "var other = 1;"),
+    ]
 
 
 def test_scripts_that_differ_are_kept():
-    scripts = [_JavaScript("a.js"), _JavaScript("a.js", loading_method="async"), _JavaScript("b.js")]
+    scripts = [
+        _JavaScript("a.js"),
+        _JavaScript("a.js", loading_method="async"),
+        _JavaScript("b.js"),
+    ]
     gd_site.dedupe_scripts(None, "page", "page.html", {"script_files": scripts}, None)
     assert len(scripts) == 3
 
@@ -35,5 +42,7 @@ def test_scripts_that_differ_are_kept():
 def test_widget_state_is_not_embedded():
     state = _JavaScript(None, type=gd_site.WIDGET_STATE, body="{}")
     scripts = [_JavaScript("a.js"), state]
-    gd_site.drop_widget_state(None, "page", "page.html", {"script_files": scripts}, None)
+    gd_site.drop_widget_state(
+        None, "page", "page.html", {"script_files": scripts}, None
+    )
     assert scripts == [_JavaScript("a.js")]

@@ -18,8 +18,9 @@ ALL = {
     "monkey saddle": surfaces.monkey_saddle(),
     "rosenbrock": surfaces.rosenbrock(),
     "himmelblau": surfaces.himmelblau(),
-    "quadratic 3d": surfaces.quadratic([[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 1.0]],
-                                       b=[1.0, -1.0, 2.0]),
+    "quadratic 3d": surfaces.quadratic(
+        [[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 1.0]], b=[1.0, -1.0, 2.0]
+    ),
 }
 
 
@@ -40,7 +41,9 @@ def test_gradient_matches_finite_differences(name):
     s = ALL[name]
     w = sample_points(s)
     scale = 1.0 + np.abs(s.grad(w)).max()
-    np.testing.assert_allclose(s.grad(w), fd_gradient(s, w), rtol=1e-6, atol=1e-6 * scale)
+    np.testing.assert_allclose(
+        s.grad(w), fd_gradient(s, w), rtol=1e-6, atol=1e-6 * scale
+    )
 
 
 @pytest.mark.parametrize("name", sorted(ALL))
@@ -98,11 +101,14 @@ def test_indefinite_quadratic_has_no_minimum():
     assert s.global_minimum is None
 
 
-@pytest.mark.parametrize("A, match", [
-    ([[1.0, 2.0], [0.0, 1.0]], "symmetric"),
-    ([1.0, 2.0], "square matrix"),
-    ([[np.nan]], "finite"),
-])
+@pytest.mark.parametrize(
+    "A, match",
+    [
+        ([[1.0, 2.0], [0.0, 1.0]], "symmetric"),
+        ([1.0, 2.0], "square matrix"),
+        ([[np.nan]], "finite"),
+    ],
+)
 def test_quadratic_rejects_bad_matrices(A, match):
     with pytest.raises(ValueError, match=match):
         surfaces.quadratic(A)
@@ -127,12 +133,15 @@ def test_elongated_bowl_condition_number():
     assert eig.max() == pytest.approx(3.0)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"kappa": 0.5}, "kappa must be a finite number at least 1"),
-    ({"kappa": np.inf}, "kappa"),
-    ({"L": -1.0}, "L must be a finite number positive"),
-    ({"L": "big"}, "L must be a positive finite number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"kappa": 0.5}, "kappa must be a finite number at least 1"),
+        ({"kappa": np.inf}, "kappa"),
+        ({"L": -1.0}, "L must be a finite number positive"),
+        ({"L": "big"}, "L must be a positive finite number"),
+    ],
+)
 def test_elongated_bowl_rejects_bad_parameters(kwargs, match):
     with pytest.raises(ValueError, match=match):
         surfaces.elongated_bowl(**kwargs)
@@ -151,13 +160,17 @@ def test_two_valleys_has_a_deeper_left_valley():
 
 
 def test_saddle_and_degenerate_saddle_hessians_at_origin():
-    assert np.array_equal(surfaces.saddle(a=2.0, b=3.0).hessian(np.zeros(2)), np.diag([2.0, -3.0]))
+    assert np.array_equal(
+        surfaces.saddle(a=2.0, b=3.0).hessian(np.zeros(2)), np.diag([2.0, -3.0])
+    )
     h = surfaces.degenerate_saddle().hessian(np.zeros(2))
     assert np.array_equal(h, np.diag([2.0, 0.0]))
     # along y the loss first falls (a way down exists): it is not a minimum
     s = surfaces.degenerate_saddle()
     assert s(np.array([0.0, 0.3])) < s(np.zeros(2))
-    np.testing.assert_array_equal(surfaces.monkey_saddle().hessian(np.zeros(2)), np.zeros((2, 2)))
+    np.testing.assert_array_equal(
+        surfaces.monkey_saddle().hessian(np.zeros(2)), np.zeros((2, 2))
+    )
 
 
 def test_himmelblau_minima_are_all_zero():
@@ -176,14 +189,19 @@ def test_grid_spans_the_box():
 
 
 def test_by_name_builds_catalogue_surfaces():
-    assert surfaces.by_name("two valleys", tilt=0.1)(np.array([1.0, 0.0])) == pytest.approx(0.1)
+    assert surfaces.by_name("two valleys", tilt=0.1)(
+        np.array([1.0, 0.0])
+    ) == pytest.approx(0.1)
     assert set(surfaces.CATALOGUE) >= {"bowl", "saddle", "Rosenbrock", "Himmelblau"}
     with pytest.raises(ValueError, match="name must be one of"):
         surfaces.by_name("volcano")
 
 
 @settings(max_examples=50, deadline=None)
-@given(arrays(float, (2,), elements=st.floats(-2, 2)), arrays(float, (2,), elements=st.floats(-1, 1)))
+@given(
+    arrays(float, (2,), elements=st.floats(-2, 2)),
+    arrays(float, (2,), elements=st.floats(-1, 1)),
+)
 def test_quadratic_taylor_expansion_is_exact(w, d):
     A = np.array([[2.0, 0.5], [0.5, 1.0]])
     s = surfaces.quadratic(A, b=[0.3, -0.2])

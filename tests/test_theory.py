@@ -9,7 +9,7 @@ from gdcourse import theory
 from gdcourse.descent import gradient_descent
 from gdcourse.surfaces import quadratic
 
-EIGS = np.array([0.2, 0.5, 1.3, 2.0])          # mu = 0.2, L = 2.0, kappa = 10
+EIGS = np.array([0.2, 0.5, 1.3, 2.0])  # mu = 0.2, L = 2.0, kappa = 10
 MU, L = EIGS[0], EIGS[-1]
 
 
@@ -27,6 +27,7 @@ def late_ratio(run, minimum, step):
 # curvature
 # ---------------------------------------------------------------------------
 
+
 def test_curvature_range_and_condition_number_of_a_rotated_matrix():
     A = rotated(EIGS, seed=3)
     mu, L = theory.curvature_range(A)
@@ -35,14 +36,17 @@ def test_curvature_range_and_condition_number_of_a_rotated_matrix():
     assert theory.condition_number(np.eye(3)) == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("A, match", [
-    ([[1.0, 2.0], [0.0, 1.0]], "symmetric"),
-    ([[1.0, 0.0], [0.0, -1.0]], "positive definite"),
-    ([[1.0, 0.0], [0.0, 0.0]], "positive definite"),
-    ([1.0, 2.0], "square"),
-    ([[np.nan]], "finite"),
-    ("abc", "symmetric positive definite"),
-])
+@pytest.mark.parametrize(
+    "A, match",
+    [
+        ([[1.0, 2.0], [0.0, 1.0]], "symmetric"),
+        ([[1.0, 0.0], [0.0, -1.0]], "positive definite"),
+        ([[1.0, 0.0], [0.0, 0.0]], "positive definite"),
+        ([1.0, 2.0], "square"),
+        ([[np.nan]], "finite"),
+        ("abc", "symmetric positive definite"),
+    ],
+)
 def test_condition_number_rejects_bad_matrices(A, match):
     with pytest.raises(ValueError, match=match):
         theory.condition_number(A)
@@ -53,6 +57,7 @@ def test_condition_number_rejects_bad_matrices(A, match):
 # ---------------------------------------------------------------------------
 # plain gradient descent: theory against measurement
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lr", [0.3, 0.5, 0.7, 0.95, 0.98])
 @pytest.mark.parametrize("seed", [0, 1])
@@ -69,7 +74,9 @@ def test_contraction_above_the_limit_is_the_measured_growth_factor():
     s = quadratic(np.diag(EIGS))
     lr = 1.05 * theory.stability_limit(L)
     run = gradient_descent(s, np.ones(4), lr=lr, steps=40)
-    assert late_ratio(run, np.zeros(4), 30) == pytest.approx(theory.contraction(lr, MU, L), abs=1e-6)
+    assert late_ratio(run, np.zeros(4), 30) == pytest.approx(
+        theory.contraction(lr, MU, L), abs=1e-6
+    )
     assert theory.contraction(lr, MU, L) > 1
 
 
@@ -94,8 +101,10 @@ def test_optimal_lr_minimises_the_measured_contraction():
     grid = np.linspace(0.6, 0.99, 40)
     measured = []
     for lr in grid:
-        err = np.linalg.norm(gradient_descent(s, np.ones(4), lr=lr, steps=120).weights, axis=-1)
-        measured.append((err[120] / err[60]) ** (1 / 60))          # mean factor per step
+        err = np.linalg.norm(
+            gradient_descent(s, np.ones(4), lr=lr, steps=120).weights, axis=-1
+        )
+        measured.append((err[120] / err[60]) ** (1 / 60))  # mean factor per step
     best = grid[int(np.argmin(measured))]
     assert abs(best - theory.optimal_lr(MU, L)) <= 0.5 * (grid[1] - grid[0])
     assert min(measured) == pytest.approx(theory.optimal_rate(L / MU), abs=2e-3)
@@ -126,6 +135,7 @@ def test_contraction_is_vectorised_over_rates():
 # steps to a tolerance
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lr", [0.05, 0.3, 0.9, 0.95])
 def test_steps_to_tolerance_is_exact_on_the_slowest_eigenvector(lr):
     s = quadratic(np.diag(EIGS))
@@ -147,7 +157,9 @@ def test_steps_to_tolerance_bounds_every_start():
         # and never much fewer: the slowest component alone needs this many
         rho = theory.contraction(lr, MU, L)
         slow = starts[:, int(np.argmax(np.abs(1 - lr * EIGS)))]
-        fewest = np.log(1e-6 * np.linalg.norm(starts, axis=1) / np.abs(slow)) / np.log(rho)
+        fewest = np.log(1e-6 * np.linalg.norm(starts, axis=1) / np.abs(slow)) / np.log(
+            rho
+        )
         assert np.all(measured >= np.floor(fewest))
 
 
@@ -155,15 +167,23 @@ def test_steps_to_tolerance_edge_cases():
     assert theory.steps_to_tolerance(0.0) == 1.0
     assert theory.steps_to_tolerance(1.0) == np.inf
     assert theory.steps_to_tolerance(1.5) == np.inf
-    assert theory.steps_to_tolerance(0.1, tol=1e-3) == 3.0     # 0.1**3 == tol exactly
+    assert theory.steps_to_tolerance(0.1, tol=1e-3) == 3.0  # 0.1**3 == tol exactly
     k = theory.steps_to_tolerance(theory.optimal_rate(100.0), tol=1e-6)
     assert k == pytest.approx(100 / 2 * np.log(1e6), rel=0.01)
 
 
-@pytest.mark.parametrize("rate, tol, match", [
-    (-0.1, 1e-6, "rate"), (np.nan, 1e-6, "rate"), ("x", 1e-6, "rate"), (True, 1e-6, "rate"),
-    (0.5, 0.0, "tol"), (0.5, 1.0, "tol"), (0.5, "a", "tol"),
-])
+@pytest.mark.parametrize(
+    "rate, tol, match",
+    [
+        (-0.1, 1e-6, "rate"),
+        (np.nan, 1e-6, "rate"),
+        ("x", 1e-6, "rate"),
+        (True, 1e-6, "rate"),
+        (0.5, 0.0, "tol"),
+        (0.5, 1.0, "tol"),
+        (0.5, "a", "tol"),
+    ],
+)
 def test_steps_to_tolerance_rejects_bad_input(rate, tol, match):
     with pytest.raises(ValueError, match=match):
         theory.steps_to_tolerance(rate, tol)
@@ -173,6 +193,7 @@ def test_steps_to_tolerance_rejects_bad_input(rate, tol, match):
 # heavy-ball momentum
 # ---------------------------------------------------------------------------
 
+
 def companion_radius(lr, beta, lam):
     """Spectral radius of the 2x2 matrix mapping (e_k, e_{k-1}) to (e_{k+1}, e_k)."""
     M = np.array([[1 + beta - lr * lam, -beta], [1.0, 0.0]])
@@ -180,19 +201,28 @@ def companion_radius(lr, beta, lam):
 
 
 @settings(max_examples=60, deadline=None)
-@given(lr=st.floats(1e-3, 3.0), beta=st.floats(0.0, 0.99), mu=st.floats(0.05, 1.0),
-       ratio=st.floats(1.0, 50.0))
+@given(
+    lr=st.floats(1e-3, 3.0),
+    beta=st.floats(0.0, 0.99),
+    mu=st.floats(0.05, 1.0),
+    ratio=st.floats(1.0, 50.0),
+)
 def test_heavy_ball_contraction_is_the_worst_companion_radius(lr, beta, mu, ratio):
     L_ = mu * ratio
     lams = np.linspace(mu, L_, 101)
     worst = max(companion_radius(lr, beta, lam) for lam in lams)
-    assert theory.heavy_ball_contraction(lr, beta, mu, L_) == pytest.approx(worst, rel=1e-6, abs=1e-9)
+    assert theory.heavy_ball_contraction(lr, beta, mu, L_) == pytest.approx(
+        worst, rel=1e-6, abs=1e-9
+    )
 
 
 def test_heavy_ball_contraction_without_momentum_is_plain_contraction():
     rates = np.array([0.1, 0.9, 1.5])
-    np.testing.assert_allclose(theory.heavy_ball_contraction(rates, 0.0, MU, L),
-                               theory.contraction(rates, MU, L), atol=1e-12)
+    np.testing.assert_allclose(
+        theory.heavy_ball_contraction(rates, 0.0, MU, L),
+        theory.contraction(rates, MU, L),
+        atol=1e-12,
+    )
 
 
 def test_heavy_ball_contraction_matches_a_measured_run():
@@ -201,7 +231,8 @@ def test_heavy_ball_contraction_matches_a_measured_run():
     s = quadratic(np.diag([MU, L]))
     run = gradient_descent(s, [1.0, 1.0], lr=lr, steps=200, momentum=beta)
     assert late_ratio(run, np.zeros(2), 190) == pytest.approx(
-        theory.heavy_ball_contraction(lr, beta, MU, L), abs=1e-6)
+        theory.heavy_ball_contraction(lr, beta, MU, L), abs=1e-6
+    )
 
 
 @pytest.mark.parametrize("kappa", [4.0, 25.0, 100.0])
@@ -212,24 +243,37 @@ def test_heavy_ball_optimum_reaches_its_rate_in_a_measured_run(kappa):
     assert beta == pytest.approx(((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2)
     s = quadratic(np.diag([mu, 0.5 * (mu + L_), L_]))
     rho = theory.heavy_ball_rate(kappa)
-    run = gradient_descent(s, [1.0, 1.0, 1.0], lr=lr, steps=int(np.log(1e-40) / np.log(rho)) + 1,
-                           momentum=beta)
+    run = gradient_descent(
+        s,
+        [1.0, 1.0, 1.0],
+        lr=lr,
+        steps=int(np.log(1e-40) / np.log(rho)) + 1,
+        momentum=beta,
+    )
     err = np.linalg.norm(run.weights, axis=-1)
     # error ~ k * rho**k at the double root: fit the slope of log(err / k) over late steps
     k = np.arange(int(np.log(1e-10) / np.log(rho)), run.steps)
     slope = np.polyfit(k, np.log(err[k] / k), 1)[0]
     assert np.exp(slope) == pytest.approx(rho, abs=2e-3)
-    assert theory.heavy_ball_contraction(lr, beta, mu, L_) == pytest.approx(rho, abs=1e-6)
+    assert theory.heavy_ball_contraction(lr, beta, mu, L_) == pytest.approx(
+        rho, abs=1e-6
+    )
     assert rho < theory.optimal_rate(kappa)
 
 
 @settings(max_examples=30, deadline=None)
-@given(mu=st.floats(0.01, 1.0), ratio=st.floats(1.5, 100.0),
-       dlr=st.floats(-0.2, 0.2), dbeta=st.floats(-0.2, 0.2))
+@given(
+    mu=st.floats(0.01, 1.0),
+    ratio=st.floats(1.5, 100.0),
+    dlr=st.floats(-0.2, 0.2),
+    dbeta=st.floats(-0.2, 0.2),
+)
 def test_no_nearby_setting_beats_the_heavy_ball_optimum(mu, ratio, dlr, dbeta):
     L_ = mu * ratio
     lr, beta = theory.heavy_ball_optimal(mu, L_)
-    other = theory.heavy_ball_contraction(lr * (1 + dlr), min(max(beta + dbeta, 0.0), 0.999), mu, L_)
+    other = theory.heavy_ball_contraction(
+        lr * (1 + dlr), min(max(beta + dbeta, 0.0), 0.999), mu, L_
+    )
     assert other >= theory.heavy_ball_rate(ratio) - 1e-9
 
 
@@ -245,10 +289,13 @@ def test_momentum_steps_grow_like_sqrt_kappa_and_plain_like_kappa():
 # measuring runs
 # ---------------------------------------------------------------------------
 
+
 def test_measured_steps_many_starts_and_divergence():
     s = quadratic([[2.0]])
     run = gradient_descent(s, [[1.0], [-3.0]], lr=0.25, steps=20)
-    np.testing.assert_array_equal(theory.measured_steps(run.weights, [0.0], tol=0.01), [7.0, 7.0])
+    np.testing.assert_array_equal(
+        theory.measured_steps(run.weights, [0.0], tol=0.01), [7.0, 7.0]
+    )
     blown = gradient_descent(s, [1.0], lr=1.2, steps=200)
     assert blown.diverged and theory.measured_steps(blown.weights, [0.0]) == np.inf
     assert theory.measured_steps(run.weights[:3, 0], [0.0], tol=0.01) == np.inf
@@ -264,11 +311,14 @@ def test_measured_contraction_shape_and_nan_after_a_stop():
     assert np.isnan(theory.measured_contraction(blown.weights, [0.0])[-1])
 
 
-@pytest.mark.parametrize("weights, minimum, match", [
-    (np.zeros(3), [0.0], "weights"),
-    (np.zeros((3, 2)), [0.0], "minimum"),
-    (np.zeros((3, 1)), [np.inf], "minimum"),
-])
+@pytest.mark.parametrize(
+    "weights, minimum, match",
+    [
+        (np.zeros(3), [0.0], "weights"),
+        (np.zeros((3, 2)), [0.0], "minimum"),
+        (np.zeros((3, 1)), [np.inf], "minimum"),
+    ],
+)
 def test_measuring_rejects_bad_shapes(weights, minimum, match):
     with pytest.raises(ValueError, match=match):
         theory.measured_steps(weights, minimum)
@@ -285,26 +335,42 @@ def test_measured_steps_rejects_bad_tol():
 # argument checks
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: theory.stability_limit(0.0), "L must be a positive"),
-    (lambda: theory.stability_limit(np.inf), "L must be a positive"),
-    (lambda: theory.stability_limit(True), "L must be a positive"),
-    (lambda: theory.stability_limit("a"), "L must be a positive"),
-    (lambda: theory.optimal_lr(-1.0, 1.0), "mu must be a positive"),
-    (lambda: theory.optimal_lr(2.0, 1.0), "mu must not exceed L"),
-    (lambda: theory.contraction(0.0, 0.1, 1.0), "lr must be a positive"),
-    (lambda: theory.contraction(0.1, 0.1, np.nan), "L must be a positive"),
-    (lambda: theory.optimal_rate(0.5), "kappa must be a finite number >= 1"),
-    (lambda: theory.optimal_rate([]), "kappa must be a positive"),
-    (lambda: theory.heavy_ball_rate(0.9), "kappa must be a finite number >= 1"),
-    (lambda: theory.heavy_ball_optimal(0.0, 1.0), "mu must be a positive"),
-    (lambda: theory.heavy_ball_optimal(2.0, 1.0), "mu must not exceed L"),
-    (lambda: theory.heavy_ball_optimal([0.1, 0.2], [1.0, 1.0]), "single numbers"),
-    (lambda: theory.heavy_ball_contraction(0.1, 1.0, 0.1, 1.0), "momentum must be a number in"),
-    (lambda: theory.heavy_ball_contraction(0.1, -0.1, 0.1, 1.0), "momentum must be a number in"),
-    (lambda: theory.heavy_ball_contraction(0.1, "x", 0.1, 1.0), "momentum must be a number in"),
-    (lambda: theory.heavy_ball_contraction(-0.1, 0.5, 0.1, 1.0), "lr must be a positive"),
-])
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: theory.stability_limit(0.0), "L must be a positive"),
+        (lambda: theory.stability_limit(np.inf), "L must be a positive"),
+        (lambda: theory.stability_limit(True), "L must be a positive"),
+        (lambda: theory.stability_limit("a"), "L must be a positive"),
+        (lambda: theory.optimal_lr(-1.0, 1.0), "mu must be a positive"),
+        (lambda: theory.optimal_lr(2.0, 1.0), "mu must not exceed L"),
+        (lambda: theory.contraction(0.0, 0.1, 1.0), "lr must be a positive"),
+        (lambda: theory.contraction(0.1, 0.1, np.nan), "L must be a positive"),
+        (lambda: theory.optimal_rate(0.5), "kappa must be a finite number >= 1"),
+        (lambda: theory.optimal_rate([]), "kappa must be a positive"),
+        (lambda: theory.heavy_ball_rate(0.9), "kappa must be a finite number >= 1"),
+        (lambda: theory.heavy_ball_optimal(0.0, 1.0), "mu must be a positive"),
+        (lambda: theory.heavy_ball_optimal(2.0, 1.0), "mu must not exceed L"),
+        (lambda: theory.heavy_ball_optimal([0.1, 0.2], [1.0, 1.0]), "single numbers"),
+        (
+            lambda: theory.heavy_ball_contraction(0.1, 1.0, 0.1, 1.0),
+            "momentum must be a number in",
+        ),
+        (
+            lambda: theory.heavy_ball_contraction(0.1, -0.1, 0.1, 1.0),
+            "momentum must be a number in",
+        ),
+        (
+            lambda: theory.heavy_ball_contraction(0.1, "x", 0.1, 1.0),
+            "momentum must be a number in",
+        ),
+        (
+            lambda: theory.heavy_ball_contraction(-0.1, 0.5, 0.1, 1.0),
+            "lr must be a positive",
+        ),
+    ],
+)
 def test_bad_arguments_raise_value_error(call, match):
     with pytest.raises(ValueError, match=match):
         call()

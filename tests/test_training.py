@@ -23,6 +23,7 @@ LINEAR = models.LinearRegression(2)
 # a spy model that records which examples each step saw
 # ---------------------------------------------------------------------------
 
+
 class Spy:
     """Linear regression whose first feature is the example's id; records every batch."""
 
@@ -56,23 +57,40 @@ def id_dataset(n=23):
 @pytest.mark.parametrize("batch_size", [1, 4, 5, 23])
 def test_each_epoch_visits_every_example_exactly_once(batch_size):
     spy = Spy()
-    result = train(spy, id_dataset(23), lr=1e-4, batch_size=batch_size, epochs=3, seed=0)
+    result = train(
+        spy, id_dataset(23), lr=1e-4, batch_size=batch_size, epochs=3, seed=0
+    )
     per_epoch = -(-23 // batch_size)
     assert result.steps_per_epoch == per_epoch and len(spy.batches) == 3 * per_epoch
     rng = np.random.default_rng(0)
     for epoch in range(3):
-        batches = spy.batches[epoch * per_epoch:(epoch + 1) * per_epoch]
+        batches = spy.batches[epoch * per_epoch : (epoch + 1) * per_epoch]
         order = sum(batches, [])
         assert sorted(order) == list(range(23))  # every example once
-        assert [len(b) for b in batches[:-1]] == [batch_size] * (per_epoch - 1)  # last one may be short
+        assert [len(b) for b in batches[:-1]] == [batch_size] * (
+            per_epoch - 1
+        )  # last one may be short
         assert order == rng.permutation(23).tolist()  # the documented seeded shuffle
 
 
 def test_drop_last_drops_the_short_batch_and_no_shuffle_keeps_the_order():
     spy = Spy()
-    result = train(spy, id_dataset(23), lr=1e-4, batch_size=5, epochs=2, drop_last=True, shuffle=False)
+    result = train(
+        spy,
+        id_dataset(23),
+        lr=1e-4,
+        batch_size=5,
+        epochs=2,
+        drop_last=True,
+        shuffle=False,
+    )
     assert result.steps_per_epoch == 4 and result.steps == 8
-    assert spy.batches[:4] == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10, 11, 12, 13, 14], [15, 16, 17, 18, 19]]
+    assert spy.batches[:4] == [
+        [0, 1, 2, 3, 4],
+        [5, 6, 7, 8, 9],
+        [10, 11, 12, 13, 14],
+        [15, 16, 17, 18, 19],
+    ]
     assert spy.batches[4:] == spy.batches[:4]
 
 
@@ -85,6 +103,7 @@ def test_shuffles_differ_between_epochs():
 # ---------------------------------------------------------------------------
 # determinism and the update rule
 # ---------------------------------------------------------------------------
+
 
 def test_same_seed_same_run_other_seed_other_run():
     net = models.MLP([2, 8, 1], activation="tanh", task="binary")
@@ -119,7 +138,7 @@ def hand_rolled_sgd(model, data, lr, batch_size, epochs, momentum, nesterov, see
     for _ in range(epochs):
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch_size):
-            batch = order[start:start + batch_size]
+            batch = order[start : start + batch_size]
             g = model.grad(theta, X[batch], y[batch])
             v = momentum * v + g
             theta = theta - lr * (g + momentum * v if nesterov else v)
@@ -128,8 +147,16 @@ def hand_rolled_sgd(model, data, lr, batch_size, epochs, momentum, nesterov, see
 
 @pytest.mark.parametrize("nesterov", [False, True])
 def test_momentum_matches_a_hand_rolled_loop(nesterov):
-    result = train(LINEAR, REGRESSION, lr=0.05, batch_size=16, epochs=4, momentum=0.9,
-                   nesterov=nesterov, seed=3)
+    result = train(
+        LINEAR,
+        REGRESSION,
+        lr=0.05,
+        batch_size=16,
+        epochs=4,
+        momentum=0.9,
+        nesterov=nesterov,
+        seed=3,
+    )
     expected = hand_rolled_sgd(LINEAR, REGRESSION, 0.05, 16, 4, 0.9, nesterov, 3)
     np.testing.assert_allclose(result.params, expected, rtol=1e-12)
     plain = train(LINEAR, REGRESSION, lr=0.05, batch_size=16, epochs=4, seed=3)
@@ -138,9 +165,9 @@ def test_momentum_matches_a_hand_rolled_loop(nesterov):
 
 # Values from torch.optim.SGD (float64), see _torch_reference() at the bottom.
 TORCH_SGD = {
-    'plain': [0.7781425160077711, -0.2557814329783137, 0.5653427821637723],
-    'momentum': [1.922873604411583, -0.6526153983086924, 1.0389932763331073],
-    'nesterov': [1.7141298111015717, -0.5815968397436289, 0.8120435042750311],
+    "plain": [0.7781425160077711, -0.2557814329783137, 0.5653427821637723],
+    "momentum": [1.922873604411583, -0.6526153983086924, 1.0389932763331073],
+    "nesterov": [1.7141298111015717, -0.5815968397436289, 0.8120435042750311],
 }
 TORCH_SETUP = dict(lr=0.05, batch_size=8, epochs=3, shuffle=False)
 
@@ -149,14 +176,19 @@ TORCH_SETUP = dict(lr=0.05, batch_size=8, epochs=3, shuffle=False)
 def test_sgd_matches_torch_optim_sgd(variant):
     data = gdata.regression(n=40, weights=[1.5, -0.5], bias=0.5, noise=0.1, seed=3)
     momentum = 0.0 if variant == "plain" else 0.9
-    result = train(LINEAR, data, momentum=momentum, nesterov=variant == "nesterov", **TORCH_SETUP)
+    result = train(
+        LINEAR, data, momentum=momentum, nesterov=variant == "nesterov", **TORCH_SETUP
+    )
     np.testing.assert_allclose(result.params, TORCH_SGD[variant], rtol=1e-10)
 
 
 def test_loss_decreases_towards_the_least_squares_fit():
     result = train(LINEAR, REGRESSION, lr=0.1, batch_size=10, epochs=30, seed=0)
-    best = LINEAR.loss(LINEAR.solve(REGRESSION.X_train, REGRESSION.y_train),
-                       REGRESSION.X_train, REGRESSION.y_train)
+    best = LINEAR.loss(
+        LINEAR.solve(REGRESSION.X_train, REGRESSION.y_train),
+        REGRESSION.X_train,
+        REGRESSION.y_train,
+    )
     assert result.train_loss[0] > 10 * result.train_loss[-1]
     assert np.all(np.diff(result.train_loss[:4]) < 0)
     assert result.train_loss[-1] < 1.05 * best
@@ -178,7 +210,9 @@ def test_a_schedule_sets_every_step_rate():
     sched = schedules.step_decay(0.2, step_size=7, gamma=0.5)
     result = train(LINEAR, REGRESSION, lr=sched, batch_size=32, epochs=6)
     np.testing.assert_array_equal(result.lrs, sched(np.arange(result.steps)))
-    plain_callable = train(LINEAR, REGRESSION, lr=lambda t: 0.2 * 0.5 ** (t // 7), batch_size=32, epochs=6)
+    plain_callable = train(
+        LINEAR, REGRESSION, lr=lambda t: 0.2 * 0.5 ** (t // 7), batch_size=32, epochs=6
+    )
     np.testing.assert_allclose(plain_callable.params, result.params, rtol=1e-14)
     constant = train(LINEAR, REGRESSION, lr=0.2, batch_size=32, epochs=1)
     np.testing.assert_array_equal(constant.lrs, 0.2)
@@ -186,13 +220,23 @@ def test_a_schedule_sets_every_step_rate():
 
 def test_theta0_and_record_path():
     theta0 = np.array([3.0, 3.0, 3.0])
-    result = train(LINEAR, REGRESSION, lr=0.1, batch_size=50, epochs=2, theta0=theta0, record_path=True)
+    result = train(
+        LINEAR,
+        REGRESSION,
+        lr=0.1,
+        batch_size=50,
+        epochs=2,
+        theta0=theta0,
+        record_path=True,
+    )
     np.testing.assert_array_equal(theta0, [3.0, 3.0, 3.0])  # not mutated
     np.testing.assert_array_equal(result.initial_params, theta0)
     assert result.path.shape == (result.steps + 1, 3)
     np.testing.assert_array_equal(result.path[0], theta0)
     np.testing.assert_array_equal(result.path[-1], result.params)
-    assert result.train_loss[0] == pytest.approx(LINEAR.loss(theta0, REGRESSION.X_train, REGRESSION.y_train))
+    assert result.train_loss[0] == pytest.approx(
+        LINEAR.loss(theta0, REGRESSION.X_train, REGRESSION.y_train)
+    )
 
 
 def test_evaluate_and_result_summary():
@@ -203,12 +247,18 @@ def test_evaluate_and_result_summary():
     assert metrics == {
         "train_loss": pytest.approx(model.loss(theta, moons.X_train, moons.y_train)),
         "test_loss": pytest.approx(model.loss(theta, moons.X_test, moons.y_test)),
-        "train_accuracy": pytest.approx(model.accuracy(theta, moons.X_train, moons.y_train)),
-        "test_accuracy": pytest.approx(model.accuracy(theta, moons.X_test, moons.y_test)),
+        "train_accuracy": pytest.approx(
+            model.accuracy(theta, moons.X_train, moons.y_train)
+        ),
+        "test_accuracy": pytest.approx(
+            model.accuracy(theta, moons.X_test, moons.y_test)
+        ),
     }
     result = train(model, moons, lr=0.5, batch_size=25, epochs=2)
     assert isinstance(result, TrainingResult) and result.steps == 6
-    assert repr(result).startswith("TrainingResult(epochs=2, steps=6, batch_size=25, final test loss")
+    assert repr(result).startswith(
+        "TrainingResult(epochs=2, steps=6, batch_size=25, final test loss"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -219,7 +269,9 @@ def test_evaluate_and_result_summary():
 # targets are 30, so the validation loss (b - 30)^2 / 2 is lowest after epoch 3
 # (b = 27.1; epoch 4 gives b = 34.39) and grows from then on.
 
-PLATEAU = Dataset("plateau", np.zeros((10, 1)), np.full(10, 100.0), np.zeros((4, 1)), np.full(4, 30.0))
+PLATEAU = Dataset(
+    "plateau", np.zeros((10, 1)), np.full(10, 100.0), np.zeros((4, 1)), np.full(4, 30.0)
+)
 ONE = models.LinearRegression(1)
 
 
@@ -236,29 +288,51 @@ def test_constructed_run_follows_the_closed_form():
 
 @pytest.mark.parametrize("patience", [1, 2, 4])
 def test_early_stopping_stops_patience_epochs_after_the_best_and_restores_it(patience):
-    result = train(ONE, PLATEAU, lr=0.1, epochs=50, early_stopping=EarlyStopping(patience=patience))
+    result = train(
+        ONE, PLATEAU, lr=0.1, epochs=50, early_stopping=EarlyStopping(patience=patience)
+    )
     assert result.early_stopped and result.best_epoch == 3
     assert result.stopped_epoch == 3 + patience
     assert len(result.test_loss) == 3 + patience + 1 and result.steps == 3 + patience
     np.testing.assert_allclose(result.params, [0.0, intercept_after(3)], rtol=1e-12)
     np.testing.assert_allclose(result.best_params, result.params)
-    np.testing.assert_allclose(result.last_params, [0.0, intercept_after(3 + patience)], rtol=1e-12)
+    np.testing.assert_allclose(
+        result.last_params, [0.0, intercept_after(3 + patience)], rtol=1e-12
+    )
 
 
 def test_early_stopping_without_restore_and_with_min_delta():
-    kept = train(ONE, PLATEAU, lr=0.1, epochs=50, early_stopping=EarlyStopping(2, restore_best=False))
+    kept = train(
+        ONE,
+        PLATEAU,
+        lr=0.1,
+        epochs=50,
+        early_stopping=EarlyStopping(2, restore_best=False),
+    )
     np.testing.assert_array_equal(kept.params, kept.last_params)
     assert kept.best_epoch == 3
     # epochs 2 and 3 improve the validation loss by less than 700: epoch 1 stays the best
-    strict = train(ONE, PLATEAU, lr=0.1, epochs=50, early_stopping=EarlyStopping(2, min_delta=700.0))
+    strict = train(
+        ONE,
+        PLATEAU,
+        lr=0.1,
+        epochs=50,
+        early_stopping=EarlyStopping(2, min_delta=700.0),
+    )
     gains = -np.diff(strict.test_loss)
     assert gains[1] < 700 and gains[2] < 700
     assert strict.best_epoch == 1 and strict.stopped_epoch == 3
 
 
 def test_no_early_stop_when_it_keeps_improving():
-    result = train(LINEAR, REGRESSION, lr=0.05, epochs=10, early_stopping=EarlyStopping(3))
-    assert not result.early_stopped and result.stopped_epoch == 10 and result.best_epoch == 10
+    result = train(
+        LINEAR, REGRESSION, lr=0.05, epochs=10, early_stopping=EarlyStopping(3)
+    )
+    assert (
+        not result.early_stopped
+        and result.stopped_epoch == 10
+        and result.best_epoch == 10
+    )
 
 
 def test_reduce_on_plateau_lowers_the_rate_after_patience_bad_epochs():
@@ -279,7 +353,13 @@ def test_reduce_on_plateau_lowers_the_rate_after_patience_bad_epochs():
 
 def test_reduce_on_plateau_with_early_stopping():
     plateau = schedules.ReduceOnPlateau(0.1, factor=0.5, patience=0)
-    result = train(ONE, PLATEAU, epochs=50, reduce_on_plateau=plateau, early_stopping=EarlyStopping(3))
+    result = train(
+        ONE,
+        PLATEAU,
+        epochs=50,
+        reduce_on_plateau=plateau,
+        early_stopping=EarlyStopping(3),
+    )
     assert result.early_stopped and result.best_epoch == 3 and result.stopped_epoch == 6
     np.testing.assert_array_equal(result.lrs, [0.1, 0.1, 0.1, 0.1, 0.05, 0.025])
 
@@ -288,23 +368,46 @@ def test_reduce_on_plateau_with_early_stopping():
 # stochastic weight averaging
 # ---------------------------------------------------------------------------
 
+
 def test_swa_averages_the_cached_epoch_iterates():
-    result = train(LINEAR, REGRESSION, lr=0.3, batch_size=4, epochs=12, seed=1,
-                   swa=SWA(start=5, every=2), record_path=True)
+    result = train(
+        LINEAR,
+        REGRESSION,
+        lr=0.3,
+        batch_size=4,
+        epochs=12,
+        seed=1,
+        swa=SWA(start=5, every=2),
+        record_path=True,
+    )
     np.testing.assert_array_equal(result.swa_counts, [5, 7, 9, 11])
     cached = result.path[result.swa_counts * result.steps_per_epoch]
     np.testing.assert_allclose(result.swa_params, cached.mean(axis=0), rtol=1e-13)
-    assert result.swa_test_loss == pytest.approx(LINEAR.loss(result.swa_params, REGRESSION.X_test, REGRESSION.y_test))
+    assert result.swa_test_loss == pytest.approx(
+        LINEAR.loss(result.swa_params, REGRESSION.X_test, REGRESSION.y_test)
+    )
     # the loss is convex, so the average is no worse than the average iterate (Jensen)
-    iterate_losses = [LINEAR.loss(theta, REGRESSION.X_train, REGRESSION.y_train) for theta in cached]
+    iterate_losses = [
+        LINEAR.loss(theta, REGRESSION.X_train, REGRESSION.y_train) for theta in cached
+    ]
     assert result.swa_train_loss <= np.mean(iterate_losses)
 
 
 def test_swa_by_steps_and_with_its_own_rate():
-    result = train(LINEAR, REGRESSION, lr=0.1, batch_size=10, epochs=3, seed=0,
-                   swa=SWA(start=20, every=5, unit="step", lr=0.02), record_path=True)
+    result = train(
+        LINEAR,
+        REGRESSION,
+        lr=0.1,
+        batch_size=10,
+        epochs=3,
+        seed=0,
+        swa=SWA(start=20, every=5, unit="step", lr=0.02),
+        record_path=True,
+    )
     np.testing.assert_array_equal(result.swa_counts, [20, 25, 30, 35, 40, 45])
-    np.testing.assert_allclose(result.swa_params, result.path[result.swa_counts].mean(axis=0), rtol=1e-13)
+    np.testing.assert_allclose(
+        result.swa_params, result.path[result.swa_counts].mean(axis=0), rtol=1e-13
+    )
     # step t (from 0) ends at count t + 1: steps 19 on run at the SWA rate
     np.testing.assert_array_equal(result.lrs[:19], 0.1)
     np.testing.assert_array_equal(result.lrs[19:], 0.02)
@@ -315,9 +418,15 @@ def test_swa_classifier_metrics_and_absence():
     model = models.LogisticRegression(2)
     result = train(model, moons, lr=0.5, batch_size=10, epochs=4, swa=SWA(start=2))
     assert 0.5 < result.swa_test_accuracy <= 1.0
-    assert result.swa_train_accuracy == pytest.approx(model.accuracy(result.swa_params, moons.X_train, moons.y_train))
+    assert result.swa_train_accuracy == pytest.approx(
+        model.accuracy(result.swa_params, moons.X_train, moons.y_train)
+    )
     none = train(model, moons, lr=0.5, batch_size=10, epochs=4)
-    assert none.swa_params is None and none.swa_counts is None and none.swa_test_loss is None
+    assert (
+        none.swa_params is None
+        and none.swa_counts is None
+        and none.swa_test_loss is None
+    )
     early = train(model, moons, lr=0.5, batch_size=10, epochs=4, swa=SWA(start=10))
     assert early.swa_params is None and len(early.swa_counts) == 0
 
@@ -330,10 +439,14 @@ def test_swa_caches_helper():
 # divergence
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("model, data", [
-    (LINEAR, REGRESSION),
-    (models.MLP([2, 16, 1], activation="relu", init="he"), REGRESSION),
-])
+
+@pytest.mark.parametrize(
+    "model, data",
+    [
+        (LINEAR, REGRESSION),
+        (models.MLP([2, 16, 1], activation="relu", init="he"), REGRESSION),
+    ],
+)
 def test_divergence_is_flagged_quietly(model, data):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -354,57 +467,81 @@ def test_a_stable_run_is_not_flagged():
 # bad input
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("batch_size", [0, -1, 151, 2.5, True])
 def test_batch_size_outside_one_to_n(batch_size):
     with pytest.raises(ValueError, match=r"batch_size must be an integer in 1\.\.150"):
         train(LINEAR, REGRESSION, lr=0.1, batch_size=batch_size)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(lr=0.1, epochs=0), "epochs must be an integer >= 1"),
-    (dict(lr=0.1, epochs=2.0), "epochs must be an integer >= 1"),
-    (dict(lr=0.1, momentum=1.0), r"momentum must be a number in \[0, 1\)"),
-    (dict(lr=0.1, momentum=-0.1), r"momentum must be a number in \[0, 1\)"),
-    (dict(lr=0.1, nesterov=True), "nesterov=True needs momentum > 0"),
-    (dict(), "lr must be given"),
-    (dict(lr=-0.1), "lr must be a positive finite number"),
-    (dict(lr=np.nan), "lr must be a positive finite number"),
-    (dict(lr=lambda t: 0.1 - 0.01 * t, epochs=20), "lr must be a finite number >= 0 at every step"),
-    (dict(lr=0.1, reduce_on_plateau=schedules.ReduceOnPlateau(0.1)), "lr must be None when reduce_on_plateau"),
-    (dict(reduce_on_plateau=0.1), "reduce_on_plateau must be None or"),
-    (dict(lr=0.1, early_stopping=3), "early_stopping must be None or an EarlyStopping"),
-    (dict(lr=0.1, swa=5), "swa must be None or an SWA"),
-    (dict(lr=0.1, theta0=[0.0, 0.0]), r"theta0 must be a finite vector of shape \(3,\)"),
-    (dict(lr=0.1, theta0=[0.0, np.nan, 0.0]), r"theta0 must be a finite vector"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(lr=0.1, epochs=0), "epochs must be an integer >= 1"),
+        (dict(lr=0.1, epochs=2.0), "epochs must be an integer >= 1"),
+        (dict(lr=0.1, momentum=1.0), r"momentum must be a number in \[0, 1\)"),
+        (dict(lr=0.1, momentum=-0.1), r"momentum must be a number in \[0, 1\)"),
+        (dict(lr=0.1, nesterov=True), "nesterov=True needs momentum > 0"),
+        (dict(), "lr must be given"),
+        (dict(lr=-0.1), "lr must be a positive finite number"),
+        (dict(lr=np.nan), "lr must be a positive finite number"),
+        (
+            dict(lr=lambda t: 0.1 - 0.01 * t, epochs=20),
+            "lr must be a finite number >= 0 at every step",
+        ),
+        (
+            dict(lr=0.1, reduce_on_plateau=schedules.ReduceOnPlateau(0.1)),
+            "lr must be None when reduce_on_plateau",
+        ),
+        (dict(reduce_on_plateau=0.1), "reduce_on_plateau must be None or"),
+        (
+            dict(lr=0.1, early_stopping=3),
+            "early_stopping must be None or an EarlyStopping",
+        ),
+        (dict(lr=0.1, swa=5), "swa must be None or an SWA"),
+        (
+            dict(lr=0.1, theta0=[0.0, 0.0]),
+            r"theta0 must be a finite vector of shape \(3,\)",
+        ),
+        (dict(lr=0.1, theta0=[0.0, np.nan, 0.0]), r"theta0 must be a finite vector"),
+    ],
+)
 def test_train_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         train(LINEAR, REGRESSION, **kwargs)
 
 
 def test_train_rejects_things_that_are_not_models_or_datasets():
-    with pytest.raises(ValueError, match="model must follow the gdcourse.models.Model interface"):
+    with pytest.raises(
+        ValueError, match="model must follow the gdcourse.models.Model interface"
+    ):
         train(lambda theta: 0.0, REGRESSION, lr=0.1)
     with pytest.raises(ValueError, match="data must be a gdcourse.data.Dataset"):
         train(LINEAR, (REGRESSION.X_train, REGRESSION.y_train), lr=0.1)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(patience=0), "patience must be an integer >= 1"),
-    (dict(patience=2.0), "patience must be an integer >= 1"),
-    (dict(patience=2, min_delta=-1.0), "min_delta must be a finite number >= 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(patience=0), "patience must be an integer >= 1"),
+        (dict(patience=2.0), "patience must be an integer >= 1"),
+        (dict(patience=2, min_delta=-1.0), "min_delta must be a finite number >= 0"),
+    ],
+)
 def test_early_stopping_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         EarlyStopping(**kwargs)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(start=0), "start must be an integer >= 1"),
-    (dict(start=2, every=0), "every must be an integer >= 1"),
-    (dict(start=2, unit="batch"), "unit must be 'epoch' or 'step'"),
-    (dict(start=2, lr=0.0), "lr must be None or a positive finite number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(start=0), "start must be an integer >= 1"),
+        (dict(start=2, every=0), "every must be an integer >= 1"),
+        (dict(start=2, unit="batch"), "unit must be 'epoch' or 'step'"),
+        (dict(start=2, lr=0.0), "lr must be None or a positive finite number"),
+    ],
+)
 def test_swa_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         SWA(**kwargs)
@@ -413,6 +550,7 @@ def test_swa_bad_arguments(kwargs, match):
 # ---------------------------------------------------------------------------
 # regenerating the PyTorch reference values (needs torch; not run by pytest)
 # ---------------------------------------------------------------------------
+
 
 def _torch_reference():
     import torch
@@ -423,11 +561,18 @@ def _torch_reference():
     out = {}
     for variant, momentum in [("plain", 0.0), ("momentum", 0.9), ("nesterov", 0.9)]:
         theta = torch.zeros(3, dtype=torch.float64, requires_grad=True)
-        opt = torch.optim.SGD([theta], lr=TORCH_SETUP["lr"], momentum=momentum,
-                              nesterov=variant == "nesterov")
+        opt = torch.optim.SGD(
+            [theta],
+            lr=TORCH_SETUP["lr"],
+            momentum=momentum,
+            nesterov=variant == "nesterov",
+        )
         for _ in range(TORCH_SETUP["epochs"]):
             for start in range(0, len(X), TORCH_SETUP["batch_size"]):
-                Xb, yb = X[start:start + TORCH_SETUP["batch_size"]], y[start:start + TORCH_SETUP["batch_size"]]
+                Xb, yb = (
+                    X[start : start + TORCH_SETUP["batch_size"]],
+                    y[start : start + TORCH_SETUP["batch_size"]],
+                )
                 opt.zero_grad()
                 loss = 0.5 * torch.mean((Xb @ theta[:2] + theta[2] - yb) ** 2)
                 loss.backward()

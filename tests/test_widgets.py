@@ -13,8 +13,14 @@ from gdcourse import widgets
 
 def sweep_values(widget, n=7):
     """Values spanning a control: every option of a dropdown, n points of a slider."""
-    if isinstance(widget, (ipw.Dropdown, ipw.SelectionSlider, ipw.ToggleButtons, ipw.RadioButtons)):
-        return [v for _, v in widget.options] if isinstance(widget.options[0], tuple) else list(widget.options)
+    if isinstance(
+        widget, (ipw.Dropdown, ipw.SelectionSlider, ipw.ToggleButtons, ipw.RadioButtons)
+    ):
+        return (
+            [v for _, v in widget.options]
+            if isinstance(widget.options[0], tuple)
+            else list(widget.options)
+        )
     if isinstance(widget, ipw.Checkbox):
         return [True, False]
     if isinstance(widget, ipw.FloatLogSlider):
@@ -30,7 +36,9 @@ def explorer(request):
 
 
 def test_explorer_has_controls_figure_and_image(explorer):
-    assert explorer.controls and all(isinstance(w, ipw.ValueWidget) for w in explorer.controls.values())
+    assert explorer.controls and all(
+        isinstance(w, ipw.ValueWidget) for w in explorer.controls.values()
+    )
     assert explorer.figure is not None
     assert isinstance(explorer.image, ipw.Image)
     assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
@@ -44,14 +52,20 @@ def test_every_value_of_every_control_renders_without_warnings(explorer):
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
                 widget.value = value
-            assert not explorer.status.startswith("error"), (name, value, explorer.status)
+            assert not explorer.status.startswith("error"), (
+                name,
+                value,
+                explorer.status,
+            )
             assert explorer.image.value[:4] == b"\x89PNG"
         widget.value = start[name]
         assert before is not None
 
 
 def test_changing_a_control_changes_the_picture(explorer):
-    name, widget = next((n, w) for n, w in explorer.controls.items() if len(sweep_values(w)) > 1)
+    name, widget = next(
+        (n, w) for n, w in explorer.controls.items() if len(sweep_values(w)) > 1
+    )
     values = sweep_values(widget)
     widget.value = values[0]
     first = explorer.image.value
@@ -70,7 +84,9 @@ def test_set_renders_once_and_rejects_unknown_controls(explorer):
 def test_static_form(explorer):
     page = explorer.to_html(full=True)
     assert page.startswith('<div class="gd-explorer"')
-    frames = re.findall(r'<img class="gd-frame[^"]*" data-key="([^"]*)" alt="([^"]*)"', page)
+    frames = re.findall(
+        r'<img class="gd-frame[^"]*" data-key="([^"]*)" alt="([^"]*)"', page
+    )
     grid = explorer.static_grid()
     assert len(frames) == int(np.prod([len(v) for _, v in grid]))
     keys = [k for k, _ in frames]
@@ -109,6 +125,7 @@ def test_gradient_descent_explorer_reports_divergence():
 
 def test_gradient_descent_explorer_path_follows_descent():
     from gdcourse.descent import gradient_descent
+
     ex = widgets.EXPLORERS["gradient descent"]()
     ex.set(lr=0.3, steps=12, x0=2.0, y0=-1.0)
     run = gradient_descent(ex.surface, [2.0, -1.0], lr=0.3, steps=12)
@@ -143,10 +160,13 @@ def test_a_slowly_growing_run_is_called_diverging():
 def test_every_explorer_in_the_book_is_registered_and_every_registered_one_is_used():
     import json
     import pathlib
+
     book = pathlib.Path(__file__).resolve().parents[1] / "book"
     used = set()
     for path in sorted(book.glob("*.ipynb")):
         cells = json.loads(path.read_text())["cells"]
-        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        code = "\n".join(
+            "".join(c["source"]) for c in cells if c["cell_type"] == "code"
+        )
         used |= set(re.findall(r'EXPLORERS\["([^"]+)"\]', code))
     assert used == set(widgets.EXPLORERS)

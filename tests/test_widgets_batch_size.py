@@ -13,13 +13,16 @@ def explorer():
 
 def test_registered_with_its_controls(explorer):
     assert sorted(explorer.controls) == ["batch_size", "lr", "seed"]
-    assert list(explorer.controls["batch_size"].options) == [2 ** k for k in range(11)]
+    assert list(explorer.controls["batch_size"].options) == [2**k for k in range(11)]
 
 
 def test_runs_match_the_module(explorer):
     from gdcourse import batching
+
     sgd, full = explorer.run(16, 0.1, 3)
-    ref = batching.least_squares_sgd(explorer.X, explorer.y, explorer.start0, 0.1, 16, explorer.steps, seeds=3)
+    ref = batching.least_squares_sgd(
+        explorer.X, explorer.y, explorer.start0, 0.1, 16, explorer.steps, seeds=3
+    )
     np.testing.assert_array_equal(sgd.weights, ref.weights)
     assert full.batch_size == explorer.n
 

@@ -41,12 +41,17 @@ def test_zero_steps_shows_the_starting_line(ex):
     ex.set(lr=0.3, steps=0, w1=2.0, w2=-1.0)
     xs = ex.fit.get_xdata()
     np.testing.assert_allclose(ex.fit.get_ydata(), 2.0 * xs - 1.0)
-    assert ex.text.get_text() == f"after 0 steps: y = 2.00 x \u2212 1.00\nloss {ex.surface(np.array([2.0, -1.0])):.3g}"
+    assert (
+        ex.text.get_text()
+        == f"after 0 steps: y = 2.00 x \u2212 1.00\nloss {ex.surface(np.array([2.0, -1.0])):.3g}"
+    )
 
 
 def test_a_good_rate_reaches_the_least_squares_line(ex):
     ex.set(lr=0.5, steps=60, w1=-1.0, w2=1.5)
-    np.testing.assert_allclose(ex.line.get_xydata()[-1], ex.surface.global_minimum, atol=1e-4)
+    np.testing.assert_allclose(
+        ex.line.get_xydata()[-1], ex.surface.global_minimum, atol=1e-4
+    )
 
 
 def test_a_large_rate_reports_divergence_on_the_figure(ex):
@@ -60,7 +65,9 @@ def test_a_large_rate_reports_divergence_on_the_figure(ex):
 
 def test_custom_data():
     x = np.array([0.0, 1.0, 2.0, 3.0])
-    ex = widgets.EXPLORERS["line fit"](x=x, y=2.0 * x + 1.0, box=((0.0, 4.0), (-1.0, 3.0)), start=(0.5, 0.5))
+    ex = widgets.EXPLORERS["line fit"](
+        x=x, y=2.0 * x + 1.0, box=((0.0, 4.0), (-1.0, 3.0)), start=(0.5, 0.5)
+    )
     np.testing.assert_allclose(ex.surface.minima[0], [2.0, 1.0], atol=1e-12)
     assert ex.controls["w1"].min == 0.0 and ex.controls["w2"].max == 3.0
 
@@ -90,11 +97,12 @@ def test_static_grid_stays_in_budget(ex):
     assert any("after 40 steps" in a for a in alts)
 
 
-
 def test_a_growing_loss_is_called_diverging_before_it_blows_up(ex):
     ex.set(lr=1.0, steps=8, w1=-1.0, w2=1.5)
     run = gradient_descent(ex.surface, [-1.0, 1.5], lr=1.0, steps=8)
     assert not run.diverged and run.final_loss > run.losses[0]
-    assert ex.text.get_text().endswith(f"loss {run.final_loss:.3g}, up from {run.losses[0]:.3g}: diverging")
+    assert ex.text.get_text().endswith(
+        f"loss {run.final_loss:.3g}, up from {run.losses[0]:.3g}: diverging"
+    )
     ex.set(lr=0.3)
     assert "diverging" not in ex.text.get_text()

@@ -25,11 +25,15 @@ def test_minima_basin_map_follows_the_rate_bucket(minima):
     s = surfaces.two_valleys(tilt=0.3)
     minima.set(lr=0.05, restarts=0, x0=1.5, y0=1.0)
     k = minima.bucket(0.05)
-    expected = landscape.basin_map(s, lr=minima.bucket_rates[k], steps=minima.steps, grid=80).labels
+    expected = landscape.basin_map(
+        s, lr=minima.bucket_rates[k], steps=minima.steps, grid=80
+    ).labels
     np.testing.assert_array_equal(minima.basins.get_array(), expected + 1)
     minima.set(lr=0.2)
     assert minima.bucket(0.2) != k
-    np.testing.assert_array_equal(minima.basins.get_array(), minima.maps[minima.bucket(0.2)] + 1)
+    np.testing.assert_array_equal(
+        minima.basins.get_array(), minima.maps[minima.bucket(0.2)] + 1
+    )
 
 
 def test_minima_restarts_find_the_global_minimum_from_the_local_valley(minima):
@@ -65,7 +69,9 @@ def test_saddle_measured_escape_matches_prediction_without_noise(saddle, eps, lr
     saddle.set(eps=eps, noise=0.0, lr=lr)
     k_hat = int(np.ceil(np.log(1.0 / eps) / np.log(1 + lr)))
     assert saddle.prediction(eps, lr) == k_hat
-    assert saddle.status == f"escaped at step {k_hat} (prediction without noise: {k_hat})"
+    assert (
+        saddle.status == f"escaped at step {k_hat} (prediction without noise: {k_hat})"
+    )
     assert saddle.escaped.get_xdata()[0] == k_hat
 
 

@@ -13,7 +13,9 @@ def test_both_paths_follow_descent():
     ex.set(lr=0.7, momentum=0.6, kappa=10)
     s = ex.bowls.surfaces[10]
     run = gradient_descent(s, ex.start_point, lr=0.7, steps=ex.steps, momentum=0.6)
-    plain = gradient_descent(s, ex.start_point, lr=theory.optimal_lr(0.1, 1.0), steps=ex.steps)
+    plain = gradient_descent(
+        s, ex.start_point, lr=theory.optimal_lr(0.1, 1.0), steps=ex.steps
+    )
     np.testing.assert_allclose(ex.line.get_xydata(), run.weights)
     np.testing.assert_allclose(ex.plain_line.get_xydata(), plain.weights)
 
@@ -38,7 +40,10 @@ def test_static_form_opens_on_the_live_defaults_and_holds_the_kappa_100_optimum(
     assert all(ex.controls[name].value in values for name, values in grid.items())
     lr, beta = theory.heavy_ball_optimal(0.01, 1.0)
     assert 100 in grid["kappa"]
-    assert min(abs(v - lr) for v in grid["lr"]) < 0.02 and min(abs(v - beta) for v in grid["momentum"]) < 0.01
+    assert (
+        min(abs(v - lr) for v in grid["lr"]) < 0.02
+        and min(abs(v - beta) for v in grid["momentum"]) < 0.01
+    )
 
 
 def test_opens_on_a_setting_where_momentum_clearly_wins():

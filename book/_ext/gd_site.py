@@ -17,7 +17,12 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 def _key(script):
     """What makes two script entries the same script (filename ``None`` and ``""`` alike)."""
     filename = getattr(script, "filename", script) or None
-    attributes = tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items()))
+    attributes = tuple(
+        sorted(
+            (k, str(v))
+            for k, v in getattr(script, "attributes", {}).items()
+        )
+    )
     return (filename, attributes)
 
 
@@ -40,8 +45,11 @@ def drop_widget_state(app, pagename, templatename, context, doctree):
     """Remove the embedded ipywidgets state script from the page."""
     scripts = context.get("script_files")
     if scripts:
-        scripts[:] = [s for s in scripts
-                      if getattr(s, "attributes", {}).get("type") != WIDGET_STATE]
+        scripts[:] = [
+            s
+            for s in scripts
+            if getattr(s, "attributes", {}).get("type") != WIDGET_STATE
+        ]
 
 
 def setup(app):

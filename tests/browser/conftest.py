@@ -1,8 +1,8 @@
 """Serve the built site on localhost and drive Debian's Chromium with Playwright."""
 
 import functools
-import os
 import http.server
+import os
 import threading
 from pathlib import Path
 
@@ -12,8 +12,16 @@ SITE = Path(__file__).resolve().parents[2] / "_build" / "html"
 SHOTS = Path(__file__).resolve().parents[2] / "_build" / "screenshots"
 # Debian's Chromium by default; CHROMIUM=/path/to/chrome to use another installed browser.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -37,10 +45,15 @@ def site_url():
 def browser():
     """Debian's Chromium (never a downloaded one), with a fresh temporary profile."""
     from playwright.sync_api import sync_playwright
+
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)"
+        )
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=FLAGS
+        )
         yield chromium
         chromium.close()
 

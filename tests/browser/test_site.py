@@ -4,10 +4,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import SITE
 
-PAGES = sorted(str(p.relative_to(SITE)) for p in SITE.glob("book/*.html")) if SITE.exists() else []
+PAGES = (
+    sorted(str(p.relative_to(SITE)) for p in SITE.glob("book/*.html"))
+    if SITE.exists()
+    else []
+)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -26,11 +29,27 @@ def open_page(browser, url, viewport):
             r.abort()
 
     page.route("**/*", route)
-    page.on("console", lambda m: problems["console"].append(m.text) if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: problems["console"].append(m.text) if m.type == "error" else None,
+    )
     page.on("pageerror", lambda e: problems["console"].append(str(e)))
-    page.on("requestfailed", lambda r: problems["failed"].append(r.url)
-            if urlparse(r.url).hostname == "127.0.0.1" else None)
-    page.on("response", lambda r: problems["failed"].append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on(
+        "requestfailed",
+        lambda r: (
+            problems["failed"].append(r.url)
+            if urlparse(r.url).hostname == "127.0.0.1"
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            problems["failed"].append(f"{r.status} {r.url}")
+            if r.status >= 400
+            else None
+        ),
+    )
     page.goto(url, wait_until="load")
     page.wait_for_timeout(300)
     return page, problems
@@ -45,12 +64,18 @@ def test_page_loads_cleanly_offline(browser, site_url, screenshots, path):
     page, problems = open_page(browser, f"{site_url}/{path}", DESKTOP)
     assert problems["console"] == [], problems
     assert problems["failed"] == [], problems
-    assert problems["blocked"] == [], f"the page asked the network for {problems['blocked']}"
+    assert problems["blocked"] == [], (
+        f"the page asked the network for {problems['blocked']}"
+    )
     missing_alt = page.eval_on_selector_all(
-        "main img", "els => els.filter(e => !e.getAttribute('alt')).map(e => e.src.slice(0, 80))")
+        "main img",
+        "els => els.filter(e => !e.getAttribute('alt')).map(e => e.src.slice(0, 80))",
+    )
     assert missing_alt == []
     if page.locator("main .math").count():
-        page.wait_for_selector("mjx-container", state="attached", timeout=15_000)  # MathJax, from the site
+        page.wait_for_selector(
+            "mjx-container", state="attached", timeout=15_000
+        )  # MathJax, from the site
         assert page.locator("main .math mjx-container, main mjx-container").count() > 0
     name = Path(path).stem
     page.screenshot(path=str(screenshots / f"{name}-desktop.png"))
@@ -76,8 +101,11 @@ def test_static_explorers_respond(browser, site_url, screenshots, path):
             if control.evaluate("e => e.tagName") == "SELECT":
                 options = control.locator("option")
                 current = control.input_value()
-                target = next(options.nth(k).get_attribute("value") for k in range(options.count())
-                              if options.nth(k).get_attribute("value") != current)
+                target = next(
+                    options.nth(k).get_attribute("value")
+                    for k in range(options.count())
+                    if options.nth(k).get_attribute("value") != current
+                )
                 control.select_option(target)
             else:
                 top = int(control.get_attribute("max"))
@@ -88,7 +116,9 @@ def test_static_explorers_respond(browser, site_url, screenshots, path):
             assert after.get_attribute("data-key") != before
             assert after.evaluate("e => e.complete && e.naturalWidth > 0")
         root.scroll_into_view_if_needed()
-        root.screenshot(path=str(screenshots / f"{Path(path).stem}-explorer{i + 1}.png"))
+        root.screenshot(
+            path=str(screenshots / f"{Path(path).stem}-explorer{i + 1}.png")
+        )
     page.close()
 
 
