@@ -22,6 +22,9 @@ _MODULES = (
     "plotting",
     "widgets",
     "exercises",
+    "optimizers",
+    "checks",
+    "report",
 )
 
 
