@@ -28,6 +28,7 @@ __all__ = [
     "integer",
     "is_number",
     "non_negative",
+    "number",
     "one_of",
     "positive",
 ]
@@ -42,6 +43,13 @@ def is_number(value):
 
 def _fail(name, allowed, value):
     raise ValueError(f"{name} must be {allowed}, got {value!r}")
+
+
+def number(name, value):
+    """Return ``float(value)`` if it is a finite number (any sign)."""
+    if not is_number(value):
+        _fail(name, "a finite number", value)
+    return float(value)
 
 
 def positive(name, value):

@@ -17,6 +17,17 @@ def test_positive_refuses_the_rest(value):
         checks.positive("lr", value)
 
 
+@pytest.mark.parametrize("value", [-2.5, 0, 7, np.float64(-1e300)])
+def test_number_accepts_any_finite_number(value):
+    assert checks.number("bias", value) == float(value)
+
+
+@pytest.mark.parametrize("value", [np.inf, -np.inf, np.nan, False, "0", None, [1.0]])
+def test_number_refuses_the_rest(value):
+    with pytest.raises(ValueError, match=r"^bias must be a finite number, got "):
+        checks.number("bias", value)
+
+
 def test_non_negative_accepts_zero_and_refuses_negatives():
     assert checks.non_negative("noise", 0) == 0.0
     with pytest.raises(ValueError, match="noise must be a non-negative finite number"):
