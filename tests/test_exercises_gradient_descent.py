@@ -7,7 +7,7 @@ import pytest
 
 from gdcourse import exercises, surfaces
 from gdcourse.descent import gradient_descent
-from gdcourse.exercises import _descend, _QuadraticGradient
+from gdcourse.exercises.gradient_descent import _descend, _QuadraticGradient
 
 
 def good(grad, w0, lr, tol, max_steps):

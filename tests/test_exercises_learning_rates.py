@@ -4,6 +4,7 @@ import numpy as np
 
 from gdcourse import exercises
 from gdcourse.descent import gradient_descent
+from gdcourse.exercises import learning_rates
 from gdcourse.surfaces import quadratic
 
 
@@ -19,7 +20,7 @@ def test_correct_answer_passes_every_case():
 
 def test_the_reference_is_the_measured_edge_of_stability():
     A = np.array([[2.0, 1.0], [1.0, 2.0]])
-    rate = exercises._largest_stable_rate(A)
+    rate = learning_rates._largest_stable_rate(A)
     s = quadratic(A)
     assert not gradient_descent(s, [1.0, 0.5], lr=0.98 * rate, steps=2000).diverged
     assert gradient_descent(s, [1.0, 0.5], lr=1.02 * rate, steps=2000).diverged

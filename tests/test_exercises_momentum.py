@@ -4,6 +4,7 @@ import numpy as np
 
 from gdcourse import exercises
 from gdcourse.descent import gradient_descent
+from gdcourse.exercises import momentum
 from gdcourse.surfaces import quadratic
 
 
@@ -22,7 +23,7 @@ def test_the_reference_reproduces_gradient_descent_with_momentum():
     run = gradient_descent(s, [2.0, 1.0], lr=0.2, steps=25, momentum=0.7)
     w, v = np.array([2.0, 1.0]), np.zeros(2)
     for k in range(25):
-        w, v = exercises._momentum_step(w, v, s.grad(w), 0.2, 0.7)
+        w, v = momentum._momentum_step(w, v, s.grad(w), 0.2, 0.7)
         np.testing.assert_allclose(w, run.weights[k + 1], rtol=1e-13, atol=1e-14)
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 
 from gdcourse import exercises, schedules
+from gdcourse.exercises import schedules as ch6
 
 
 def cosine_warmup(t, lr_max, warmup_steps, total_steps):
@@ -16,9 +17,7 @@ def cosine_warmup(t, lr_max, warmup_steps, total_steps):
 def test_cosine_warmup_reference_is_the_closed_form():
     t = np.arange(50)
     expected = cosine_warmup(t, 0.7, 8, 50)
-    np.testing.assert_allclose(
-        exercises._cosine_warmup(t, 0.7, 8, 50), expected, rtol=1e-12
-    )
+    np.testing.assert_allclose(ch6._cosine_warmup(t, 0.7, 8, 50), expected, rtol=1e-12)
     # boundaries: the ramp reaches lr_max at t = W, the cosine reaches 0 at t = T
     sched = schedules.warmup(schedules.cosine(0.7, 42), 8)
     assert sched(8) == 0.7 and sched(50) < 1e-15
@@ -60,7 +59,7 @@ def early_stopping(val_losses, patience):
 
 
 def test_early_stopping_reference_by_hand():
-    ref = exercises._early_stopping
+    ref = ch6._early_stopping
     assert ref([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9], 3) == (3, 6)
     assert ref([1.0, 0.9, 0.8], 2) == (3, 3)  # never stops early
     assert ref([0.5, 0.5, 0.5, 0.4], 2) == (1, 3)  # equal is not better
@@ -84,7 +83,7 @@ def test_early_stopping_reference_agrees_with_the_training_loop():
         seed=3,
         early_stopping=training.EarlyStopping(patience=4),
     )
-    best, stop = exercises._early_stopping(full.test_loss[1:], 4)
+    best, stop = ch6._early_stopping(full.test_loss[1:], 4)
     assert (stopped.best_epoch, stopped.stopped_epoch) == (best, stop)
 
 

@@ -1,0 +1,49 @@
+"""Checkers for the coding exercises, one module per chapter.
+
+A checker runs the reader's function on several cases, compares each answer
+with a reference, and reports in plain words: how many cases passed and, for
+the first one that did not, its inputs, the expected answer and what came back.
+It never lets a traceback escape.
+
+>>> import numpy as np
+>>> def my_step(w, grad, lr):
+...     return w - lr * grad
+>>> check_gradient_step(my_step)
+All 4 cases passed: gradient_step(w, grad, lr) is right.
+"""
+
+from .batch_size import check_minibatch_gradient
+from .core import CheckResult, check, describe
+from .gradient_descent import check_descend, check_gradient_step, check_mse_gradient
+from .learning_rates import check_largest_stable_rate
+from .minima import check_classify_critical_point
+from .momentum import check_momentum_step
+from .saddle_points import check_escape_step
+from .schedules import check_cosine_warmup, check_early_stopping
+from .vanishing_gradients import check_sigmoid_layer_backward
+
+__all__ = [
+    # core
+    "CheckResult",
+    "check",
+    "describe",
+    # chapter 1: gradient descent
+    "check_gradient_step",
+    "check_mse_gradient",
+    "check_descend",
+    # chapter 2: learning rates
+    "check_largest_stable_rate",
+    # chapter 3: minima
+    "check_classify_critical_point",
+    # chapter 4: saddle points
+    "check_escape_step",
+    # chapter 5: batch size
+    "check_minibatch_gradient",
+    # chapter 6: schedules
+    "check_cosine_warmup",
+    "check_early_stopping",
+    # chapter 7: momentum
+    "check_momentum_step",
+    # chapter 8: vanishing gradients
+    "check_sigmoid_layer_backward",
+]

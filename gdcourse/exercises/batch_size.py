@@ -1,0 +1,63 @@
+"""Checkers of chapter 5: batch size."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .core import check
+
+__all__ = ["check_minibatch_gradient"]
+
+
+def _minibatch_gradient(w, X, y, idx):
+    X_b, y_b = X[idx], y[idx]
+    return X_b.T @ (X_b @ w - y_b) / len(idx)
+
+
+def check_minibatch_gradient(function):
+    """Check ``function(w, X, y, idx)``: the mean-squared-error gradient on the rows ``idx`` only.
+
+    Parameters
+    ----------
+    function : callable
+        The reader's mini-batch gradient.
+
+    Returns
+    -------
+    CheckResult
+
+    Notes
+    -----
+    For the loss :math:`L(w) = \\frac{1}{2n}\\lVert X w - y \\rVert^2` and a batch
+    :math:`\\mathcal B` of :math:`B` row indices,
+
+    .. math::
+
+        g_{\\mathcal B}(w) = \\frac1B \\sum_{i \\in \\mathcal B} (x_i^\\top w - y_i)\\, x_i
+        = \\tfrac1B X_{\\mathcal B}^\\top (X_{\\mathcal B} w - y_{\\mathcal B}).
+
+    The cases include a single example (SGD), random batches of distinct rows,
+    and the whole set (which must give the full gradient).
+
+    Examples
+    --------
+    >>> def minibatch_gradient(w, X, y, idx):
+    ...     Xb, yb = X[idx], y[idx]
+    ...     return Xb.T @ (Xb @ w - yb) / len(idx)
+    >>> check_minibatch_gradient(minibatch_gradient)
+    All 4 cases passed: minibatch_gradient(w, X, y, idx) is right.
+    """
+    rng = np.random.default_rng(5)
+    X = np.round(rng.normal(size=(12, 2)), 2)
+    y = np.round(rng.normal(size=12), 2)
+    X3 = np.round(rng.normal(size=(8, 3)), 2)
+    y3 = np.round(rng.normal(size=8), 2)
+    cases = [
+        (np.array([0.5, -1.0]), X, y, np.array([3])),
+        (np.array([1.0, 2.0]), X, y, np.array([7, 0, 11, 4])),
+        (np.array([0.2, 0.0, -0.3]), X3, y3, np.array([5, 1, 6])),
+        (np.array([0.5, -1.0]), X, y, np.arange(12)),
+    ]
+    return check(
+        function, _minibatch_gradient, cases, name="minibatch_gradient(w, X, y, idx)"
+    )

@@ -1,0 +1,142 @@
+"""Checkers of chapter 1: gradient descent."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .core import check
+
+__all__ = ["check_gradient_step", "check_mse_gradient", "check_descend"]
+
+
+def _gradient_step(w, grad, lr):
+    return w - lr * grad
+
+
+def check_gradient_step(function):
+    """Check ``function(w, grad, lr)``: one gradient-descent update :math:`w - \\eta \\nabla f`.
+
+    Parameters
+    ----------
+    function : callable
+        The reader's update.
+
+    Returns
+    -------
+    CheckResult
+    """
+    cases = [
+        (np.array([1.0, -2.0]), np.array([0.5, 0.5]), 0.1),
+        (np.array([3.0]), np.array([6.0]), 0.2),
+        (np.array([0.0, 0.0, 1.0]), np.array([1.0, -1.0, 2.0]), 1.0),
+        (np.array([2.0, 2.0]), np.array([0.0, 0.0]), 0.5),
+    ]
+    return check(function, _gradient_step, cases, name="gradient_step(w, grad, lr)")
+
+
+def _mse_gradient(w, X, y):
+    return X.T @ (X @ w - y) / len(y)
+
+
+def check_mse_gradient(function):
+    """Check ``function(w, X, y)``: the gradient of the mean squared error.
+
+    Parameters
+    ----------
+    function : callable
+        The reader's gradient.
+
+    Returns
+    -------
+    CheckResult
+
+    Notes
+    -----
+    For :math:`L(w) = \\frac{1}{2n} \\lVert X w - y \\rVert^2`,
+
+    .. math:: \\nabla L(w) = \\tfrac1n X^\\top (X w - y).
+    """
+    rng = np.random.default_rng(0)
+    cases = []
+    for n, d in [(4, 2), (10, 3), (7, 1)]:
+        X = np.round(rng.normal(size=(n, d)), 2)
+        cases.append(
+            (np.round(rng.normal(size=d), 2), X, np.round(rng.normal(size=n), 2))
+        )
+    return check(function, _mse_gradient, cases, name="mse_gradient(w, X, y)")
+
+
+class _QuadraticGradient:
+    """The gradient ``w -> A w`` of ``1/2 w^T A w``, named for the report."""
+
+    def __init__(self, name, A):
+        self.name = name
+        self.A = np.asarray(A, dtype=float)
+
+    def __call__(self, w):
+        return self.A @ np.asarray(w, dtype=float)
+
+    def __repr__(self):
+        return self.name
+
+
+def _descend(grad, w0, lr, tol, max_steps):
+    path = [np.asarray(w0, dtype=float)]
+    for _ in range(max_steps):
+        g = grad(path[-1])
+        if np.linalg.norm(g) < tol:
+            break
+        path.append(path[-1] - lr * g)
+    return np.array(path)
+
+
+def check_descend(function):
+    """Check ``function(grad, w0, lr, tol, max_steps)``: gradient descent with a stopping rule.
+
+    The reader's function starts at ``w0``, and at every point first computes
+    the gradient: if its norm is below ``tol`` it stops there, otherwise it takes
+    the step :math:`w - \\eta \\nabla f(w)`; it takes at most ``max_steps``
+    steps.  It returns every point it visited, the start included, as an array
+    of shape ``(k + 1, d)`` after ``k`` steps.
+
+    Parameters
+    ----------
+    function : callable
+        The reader's descent loop.
+
+    Returns
+    -------
+    CheckResult
+
+    Notes
+    -----
+    The rule is: stop at the first :math:`k \\le` ``max_steps`` with
+    :math:`\\lVert \\nabla f(w_k) \\rVert <` ``tol``, where
+    :math:`w_{k+1} = w_k - \\eta \\nabla f(w_k)`.
+    The cases include a start that is already flat (no step at all), a run
+    cut off by ``max_steps``, and a rate so large the run never settles.
+
+    Examples
+    --------
+    >>> def descend(grad, w0, lr, tol, max_steps):
+    ...     path = [w0]
+    ...     while len(path) <= max_steps and np.linalg.norm(grad(path[-1])) >= tol:
+    ...         path.append(path[-1] - lr * grad(path[-1]))
+    ...     return np.array(path)
+    >>> check_descend(descend)
+    All 5 cases passed: descend(grad, w0, lr, tol, max_steps) is right.
+    """
+    parabola = _QuadraticGradient("gradient of x**2", [[2.0]])
+    ravine = _QuadraticGradient(
+        "gradient of (x**2 + 10 y**2) / 2", [[1.0, 0.0], [0.0, 10.0]]
+    )
+    cases = [
+        (parabola, np.array([3.0]), 0.25, 0.1, 100),
+        (ravine, np.array([1.0, 1.0]), 0.15, 1e-4, 500),
+        (ravine, np.array([0.0, 0.0]), 0.1, 1e-6, 50),
+        (parabola, np.array([3.0]), 0.01, 1e-9, 5),
+        (parabola, np.array([3.0]), 1.5, 1e-3, 10),
+    ]
+    return check(
+        function, _descend, cases, name="descend(grad, w0, lr, tol, max_steps)"
+    )

@@ -1,0 +1,129 @@
+"""Checkers of chapter 6: learning-rate schedules."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .core import check
+
+__all__ = ["check_cosine_warmup", "check_early_stopping"]
+
+
+def _cosine_warmup(t, lr_max, warmup_steps, total_steps):
+    from gdcourse import schedules
+
+    sched = schedules.warmup(
+        schedules.cosine(lr_max, total_steps - warmup_steps), warmup_steps
+    )
+    return sched(np.asarray(t))
+
+
+def check_cosine_warmup(function):
+    """Check ``function(t, lr_max, warmup_steps, total_steps)``: cosine decay after a linear warmup.
+
+    The reference is :mod:`gdcourse.schedules`:
+    ``warmup(cosine(lr_max, total_steps - warmup_steps), warmup_steps)(t)``.
+
+    Parameters
+    ----------
+    function : callable
+        The reader's schedule; ``t`` is an integer array of steps.
+
+    Returns
+    -------
+    CheckResult
+
+    Notes
+    -----
+    With :math:`W` warmup steps and :math:`T` steps in all,
+
+    .. math::
+        \\eta_t = \\begin{cases}
+            \\eta_{\\max} \\dfrac{t + 1}{W + 1} & t < W \\\\
+            \\tfrac12 \\eta_{\\max} \\left(1 + \\cos \\dfrac{\\pi (t - W)}{T - W}\\right) & t \\ge W.
+        \\end{cases}
+
+    Examples
+    --------
+    >>> def cosine_warmup(t, lr_max, warmup_steps, total_steps):
+    ...     ramp = lr_max * (t + 1) / (warmup_steps + 1)
+    ...     u = np.maximum(t - warmup_steps, 0) / (total_steps - warmup_steps)
+    ...     return np.where(t < warmup_steps, ramp, lr_max * (1 + np.cos(np.pi * u)) / 2)
+    >>> check_cosine_warmup(cosine_warmup)
+    All 4 cases passed: cosine_warmup(t, lr_max, warmup_steps, total_steps) is right.
+    """
+    cases = [
+        (np.arange(12), 1.0, 3, 12),
+        (np.arange(0, 100, 9), 0.1, 10, 100),
+        (np.arange(20), 0.5, 1, 20),
+        (np.array([0, 19, 20, 21, 60, 99]), 0.3, 20, 100),
+    ]
+    return check(
+        function,
+        _cosine_warmup,
+        cases,
+        name="cosine_warmup(t, lr_max, warmup_steps, total_steps)",
+    )
+
+
+def _early_stopping(val_losses, patience):
+    best, best_epoch, wait = np.inf, 0, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best:
+            best, best_epoch, wait = loss, epoch, 0
+        else:
+            wait += 1
+        if wait >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
+def check_early_stopping(function):
+    """Check ``function(val_losses, patience)``: which epoch is best and when training stops.
+
+    ``val_losses[i]`` is the validation loss after epoch ``i + 1``. The answer is the pair
+    ``(best_epoch, stop_epoch)``, epochs counted from 1, under the rule of
+    :class:`gdcourse.training.EarlyStopping` (with ``min_delta=0``).
+
+    Parameters
+    ----------
+    function : callable
+        The reader's rule.
+
+    Returns
+    -------
+    CheckResult
+
+    Notes
+    -----
+    An epoch improves when its loss is below every earlier one; each epoch
+    that does not improve adds one to a counter that an improvement resets to
+    0; training stops after the epoch at which the counter reaches
+    ``patience`` (or after the last epoch). If the best epoch is :math:`b` and
+    nothing improves afterwards, training stops after epoch :math:`b + p`.
+
+    Examples
+    --------
+    >>> def early_stopping(val_losses, patience):
+    ...     best, best_epoch, wait = float("inf"), 0, 0
+    ...     for epoch, loss in enumerate(val_losses, start=1):
+    ...         if loss < best:
+    ...             best, best_epoch, wait = loss, epoch, 0
+    ...         else:
+    ...             wait += 1
+    ...         if wait == patience:
+    ...             return best_epoch, epoch
+    ...     return best_epoch, len(val_losses)
+    >>> check_early_stopping(early_stopping)
+    All 5 cases passed: early_stopping(val_losses, patience) is right.
+    """
+    cases = [
+        (np.array([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9]), 3),
+        (np.array([1.0, 0.9, 0.8, 0.7, 0.6]), 2),
+        (np.array([0.5, 0.5, 0.5, 0.4, 0.6]), 2),
+        (np.array([0.5, 0.6, 0.4, 0.45, 0.41, 0.39, 0.5, 0.5]), 1),
+        (np.array([2.0, 1.0, 1.5, 0.9, 1.2, 1.1, 1.0, 0.95, 0.3]), 4),
+    ]
+    return check(
+        function, _early_stopping, cases, name="early_stopping(val_losses, patience)"
+    )
