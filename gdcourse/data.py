@@ -14,9 +14,10 @@ training run takes milliseconds.
 """
 
 from dataclasses import dataclass, replace
-from numbers import Integral, Real
 
 import numpy as np
+
+from gdcourse import checks
 
 __all__ = [
     "Dataset",
@@ -92,32 +93,8 @@ class Dataset:
 # ----------------------------------------------------------------------------
 
 
-def _check_n(n, minimum=2):
-    if isinstance(n, bool) or not isinstance(n, Integral) or n < minimum:
-        raise ValueError(f"n must be an integer >= {minimum}, got {n!r}")
-    return int(n)
-
-
-def _check_noise(noise):
-    if (
-        isinstance(noise, bool)
-        or not isinstance(noise, Real)
-        or not np.isfinite(noise)
-        or noise < 0
-    ):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    return float(noise)
-
-
 def _check_test_fraction(test_fraction, n):
-    if (
-        isinstance(test_fraction, bool)
-        or not isinstance(test_fraction, Real)
-        or not 0 < test_fraction < 1
-    ):
-        raise ValueError(
-            f"test_fraction must be a number in (0, 1), got {test_fraction!r}"
-        )
+    checks.in_interval("test_fraction", test_fraction, 0, 1, closed="neither")
     n_test = int(round(test_fraction * n))
     if not 1 <= n_test <= n - 1:
         raise ValueError(
@@ -203,7 +180,7 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
         raise ValueError(
             f"y must have one row per row of X ({X.shape[0]}), got shape {y.shape}"
         )
-    n = _check_n(X.shape[0])
+    n = checks.integer("n", X.shape[0], minimum=2)
     n_test = _check_test_fraction(test_fraction, n)
     order = np.random.default_rng(seed).permutation(n)
     test, train = order[:n_test], order[n_test:]
@@ -321,16 +298,15 @@ def regression(
     >>> d.true_weights, d.true_bias
     (array([2.]), 1.0)
     """
-    n = _check_n(n)
-    noise = _check_noise(noise)
+    n = checks.integer("n", n, minimum=2)
+    noise = checks.non_negative("noise", noise)
     _check_test_fraction(test_fraction, n)
     w = np.atleast_1d(np.asarray(weights, dtype=float))
     if w.ndim != 1 or w.size == 0 or not np.all(np.isfinite(w)):
         raise ValueError(
             f"weights must be a finite number or a 1-D sequence of them, got {weights!r}"
         )
-    if not (isinstance(bias, Real) and np.isfinite(bias)):
-        raise ValueError(f"bias must be a finite number, got {bias!r}")
+    checks.number("bias", bias)
     lo, hi = _check_range(x_range)
     rng, split_rng = _streams(seed)
     X = rng.uniform(lo, hi, size=(n, w.size))
@@ -399,8 +375,8 @@ def two_moons(n=300, *, noise=0.1, seed=0, test_fraction=0.25):
     >>> d.X_train.shape, d.n_classes, np.bincount(np.concatenate([d.y_train, d.y_test])).tolist()
     ((225, 2), 2, [150, 150])
     """
-    n = _check_n(n)
-    noise = _check_noise(noise)
+    n = checks.integer("n", n, minimum=2)
+    noise = checks.non_negative("noise", noise)
     _check_test_fraction(test_fraction, n)
     n_upper = (n + 1) // 2
     n_lower = n - n_upper
@@ -454,16 +430,10 @@ def spirals(n=300, *, classes=2, turns=1.0, noise=0.1, seed=0, test_fraction=0.2
     >>> d.n_classes, np.bincount(np.concatenate([d.y_train, d.y_test])).tolist()
     (3, [100, 100, 100])
     """
-    if isinstance(classes, bool) or not isinstance(classes, Integral) or classes < 2:
-        raise ValueError(f"classes must be an integer >= 2, got {classes!r}")
-    n = _check_n(n, minimum=max(2, int(classes)))
-    noise = _check_noise(noise)
-    if (
-        isinstance(turns, bool)
-        or not isinstance(turns, Real)
-        or not (np.isfinite(turns) and turns > 0)
-    ):
-        raise ValueError(f"turns must be a finite number > 0, got {turns!r}")
+    classes = checks.integer("classes", classes, minimum=2)
+    n = checks.integer("n", n, minimum=classes)
+    noise = checks.non_negative("noise", noise)
+    checks.positive("turns", turns)
     _check_test_fraction(test_fraction, n)
     counts = np.full(classes, n // classes) + (np.arange(classes) < n % classes)
     y = np.repeat(np.arange(classes), counts)

@@ -237,7 +237,7 @@ def test_bad_n(make, n):
 @pytest.mark.parametrize("make", GENERATORS)
 @pytest.mark.parametrize("noise", [-0.1, np.nan, np.inf, "0.1"])
 def test_bad_noise(make, noise):
-    with pytest.raises(ValueError, match="noise must be a finite number >= 0"):
+    with pytest.raises(ValueError, match="noise must be a non-negative finite number"):
         make(noise=noise)
 
 
@@ -274,8 +274,8 @@ def test_regression_bad_arguments(kwargs, match):
     [
         (dict(classes=1), "classes must be an integer >= 2"),
         (dict(classes=2.0), "classes must be an integer >= 2"),
-        (dict(turns=0), "turns must be a finite number > 0"),
-        (dict(turns=np.inf), "turns must be a finite number > 0"),
+        (dict(turns=0), "turns must be a positive finite number"),
+        (dict(turns=np.inf), "turns must be a positive finite number"),
         (dict(n=3, classes=4), "n must be an integer >= 4"),
     ],
 )
