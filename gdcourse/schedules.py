@@ -22,9 +22,10 @@ cosine(lr0=0.1, total_steps=100, lr_min=0.0)
 """
 
 import math
-import numbers
 
 import numpy as np
+
+from gdcourse import checks
 
 __all__ = [
     "Schedule",
@@ -49,44 +50,8 @@ ANNEAL_STRATEGIES = ("cos", "linear")
 # --------------------------------------------------------------------------
 
 
-def _is_real(value):
-    """True for a real number that is not a bool."""
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
-def _positive_finite(name, value):
-    if not _is_real(value) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
-
-
-def _nonnegative_finite(name, value):
-    if not _is_real(value) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a non-negative finite number, got {value!r}")
-    return float(value)
-
-
-def _is_int(value):
-    """True for an integer that is not a bool."""
-    return isinstance(value, (int, np.integer)) and not isinstance(
-        value, (bool, np.bool_)
-    )
-
-
-def _positive_int(name, value):
-    if not _is_int(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _gamma_in_unit_interval(name, value):
-    if not _is_real(value) or not math.isfinite(value) or not 0 < value <= 1:
-        raise ValueError(f"{name} must be a number in (0, 1], got {value!r}")
-    return float(value)
-
-
 def _lr_min_at_most(lr_min, lr_top, top_name):
-    lr_min = _nonnegative_finite("lr_min", lr_min)
+    lr_min = checks.non_negative("lr_min", lr_min)
     if lr_min > lr_top:
         raise ValueError(
             f"lr_min must be at most {top_name}={lr_top!r}, got {lr_min!r}"
@@ -181,7 +146,7 @@ def as_schedule(lr):
     """
     if callable(lr):
         return lr
-    if _is_real(lr) and math.isfinite(lr) and lr > 0:
+    if checks.is_number(lr) and lr > 0:
         return constant(lr)
     raise ValueError(f"lr must be a positive finite number or a schedule, got {lr!r}")
 
@@ -213,7 +178,7 @@ def constant(lr):
     >>> constant(0.1)(np.array([0, 5, 50]))
     array([0.1, 0.1, 0.1])
     """
-    lr = _positive_finite("lr", lr)
+    lr = checks.positive("lr", lr)
     return Schedule("constant", {"lr": lr}, lambda steps: np.full(steps.shape, lr))
 
 
@@ -244,9 +209,9 @@ def step_decay(lr0, step_size, gamma=0.1):
     >>> print([round(sched(t), 4) for t in (0, 9, 10, 25)])
     [0.1, 0.1, 0.05, 0.025]
     """
-    lr0 = _positive_finite("lr0", lr0)
-    step_size = _positive_int("step_size", step_size)
-    gamma = _gamma_in_unit_interval("gamma", gamma)
+    lr0 = checks.positive("lr0", lr0)
+    step_size = checks.integer("step_size", step_size, minimum=1)
+    gamma = checks.in_interval("gamma", gamma, 0, 1, closed="right")
 
     def rule(steps):
         return lr0 * gamma ** (steps // step_size).astype(float)
@@ -281,8 +246,8 @@ def exponential(lr0, gamma):
     >>> print(f"{sched(0):.4f} {sched(1):.4f} {sched(10):.4f}")
     0.1000 0.0900 0.0349
     """
-    lr0 = _positive_finite("lr0", lr0)
-    gamma = _gamma_in_unit_interval("gamma", gamma)
+    lr0 = checks.positive("lr0", lr0)
+    gamma = checks.in_interval("gamma", gamma, 0, 1, closed="right")
 
     def rule(steps):
         return lr0 * gamma ** steps.astype(float)
@@ -334,8 +299,8 @@ def cosine(lr0, total_steps, lr_min=0.0):
     >>> print(np.round(sched(np.array([0, 5, 10])), 4))
     [0.1   0.055 0.01 ]
     """
-    lr0 = _positive_finite("lr0", lr0)
-    total_steps = _positive_int("total_steps", total_steps)
+    lr0 = checks.positive("lr0", lr0)
+    total_steps = checks.integer("total_steps", total_steps, minimum=1)
     lr_min = _lr_min_at_most(lr_min, lr0, "lr0")
 
     def rule(steps):
@@ -404,11 +369,9 @@ def cosine_restarts(lr0, period, period_mult=1, lr_min=0.0):
     [0.1   0.085 0.05  0.015 0.1   0.096 0.085 0.069 0.05  0.031 0.015 0.004
      0.1  ]
     """
-    lr0 = _positive_finite("lr0", lr0)
-    period = _positive_int("period", period)
-    if not _is_int(period_mult) or period_mult < 1:
-        raise ValueError(f"period_mult must be an integer >= 1, got {period_mult!r}")
-    period_mult = int(period_mult)
+    lr0 = checks.positive("lr0", lr0)
+    period = checks.integer("period", period, minimum=1)
+    period_mult = checks.integer("period_mult", period_mult, minimum=1)
     lr_min = _lr_min_at_most(lr_min, lr0, "lr0")
 
     def rule(steps):
@@ -480,16 +443,13 @@ def cyclic(lr_min, lr_max, half_cycle, mode="triangular", gamma=1.0):
     >>> print(np.round(sched(np.arange(9)), 3))
     [0.1 0.3 0.5 0.3 0.1 0.2 0.3 0.2 0.1]
     """
-    lr_max = _positive_finite("lr_max", lr_max)
-    lr_min = _nonnegative_finite("lr_min", lr_min)
+    lr_max = checks.positive("lr_max", lr_max)
+    lr_min = checks.non_negative("lr_min", lr_min)
     if lr_min >= lr_max:
         raise ValueError(f"lr_min must be below lr_max={lr_max!r}, got {lr_min!r}")
-    half_cycle = _positive_int("half_cycle", half_cycle)
-    if mode not in CYCLIC_MODES:
-        raise ValueError(
-            f"mode must be one of {', '.join(map(repr, CYCLIC_MODES))}, got {mode!r}"
-        )
-    gamma = _gamma_in_unit_interval("gamma", gamma)
+    half_cycle = checks.integer("half_cycle", half_cycle, minimum=1)
+    checks.one_of("mode", mode, CYCLIC_MODES)
+    gamma = checks.in_interval("gamma", gamma, 0, 1, closed="right")
 
     total_size = 2.0 * half_cycle
     step_ratio = 0.5
@@ -580,27 +540,19 @@ def one_cycle(
     >>> print(np.round(sched(np.arange(10)), 3))
     [0.1   0.325 0.55  0.775 1.    0.802 0.604 0.406 0.208 0.01 ]
     """
-    lr_max = _positive_finite("lr_max", lr_max)
-    total_steps = _positive_int("total_steps", total_steps)
-    if not _is_real(pct_start) or not 0 < pct_start < 1:
-        raise ValueError(f"pct_start must be a number in (0, 1), got {pct_start!r}")
-    pct_start = float(pct_start)
+    lr_max = checks.positive("lr_max", lr_max)
+    total_steps = checks.integer("total_steps", total_steps, minimum=1)
+    pct_start = checks.in_interval("pct_start", pct_start, 0, 1, closed="neither")
     if not pct_start * total_steps > 1:
         raise ValueError(
             "pct_start * total_steps must be greater than 1 (the rise needs more than one step), "
             f"got pct_start={pct_start!r} and total_steps={total_steps!r}"
         )
-    for name, value in (
-        ("div_factor", div_factor),
-        ("final_div_factor", final_div_factor),
-    ):
-        if not _is_real(value) or not math.isfinite(value) or value < 1:
-            raise ValueError(f"{name} must be a finite number >= 1, got {value!r}")
-    div_factor, final_div_factor = float(div_factor), float(final_div_factor)
-    if anneal not in ANNEAL_STRATEGIES:
-        raise ValueError(
-            f"anneal must be one of {', '.join(map(repr, ANNEAL_STRATEGIES))}, got {anneal!r}"
-        )
+    div_factor = checks.in_interval("div_factor", div_factor, 1, math.inf)
+    final_div_factor = checks.in_interval(
+        "final_div_factor", final_div_factor, 1, math.inf
+    )
+    checks.one_of("anneal", anneal, ANNEAL_STRATEGIES)
 
     lr_start = lr_max / div_factor
     lr_end = lr_start / final_div_factor
@@ -683,7 +635,7 @@ def warmup(schedule, warmup_steps):
     [0.1 0.2 0.3 0.4 0.4 0.2 0.2 0.1]
     """
     base = as_schedule(schedule)
-    warmup_steps = _positive_int("warmup_steps", warmup_steps)
+    warmup_steps = checks.integer("warmup_steps", warmup_steps, minimum=1)
 
     def rule(steps):
         first = float(
@@ -756,17 +708,11 @@ class ReduceOnPlateau:
     eps = 1e-8
 
     def __init__(self, lr0, factor=0.1, patience=10, threshold=1e-4, min_lr=0.0):
-        self._lr0 = _positive_finite("lr0", lr0)
-        if not _is_real(factor) or not 0 < factor < 1:
-            raise ValueError(f"factor must be a number in (0, 1), got {factor!r}")
-        self._factor = float(factor)
-        if not _is_int(patience) or patience < 0:
-            raise ValueError(f"patience must be an integer >= 0, got {patience!r}")
-        self._patience = int(patience)
-        if not _is_real(threshold) or not 0 <= threshold < 1:
-            raise ValueError(f"threshold must be a number in [0, 1), got {threshold!r}")
-        self._threshold = float(threshold)
-        min_lr = _nonnegative_finite("min_lr", min_lr)
+        self._lr0 = checks.positive("lr0", lr0)
+        self._factor = checks.in_interval("factor", factor, 0, 1, closed="neither")
+        self._patience = checks.integer("patience", patience, minimum=0)
+        self._threshold = checks.in_interval("threshold", threshold, 0, 1)
+        min_lr = checks.non_negative("min_lr", min_lr)
         if min_lr > self._lr0:
             raise ValueError(
                 f"min_lr must be at most lr0={self._lr0!r}, got {min_lr!r}"
