@@ -1,0 +1,293 @@
+"""Rewrite chapter notebooks so they open, run and close cleanly in Jupyter.
+
+A notebook executed by ``make notebooks`` is stored in the form JupyterLab 4 and
+Notebook 7 would save it themselves, so opening and closing one leaves no diff.
+:func:`normalize` is a pure function of the notebook's JSON; the command line
+applies it to files in place (``--check`` only reports the files it would
+change, and exits 1 if there are any).
+
+Rules
+-----
+1. No widget state (``metadata.widgets``): it belongs to a kernel that is gone,
+   and JupyterLab shows "model not found" for each view that refers to it.
+2. ``metadata.kernelspec`` and ``metadata.language_info`` as Jupyter writes
+   them when the kernel starts (it rewrites them, and marks the notebook
+   modified, if they differ).  Cells lose nbclient's timing metadata.
+3. Jupyter's own collapse flags follow the Jupyter Book tags, so what the site
+   hides (exercise solutions) is also folded away in Jupyter: see
+   :data:`SOURCE_HIDDEN` and :data:`OUTPUTS_HIDDEN`.
+4. The first code cell installs the course package when it is missing (a
+   notebook opened on its own, e.g. in Colab) and, if it cannot, prints one
+   line saying what is missing and how to get it: :data:`INSTALL_BLOCK`.
+5. JSON as nbformat writes it: :func:`dumps`.
+"""
+
+import argparse
+import copy
+import json
+import platform
+import sys
+from pathlib import Path
+
+#: Where a reader without the package gets it, with the notebooks' own needs.
+PACKAGE = "gdcourse[book] @ git+https://github.com/gdcourse/gdcourse"
+
+#: What the first code cell starts with.  It must stay within the book's code
+#: line length (76).  IPython prints an exception's ``_render_traceback_()``
+#: lines instead of a traceback; raising still stops "Run All".
+INSTALL_BLOCK = f'''\
+try:  # opened on its own (e.g. in Colab)? get the course package first
+    import gdcourse as gd
+except ImportError as missing:
+    import importlib
+    import subprocess
+    import sys
+
+    package = "{PACKAGE}"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", package]
+    subprocess.run(pip, capture_output=True)
+    importlib.invalidate_caches()
+    try:
+        import gdcourse as gd
+    except ImportError:
+
+        class NotInstalled(ImportError):
+            def _render_traceback_(self):
+                return [str(self)]  # one line, no traceback
+
+        raise NotInstalled(
+            f"{{missing.name}} is missing and pip could not install it"
+            f" here; run  pip install '{{package}}'  and restart the kernel"
+        ) from None'''
+
+#: The kernel the chapters run in, as JupyterLab 4 and Notebook 7 store it.
+KERNELSPEC = {
+    "display_name": "Python 3 (ipykernel)",
+    "language": "python",
+    "name": "python3",
+}
+
+
+def language_info(python_version=None):
+    """Return the ``language_info`` ipykernel reports for `python_version`.
+
+    Parameters
+    ----------
+    python_version : str, optional
+        Such as ``"3.11.7"``; by default the running interpreter's.
+
+    Returns
+    -------
+    dict
+        The kernel-info reply's ``language_info``, which Jupyter copies into
+        the notebook when the kernel starts.
+    """
+    return {
+        "codemirror_mode": {"name": "ipython", "version": 3},
+        "file_extension": ".py",
+        "mimetype": "text/x-python",
+        "name": "python",
+        "nbconvert_exporter": "python",
+        "pygments_lexer": "ipython3",
+        "version": python_version or platform.python_version(),
+    }
+
+
+#: Jupyter Book tags whose cell source the site hides or removes.
+SOURCE_HIDDEN = {"hide-cell", "hide-input", "remove-cell", "remove-input"}
+#: Jupyter Book tags whose cell outputs the site hides or removes.  A hidden
+#: ``hide-cell`` output would hide the install cell's one-line message.
+OUTPUTS_HIDDEN = {"hide-output", "remove-output", "remove-cell"}
+
+
+def normalize(nb, python_version=None):
+    """Return a normalised copy of the notebook `nb` (a dict, nbformat 4).
+
+    Parameters
+    ----------
+    nb : dict
+        A notebook as ``json.load`` reads it.
+    python_version : str, optional
+        The kernel's Python version for ``language_info``; by default the
+        running interpreter's.
+
+    Returns
+    -------
+    dict
+        A new notebook; `nb` is not changed.  ``normalize(normalize(nb))``
+        equals ``normalize(nb)``.
+
+    Examples
+    --------
+    >>> nb = {"cells": [], "metadata": {"widgets": {}}, "nbformat": 4,
+    ...       "nbformat_minor": 5}
+    >>> out = normalize(nb, "3.11.7")
+    >>> sorted(out["metadata"]), "widgets" in nb["metadata"]
+    (['kernelspec', 'language_info'], True)
+    """
+    if not isinstance(nb, dict) or nb.get("nbformat") != 4:
+        raise ValueError(f"nb must be an nbformat 4 notebook, got {type(nb).__name__}")
+    nb = copy.deepcopy(nb)
+    metadata = nb.setdefault("metadata", {})
+    for key in ("widgets", "signature", "orig_nbformat", "orig_nbformat_minor"):
+        metadata.pop(key, None)
+    metadata["kernelspec"] = dict(KERNELSPEC)
+    metadata["language_info"] = language_info(python_version)
+    first_code = True
+    for cell in nb.get("cells", []):
+        cell["metadata"] = _cell_metadata(cell)
+        if cell.get("cell_type") == "code" and first_code:
+            first_code = False
+            cell["source"] = install_cell_source(_text(cell.get("source", "")))
+            tags = cell["metadata"].setdefault("tags", [])
+            if "hide-cell" not in tags:
+                tags.append("hide-cell")
+            cell["metadata"] = _cell_metadata(cell)
+    return nb
+
+
+def _cell_metadata(cell):
+    """The cell's metadata without timing, with collapse flags from its tags."""
+    dropped = {"execution", "trusted"}
+    metadata = {k: v for k, v in cell.get("metadata", {}).items() if k not in dropped}
+    if cell.get("cell_type") != "code":
+        return metadata
+    tags = set(metadata.get("tags", []))
+    jupyter = dict(metadata.get("jupyter", {}))
+    for flag, hiding in (
+        ("source_hidden", SOURCE_HIDDEN),
+        ("outputs_hidden", OUTPUTS_HIDDEN),
+    ):
+        if tags & hiding:
+            jupyter[flag] = True
+        else:
+            jupyter.pop(flag, None)
+    # JupyterLab keeps the old "collapsed" key in step with outputs_hidden.
+    if jupyter.get("outputs_hidden"):
+        metadata["collapsed"] = True
+    else:
+        metadata.pop("collapsed", None)
+    if jupyter:
+        metadata["jupyter"] = jupyter
+    else:
+        metadata.pop("jupyter", None)
+    return metadata
+
+
+def _text(source):
+    return source if isinstance(source, str) else "".join(source)
+
+
+def install_cell_source(source):
+    """Return the first code cell's `source` with :data:`INSTALL_BLOCK` on top.
+
+    A leading ``try:`` block that imports gdcourse (the previous install block)
+    is replaced; the lines after it (the chapter's other imports) are kept.
+
+    Examples
+    --------
+    >>> old = 'try:\\n    import gdcourse as gd\\nexcept ImportError:\\n'
+    >>> old += '    %pip install gdcourse\\nimport numpy as np'
+    >>> new = install_cell_source(old)
+    >>> new.startswith(INSTALL_BLOCK), new.endswith("\\nimport numpy as np")
+    (True, True)
+    >>> install_cell_source(new) == new
+    True
+    """
+    lines = source.splitlines()
+    end = 0
+    if lines and lines[0].startswith("try:") and "gdcourse" in "\n".join(lines[:3]):
+        end = 1
+        while end < len(lines) and _continues_block(lines[end]):
+            end += 1
+    rest = lines[end:]
+    while rest and not rest[0].strip():
+        rest = rest[1:]
+    return "\n".join([INSTALL_BLOCK, *rest])
+
+
+def _continues_block(line):
+    return (
+        not line.strip()
+        or line[0] in " \t"
+        or line.startswith(("except", "else:", "finally:"))
+    )
+
+
+def dumps(nb):
+    """Return `nb` as the JSON text Jupyter writes (nbformat's v4 writer).
+
+    Sorted keys, one-space indent, non-ASCII characters kept, multi-line
+    strings in ``source`` and outputs split into lists of lines, and a final
+    newline.
+    """
+    return (
+        json.dumps(_split_lines(nb), sort_keys=True, indent=1, ensure_ascii=False)
+        + "\n"
+    )
+
+
+def _split_lines(nb):
+    """nbformat.v4.rwbase.split_lines, on a copy."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.get("cells", []):
+        if isinstance(cell.get("source"), str):
+            cell["source"] = cell["source"].splitlines(True)
+        for attachment in cell.get("attachments", {}).values():
+            _split_bundle(attachment)
+        for output in cell.get("outputs", []):
+            if output.get("output_type") in {"execute_result", "display_data"}:
+                _split_bundle(output.get("data", {}))
+            elif output.get("output_type") == "stream" and isinstance(
+                output.get("text"), str
+            ):
+                output["text"] = output["text"].splitlines(True)
+    return nb
+
+
+#: Besides text/*, the MIME types whose text nbformat stores as a list of lines.
+SPLIT_MIMES = {"application/javascript", "image/svg+xml"}
+
+
+def _split_bundle(bundle):
+    """Split multi-line text in a MIME bundle as nbformat does."""
+    for mime, data in bundle.items():
+        if isinstance(data, str) and (mime.startswith("text/") or mime in SPLIT_MIMES):
+            bundle[mime] = data.splitlines(True)
+
+
+def normalize_file(path, check=False, python_version=None):
+    """Normalise the notebook at `path` in place; return True if it changed.
+
+    With `check`, report only: the file is left as it is.
+    """
+    path = Path(path)
+    old = path.read_text(encoding="utf-8")
+    new = dumps(normalize(json.loads(old), python_version))
+    if new != old and not check:
+        path.write_text(new, encoding="utf-8")
+    return new != old
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="+", type=Path, help="notebook files")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 if any file would change",
+    )
+    parser.add_argument(
+        "--python-version", help="kernel Python version (default: this interpreter's)"
+    )
+    args = parser.parse_args(argv)
+    changed = [
+        p for p in args.paths if normalize_file(p, args.check, args.python_version)
+    ]
+    for path in changed:
+        print(f"{'not normalised' if args.check else 'normalised'}: {path}")
+    return 1 if changed and args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

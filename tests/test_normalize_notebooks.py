@@ -1,0 +1,262 @@
+"""Tests for scripts/normalize_notebooks.py."""
+
+import copy
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
+
+_spec = importlib.util.spec_from_file_location(
+    "normalize_notebooks", ROOT / "scripts" / "normalize_notebooks.py"
+)
+norm = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(norm)
+
+OLD_INSTALL = (
+    "try:\n"
+    "    import gdcourse as gd\n"
+    "except ImportError:  # opened on its own, e.g. in Colab\n"
+    '    %pip install --quiet "gdcourse @ git+https://github.com/gdcourse/gdcourse"\n'
+    "    import gdcourse as gd\n"
+    "import numpy as np\n"
+    "import matplotlib.pyplot as plt\n"
+    "from gdcourse.report import glue"
+)
+
+
+def code(source, tags=(), **metadata):
+    if tags:
+        metadata["tags"] = list(tags)
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": f"c{abs(hash(source)) % 10**8}",
+        "metadata": metadata,
+        "outputs": [],
+        "source": source,
+    }
+
+
+def markdown(source):
+    return {"cell_type": "markdown", "id": "m1", "metadata": {}, "source": source}
+
+
+def notebook(*cells, **metadata):
+    return {
+        "cells": list(cells),
+        "metadata": metadata,
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def sample():
+    """A small chapter: title, install cell, a solution, a glue cell, a plot."""
+    return notebook(
+        markdown("(ch-x)=\n# 1. X\n\nThe slope is {glue:text}`slope`."),
+        code(OLD_INSTALL, ["hide-cell"], execution={"iopub.status.busy": "2026"}),
+        code("slope = 2.0\nprint(slope)"),
+        code('glue("slope", slope, ".1f")', ["remove-cell"]),
+        code("def solution():\n    return 1", ["hide-cell"]),
+        code("plt.plot([1, 2])", ["hide-output"]),
+        code("x = 1", jupyter={"source_hidden": True}, collapsed=True),
+        kernelspec={
+            "display_name": "Python 3",
+            "language": "python",
+            "name": "python3",
+        },
+        language_info={"name": "python", "version": "3.11.0"},
+        widgets={"application/vnd.jupyter.widget-state+json": {"state": {}}},
+    )
+
+
+def test_normalize_is_idempotent_and_pure():
+    nb = sample()
+    before = copy.deepcopy(nb)
+    once = norm.normalize(nb, "3.11.7")
+    assert nb == before
+    assert once != before
+    assert norm.normalize(once, "3.11.7") == once
+    assert norm.dumps(
+        norm.normalize(json.loads(norm.dumps(once)), "3.11.7")
+    ) == norm.dumps(once)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_normalize_is_idempotent_on_chapters(path):
+    once = norm.normalize(json.loads(path.read_text(encoding="utf-8")), "3.11.7")
+    text = norm.dumps(once)
+    assert norm.dumps(norm.normalize(json.loads(text), "3.11.7")) == text
+    assert "widgets" not in once["metadata"]
+
+
+def test_widget_state_is_removed_and_other_metadata_kept():
+    nb = sample()
+    nb["metadata"]["title"] = "X"
+    out = norm.normalize(nb, "3.11.7")
+    assert "widgets" not in out["metadata"]
+    assert out["metadata"]["title"] == "X"
+
+
+def test_kernel_metadata_is_what_jupyter_writes():
+    out = norm.normalize(sample(), "3.12.1")
+    assert out["metadata"]["kernelspec"] == {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
+    info = out["metadata"]["language_info"]
+    assert info["version"] == "3.12.1"
+    assert info["codemirror_mode"] == {"name": "ipython", "version": 3}
+    assert info["pygments_lexer"] == "ipython3"
+
+
+def test_kernel_metadata_matches_ipykernel():
+    """The stored language_info is the one ipykernel itself reports."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    reported = IPythonKernel.language_info
+    expected = norm.language_info(reported["version"])
+    assert expected == json.loads(json.dumps(reported))
+
+
+def test_collapse_flags_follow_the_tags():
+    out = norm.normalize(sample(), "3.11.7")
+    meta = [cell["metadata"] for cell in out["cells"]]
+    assert meta[0] == {}  # markdown untouched
+    assert meta[1]["jupyter"] == {"source_hidden": True}  # install cell
+    assert "collapsed" not in meta[1]
+    assert "jupyter" not in meta[2]
+    assert meta[3]["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
+    assert meta[3]["collapsed"] is True
+    assert meta[4]["jupyter"] == {"source_hidden": True}
+    assert meta[4]["tags"] == ["hide-cell"]
+    assert meta[5]["jupyter"] == {"outputs_hidden": True}
+    assert meta[5]["collapsed"] is True
+    # A flag without its tag goes: what is folded is decided by the tags.
+    assert "jupyter" not in meta[6] and "collapsed" not in meta[6]
+
+
+def test_timing_metadata_is_removed():
+    out = norm.normalize(sample(), "3.11.7")
+    assert all("execution" not in cell["metadata"] for cell in out["cells"])
+
+
+def test_first_code_cell_gets_the_install_block_and_keeps_its_imports():
+    out = norm.normalize(sample(), "3.11.7")
+    first = out["cells"][1]["source"]
+    assert first.startswith(norm.INSTALL_BLOCK)
+    assert first[len(norm.INSTALL_BLOCK) :] == (
+        "\nimport numpy as np\nimport matplotlib.pyplot as plt\n"
+        "from gdcourse.report import glue"
+    )
+    assert "%pip" not in first
+    assert out["cells"][2]["source"] == "slope = 2.0\nprint(slope)"
+
+
+def test_first_code_cell_without_install_block_gets_one_and_the_tag():
+    nb = notebook(code("import numpy as np"), code("x = 1"))
+    out = norm.normalize(nb, "3.11.7")
+    assert out["cells"][0]["source"] == norm.INSTALL_BLOCK + "\nimport numpy as np"
+    assert out["cells"][0]["metadata"]["tags"] == ["hide-cell"]
+    assert out["cells"][1]["source"] == "x = 1"
+
+
+def test_install_block_installs_the_book_extra():
+    assert "gdcourse[book]" in norm.INSTALL_BLOCK
+    assert max(len(line) for line in norm.INSTALL_BLOCK.splitlines()) <= 76
+
+
+def test_book_extra_is_declared():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert "book" in project["optional-dependencies"]
+
+
+def test_dumps_matches_nbformat_writer():
+    nb = norm.normalize(sample(), "3.11.7")
+    nb["cells"][2]["outputs"] = [
+        {"name": "stdout", "output_type": "stream", "text": "2.0\nmore\n"},
+        {
+            "data": {
+                "text/plain": "a\nb",
+                "text/html": "<p>é</p>\n<p>ü</p>",
+                "image/png": "iVBORw0KGgo=\n",
+                "application/json": {"a": 1},
+                "image/svg+xml": "<svg>\n</svg>",
+            },
+            "metadata": {},
+            "output_type": "display_data",
+        },
+    ]
+    expected = nbformat.writes(nbformat.from_dict(copy.deepcopy(nb))) + "\n"
+    assert norm.dumps(nb) == expected
+    assert "é" in norm.dumps(nb)
+
+
+def test_cli_check_and_rewrite(tmp_path):
+    path = tmp_path / "01_x.ipynb"
+    path.write_text(json.dumps(sample()), encoding="utf-8")
+    assert norm.main(["--check", "--python-version", "3.11.7", str(path)]) == 1
+    assert json.loads(path.read_text()) == sample()
+    assert norm.main(["--python-version", "3.11.7", str(path)]) == 0
+    assert norm.main(["--check", "--python-version", "3.11.7", str(path)]) == 0
+
+
+def test_rejects_what_is_not_a_notebook():
+    with pytest.raises(ValueError, match="nbformat 4"):
+        norm.normalize({"cells": []})
+
+
+def _run_install_cell(tmp_path, module, package):
+    """Execute the install block in a real kernel, for a given module and pip target."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    source = norm.INSTALL_BLOCK.replace("gdcourse as gd", f"{module} as gd")
+    source = source.replace(norm.PACKAGE, package)
+    nb = nbformat.from_dict(notebook(code(source), code("print('after')")))
+    client = NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    try:
+        client.execute()
+    except CellExecutionError:
+        pass
+    return nb.cells[0].outputs, nb.cells[1].outputs
+
+
+def test_install_cell_prints_one_line_when_it_cannot_install(tmp_path):
+    missing = "gdcourse_not_installed_anywhere"
+    # A local path that does not exist: pip fails at once, without the network.
+    outputs, after = _run_install_cell(tmp_path, missing, str(tmp_path / "no-such-dir"))
+    assert [o["output_type"] for o in outputs] == ["error"]
+    (line,) = outputs[0]["traceback"]
+    assert missing in line and "pip install" in line and "no-such-dir" in line
+    assert "Traceback" not in line and "\n" not in line
+    assert after == []  # the error stops the rest of the notebook
+
+
+def test_install_cell_is_silent_when_the_package_is_there(tmp_path):
+    outputs, after = _run_install_cell(tmp_path, "json", "unused")
+    assert outputs == []
+    assert after[0]["text"] == "after\n"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_committed_chapters_are_normalised(path):
+    """`make notebooks` runs the normaliser; a chapter saved otherwise fails here."""
+    version = ".".join(map(str, sys.version_info[:3]))
+    text = path.read_text(encoding="utf-8")
+    normalised = norm.dumps(norm.normalize(json.loads(text), version)) == text
+    assert normalised, f"run: python scripts/normalize_notebooks.py {path.name}"
