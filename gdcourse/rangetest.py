@@ -22,12 +22,11 @@ as its schedule.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from gdcourse import training
+from gdcourse import checks, training
 
 __all__ = [
     "RangeTest",
@@ -83,37 +82,6 @@ class RangeTest:
         )
 
 
-def _positive_finite(name, value):
-    if (
-        isinstance(value, (bool, np.bool_))
-        or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
-
-
-def _steps(steps, minimum=2):
-    if (
-        isinstance(steps, (bool, np.bool_))
-        or not isinstance(steps, numbers.Integral)
-        or steps < minimum
-    ):
-        raise ValueError(f"steps must be an integer >= {minimum}, got {steps!r}")
-    return int(steps)
-
-
-def _beta(beta):
-    if (
-        isinstance(beta, (bool, np.bool_))
-        or not isinstance(beta, numbers.Real)
-        or not 0 <= beta < 1
-    ):
-        raise ValueError(f"beta must be a number in [0, 1), got {beta!r}")
-    return float(beta)
-
-
 def exponential_rates(lr_min, lr_max, steps):
     """Rates rising by the same factor every step, from ``lr_min`` to ``lr_max``.
 
@@ -141,13 +109,13 @@ def exponential_rates(lr_min, lr_max, steps):
     >>> print(exponential_rates(1e-3, 1.0, 4))
     [0.001 0.01  0.1   1.   ]
     """
-    lr_min = _positive_finite("lr_min", lr_min)
-    lr_max = _positive_finite("lr_max", lr_max)
+    lr_min = checks.positive("lr_min", lr_min)
+    lr_max = checks.positive("lr_max", lr_max)
     if not lr_min < lr_max:
         raise ValueError(
             f"lr_min must be below lr_max, got lr_min={lr_min!r}, lr_max={lr_max!r}"
         )
-    steps = _steps(steps)
+    steps = checks.integer("steps", steps, minimum=2)
     rates = np.geomspace(lr_min, lr_max, steps)
     rates[0], rates[-1] = lr_min, lr_max
     return rates
@@ -184,10 +152,10 @@ def smooth(losses, beta=0.98):
     >>> print(np.round(smooth([1.0, 0.0], beta=0.5), 4))
     [1.     0.3333]
     """
-    beta = _beta(beta)
-    x = np.asarray(losses, dtype=float)
-    if x.ndim != 1 or x.size == 0 or not np.all(np.isfinite(x)):
-        raise ValueError("losses must be a non-empty 1-D sequence of finite numbers")
+    beta = checks.in_interval("beta", beta, 0, 1)
+    x = checks.finite_array("losses", losses, ndim=1)
+    if x.size == 0:
+        raise ValueError(f"losses must be a non-empty sequence, got {losses!r}")
     average = np.empty_like(x)
     a = 0.0
     for t, loss in enumerate(x):  # a recurrence in time: one pass over the steps
@@ -246,8 +214,7 @@ def suggest_lr(lrs, smoothed, method="minimum", skip_start=10):
     >>> print(f"{suggest_lr(lrs, curve, 'steepest'):.3g} {suggest_lr(lrs, curve):.3g}")
     0.1 10
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    checks.one_of("method", method, METHODS)
     lrs = np.asarray(lrs, dtype=float)
     loss = np.asarray(smoothed, dtype=float)
     if lrs.ndim != 1 or lrs.shape != loss.shape or lrs.size < 2:
@@ -257,16 +224,8 @@ def suggest_lr(lrs, smoothed, method="minimum", skip_start=10):
         )
     if not (np.all(np.isfinite(lrs)) and np.all(lrs > 0) and np.all(np.diff(lrs) > 0)):
         raise ValueError("lrs must be positive, finite and rising")
-    if not np.all(np.isfinite(loss)):
-        raise ValueError("smoothed must hold finite numbers")
-    if (
-        isinstance(skip_start, (bool, np.bool_))
-        or not isinstance(skip_start, numbers.Integral)
-        or skip_start < 0
-    ):
-        raise ValueError(
-            f"skip_start must be a non-negative integer, got {skip_start!r}"
-        )
+    checks.finite_array("smoothed", loss)
+    checks.integer("skip_start", skip_start, minimum=0)
     skip = skip_start if skip_start < loss.size else 0
     lowest = skip + int(np.argmin(loss[skip:]))
     if method == "minimum" or lowest - skip < 3:
@@ -348,26 +307,11 @@ def range_test(
     True True
     """
     rates = exponential_rates(lr_min, lr_max, steps)
-    beta = _beta(beta)
-    if (
-        isinstance(explode, (bool, np.bool_))
-        or not isinstance(explode, numbers.Real)
-        or not np.isfinite(explode)
-        or explode <= 1
-    ):
-        raise ValueError(f"explode must be a finite number > 1, got {explode!r}")
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    beta = checks.in_interval("beta", beta, 0, 1)
+    checks.in_interval("explode", explode, 1, np.inf, closed="neither")
+    checks.one_of("method", method, METHODS)
     n = len(getattr(data, "X_train", ()))
-    if (
-        isinstance(batch_size, (bool, np.bool_))
-        or not isinstance(batch_size, numbers.Integral)
-        or not 1 <= batch_size <= n
-    ):
-        raise ValueError(
-            f"batch_size must be an integer in 1..{n} (the number of training "
-            f"examples), got {batch_size!r}"
-        )
+    checks.integer("batch_size", batch_size, minimum=1, maximum=n)
     per_epoch = -(-n // batch_size)
     epochs = -(-steps // per_epoch)
     padded = np.concatenate([rates, np.full(epochs * per_epoch - steps, lr_max)])

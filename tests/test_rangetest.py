@@ -233,7 +233,7 @@ def test_range_test_with_an_mlp_finishes_and_suggests_a_rate_that_learns():
     [
         (dict(batch_size=0), "batch_size must be an integer in 1..150"),
         (dict(batch_size=151), "batch_size must be an integer in 1..150"),
-        (dict(explode=1.0), "explode must be a finite number > 1"),
+        (dict(explode=1.0), r"explode must be a number in \(1, inf\)"),
         (dict(method="fast"), "method must be one of"),
         (dict(beta=1.0), "beta must be a number in"),
         (dict(lr_min=1.0, lr_max=0.1), "lr_min must be below lr_max"),
