@@ -1,0 +1,325 @@
+"""Optimizers: PyTorch's trajectories, closed forms, many starts, clipping, bad input.
+
+The reference trajectories in ``fixtures/torch_optimizers.json`` were written by
+``fixtures/make_torch_reference.py`` with ``torch.optim``; every weight of every
+step must agree within 1e-12, absolute and relative (``assert_allclose`` with
+``rtol=1e-12, atol=1e-12``).
+"""
+
+import json
+import pathlib
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from gdcourse import optimizers, surfaces
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+TORCH_CASES = json.loads((FIXTURES / "torch_optimizers.json").read_text())["cases"]
+FACTORIES = ["sgd", "adagrad", "rmsprop", "adam", "adamw"]
+
+
+def _surface(spec):
+    return getattr(surfaces, spec["name"])(**spec["params"])
+
+
+def _optimizer(spec):
+    return getattr(optimizers, spec["name"])(**spec["params"])
+
+
+def _run(opt, grad_fn, w0, lrs, clip_norm=None):
+    """Weights at the start and after every step, shape ``(len(lrs) + 1, ...)``."""
+    w = np.asarray(w0, dtype=float)
+    state = opt.init(w)
+    weights = [w]
+    for lr in lrs:
+        g = grad_fn(w)
+        if clip_norm is not None:
+            g = optimizers.clip_by_norm(g, clip_norm)
+        w, state = opt.update(g, state, w, lr)
+        weights.append(w)
+    return np.array(weights)
+
+
+@pytest.mark.parametrize("case", TORCH_CASES, ids=[c["id"] for c in TORCH_CASES])
+def test_matches_torch_optim(case):
+    s = _surface(case["surface"])
+    opt = _optimizer(case["optimizer"])
+    weights = _run(opt, s.grad, case["w0"], case["lrs"], case["clip_norm"])
+    expected = np.array(case["weights"])
+    np.testing.assert_allclose(weights, expected, rtol=1e-12, atol=1e-12)
+    # the run goes somewhere: a test that compares a standing start proves little
+    assert np.abs(expected[-1] - expected[0]).max() > 1e-2
+
+
+def test_torch_cases_cover_every_option():
+    seen = {
+        (c["optimizer"]["name"], k)
+        for c in TORCH_CASES
+        for k in c["optimizer"]["params"]
+    }
+    for name in FACTORIES:
+        assert any(c["optimizer"]["name"] == name for c in TORCH_CASES)
+    for option in [
+        ("sgd", "weight_decay"),
+        ("sgd", "nesterov"),
+        ("sgd", "momentum"),
+        ("adagrad", "initial_accumulator_value"),
+        ("rmsprop", "centered"),
+        ("rmsprop", "momentum"),
+        ("adam", "amsgrad"),
+        ("adam", "weight_decay"),
+        ("adamw", "weight_decay"),
+        ("adamw", "amsgrad"),
+    ]:
+        assert option in seen, option
+    assert {c["surface"]["name"] for c in TORCH_CASES} == {"quadratic", "rosenbrock"}
+    assert any(c["schedule"] is not None for c in TORCH_CASES)
+    assert any(c["clip_norm"] is not None for c in TORCH_CASES)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in TORCH_CASES if c["clip_norm"] is not None],
+    ids=lambda c: c["id"],
+)
+def test_clipped_torch_cases_do_clip(case):
+    """Without clipping the trajectory differs, so the clipped cases test the clipping."""
+    s = _surface(case["surface"])
+    unclipped = _run(_optimizer(case["optimizer"]), s.grad, case["w0"], case["lrs"])
+    assert np.abs(unclipped - np.array(case["weights"])).max() > 1e-6
+
+
+def test_sgd_momentum_on_a_constant_gradient_is_a_geometric_sum():
+    mu, lr, g = 0.9, 0.1, np.array([1.0, -2.0])
+    weights = _run(optimizers.sgd(momentum=mu), lambda w: g, np.zeros(2), [lr] * 20)
+    # v_t = (1 - mu^t) / (1 - mu) g and w_t = -lr * sum_{k<=t} v_k
+    t = np.arange(1, 21)
+    v = (1 - mu**t)[:, None] / (1 - mu) * g
+    np.testing.assert_allclose(weights[1:], -lr * np.cumsum(v, axis=0), rtol=1e-12)
+
+
+def test_sgd_weight_decay_is_l2():
+    """Weight decay lambda on f equals plain SGD on f + lambda/2 |w|^2."""
+    A, lam = np.array([[3.0, 0.5], [0.5, 1.0]]), 0.3
+    decayed = _run(
+        optimizers.sgd(weight_decay=lam), lambda w: A @ w, [1.0, -1.0], [0.1] * 30
+    )
+    l2 = _run(
+        optimizers.sgd(), lambda w: (A + lam * np.eye(2)) @ w, [1.0, -1.0], [0.1] * 30
+    )
+    np.testing.assert_allclose(decayed, l2, rtol=1e-13)
+
+
+def test_adagrad_first_step_and_sum():
+    g, lr, eps = np.array([3.0, -0.25]), 0.5, 1e-10
+    opt = optimizers.adagrad(eps=eps, initial_accumulator_value=1.0)
+    w, state = opt.update(g, opt.init(np.zeros(2)), np.zeros(2), lr)
+    np.testing.assert_allclose(state.sum_sq, 1.0 + g**2)
+    np.testing.assert_allclose(w, -lr * g / (np.sqrt(1.0 + g**2) + eps), rtol=1e-15)
+
+
+def test_rmsprop_on_a_constant_gradient():
+    alpha, lr, g = 0.9, 0.01, np.array([2.0])
+    weights = _run(
+        optimizers.rmsprop(alpha=alpha, eps=1e-8), lambda w: g, [0.0], [lr] * 5
+    )
+    t = np.arange(1, 6)
+    r = (1 - alpha**t) * g**2  # r_t = (1 - alpha^t) g^2
+    steps = lr * g / (np.sqrt(r) + 1e-8)
+    np.testing.assert_allclose(weights[1:, 0], -np.cumsum(steps), rtol=1e-13)
+
+
+def test_adam_bias_correction_makes_a_constant_gradient_step_lr():
+    """With a constant gradient the corrected moments are g and g^2: each step is lr."""
+    g = np.array([1e-3, -1e3])
+    weights = _run(optimizers.adam(eps=1e-12), lambda w: g, np.zeros(2), [0.1] * 10)
+    np.testing.assert_allclose(
+        np.diff(weights, axis=0), -0.1 * np.sign(g) * np.ones((10, 2)), rtol=1e-8
+    )
+
+
+def test_amsgrad_denominator_never_shrinks():
+    grads = iter([np.array([10.0]), np.array([0.1])] + [np.array([0.1])] * 8)
+    opt = optimizers.adam(amsgrad=True)
+    w, state = np.zeros(1), opt.init(np.zeros(1))
+    previous = state.max_exp_avg_sq.copy()
+    for g in grads:
+        w, state = opt.update(g, state, w, 0.01)
+        assert np.all(state.max_exp_avg_sq >= previous)
+        assert np.all(state.max_exp_avg_sq >= state.exp_avg_sq)
+        previous = state.max_exp_avg_sq.copy()
+    assert state.max_exp_avg_sq[0] > state.exp_avg_sq[0]
+
+
+def test_adamw_decays_weights_outside_the_adaptive_step():
+    lr, lam = 0.1, 0.5
+    weights = _run(
+        optimizers.adamw(weight_decay=lam),
+        lambda w: np.zeros_like(w),
+        [2.0, -1.0],
+        [lr] * 7,
+    )
+    factors = (1 - lr * lam) ** np.arange(8)
+    np.testing.assert_allclose(weights, factors[:, None] * [2.0, -1.0], rtol=1e-15)
+
+
+def test_adam_and_adamw_differ_only_by_where_the_decay_goes():
+    A = np.array([[3.0, 0.5], [0.5, 1.0]])
+    same = [
+        _run(opt, lambda w: A @ w, [1.0, 1.0], [0.05] * 20)
+        for opt in (optimizers.adam(), optimizers.adamw(weight_decay=0.0))
+    ]
+    np.testing.assert_array_equal(*same)
+    decayed = [
+        _run(opt, lambda w: A @ w, [1.0, 1.0], [0.05] * 20)
+        for opt in (
+            optimizers.adam(weight_decay=0.1),
+            optimizers.adamw(weight_decay=0.1),
+        )
+    ]
+    assert np.abs(decayed[0] - decayed[1]).max() > 1e-4
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_update_is_pure(name):
+    opt = getattr(optimizers, name)()
+    w = np.array([[1.0, -2.0], [0.5, 0.25]])
+    state = opt.init(w)
+    for _ in range(2):
+        w, state = opt.update(2 * w, state, w, 0.1)
+    w_copy = w.copy()
+    state_copy = [np.array(s, copy=True) for s in state]
+    opt.update(2 * w, state, w, 0.1)
+    np.testing.assert_array_equal(w, w_copy)
+    for before, after in zip(state_copy, state):
+        np.testing.assert_array_equal(before, after)
+
+
+ALL_OPTIMIZERS = [
+    optimizers.sgd(),
+    optimizers.sgd(momentum=0.9, nesterov=True, weight_decay=0.01),
+    optimizers.adagrad(initial_accumulator_value=0.1),
+    optimizers.rmsprop(momentum=0.5, centered=True),
+    optimizers.rmsprop(),
+    optimizers.adam(amsgrad=True, weight_decay=0.01),
+    optimizers.adamw(),
+]
+
+
+@pytest.mark.parametrize("opt", ALL_OPTIMIZERS, ids=repr)
+@given(
+    starts=arrays(
+        float,
+        (3, 2),
+        elements=st.floats(-2.0, 2.0, allow_nan=False, allow_subnormal=False),
+    ),
+    lr=st.floats(1e-4, 1e-2),
+)
+def test_many_starts_equal_single_runs_bit_for_bit(opt, starts, lr):
+    s = surfaces.rosenbrock()
+    lrs = [lr, lr / 2, lr] * 4
+    many = _run(opt, s.grad, starts, lrs, clip_norm=10.0)
+    for i, w0 in enumerate(starts):
+        single = _run(opt, s.grad, w0, lrs, clip_norm=10.0)
+        np.testing.assert_array_equal(many[:, i], single)
+
+
+@given(
+    g=arrays(float, (4, 3), elements=st.floats(-1e6, 1e6, allow_nan=False)),
+    max_norm=st.floats(1e-3, 1e3),
+)
+def test_clip_never_increases_the_norm_and_keeps_the_direction(g, max_norm):
+    clipped = optimizers.clip_by_norm(g, max_norm)
+    before = np.linalg.norm(g, axis=-1)
+    after = np.linalg.norm(clipped, axis=-1)
+    assert np.all(after <= before * (1 + 1e-15))
+    assert np.all(after <= max_norm * (1 + 1e-12))
+    scale = np.minimum(max_norm / (before + 1e-6), 1.0)
+    np.testing.assert_allclose(clipped, g * scale[:, None], rtol=1e-15)
+    short = before + 1e-6 <= max_norm  # scale exactly 1
+    np.testing.assert_array_equal(clipped[short], g[short])
+
+
+def test_clip_rows_equal_single_clips_and_input_untouched():
+    g = np.array([[30.0, 40.0], [0.3, 0.4], [0.0, 0.0]])
+    copy = g.copy()
+    clipped = optimizers.clip_by_norm(g, 1.0)
+    np.testing.assert_array_equal(g, copy)
+    for row, out in zip(g, clipped):
+        np.testing.assert_array_equal(optimizers.clip_by_norm(row, 1.0), out)
+    np.testing.assert_allclose(clipped[0], [0.6, 0.8], rtol=1e-6)
+
+
+def test_repr_shows_the_hyperparameters():
+    assert repr(optimizers.adamw()) == (
+        "adamw(betas=(0.9, 0.999), eps=1e-08, weight_decay=0.01, amsgrad=False)"
+    )
+
+
+@pytest.mark.parametrize(
+    "factory, kwargs, match",
+    [
+        (
+            optimizers.sgd,
+            {"momentum": 1.0},
+            r"momentum must be a number in \[0.0, 1.0\)",
+        ),
+        (optimizers.sgd, {"momentum": -0.1}, "momentum must be"),
+        (optimizers.sgd, {"nesterov": True}, "nesterov=True needs momentum"),
+        (optimizers.sgd, {"weight_decay": -1.0}, "weight_decay must be a non-negative"),
+        (optimizers.sgd, {"nesterov": "yes"}, "nesterov must be one of"),
+        (optimizers.adagrad, {"eps": 0.0}, "eps must be a positive"),
+        (
+            optimizers.adagrad,
+            {"initial_accumulator_value": -1},
+            "initial_accumulator_value",
+        ),
+        (optimizers.rmsprop, {"alpha": 1.0}, "alpha must be a number in"),
+        (optimizers.rmsprop, {"alpha": -0.5}, "alpha must be"),
+        (optimizers.rmsprop, {"eps": -1e-8}, "eps must be a positive"),
+        (optimizers.rmsprop, {"momentum": 1.5}, "momentum must be"),
+        (optimizers.rmsprop, {"centered": 2}, "centered must be one of"),
+        (optimizers.adam, {"betas": (1.0, 0.999)}, r"betas\[0\] must be a number in"),
+        (optimizers.adam, {"betas": (0.9, -0.1)}, r"betas\[1\] must be"),
+        (optimizers.adam, {"betas": 0.9}, "betas must be a pair"),
+        (optimizers.adam, {"eps": float("nan")}, "eps must be a positive"),
+        (optimizers.adam, {"weight_decay": -0.1}, "weight_decay must be"),
+        (optimizers.adam, {"amsgrad": None}, "amsgrad must be one of"),
+        (optimizers.adamw, {"weight_decay": float("inf")}, "weight_decay must be"),
+        (optimizers.adamw, {"betas": (0.9, 1.0)}, r"betas\[1\] must be"),
+    ],
+)
+def test_bad_hyperparameters_raise(factory, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        factory(**kwargs)
+
+
+@pytest.mark.parametrize("max_norm", [0.0, -1.0, float("nan"), None])
+def test_bad_max_norm_raises(max_norm):
+    with pytest.raises(ValueError, match="max_norm must be a positive"):
+        optimizers.clip_by_norm([1.0, 2.0], max_norm)
+
+
+def test_torch_defaults():
+    assert optimizers.sgd().hyperparameters == {
+        "momentum": 0.0,
+        "nesterov": False,
+        "weight_decay": 0.0,
+    }
+    assert optimizers.adagrad().hyperparameters == {
+        "eps": 1e-10,
+        "initial_accumulator_value": 0.0,
+    }
+    assert optimizers.rmsprop().hyperparameters == {
+        "alpha": 0.99,
+        "eps": 1e-8,
+        "momentum": 0.0,
+        "centered": False,
+    }
+    adam_defaults = {"betas": (0.9, 0.999), "eps": 1e-8, "amsgrad": False}
+    assert optimizers.adam().hyperparameters == {**adam_defaults, "weight_decay": 0.0}
+    assert optimizers.adamw().hyperparameters == {**adam_defaults, "weight_decay": 1e-2}
