@@ -114,24 +114,6 @@ def test_mimebundle_carries_widget_and_html(explorer, monkeypatch):
     assert "explorer" in bundle["text/plain"]
 
 
-def test_gradient_descent_explorer_reports_divergence():
-    ex = widgets.EXPLORERS["gradient descent"]()
-    ex.set(lr=1.9, steps=80)
-    assert re.fullmatch(r"diverged at step \d+", ex.status)
-    assert ex.note.get_visible() and ex.note.get_text() == ex.status
-    ex.set(lr=0.5)
-    assert ex.status.startswith("loss") and not ex.note.get_visible()
-
-
-def test_gradient_descent_explorer_path_follows_descent():
-    from gdcourse.descent import gradient_descent
-
-    ex = widgets.EXPLORERS["gradient descent"]()
-    ex.set(lr=0.3, steps=12, x0=2.0, y0=-1.0)
-    run = gradient_descent(ex.surface, [2.0, -1.0], lr=0.3, steps=12)
-    np.testing.assert_allclose(ex.line.get_xydata(), run.weights)
-
-
 def test_errors_in_a_callback_are_shown_on_the_figure():
     ex = widgets.EXPLORERS["gradient descent"]()
     ex.draw = lambda **values: 1 / 0
@@ -148,13 +130,6 @@ def test_register_refuses_duplicates():
 def test_alt_text_is_escaped():
     ex = widgets.EXPLORERS["gradient descent"]()
     assert html.escape(ex._alt(ex.values)) in ex.to_html(full=False)
-
-
-def test_a_slowly_growing_run_is_called_diverging():
-    ex = widgets.EXPLORERS["gradient descent"]()
-    ex.set(lr=1.3, steps=40)  # just above 2/L = 1.25: grows, but stays under the bound
-    assert ex.status.startswith("diverging: loss")
-    assert ex.note.get_visible() and ex.note.get_text() == "diverging"
 
 
 def test_every_explorer_in_the_book_is_registered_and_every_registered_one_is_used():

@@ -1,4 +1,4 @@
-"""Chapter-1 explorer: gradient descent fitting a line (the generic explorer checks are in test_widgets.py)."""
+"""Chapter-1 explorers: gradient descent on a surface and fitting a line (the generic explorer checks are in test_widgets.py)."""
 
 import re
 
@@ -106,3 +106,31 @@ def test_a_growing_loss_is_called_diverging_before_it_blows_up(ex):
     )
     ex.set(lr=0.3)
     assert "diverging" not in ex.text.get_text()
+
+
+# -- the gradient descent explorer --------------------------------------------
+
+
+def test_gradient_descent_explorer_reports_divergence():
+    ex = widgets.EXPLORERS["gradient descent"]()
+    ex.set(lr=1.9, steps=80)
+    assert re.fullmatch(r"diverged at step \d+", ex.status)
+    assert ex.note.get_visible() and ex.note.get_text() == ex.status
+    ex.set(lr=0.5)
+    assert ex.status.startswith("loss") and not ex.note.get_visible()
+
+
+def test_gradient_descent_explorer_path_follows_descent():
+    from gdcourse.descent import gradient_descent
+
+    ex = widgets.EXPLORERS["gradient descent"]()
+    ex.set(lr=0.3, steps=12, x0=2.0, y0=-1.0)
+    run = gradient_descent(ex.surface, [2.0, -1.0], lr=0.3, steps=12)
+    np.testing.assert_allclose(ex.line.get_xydata(), run.weights)
+
+
+def test_a_slowly_growing_run_is_called_diverging():
+    ex = widgets.EXPLORERS["gradient descent"]()
+    ex.set(lr=1.3, steps=40)  # just above 2/L = 1.25: grows, but stays under the bound
+    assert ex.status.startswith("diverging: loss")
+    assert ex.note.get_visible() and ex.note.get_text() == "diverging"

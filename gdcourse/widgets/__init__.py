@@ -1,0 +1,139 @@
+"""Explorers: figures with controls, live in Jupyter and still explorable on the static site.
+
+An explorer owns one persistent Matplotlib figure.  In Jupyter it shows as
+ipywidgets (the controls above an ``ipywidgets.Image`` holding the current PNG);
+moving a control redraws only the artists that changed and swaps the PNG.
+No front-end extension is needed, so it works in JupyterLab, Notebook 7,
+VS Code and Colab alike.
+
+On the static site (no kernel) the same output renders as HTML: a
+``<div class="gd-explorer">`` with an ``<input type="range">`` or ``<select>``
+per control over a grid of precomputed frames, switched by a small script that
+ships with the book (``_static/gd-explorer.js``).  Precomputing the frames costs
+time, so a live display only carries a one-frame HTML preview; the full
+static form is made when ``GDCOURSE_STATIC_EXPLORERS=1`` is set, as the book
+build and the notebook tests do.
+
+The registered explorers, by chapter: "gradient descent" and "line fit" (1),
+"learning rate" (2), "minima" (3), "saddle" (4), "batch size" (5),
+"schedules" (6), "momentum" (7) and "vanishing gradients" (8).
+
+The package holds the base class (:mod:`~gdcourse.widgets.base`), what
+several explorers share (:mod:`~gdcourse.widgets.controls`) and one module per
+chapter, named after the chapter; every public name is re-exported here.
+
+>>> ex = EXPLORERS["gradient descent"]()
+>>> sorted(ex.controls)
+['lr', 'steps', 'x0', 'y0']
+>>> ex.controls["lr"].value = 2.0          # far above 2/L: the run diverges
+>>> ex.status
+'diverged at step 22'
+"""
+
+#: Registry of every explorer used in the book: name -> factory.
+EXPLORERS = {}
+
+
+def register(name):
+    """Decorator adding an explorer factory to :data:`EXPLORERS` under ``name``."""
+
+    def add(factory):
+        if name in EXPLORERS:
+            raise ValueError(f"an explorer named {name!r} is already registered")
+        EXPLORERS[name] = factory
+        return factory
+
+    return add
+
+
+# The chapter modules register their explorers in the registry above, so they are
+# imported after it.
+from gdcourse.widgets.base import (  # noqa: E402
+    STATIC_ENV,
+    Explorer,
+    encode_frame,
+    encode_png,
+    static_mode,
+)
+from gdcourse.widgets.batch_size import (  # noqa: E402
+    BatchSizeExplorer,
+    batch_size_explorer,
+    diverged_step,
+)
+from gdcourse.widgets.controls import CONDITION_NUMBERS, run_status  # noqa: E402
+from gdcourse.widgets.gradient_descent import (  # noqa: E402
+    LINE_FIT_BOX,
+    LINE_FIT_DATA,
+    GradientDescentExplorer,
+    LineFitExplorer,
+    gradient_descent_explorer,
+    line_fit_explorer,
+)
+from gdcourse.widgets.learning_rates import (  # noqa: E402
+    LearningRateExplorer,
+    learning_rate_explorer,
+)
+from gdcourse.widgets.minima import (  # noqa: E402
+    BASIN_COLORS,
+    MinimaExplorer,
+    minima_explorer,
+)
+from gdcourse.widgets.momentum import MomentumExplorer, momentum_explorer  # noqa: E402
+from gdcourse.widgets.saddle_points import (  # noqa: E402
+    SADDLE_NOISE,
+    SaddleExplorer,
+    saddle_explorer,
+)
+from gdcourse.widgets.schedules import (  # noqa: E402
+    SCHEDULE_KINDS,
+    ScheduleExplorer,
+    schedule_explorer,
+    schedule_from_kind,
+)
+from gdcourse.widgets.vanishing_gradients import (  # noqa: E402
+    VANISHING_INITS,
+    VanishingGradientsExplorer,
+    layer_statistics,
+    plotting_integer_locator,
+    vanishing_gradients_explorer,
+)
+
+__all__ = [
+    "register",
+    "static_mode",
+    "STATIC_ENV",
+    "encode_png",
+    "encode_frame",
+    "Explorer",
+    "run_status",
+    "GradientDescentExplorer",
+    "gradient_descent_explorer",
+    "LineFitExplorer",
+    "line_fit_explorer",
+    "LearningRateExplorer",
+    "learning_rate_explorer",
+    "MomentumExplorer",
+    "momentum_explorer",
+    "MinimaExplorer",
+    "minima_explorer",
+    "SaddleExplorer",
+    "saddle_explorer",
+    "diverged_step",
+    "BatchSizeExplorer",
+    "batch_size_explorer",
+    "schedule_from_kind",
+    "ScheduleExplorer",
+    "schedule_explorer",
+    "layer_statistics",
+    "VanishingGradientsExplorer",
+    "plotting_integer_locator",
+    "vanishing_gradients_explorer",
+    "EXPLORERS",
+    "LINE_FIT_DATA",
+    "LINE_FIT_BOX",
+    "CONDITION_NUMBERS",
+    "BASIN_COLORS",
+    "SADDLE_NOISE",
+    "SCHEDULE_KINDS",
+    "VANISHING_INITS",
+]

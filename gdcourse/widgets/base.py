@@ -1,0 +1,293 @@
+"""The explorer base class and the image encoding it shares with the static form."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import itertools
+import json
+import os
+
+import ipywidgets as ipw
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image as PILImage
+
+from gdcourse import plotting
+
+STATIC_ENV = "GDCOURSE_STATIC_EXPLORERS"
+
+
+def static_mode():
+    """Whether displays should carry the full static form (``GDCOURSE_STATIC_EXPLORERS=1``)."""
+    return os.environ.get(STATIC_ENV, "") == "1"
+
+
+def _rgba(fig):
+    """The figure's rendered pixels as a PIL image (no re-draw)."""
+    buf = fig.canvas.buffer_rgba()
+    h, w = int(buf.shape[0]), int(buf.shape[1])
+    return PILImage.frombuffer("RGBA", (w, h), buf, "raw", "RGBA", 0, 1).convert("RGB")
+
+
+def encode_png(fig):
+    """PNG bytes of the figure as last drawn, fast (low compression) for live updates."""
+    out = io.BytesIO()
+    _rgba(fig).save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
+
+def encode_frame(fig, quality=75):
+    """Compact WebP bytes of the figure as last drawn, for precomputed static frames."""
+    out = io.BytesIO()
+    _rgba(fig).save(out, format="WEBP", quality=quality, method=4)
+    return out.getvalue()
+
+
+class Explorer:
+    """Base class: a figure whose artists follow a set of controls.
+
+    Subclasses implement :meth:`build` (make axes and artists once) and
+    :meth:`draw` (update artists from the control values), and list the
+    artists that change in :attr:`dynamic` so only they are redrawn.
+
+    Parameters
+    ----------
+    controls : dict
+        Name -> ipywidgets value widget, in display order.
+    static_values : dict
+        Name -> the values the static form precomputes; a control missing
+        here keeps its current value in the static form.
+    title : str
+        Shown above the controls.
+    width, height, dpi : float
+        Figure size.
+
+    Attributes
+    ----------
+    controls : dict
+    figure : matplotlib.figure.Figure
+    image : ipywidgets.Image
+    status : str
+        A short description of the current state ("converged in 12 steps",
+        "diverged at step 5", ...), also written on the figure.
+    """
+
+    def __init__(
+        self, controls, static_values=None, title="", width=8.0, height=3.4, dpi=80
+    ):
+        self.controls = dict(controls)
+        self.static_values = dict(static_values or {})
+        self.title = title
+        self.status = ""
+        self.dynamic = []
+        self.figure, axes = plotting.new_figure(
+            width, height, dpi=dpi, ncols=self.ncols
+        )
+        FigureCanvasAgg(self.figure)
+        self.build(axes)
+        self.figure.get_layout_engine().execute(self.figure)
+        self.figure.set_layout_engine("none")
+        for artist in self.dynamic:
+            artist.set_animated(True)
+        self._background = None
+        self.image = ipw.Image(format="png", layout=ipw.Layout(max_width="100%"))
+        for widget in self.controls.values():
+            widget.observe(self._on_change, names="value")
+        self.refresh()
+
+    ncols = 2
+
+    # -- to implement -------------------------------------------------------
+    def build(self, axes):
+        """Create axes content and artists; append the changing ones to :attr:`dynamic`."""
+        raise NotImplementedError
+
+    def draw(self, **values):
+        """Update the artists for these control values; return a status string."""
+        raise NotImplementedError
+
+    # -- machinery -----------------------------------------------------------
+    @property
+    def values(self):
+        """Current control values, name -> value."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    def invalidate(self):
+        """Forget the cached background (call after changing static artists or limits)."""
+        self._background = None
+
+    def _render(self, values):
+        """Update artists for ``values`` and draw the figure (background cached)."""
+        try:
+            self.status = self.draw(**values) or ""
+        except Exception as exc:  # a broken callback must be visible, not silent
+            self.status = f"error: {type(exc).__name__}: {exc}"
+            self.figure.suptitle(self.status, color=plotting.COLORS["vermillion"])
+            self.invalidate()
+        canvas = self.figure.canvas
+        if self._background is None:
+            for artist in self.dynamic:
+                artist.set_visible(False)
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            for artist in self.dynamic:
+                artist.set_visible(True)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self.dynamic:
+            if artist.get_visible():
+                artist.axes.draw_artist(
+                    artist
+                ) if artist.axes else self.figure.draw_artist(artist)
+
+    def refresh(self):
+        """Recompute for the current control values and re-render :attr:`image`."""
+        self._render(self.values)
+        self.image.value = encode_png(self.figure)
+
+    def _on_change(self, change):
+        self.refresh()
+
+    def set(self, **values):
+        """Set several controls at once, rendering once; return the PNG bytes."""
+        for name in values:
+            if name not in self.controls:
+                raise ValueError(
+                    f"unknown control {name!r}; controls are {sorted(self.controls)}"
+                )
+        for name, value in values.items():
+            self.controls[name].unobserve(self._on_change, names="value")
+            try:
+                self.controls[name].value = value
+            finally:
+                self.controls[name].observe(self._on_change, names="value")
+        self.refresh()
+        return self.image.value
+
+    # -- display -------------------------------------------------------------
+    @property
+    def widget(self):
+        """The live ipywidgets view: title, controls, image."""
+        if not hasattr(self, "_widget"):
+            parts = (
+                [ipw.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
+            )
+            parts.append(
+                ipw.HBox(
+                    list(self.controls.values()),
+                    layout=ipw.Layout(flex_flow="row wrap"),
+                )
+            )
+            parts.append(self.image)
+            self._widget = ipw.VBox(parts)
+        return self._widget
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        bundle = self.widget._repr_mimebundle_(
+            include=include, exclude=exclude, **kwargs
+        )
+        bundle["text/plain"] = (
+            f"<{self.title or type(self).__name__}: an explorer; run the notebook to use it live>"
+        )
+        bundle["text/html"] = self.to_html(full=static_mode())
+        return bundle
+
+    def _label(self, name, value):
+        widget = self.controls[name]
+        if isinstance(widget, ipw.Dropdown):
+            for label, option in (
+                widget.options if isinstance(widget.options[0], tuple) else []
+            ):
+                if option == value:
+                    return str(label)
+            return str(value)
+        if isinstance(value, (int, np.integer)):
+            return str(int(value))
+        return f"{value:.3g}"
+
+    def static_grid(self):
+        """The precomputed grid: a list of (name, values) with one or more values each."""
+        return [
+            (name, list(self.static_values.get(name, [w.value])))
+            for name, w in self.controls.items()
+        ]
+
+    def frames(self):
+        """Render every frame of the static grid: yields (index tuple, WebP bytes, values)."""
+        grid = self.static_grid()
+        current = self.values
+        for index in itertools.product(*(range(len(v)) for _, v in grid)):
+            values = dict(current)
+            values.update({name: vals[i] for (name, vals), i in zip(grid, index)})
+            self._render(values)
+            yield index, encode_frame(self.figure), values
+        self._render(current)
+
+    def _alt(self, values):
+        described = ", ".join(
+            f"{self.controls[n].description or n} {self._label(n, v)}"
+            for n, v in values.items()
+        )
+        return f"{self.title}: {described}. {self.status}".strip()
+
+    def to_html(self, full=True):
+        """The static form: controls over precomputed frames (or one frame if not ``full``)."""
+        grid = (
+            self.static_grid()
+            if full
+            else [(n, [w.value]) for n, w in self.controls.items()]
+        )
+        start = tuple(
+            vals.index(self.controls[n].value) if self.controls[n].value in vals else 0
+            for n, vals in grid
+        )
+        parts = [f'<div class="gd-explorer" data-explorer="{html.escape(self.title)}">']
+        parts.append(f'<p class="gd-explorer-title">{html.escape(self.title)}</p>')
+        parts.append('<div class="gd-explorer-controls">')
+        for (name, vals), i in zip(grid, start):
+            parts.append(self._control_html(name, vals, i))
+        parts.append("</div>")
+        parts.append('<div class="gd-explorer-frames">')
+        items = (
+            self.frames() if full else [(start, encode_frame(self.figure), self.values)]
+        )
+        for index, data, values in items:
+            key = "|".join(map(str, index))
+            active = " gd-active" if tuple(index) == start else ""
+            src = "data:image/webp;base64," + base64.b64encode(data).decode("ascii")
+            parts.append(
+                f'<img class="gd-frame{active}" data-key="{key}" '
+                f'alt="{html.escape(self._alt(values))}" src="{src}">'
+            )
+        parts.append("</div>")
+        note = (
+            "A preview over precomputed settings; run the notebook to explore every value live."
+            if full
+            else "A snapshot; run the notebook to use this explorer."
+        )
+        parts.append(f'<p class="gd-explorer-note">{note}</p></div>')
+        return "\n".join(parts)
+
+    def _control_html(self, name, vals, i):
+        widget = self.controls[name]
+        label = html.escape(widget.description or name)
+        labels = [self._label(name, v) for v in vals]
+        if isinstance(widget, ipw.Dropdown) and len(vals) > 1:
+            options = "".join(
+                f'<option value="{k}"{" selected" if k == i else ""}>'
+                f"{html.escape(text)}</option>"
+                for k, text in enumerate(labels)
+            )
+            return (
+                f'<label class="gd-control">{label} '
+                f'<select data-control="{name}">{options}</select></label>'
+            )
+        disabled = " disabled" if len(vals) == 1 else ""
+        return (
+            f'<label class="gd-control">{label} '
+            f'<input type="range" min="0" max="{len(vals) - 1}" step="1" value="{i}" '
+            f"data-control=\"{name}\" data-labels='{html.escape(json.dumps(labels))}'"
+            f"{disabled}> <output>{html.escape(labels[i])}</output></label>"
+        )

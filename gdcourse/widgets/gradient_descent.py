@@ -1,0 +1,207 @@
+"""Chapter 1 explorers: gradient descent on a surface, and fitting a line."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gdcourse import descent, plotting, surfaces
+from gdcourse.widgets import register
+from gdcourse.widgets.base import Explorer
+from gdcourse.widgets.controls import (
+    _descent_controls,
+    run_status,
+)
+
+
+class GradientDescentExplorer(Explorer):
+    """Gradient descent on a 2-weight surface: the path in the weight plane and its loss curve.
+
+    Controls: learning rate (log scale), number of steps, and the start ``(x0, y0)``.
+    """
+
+    def __init__(self, surface=None, lr=0.1, steps=30, start=(-2.5, 1.5), max_steps=80):
+        self.surface = surface or surfaces.elongated_bowl(kappa=8.0, L=1.6)
+        self.max_steps = max_steps
+        controls = _descent_controls(
+            lr,
+            steps,
+            max_steps,
+            start,
+            self.surface.box,
+            names=("x0", "y0"),
+            labels=("start w1", "start w2"),
+        )
+        static = {
+            "lr": [0.01, 0.03, 0.1, 0.3, 0.6, 1.0, 1.2, 1.3],
+            "steps": [8, 80],
+            "x0": [-2.5, 2.5],
+        }
+        super().__init__(controls, static, title="Gradient descent explorer")
+
+    def build(self, axes):
+        ax_w, ax_l = axes
+        s = self.surface
+        plotting.contour(ax_w, s)
+        plotting.mark_minima(ax_w, s)
+        self.line, self.start = plotting.path(ax_w, np.zeros((1, 2)))
+        self.note = plotting.diverged_note(ax_w)
+        self.floor = float(s(s.global_minimum))
+        self.loss = plotting.loss_curve(ax_l, np.ones(1), floor=0.0)
+        ax_l.set_xlim(0, self.max_steps)
+        ax_l.set_ylim(1e-8, 1e4)
+        ax_l.grid(True, which="major", alpha=0.3)
+        self.dynamic = [self.line, self.start, self.note, self.loss]
+
+    def draw(self, lr, steps, x0, y0):
+        run = descent.gradient_descent(self.surface, [x0, y0], lr=lr, steps=steps)
+        plotting.update_path(self.line, self.start, run.weights)
+        gap = np.clip(run.losses - self.floor, 1e-12, None)
+        self.loss.set_data(np.arange(gap.size), gap)
+        status = run_status(run)
+        warn = not status.startswith("loss")
+        self.note.set_text(status.split(":")[0] if warn else "")
+        self.note.set_visible(warn)
+        return status
+
+
+@register("gradient descent")
+def gradient_descent_explorer(**kwargs):
+    """The chapter-1 explorer: see :class:`GradientDescentExplorer`."""
+    return GradientDescentExplorer(**kwargs)
+
+
+# --- Chapter 1: gradient descent explorers ---
+
+#: The chapter-1 data set: a noisy line, slope 1.5 and intercept -1, x in [-1, 3].
+LINE_FIT_DATA = dict(
+    n=80, weights=1.5, bias=-1.0, noise=0.8, x_range=(-1.0, 3.0), seed=1
+)
+#: The chapter-1 weight-plane box: slope, then intercept.
+LINE_FIT_BOX = ((-2.0, 5.0), (-4.5, 2.5))
+
+
+class LineFitExplorer(Explorer):
+    """Gradient descent fitting a line: the path over (slope, intercept) beside the line itself.
+
+    Controls: learning rate (log scale), number of steps, and the starting
+    slope and intercept.  The left panel is the weight plane with the loss
+    contours; the right panel shows the data, the least-squares line (dashed)
+    and the line the weights describe after the last step.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,), optional
+        The data; by default the training part of
+        ``gdcourse.data.regression(**LINE_FIT_DATA)``.
+    box : ((float, float), (float, float)), optional
+        Range of slope and intercept; :data:`LINE_FIT_BOX` for the default data.
+    lr : float
+        Starting learning rate.
+    steps : int
+        Starting number of steps.
+    start : (float, float)
+        Starting slope and intercept.
+    max_steps : int
+        Largest number of steps on the slider.
+
+    Examples
+    --------
+    >>> ex = LineFitExplorer()
+    >>> _ = ex.set(lr=0.5, steps=40)
+    >>> ex.status
+    'loss 0.316 after 40 steps'
+    >>> _ = ex.set(lr=1.0)                 # above 2 / (largest curvature): the run blows up
+    >>> ex.status
+    'diverged at step 26'
+    """
+
+    def __init__(
+        self, x=None, y=None, box=None, lr=0.3, steps=8, start=(-1.0, 1.5), max_steps=60
+    ):
+        if (x is None) != (y is None):
+            raise ValueError("give both x and y, or neither (for the chapter's data)")
+        if x is None:
+            from gdcourse import data
+
+            d = data.regression(**LINE_FIT_DATA)
+            x, y = d.X_train[:, 0], d.y_train
+            box = LINE_FIT_BOX if box is None else box
+        self.surface = surfaces.least_squares(x, y, box=box, name="line fit")
+        self.x, self.y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        self.max_steps = max_steps
+        controls = _descent_controls(
+            lr,
+            steps,
+            max_steps,
+            start,
+            self.surface.box,
+            names=("w1", "w2"),
+            labels=("start slope", "start intercept"),
+        )
+        static = {
+            "lr": [0.03, 0.3, 0.6, 1.0],
+            "steps": [0, 1, 2, 4, 8, 40],
+        }
+        super().__init__(controls, static, title="Fitting a line by gradient descent")
+
+    def build(self, axes):
+        ax_w, ax_d = axes
+        s = self.surface
+        plotting.contour(
+            ax_w, s, n=120, levels=14, labels=("slope $w_1$", "intercept $w_2$")
+        )
+        plotting.mark_minima(ax_w, s)
+        self.line, self.start = plotting.path(ax_w, np.zeros((1, 2)))
+        self.note = plotting.diverged_note(ax_w)
+        x_range = (self.x.min(), self.x.max())
+        plotting.data_scatter(ax_d, self.x, self.y)
+        plotting.fit_line(
+            ax_d,
+            s.minima[0],
+            x_range,
+            color=plotting.COLORS["black"],
+            ls="--",
+            lw=1.2,
+            label="least squares",
+        )
+        self.fit = plotting.fit_line(ax_d, np.zeros(2), x_range, label="current line")
+        pad = 0.15 * np.ptp(self.y)
+        ax_d.set_xlim(x_range)
+        ax_d.set_ylim(self.y.min() - pad, self.y.max() + pad)
+        ax_d.legend(loc="lower right", fontsize=8)
+        self.text = ax_d.text(
+            0.03,
+            0.97,
+            "",
+            transform=ax_d.transAxes,
+            ha="left",
+            va="top",
+            fontsize=9,
+            bbox=dict(boxstyle="round", fc="white", ec="0.7"),
+        )
+        self.dynamic = [self.line, self.start, self.note, self.fit, self.text]
+
+    def draw(self, lr, steps, w1, w2):
+        run = descent.gradient_descent(self.surface, [w1, w2], lr=lr, steps=steps)
+        plotting.update_path(self.line, self.start, run.weights)
+        plotting.update_fit_line(self.fit, run.final_weights)
+        status = run_status(run)
+        self.note.set_text(status if run.diverged else "")
+        self.note.set_visible(run.diverged)
+        w1, w2 = run.final_weights
+        sign = "+" if w2 >= 0 else "\u2212"
+        loss = f"loss {run.final_loss:.3g}"
+        if run.final_loss > run.losses[0]:
+            loss += f", up from {run.losses[0]:.3g}: diverging"
+        self.text.set_text(
+            status
+            if run.diverged
+            else f"after {run.stopped_at} steps: y = {w1:.2f} x {sign} {abs(w2):.2f}\n{loss}"
+        )
+        return status
+
+
+@register("line fit")
+def line_fit_explorer(**kwargs):
+    """The chapter-1 line-fitting explorer: see :class:`LineFitExplorer`."""
+    return LineFitExplorer(**kwargs)

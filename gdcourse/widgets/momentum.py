@@ -1,0 +1,119 @@
+"""Chapter 7 explorer: heavy-ball momentum beside plain gradient descent."""
+
+from __future__ import annotations
+
+import ipywidgets as ipw
+import numpy as np
+
+from gdcourse import descent, plotting
+from gdcourse import theory as _theory
+from gdcourse.widgets import register
+from gdcourse.widgets.base import Explorer
+from gdcourse.widgets.controls import (
+    CONDITION_NUMBERS,
+    _BandedBowl,
+    _growth_status,
+    _log_slider,
+    _loss_gap,
+    _selection_slider,
+    _show_trouble,
+    run_status,
+)
+
+
+class MomentumExplorer(Explorer):
+    """Heavy-ball momentum beside plain gradient descent on an elongated bowl.
+
+    Controls: the learning rate (log scale), the momentum :math:`\\beta` and
+    the condition number.  The momentum run (vermillion) is drawn over plain
+    gradient descent at its own best fixed rate :math:`2/(\\mu + L)` (blue), on
+    the same axes, with both loss curves beside.
+    """
+
+    def __init__(
+        self, lr=1.0, momentum=0.9, kappa=100, L=1.0, start=(-3.5, 1.5), steps=100
+    ):
+        self.bowls = _BandedBowl(L, CONDITION_NUMBERS)
+        self.start_point = np.asarray(start, dtype=float)
+        self.steps = int(steps)
+        controls = {
+            "lr": _log_slider(lr, -2.0, 0.7, "learning rate"),
+            "momentum": ipw.FloatSlider(
+                value=momentum,
+                min=0.0,
+                max=0.99,
+                step=0.01,
+                description="momentum",
+                readout_format=".2f",
+                style={"description_width": "initial"},
+            ),
+            "kappa": _selection_slider(kappa, CONDITION_NUMBERS, "condition number"),
+        }
+        static = {
+            "lr": [0.3, 1.0, 3.3],
+            "momentum": [0.0, 0.5, 0.67, 0.9, 0.99],
+            "kappa": [30, 100],
+        }
+        super().__init__(controls, static, title="Momentum explorer")
+
+    def build(self, axes):
+        ax_w, ax_l = axes
+        self.field = self.bowls.draw(ax_w, self.controls["kappa"].value)
+        self.plain_line, self.plain_start = plotting.path(
+            ax_w,
+            self.start_point[None, :],
+            color=plotting.COLORS["sky"],
+            markersize=2,
+            label="plain GD, best rate",
+        )
+        self.line, self.start = plotting.path(
+            ax_w, self.start_point[None, :], markersize=2.5, label="momentum"
+        )
+        ax_w.legend(loc="upper right", fontsize=7, framealpha=0.8)
+        self.note = plotting.diverged_note(ax_w)
+        self.plain_loss = plotting.loss_curve(
+            ax_l, np.ones(1), color=plotting.COLORS["blue"], label="plain GD, best rate"
+        )
+        self.loss = plotting.loss_curve(
+            ax_l, np.ones(1), color=plotting.COLORS["vermillion"], label="momentum"
+        )
+        ax_l.set_ylabel("loss above the minimum")
+        ax_l.set_xlim(0, self.steps)
+        ax_l.set_ylim(1e-12, 1e4)
+        ax_l.grid(True, which="major", alpha=0.3)
+        ax_l.legend(loc="upper right", fontsize=7)
+        self.dynamic = [
+            self.field,
+            self.plain_line,
+            self.plain_start,
+            self.line,
+            self.start,
+            self.note,
+            self.plain_loss,
+            self.loss,
+        ]
+
+    def draw(self, lr, momentum, kappa):
+        surface = self.bowls.surfaces[kappa]
+        self.field.set_data(self.bowls.bands[kappa])
+        mu, L = self.bowls.L / kappa, self.bowls.L
+        plain = descent.gradient_descent(
+            surface, self.start_point, lr=_theory.optimal_lr(mu, L), steps=self.steps
+        )
+        run = descent.gradient_descent(
+            surface, self.start_point, lr=lr, steps=self.steps, momentum=momentum
+        )
+        plotting.update_path(self.plain_line, self.plain_start, plain.weights)
+        plotting.update_path(self.line, self.start, run.weights)
+        for line, r in ((self.plain_loss, plain), (self.loss, run)):
+            gap = _loss_gap(r, surface)
+            line.set_data(np.arange(gap.size), gap)
+        status = _growth_status(run)
+        _show_trouble(self.note, status)
+        return f"momentum: {status}; plain GD at its best rate: {run_status(plain)}"
+
+
+@register("momentum")
+def momentum_explorer(**kwargs):
+    """The chapter-7 explorer: see :class:`MomentumExplorer`."""
+    return MomentumExplorer(**kwargs)
