@@ -11,11 +11,12 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Explorers carry their full static form (precomputed frames) in executed outputs.
 STATIC := GDCOURSE_STATIC_EXPLORERS=1
 
-.PHONY: help setup test test-package test-notebooks book notebooks lab bench browser-test clean
+.PHONY: help setup test test-package test-notebooks lint portability book notebooks lab bench browser-test clean
 
 help:
 	@echo "make book          set up .venv, execute the notebooks, build _build/html"
 	@echo "make test          set up .venv, run the package tests and the notebook tests"
+	@echo "make portability   re-run nbval under every OpenBLAS kernel family, lowered SIMD, one thread"
 	@echo "make notebooks     re-execute the chapters and store their outputs"
 	@echo "make lab           open the notebooks in JupyterLab"
 	@echo "make bench         time every explorer control and the basin map"
@@ -34,13 +35,22 @@ $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 
 setup: $(STAMP)
 
-test: test-package test-notebooks
+test: lint test-package test-notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test-package: $(STAMP)
 	$(BIN)/python -m pytest tests gdcourse --doctest-modules --ignore=tests/browser --ignore=tests/fixtures -q -n 2
 
 test-notebooks: $(STAMP)
 	$(STATIC) $(BIN)/python -m pytest $(NBVAL) book -n 2 --dist loadfile -q
+
+# The stored outputs must not depend on the CPU: nbval once per OpenBLAS kernel family,
+# once with NumPy's SIMD dispatch lowered and once single-threaded, in parallel.
+portability: $(STAMP)
+	$(STATIC) $(BIN)/python scripts/portability.py
 
 book: $(STAMP)
 	$(STATIC) $(BIN)/jupyter-book build . --path-output . -W -n --keep-going
