@@ -23,6 +23,7 @@ from numbers import Integral, Real
 import numpy as np
 
 __all__ = [
+    "each_in_interval",
     "finite_array",
     "in_interval",
     "integer",
@@ -74,16 +75,54 @@ def in_interval(name, value, low, high, closed="left"):
     closed : {"left", "right", "both", "neither"}
         Which ends belong to the interval: ``"left"`` is ``[low, high)``.
     """
+    inside = is_number(value) and _inside(value, low, high, closed)
+    if not inside:
+        _fail(name, f"a number in {_interval(low, high, closed)}", value)
+    return float(value)
+
+
+def each_in_interval(name, value, low, high, closed="left"):
+    """Return ``np.asarray(value, float)`` if every entry lies in the interval.
+
+    The array form of :func:`in_interval`, for functions that broadcast over
+    their arguments: `value` may be a number or a non-empty array of them, and
+    an infinite bound belongs to the interval only at a closed end (so
+    ``(0, inf)`` holds the positive finite numbers and ``[0, inf]`` every
+    number >= 0 including ``inf``). NaN lies in no interval.
+
+    Examples
+    --------
+    >>> each_in_interval("lr", [0.1, 2.0], 0, math.inf, closed="neither")
+    array([0.1, 2. ])
+    >>> each_in_interval("momentum", [0.5, 1.0], 0, 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: momentum must be a number in [0, 1), or an array of them, got [0.5, 1.0]
+    """
+    allowed = f"a number in {_interval(low, high, closed)}, or an array of them"
+    if isinstance(value, (bool, np.bool_)):
+        _fail(name, allowed, value)
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        _fail(name, allowed, value)
+    if arr.size == 0 or not np.all(_inside(arr, low, high, closed)):
+        _fail(name, allowed, value)
+    return arr
+
+
+def _inside(value, low, high, closed):
     left = closed in ("left", "both")
     right = closed in ("right", "both")
-    inside = is_number(value) and (
-        (low <= value if left else low < value)
-        and (value <= high if right else value < high)
+    return (low <= value if left else low < value) & (
+        value <= high if right else value < high
     )
-    if not inside:
-        interval = f"{'[' if left else '('}{low}, {high}{']' if right else ')'}"
-        _fail(name, f"a number in {interval}", value)
-    return float(value)
+
+
+def _interval(low, high, closed):
+    left = "[" if closed in ("left", "both") else "("
+    right = "]" if closed in ("right", "both") else ")"
+    return f"{left}{low}, {high}{right}"
 
 
 def integer(name, value, minimum=None, maximum=None):

@@ -101,3 +101,31 @@ def test_finite_array_checks_shape_ndim_and_finiteness():
         checks.finite_array("x", [1.0, np.nan])
     with pytest.raises(ValueError, match="x must be an array of finite numbers"):
         checks.finite_array("x", ["a"])
+
+
+def test_each_in_interval_checks_every_entry_and_keeps_the_shape():
+    arr = checks.each_in_interval("lr", [[0.1, 2.0], [3.0, 1e-9]], 0, np.inf, "neither")
+    np.testing.assert_array_equal(arr, [[0.1, 2.0], [3.0, 1e-9]])
+    assert arr.dtype == float
+    assert checks.each_in_interval("rate", np.inf, 0, np.inf, "both") == np.inf
+    match = r"^lr must be a number in \(0, inf\), or an array of them, got "
+    for bad in ([0.1, 0.0], [0.1, np.inf], [np.nan], [], True, np.bool_(True), "x"):
+        with pytest.raises(ValueError, match=match):
+            checks.each_in_interval("lr", bad, 0, np.inf, "neither")
+
+
+@pytest.mark.parametrize("closed", ["left", "right", "both", "neither"])
+def test_each_in_interval_agrees_with_in_interval(closed):
+    values = [-1.0, 0.0, 0.5, 1.0, 2.0]
+    for v in values:
+        try:
+            checks.in_interval("x", v, 0, 1, closed)
+            scalar_ok = True
+        except ValueError:
+            scalar_ok = False
+        try:
+            checks.each_in_interval("x", [0.5, v], 0, 1, closed)
+            array_ok = True
+        except ValueError:
+            array_ok = False
+        assert scalar_ok == array_ok, (closed, v)
