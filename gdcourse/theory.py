@@ -24,9 +24,11 @@ measurement side by side.
 
 from __future__ import annotations
 
-import numbers
+import math
 
 import numpy as np
+
+from gdcourse import checks
 
 __all__ = [
     "condition_number",
@@ -51,17 +53,7 @@ __all__ = [
 
 def _positive(name, value):
     """``value`` as a float array of positive finite numbers, or ``ValueError``."""
-    if isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} must be a positive finite number, got {value!r}"
-        ) from None
-    if arr.size == 0 or not np.all(np.isfinite(arr)) or not np.all(arr > 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return arr
+    return checks.each_in_interval(name, value, 0, math.inf, closed="neither")
 
 
 def _curvatures(mu, L):
@@ -74,10 +66,7 @@ def _curvatures(mu, L):
 
 
 def _kappa(kappa):
-    arr = _positive("kappa", kappa)
-    if np.any(arr < 1):
-        raise ValueError(f"kappa must be a finite number >= 1, got {kappa!r}")
-    return arr
+    return checks.each_in_interval("kappa", kappa, 1, math.inf)
 
 
 def _out(arr):
@@ -320,23 +309,8 @@ def steps_to_tolerance(rate, tol=1e-6):
     >>> print(steps_to_tolerance([0.0, 0.9, 1.0], tol=1e-2))
     [ 1. 44. inf]
     """
-    try:
-        r = np.asarray(rate, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"rate must be a number >= 0, got {rate!r}") from None
-    if (
-        isinstance(rate, (bool, np.bool_))
-        or r.size == 0
-        or np.any(np.isnan(r))
-        or np.any(r < 0)
-    ):
-        raise ValueError(f"rate must be a number >= 0, got {rate!r}")
-    if (
-        isinstance(tol, (bool, np.bool_))
-        or not isinstance(tol, numbers.Real)
-        or not 0 < tol < 1
-    ):
-        raise ValueError(f"tol must be a number in (0, 1), got {tol!r}")
+    r = checks.each_in_interval("rate", rate, 0, math.inf, closed="both")
+    checks.in_interval("tol", tol, 0, 1, closed="neither")
     with np.errstate(divide="ignore", invalid="ignore"):
         k = np.ceil(np.log(tol) / np.log(r) - 1e-9)
     k = np.where(r >= 1, np.inf, np.maximum(np.where(r == 0, 1.0, k), 1.0))
@@ -466,20 +440,7 @@ def heavy_ball_contraction(lr, momentum, mu, L):
     0.99
     """
     lr = _positive("lr", lr)
-    try:
-        beta = np.asarray(momentum, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"momentum must be a number in [0, 1), got {momentum!r}"
-        ) from None
-    if (
-        isinstance(momentum, (bool, np.bool_))
-        or beta.size == 0
-        or np.any(np.isnan(beta))
-        or np.any(beta < 0)
-        or np.any(beta >= 1)
-    ):
-        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
+    beta = checks.each_in_interval("momentum", momentum, 0, 1)
     mu, L = _curvatures(mu, L)
     lr, beta = np.broadcast_arrays(lr, beta)
 
@@ -538,12 +499,7 @@ def measured_steps(weights, minimum, tol=1e-6):
     7.0
     """
     w, m = _weights_and_minimum(weights, minimum)
-    if (
-        isinstance(tol, (bool, np.bool_))
-        or not isinstance(tol, numbers.Real)
-        or not 0 < tol < 1
-    ):
-        raise ValueError(f"tol must be a number in (0, 1), got {tol!r}")
+    checks.in_interval("tol", tol, 0, 1, closed="neither")
     with np.errstate(invalid="ignore"):
         dist = np.sqrt(((w - m) ** 2).sum(-1))
         reached = dist <= tol * dist[0]

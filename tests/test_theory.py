@@ -339,18 +339,27 @@ def test_measured_steps_rejects_bad_tol():
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda: theory.stability_limit(0.0), "L must be a positive"),
-        (lambda: theory.stability_limit(np.inf), "L must be a positive"),
-        (lambda: theory.stability_limit(True), "L must be a positive"),
-        (lambda: theory.stability_limit("a"), "L must be a positive"),
-        (lambda: theory.optimal_lr(-1.0, 1.0), "mu must be a positive"),
+        (lambda: theory.stability_limit(0.0), r"L must be a number in \(0, inf\)"),
+        (lambda: theory.stability_limit(np.inf), r"L must be a number in \(0, inf\)"),
+        (lambda: theory.stability_limit(True), r"L must be a number in \(0, inf\)"),
+        (lambda: theory.stability_limit("a"), r"L must be a number in \(0, inf\)"),
+        (lambda: theory.optimal_lr(-1.0, 1.0), r"mu must be a number in \(0, inf\)"),
         (lambda: theory.optimal_lr(2.0, 1.0), "mu must not exceed L"),
-        (lambda: theory.contraction(0.0, 0.1, 1.0), "lr must be a positive"),
-        (lambda: theory.contraction(0.1, 0.1, np.nan), "L must be a positive"),
-        (lambda: theory.optimal_rate(0.5), "kappa must be a finite number >= 1"),
-        (lambda: theory.optimal_rate([]), "kappa must be a positive"),
-        (lambda: theory.heavy_ball_rate(0.9), "kappa must be a finite number >= 1"),
-        (lambda: theory.heavy_ball_optimal(0.0, 1.0), "mu must be a positive"),
+        (
+            lambda: theory.contraction(0.0, 0.1, 1.0),
+            r"lr must be a number in \(0, inf\)",
+        ),
+        (
+            lambda: theory.contraction(0.1, 0.1, np.nan),
+            r"L must be a number in \(0, inf\)",
+        ),
+        (lambda: theory.optimal_rate(0.5), r"kappa must be a number in \[1, inf\)"),
+        (lambda: theory.optimal_rate([]), r"kappa must be a number in \[1, inf\)"),
+        (lambda: theory.heavy_ball_rate(0.9), r"kappa must be a number in \[1, inf\)"),
+        (
+            lambda: theory.heavy_ball_optimal(0.0, 1.0),
+            r"mu must be a number in \(0, inf\)",
+        ),
         (lambda: theory.heavy_ball_optimal(2.0, 1.0), "mu must not exceed L"),
         (lambda: theory.heavy_ball_optimal([0.1, 0.2], [1.0, 1.0]), "single numbers"),
         (
@@ -367,7 +376,7 @@ def test_measured_steps_rejects_bad_tol():
         ),
         (
             lambda: theory.heavy_ball_contraction(-0.1, 0.5, 0.1, 1.0),
-            "lr must be a positive",
+            r"lr must be a number in \(0, inf\)",
         ),
     ],
 )
