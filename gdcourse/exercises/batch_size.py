@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import diagnose as dg
 from .core import check
 
 __all__ = ["check_minibatch_gradient"]
@@ -12,6 +13,38 @@ __all__ = ["check_minibatch_gradient"]
 def _minibatch_gradient(w, X, y, idx):
     X_b, y_b = X[idx], y[idx]
     return X_b.T @ (X_b @ w - y_b) / len(idx)
+
+
+_MINIBATCH_GRADIENT_MISTAKES = (
+    dg.variant(
+        lambda w, X, y, idx: X.T @ (X @ w - y) / len(y),
+        "the full gradient: the rows idx are not used",
+        "only the examples of the batch enter a mini-batch gradient",
+    ),
+    dg.factor(
+        ("B (the batch size)", lambda w, X, y, idx: len(idx)),
+        hint="a mini-batch gradient is a mean over the B examples of the batch",
+        constant=False,
+    ),
+    dg.factor(
+        (
+            "N/B (all examples over the batch size)",
+            lambda w, X, y, idx: len(y) / len(idx),
+        ),
+        hint="the mean is over the batch, so divide by the batch size, not by N",
+        constant=False,
+    ),
+    dg.factor(
+        ("2", lambda w, X, y, idx: 2.0),
+        hint="the 1/2 in the loss cancels the 2 from the square",
+    ),
+    dg.sign(
+        "a residual is prediction minus target; check the order of the subtraction"
+    ),
+    dg.not_finite(),
+    dg.wrong_shape(),
+    dg.raised(),
+)
 
 
 def check_minibatch_gradient(function):
@@ -59,5 +92,9 @@ def check_minibatch_gradient(function):
         (np.array([0.5, -1.0]), X, y, np.arange(12)),
     ]
     return check(
-        function, _minibatch_gradient, cases, name="minibatch_gradient(w, X, y, idx)"
+        function,
+        _minibatch_gradient,
+        cases,
+        name="minibatch_gradient(w, X, y, idx)",
+        diagnoses=_MINIBATCH_GRADIENT_MISTAKES,
     )

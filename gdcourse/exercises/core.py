@@ -9,10 +9,15 @@ It never lets a traceback escape.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 
-__all__ = ["CheckResult", "check", "describe"]
+from gdcourse import checks
+
+from .diagnose import Outcome, diagnose
+
+__all__ = ["CheckResult", "check", "describe", "one_line"]
 
 
 @dataclass(frozen=True)
@@ -86,11 +91,52 @@ def _matches(got, expected, rtol, atol):
         return f"the answer has shape {got_arr.shape}, expected shape {exp_arr.shape}"
     if not np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol, equal_nan=True):
         return "the numbers differ"
+    if isinstance(expected, Integral) and not isinstance(got, Integral):
+        return f"the answer must be an integer, got {type(got).__name__}"
     return None
 
 
-def check(function, reference, cases, name=None, rtol=1e-6, atol=1e-9):
-    """Run ``function`` and ``reference`` on every case and compare the answers.
+def one_line(exc):
+    """An exception as one line, ``"raised <Type>: <first line of the message>"``.
+
+    Examples
+    --------
+    >>> one_line(KeyError("oops"))
+    "raised KeyError: 'oops'"
+    >>> one_line(ValueError("shapes (2,) and (3,) not aligned\\nmore detail"))
+    'raised ValueError: shapes (2,) and (3,) not aligned ...'
+    """
+    lines = str(exc).splitlines()
+    text = lines[0] if lines else ""
+    if len(text) > 200:
+        text = text[:200] + " ..."
+    elif len(lines) > 1:
+        text += " ..."
+    return f"raised {type(exc).__name__}: {text}"
+
+
+def _copies(args):
+    return [np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
+
+
+def check(
+    function,
+    reference,
+    cases,
+    name=None,
+    rtol=1e-6,
+    atol=1e-9,
+    *,
+    diagnoses=(),
+    compare=None,
+    show=None,
+):
+    """Run ``function`` and ``reference`` on every case, compare the answers, diagnose.
+
+    Every case is run.  The report shows the first failing case (its inputs,
+    the expected answer, what came back and why they differ) and, when one of
+    ``diagnoses`` explains *every* failing case, one sentence saying what the
+    answer looks like, with a hint.
 
     Parameters
     ----------
@@ -104,6 +150,15 @@ def check(function, reference, cases, name=None, rtol=1e-6, atol=1e-9):
         How to name the function in the report, e.g. ``"step(w, grad, lr)"``.
     rtol, atol : float
         Tolerances of :func:`numpy.allclose`.
+    diagnoses : sequence of callable, optional
+        Diagnoses from :mod:`gdcourse.exercises.diagnose`, the most specific first.
+    compare : callable, optional
+        ``compare(got, expected) -> reason``: ``None`` for a match, else the
+        reason shown (``""`` for none); default: numbers within the
+        tolerances, and an integer where the expected answer is an integer.
+    show : callable, optional
+        ``show(*args) -> str``: the case's call as shown; default
+        ``name(describe(arg), ...)``.
 
     Returns
     -------
@@ -111,43 +166,66 @@ def check(function, reference, cases, name=None, rtol=1e-6, atol=1e-9):
 
     Examples
     --------
+    >>> from gdcourse.exercises import diagnose as dg
     >>> check(lambda x: x + 1, lambda x: x * 2, [(1.0,), (3.0,)], name="f(x)")
     1 of 2 cases passed before one failed.
     Case 2: f(3)
       expected: 6
       got:      4
       the numbers differ
+    >>> check(lambda x: x * 4, lambda x: x * 2, [(1.0,), (3.0,)], name="f(x)",
+    ...       diagnoses=[dg.factor(("2", lambda x: 2))])
+    0 of 2 cases passed before one failed.
+    Case 1: f(1)
+      expected: 2
+      got:      4
+      the numbers differ
+      It looks like an answer 2 times too large. Hint: look for a factor 2 too many.
     """
     name = name or f"{getattr(function, '__name__', 'function')}(...)"
+    checks.non_negative("rtol", rtol)
+    checks.non_negative("atol", atol)
+    if not callable(reference):
+        raise ValueError(f"reference must be a function, got {reference!r}")
     if not callable(function):
         return CheckResult(
             name, 0, len(cases), f"Expected a function, got {describe(function)}."
         )
+    compare = compare or (lambda got, expected: _matches(got, expected, rtol, atol))
+    failing, first = [], None
     for i, args in enumerate(cases):
-        shown = ", ".join(describe(a) for a in args)
-        call = f"{name.split('(')[0]}({shown})"
-        expected = reference(
-            *[np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
-        )
+        expected = reference(*_copies(args))
+        got, error = None, None
         try:
             with np.errstate(all="ignore"):
-                got = function(
-                    *[np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
-                )
+                got = function(*_copies(args))
         except Exception as exc:  # the reader's bug, reported in words
-            return CheckResult(
-                name,
-                i,
-                len(cases),
-                f"Case {i + 1}: {call}\n  raised {type(exc).__name__}: {exc}",
-            )
-        reason = _matches(got, expected, rtol, atol)
-        if reason is not None:
-            return CheckResult(
-                name,
-                i,
-                len(cases),
-                f"Case {i + 1}: {call}\n  expected: {describe(expected)}\n"
-                f"  got:      {describe(got)}\n  {reason}",
-            )
-    return CheckResult(name, len(cases), len(cases))
+            error = exc
+        reason = one_line(error) if error is not None else compare(got, expected)
+        if reason is None:
+            continue
+        failing.append(Outcome(tuple(args), expected, got, error))
+        if first is None:
+            if show is None:
+                shown = ", ".join(describe(a) for a in args)
+                call = f"{name.split('(')[0]}({shown})"
+            else:
+                call = show(*args)
+            if error is not None:
+                first = i, f"Case {i + 1}: {call}\n  {reason}"
+            else:
+                first = (
+                    i,
+                    (
+                        f"Case {i + 1}: {call}\n  expected: {describe(expected)}\n"
+                        f"  got:      {describe(got)}"
+                        + (f"\n  {reason}" if reason else "")
+                    ),
+                )
+    if first is None:
+        return CheckResult(name, len(cases), len(cases))
+    passed, text = first
+    sentence = diagnose(failing, diagnoses)
+    if sentence:
+        text += f"\n  {sentence}"
+    return CheckResult(name, passed, len(cases), text)

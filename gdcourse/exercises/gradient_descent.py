@@ -4,13 +4,39 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import diagnose as dg
 from .core import check
 
 __all__ = ["check_gradient_step", "check_mse_gradient", "check_descend"]
 
 
 def _gradient_step(w, grad, lr):
-    return w - lr * grad
+    from gdcourse import optimizers
+
+    sgd = optimizers.sgd()
+    return sgd.update(grad, sgd.init(w), w, lr)[0]
+
+
+_GRADIENT_STEP_MISTAKES = (
+    dg.variant(
+        lambda w, grad, lr: w + lr * grad,
+        "a step uphill, along the gradient",
+        "the gradient points uphill; descent moves the other way",
+    ),
+    dg.variant(
+        lambda w, grad, lr: w - grad,
+        "a step without the learning rate",
+        "the rate scales the step",
+    ),
+    dg.variant(
+        lambda w, grad, lr: -lr * grad,
+        "the step alone, not the new point",
+        "the answer is where the step lands, starting from w",
+    ),
+    dg.not_finite(),
+    dg.wrong_shape(),
+    dg.raised(),
+)
 
 
 def check_gradient_step(function):
@@ -31,11 +57,36 @@ def check_gradient_step(function):
         (np.array([0.0, 0.0, 1.0]), np.array([1.0, -1.0, 2.0]), 1.0),
         (np.array([2.0, 2.0]), np.array([0.0, 0.0]), 0.5),
     ]
-    return check(function, _gradient_step, cases, name="gradient_step(w, grad, lr)")
+    return check(
+        function,
+        _gradient_step,
+        cases,
+        name="gradient_step(w, grad, lr)",
+        diagnoses=_GRADIENT_STEP_MISTAKES,
+    )
 
 
 def _mse_gradient(w, X, y):
     return X.T @ (X @ w - y) / len(y)
+
+
+_MSE_GRADIENT_MISTAKES = (
+    dg.factor(
+        ("N", lambda w, X, y: len(y)),
+        hint="the loss is a mean over the N examples, and so is its gradient",
+        constant=False,
+    ),
+    dg.factor(
+        ("2", lambda w, X, y: 2.0),
+        hint="the 1/2 in front of the loss cancels the 2 from the square",
+    ),
+    dg.sign(
+        "a residual is prediction minus target; check the order of the subtraction"
+    ),
+    dg.not_finite(),
+    dg.wrong_shape(),
+    dg.raised(),
+)
 
 
 def check_mse_gradient(function):
@@ -63,7 +114,13 @@ def check_mse_gradient(function):
         cases.append(
             (np.round(rng.normal(size=d), 2), X, np.round(rng.normal(size=n), 2))
         )
-    return check(function, _mse_gradient, cases, name="mse_gradient(w, X, y)")
+    return check(
+        function,
+        _mse_gradient,
+        cases,
+        name="mse_gradient(w, X, y)",
+        diagnoses=_MSE_GRADIENT_MISTAKES,
+    )
 
 
 class _QuadraticGradient:
@@ -88,6 +145,26 @@ def _descend(grad, w0, lr, tol, max_steps):
             break
         path.append(path[-1] - lr * g)
     return np.array(path)
+
+
+_DESCEND_MISTAKES = (
+    dg.variant(
+        lambda grad, w0, lr, tol, max_steps: _descend(
+            lambda w: -grad(w), w0, lr, tol, max_steps
+        ),
+        "steps uphill, along the gradient",
+        "the gradient points uphill; descent moves the other way",
+    ),
+    dg.variant(
+        lambda grad, w0, lr, tol, max_steps: _descend(grad, w0, lr, 0.0, max_steps),
+        "a run that never stops early",
+        "test the norm of the gradient against tol at every point, before stepping",
+    ),
+    dg.path_off_by_one(),
+    dg.not_finite(),
+    dg.wrong_shape(),
+    dg.raised(),
+)
 
 
 def check_descend(function):
@@ -138,5 +215,9 @@ def check_descend(function):
         (parabola, np.array([3.0]), 1.5, 1e-3, 10),
     ]
     return check(
-        function, _descend, cases, name="descend(grad, w0, lr, tol, max_steps)"
+        function,
+        _descend,
+        cases,
+        name="descend(grad, w0, lr, tol, max_steps)",
+        diagnoses=_DESCEND_MISTAKES,
     )

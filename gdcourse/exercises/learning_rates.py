@@ -4,13 +4,45 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import diagnose as dg
 from .core import check
 
 __all__ = ["check_largest_stable_rate"]
 
 
 def _largest_stable_rate(A):
-    return 2.0 / np.linalg.eigvalsh(np.asarray(A, dtype=float))[-1]
+    from gdcourse import theory
+
+    return theory.stability_limit(theory.curvature_range(A)[1])
+
+
+_LARGEST_STABLE_RATE_MISTAKES = (
+    dg.variant(
+        lambda A: 1.0 / np.linalg.eigvalsh(A)[-1],
+        "1/L instead of 2/L: half the largest stable rate",
+        "the error along the steepest direction is multiplied by 1 - lr*L; "
+        "for which rates is its size below 1?",
+    ),
+    dg.variant(
+        lambda A: 2.0 / np.max(np.diag(A)),
+        "the largest diagonal entry of A where its largest eigenvalue was meant",
+        "the curvatures of a quadratic are the eigenvalues of its Hessian, "
+        "which equal the diagonal only when A is diagonal",
+    ),
+    dg.variant(
+        lambda A: 2.0 / np.linalg.eigvalsh(A)[0],
+        "the smallest curvature where the largest was meant",
+        "the steepest direction is the first to blow up",
+    ),
+    dg.variant(
+        lambda A: np.linalg.eigvalsh(A)[-1] / 2.0,
+        "the reciprocal of the expected rate",
+        "a steeper surface allows a smaller rate, not a larger one",
+    ),
+    dg.not_finite(),
+    dg.wrong_shape(),
+    dg.raised(),
+)
 
 
 def check_largest_stable_rate(function):
@@ -49,4 +81,10 @@ def check_largest_stable_rate(function):
         (np.array([[5.0, 0.0], [0.0, 0.5]]),),  # the steep direction comes first
         (np.round((q * np.array([0.3, 1.0, 4.0])) @ q.T, 12),),
     ]
-    return check(function, _largest_stable_rate, cases, name="largest_stable_rate(A)")
+    return check(
+        function,
+        _largest_stable_rate,
+        cases,
+        name="largest_stable_rate(A)",
+        diagnoses=_LARGEST_STABLE_RATE_MISTAKES,
+    )

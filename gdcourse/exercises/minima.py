@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import CheckResult, describe
+from . import diagnose as dg
+from .core import check
 
 __all__ = ["check_classify_critical_point"]
 
@@ -16,6 +17,40 @@ def _classify_kind(hessian):
     from gdcourse.landscape import classify_critical_point
 
     return classify_critical_point(hessian).kind
+
+
+def _compare_kinds(got, expected):
+    """None if the words agree, else the reason shown ("" for a plain mismatch)."""
+    if got is None:
+        return "the function returned None (is a `return` missing?)"
+    if not isinstance(got, str) or got not in _KINDS:
+        return f"the answer must be one of {', '.join(map(repr, _KINDS))}"
+    return None if got == expected else ""
+
+
+def _show_hessian(H):
+    return f"classify({' '.join(np.array2string(H, separator=', ').split())})"
+
+
+def _swap_min_max(H):
+    kind = _classify_kind(H)
+    return {"minimum": "maximum", "maximum": "minimum"}.get(kind, kind)
+
+
+_CLASSIFY_MISTAKES = (
+    dg.variant(
+        lambda H: _classify_kind(np.diag(np.diag(H))),
+        "the signs of the Hessian's diagonal entries where its eigenvalues were meant",
+        "the diagonal gives the curvature along the axes only; "
+        "a saddle can hide along a diagonal direction",
+    ),
+    dg.variant(
+        _swap_min_max,
+        "minimum and maximum swapped",
+        "positive curvature in every direction bends the surface up",
+    ),
+    dg.raised(),
+)
 
 
 def check_classify_critical_point(function):
@@ -46,7 +81,6 @@ def check_classify_critical_point(function):
       expected: 'saddle'
       got:      'minimum'
     """
-    name = "classify(hessian)"
     cases = [
         np.array([[2.0, 0.0], [0.0, 5.0]]),
         np.array([[1.0, 0.0], [0.0, -3.0]]),
@@ -55,35 +89,12 @@ def check_classify_critical_point(function):
         np.array([[2.0, 0.0], [0.0, 0.0]]),
         np.array([[4.0, 1.0, 0.0], [1.0, 3.0, 0.0], [0.0, 0.0, 0.5]]),
     ]
-    if not callable(function):
-        return CheckResult(
-            name, 0, len(cases), f"Expected a function, got {describe(function)}."
-        )
-    for i, H in enumerate(cases):
-        call = f"classify({' '.join(np.array2string(H, separator=', ').split())})"
-        expected = _classify_kind(H)
-        try:
-            with np.errstate(all="ignore"):
-                got = function(np.copy(H))
-        except Exception as exc:  # the reader's bug, reported in words
-            return CheckResult(
-                name,
-                i,
-                len(cases),
-                f"Case {i + 1}: {call}\n  raised {type(exc).__name__}: {exc}",
-            )
-        if got is None:
-            reason = "\n  the function returned None (is a `return` missing?)"
-        elif not isinstance(got, str) or got not in _KINDS:
-            reason = f"\n  the answer must be one of {', '.join(map(repr, _KINDS))}"
-        else:
-            reason = ""
-        if got != expected:
-            return CheckResult(
-                name,
-                i,
-                len(cases),
-                f"Case {i + 1}: {call}\n  expected: {expected!r}\n"
-                f"  got:      {describe(got)}{reason}",
-            )
-    return CheckResult(name, len(cases), len(cases))
+    return check(
+        function,
+        _classify_kind,
+        [(H,) for H in cases],
+        name="classify(hessian)",
+        diagnoses=_CLASSIFY_MISTAKES,
+        compare=_compare_kinds,
+        show=_show_hessian,
+    )

@@ -4,14 +4,68 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import diagnose as dg
 from .core import check
 
 __all__ = ["check_momentum_step"]
 
 
 def _momentum_step(w, v, g, lr, beta):
-    v_new = beta * v + g
+    from gdcourse import optimizers
+
+    w_new, state = optimizers.sgd(momentum=beta).update(
+        g, optimizers.SGDState(v), w, lr
+    )
+    return w_new, state.velocity
+
+
+def _lr_inside(w, v, g, lr, beta):
+    v_new = beta * v + lr * g
+    return w - v_new, v_new
+
+
+def _damped(w, v, g, lr, beta):
+    v_new = beta * v + (1 - beta) * g
     return w - lr * v_new, v_new
+
+
+def _uphill(w, v, g, lr, beta):
+    v_new = beta * v + g
+    return w + lr * v_new, v_new
+
+
+_MOMENTUM_STEP_MISTAKES = (
+    dg.variant(
+        _lr_inside,
+        "the other momentum convention, v = beta*v + lr*g and w = w - v",
+        "here the rate multiplies the velocity in the weights' update, "
+        "as in torch.optim.SGD and gd.descent",
+    ),
+    dg.variant(
+        _damped,
+        "a damped average, v = beta*v + (1 - beta)*g",
+        "in this convention the gradient enters the velocity undamped",
+    ),
+    dg.variant(
+        _uphill,
+        "a step uphill, along the velocity",
+        "the velocity accumulates gradients, which point uphill",
+    ),
+    dg.components(
+        ("w_new", "v_new"),
+        notes={
+            ("v_new",): "the weights move as expected, so look at the velocity you "
+            "return: with another convention the same weights come with a "
+            "differently scaled velocity",
+            (
+                "w_new",
+            ): "the velocity is right; check the step the weights take with it",
+        },
+    ),
+    dg.not_finite(),
+    dg.wrong_shape(),
+    dg.raised(),
+)
 
 
 def check_momentum_step(function):
@@ -63,5 +117,9 @@ def check_momentum_step(function):
         ),
     ]
     return check(
-        function, _momentum_step, cases, name="momentum_step(w, v, g, lr, beta)"
+        function,
+        _momentum_step,
+        cases,
+        name="momentum_step(w, v, g, lr, beta)",
+        diagnoses=_MOMENTUM_STEP_MISTAKES,
     )

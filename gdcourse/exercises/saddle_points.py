@@ -4,13 +4,58 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import diagnose as dg
 from .core import check
 
 __all__ = ["check_escape_step"]
 
 
 def _escape_step(eps, lr, b, radius):
+    """The predicted escape step: the one place the exercises compute it.
+
+    ``gdcourse.widgets``' saddle explorer has its own copy of this formula
+    (``prediction``); neither :mod:`gdcourse.landscape` (which measures the
+    escape of a run) nor :mod:`gdcourse.theory` has it yet.
+    """
     return int(np.ceil(np.log(radius / eps) / np.log1p(lr * b)))
+
+
+def _growth_steps(eps, lr, b, radius):
+    return np.log(radius / eps) / np.log1p(lr * b)
+
+
+_ESCAPE_STEP_MISTAKES = (
+    dg.variant(
+        lambda eps, lr, b, radius: int(np.floor(_growth_steps(eps, lr, b, radius))),
+        "rounding down (floor) where the count must round up (ceiling)",
+        "after the rounded-down number of steps the distance is still below radius",
+    ),
+    dg.variant(
+        lambda eps, lr, b, radius: int(np.round(_growth_steps(eps, lr, b, radius))),
+        "rounding to the nearest integer where the count must round up (ceiling)",
+        "the first step with a distance of at least radius is wanted",
+    ),
+    dg.variant(
+        lambda eps, lr, b, radius: int(np.ceil(np.log(radius / eps) / (lr * b))),
+        "log(1 + lr*b) replaced by lr*b",
+        "the approximation is good only for a small lr*b; the exact growth factor is needed",
+    ),
+    dg.variant(
+        lambda eps, lr, b, radius: int(
+            np.ceil(np.log(eps / radius) / np.log1p(lr * b))
+        ),
+        "a negative count: the ratio inside the logarithm is upside down",
+        "the distance grows from eps to radius",
+    ),
+    dg.not_an_integer("steps"),
+    dg.off_by_one(
+        "step",
+        "does the count start at 0, and is the escape the first step at or past radius?",
+    ),
+    dg.not_finite(),
+    dg.wrong_shape(),
+    dg.raised(),
+)
 
 
 def check_escape_step(function):
@@ -54,4 +99,5 @@ def check_escape_step(function):
         name="escape_step(eps, lr, b, radius)",
         rtol=0.0,
         atol=0.0,
+        diagnoses=_ESCAPE_STEP_MISTAKES,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import diagnose as dg
 from .core import check
 
 __all__ = ["check_cosine_warmup", "check_early_stopping"]
@@ -16,6 +17,42 @@ def _cosine_warmup(t, lr_max, warmup_steps, total_steps):
         schedules.cosine(lr_max, total_steps - warmup_steps), warmup_steps
     )
     return sched(np.asarray(t))
+
+
+def _cosine_over_all_steps(t, lr_max, warmup_steps, total_steps):
+    from gdcourse import schedules
+
+    sched = schedules.warmup(schedules.cosine(lr_max, total_steps), warmup_steps)
+    return sched(np.asarray(t))
+
+
+def _ramp_from_zero(t, lr_max, warmup_steps, total_steps):
+    t = np.asarray(t)
+    decay = _cosine_warmup(t, lr_max, warmup_steps, total_steps)
+    return np.where(t < warmup_steps, lr_max * t / warmup_steps, decay)
+
+
+_COSINE_WARMUP_MISTAKES = (
+    dg.variant(
+        _cosine_over_all_steps,
+        "a cosine over all total_steps where it should span the steps after the warmup",
+        "the cosine starts when the warmup ends and reaches 0 at total_steps",
+    ),
+    dg.variant(
+        _ramp_from_zero,
+        "a warmup ramp that starts at 0",
+        "step 0 already trains, so its rate is not 0; "
+        "the ramp reaches lr_max exactly at t = warmup_steps",
+    ),
+    dg.factor(
+        ("lr_max", lambda t, lr_max, warmup_steps, total_steps: lr_max),
+        hint="the whole schedule scales with lr_max",
+        constant=False,
+    ),
+    dg.not_finite(),
+    dg.wrong_shape(),
+    dg.raised(),
+)
 
 
 def check_cosine_warmup(function):
@@ -63,10 +100,13 @@ def check_cosine_warmup(function):
         _cosine_warmup,
         cases,
         name="cosine_warmup(t, lr_max, warmup_steps, total_steps)",
+        diagnoses=_COSINE_WARMUP_MISTAKES,
     )
 
 
 def _early_stopping(val_losses, patience):
+    # The rule of gdcourse.training.EarlyStopping (min_delta=0), which keeps it
+    # inside train(); this is its only copy in the exercises.
     best, best_epoch, wait = np.inf, 0, 0
     for epoch, loss in enumerate(val_losses, start=1):
         if loss < best:
@@ -76,6 +116,65 @@ def _early_stopping(val_losses, patience):
         if wait >= patience:
             return best_epoch, epoch
     return best_epoch, len(val_losses)
+
+
+def _counted_from_zero(val_losses, patience):
+    best, stop = _early_stopping(val_losses, patience)
+    return best - 1, stop - 1
+
+
+def _stops_late(val_losses, patience):
+    return _early_stopping(val_losses, patience + 1)
+
+
+def _stops_early(val_losses, patience):
+    return _early_stopping(val_losses, patience - 1) if patience > 1 else (1, 1)
+
+
+def _equal_improves(val_losses, patience):
+    best, best_epoch, wait = np.inf, 0, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss <= best:
+            best, best_epoch, wait = loss, epoch, 0
+        else:
+            wait += 1
+        if wait >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
+_EARLY_STOPPING_MISTAKES = (
+    dg.variant(
+        _counted_from_zero,
+        "epochs counted from 0",
+        "val_losses[i] is the loss after epoch i + 1: epochs count from 1",
+    ),
+    dg.variant(
+        _stops_late,
+        "a stop one epoch late: patience + 1 epochs without improvement",
+        "training stops after the epoch at which the counter reaches patience",
+    ),
+    dg.variant(
+        _stops_early,
+        "a stop one epoch early: patience - 1 epochs without improvement",
+        "the counter must reach patience, not patience - 1",
+    ),
+    dg.variant(
+        _equal_improves,
+        "a loss equal to the best counted as an improvement",
+        "an epoch improves only when its loss is strictly below the best so far",
+    ),
+    dg.components(
+        ("best_epoch", "stop_epoch"),
+        notes={
+            ("stop_epoch",): "the best epoch is right; check when the counter "
+            "grows, when it resets and when it stops training",
+            ("best_epoch",): "the stop is right; check which epoch holds the "
+            "lowest loss (the first one, if several are equal)",
+        },
+    ),
+    dg.raised(),
+)
 
 
 def check_early_stopping(function):
@@ -125,5 +224,9 @@ def check_early_stopping(function):
         (np.array([2.0, 1.0, 1.5, 0.9, 1.2, 1.1, 1.0, 0.95, 0.3]), 4),
     ]
     return check(
-        function, _early_stopping, cases, name="early_stopping(val_losses, patience)"
+        function,
+        _early_stopping,
+        cases,
+        name="early_stopping(val_losses, patience)",
+        diagnoses=_EARLY_STOPPING_MISTAKES,
     )

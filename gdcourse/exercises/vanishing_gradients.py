@@ -4,14 +4,48 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import diagnose as dg
 from .core import check
 
 __all__ = ["check_sigmoid_layer_backward"]
 
 
 def _sigmoid_layer_backward(x, W, b, grad_a):
-    a = 0.5 * (1.0 + np.tanh(0.5 * (x @ W + b)))
+    a = _sigmoid(x @ W + b)
     return x.T @ (grad_a * a * (1.0 - a))
+
+
+def _sigmoid(z):
+    from gdcourse import models
+
+    return models.sigmoid(z)
+
+
+_SIGMOID_BACKWARD_MISTAKES = (
+    dg.variant(
+        lambda x, W, b, grad_a: x.T @ grad_a,
+        "the sigmoid's slope is missing: x^T grad_a",
+        "the chain rule passes through z = xW + b, and a = sigma(z) has its own derivative",
+    ),
+    dg.variant(
+        lambda x, W, b, grad_a: x.T @ (grad_a * _sigmoid(x @ W + b)),
+        "sigma(z) where its derivative sigma'(z) was meant",
+        "the derivative of the sigmoid is written with the sigmoid itself",
+    ),
+    dg.variant(
+        lambda x, W, b, grad_a: x.T @ (grad_a * (1 - _sigmoid(x @ W + b))),
+        "1 - sigma(z) where its derivative sigma'(z) was meant",
+        "the derivative of the sigmoid is a product of two factors",
+    ),
+    dg.sign("check the sign of the sigmoid's derivative"),
+    dg.factor(
+        ("n (the batch size)", lambda x, W, b, grad_a: len(x)),
+        hint="grad_a already holds the loss's gradient; the sum over the batch needs no extra mean",
+    ),
+    dg.not_finite(),
+    dg.wrong_shape(),
+    dg.raised(),
+)
 
 
 def check_sigmoid_layer_backward(function):
@@ -65,4 +99,5 @@ def check_sigmoid_layer_backward(function):
         _sigmoid_layer_backward,
         cases,
         name="sigmoid_layer_backward(x, W, b, grad_a)",
+        diagnoses=_SIGMOID_BACKWARD_MISTAKES,
     )
