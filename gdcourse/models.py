@@ -16,10 +16,11 @@ Gradients are means over the examples; ``per_example_grads`` returns one
 gradient row per example, and their mean is the full-batch gradient.
 """
 
-from numbers import Integral, Real
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
+from gdcourse import checks
 
 __all__ = [
     "Model",
@@ -31,6 +32,8 @@ __all__ = [
     "TASKS",
     "init_params",
     "init_std",
+    "least_squares_form",
+    "quadratic_loss",
     "sigmoid",
 ]
 
@@ -116,10 +119,91 @@ def sigmoid(z):
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
 
 
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+def _design(X):
+    """Features with a column of ones appended, :math:`A = [X, \\mathbf 1]`."""
+    return np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
+
+
+def least_squares_form(X, y):
+    """The half mean squared error of a linear model as a quadratic in its parameters.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+        Features, one row per example.
+    y : ndarray, shape (n,)
+        Targets.
+
+    Returns
+    -------
+    H : ndarray, shape (d + 1, d + 1)
+        The constant Hessian.
+    c : ndarray, shape (d + 1,)
+    c0 : float
+        The loss at :math:`\\theta = 0`.
+
+    Notes
+    -----
+    With :math:`A = [X, \\mathbf 1]` and :math:`\\theta = (w, b)`,
+
+    .. math::
+
+        \\frac{1}{2n}\\lVert A\\theta - y\\rVert^2
+        = \\tfrac12 \\theta^\\top H \\theta - c^\\top \\theta + c_0,
+        \\qquad
+        H = \\tfrac1n A^\\top A,\\quad c = \\tfrac1n A^\\top y,\\quad
+        c_0 = \\tfrac{1}{2n} y^\\top y .
+
+    :func:`quadratic_loss` evaluates it, for any number of parameter vectors.
+
+    Examples
+    --------
+    >>> X, y = np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0])
+    >>> H, c, c0 = least_squares_form(X, y)
+    >>> print(np.round(H, 4), np.round(c, 4), round(float(c0), 4))
+    [[1.6667 1.    ]
+     [1.     1.    ]] [4.3333 3.    ] 5.8333
+    """
+    A = _design(X)
+    n = X.shape[0]
+    return A.T @ A / n, A.T @ y / n, 0.5 * np.mean(y**2)
+
+
+def quadratic_loss(theta, H, c, c0):
+    """Value and gradient of :math:`\\tfrac12 \\theta^\\top H \\theta - c^\\top \\theta + c_0`.
+
+    Parameters
+    ----------
+    theta : ndarray, shape (..., p)
+        One or many parameter vectors.
+    H, c, c0
+        As returned by :func:`least_squares_form` (``H`` symmetric).
+
+    Returns
+    -------
+    loss : ndarray, shape (...)
+    grad : ndarray, shape (..., p)
+        :math:`H \\theta - c`.
+
+    Examples
+    --------
+    >>> X, y = np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0])
+    >>> loss, grad = quadratic_loss(np.array([2.0, 1.0]), *least_squares_form(X, y))
+    >>> print(round(float(loss), 12), np.round(grad, 12))
+    0.0 [0. 0.]
+    """
+    H_theta = theta @ H
+    return 0.5 * np.sum(theta * H_theta, axis=-1) - theta @ c + c0, H_theta - c
+
+
+def _half_mse(residual):
+    """Half the mean squared residual over the last axis."""
+    return 0.5 * np.mean(residual**2, axis=-1)
+
+
+def _binary_cross_entropy(z, y):
+    """Mean of :math:`\\log(1 + e^{z}) - y z` over the last axis (never overflows)."""
+    return np.mean(np.logaddexp(0.0, z) - y * z, axis=-1)
 
 
 def _as_X(X, n_features):
@@ -161,7 +245,7 @@ class _LinearModel:
     is_classifier = False
 
     def __init__(self, n_features=1):
-        self.n_features = _check_int("n_features", n_features, 1)
+        self.n_features = checks.integer("n_features", n_features, minimum=1)
         self.n_params = self.n_features + 1
 
     def __repr__(self):
@@ -195,8 +279,7 @@ class _LinearModel:
 
     def _per_example(self, dscore, X):
         """Per-example gradients from d loss_i / d score_i: shape (..., n, p)."""
-        ones = np.ones(X.shape[:1] + (1,))
-        return dscore[..., :, None] * np.concatenate([X, ones], axis=1)
+        return dscore[..., :, None] * _design(X)
 
     def grad(self, theta, X, y):
         """Gradient of :meth:`loss` with respect to ``theta`` (mean over the examples).
@@ -304,8 +387,7 @@ class LinearRegression(_LinearModel):
         theta, X, y = self._check(theta, X, y)
         if theta.ndim > 1:
             return self._on_grid(theta, X, y)[0]
-        residual = self._scores(theta, X) - y
-        return 0.5 * np.mean(residual**2, axis=-1)
+        return _half_mse(self._scores(theta, X) - y)
 
     def loss_and_grad(self, theta, X, y):
         """Loss and mean gradient in one pass (see the class Notes for the formulas).
@@ -327,16 +409,11 @@ class LinearRegression(_LinearModel):
         residual = self._scores(theta, X) - y
         n = X.shape[0]
         grad = np.concatenate([residual @ X / n, [residual.mean()]])
-        return 0.5 * np.mean(residual**2), grad
+        return _half_mse(residual), grad
 
     def _on_grid(self, theta, X, y):
         """Loss and gradient for many theta at once, through the quadratic form (Notes)."""
-        A = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
-        n = X.shape[0]
-        H, c = A.T @ A / n, A.T @ y / n
-        H_theta = theta @ H
-        loss = 0.5 * np.sum(theta * H_theta, axis=-1) - theta @ c + 0.5 * np.mean(y**2)
-        return loss, H_theta - c
+        return quadratic_loss(theta, *least_squares_form(X, y))
 
     def _dscore(self, theta, X, y):
         return self._scores(theta, X) - y
@@ -388,8 +465,7 @@ class LinearRegression(_LinearModel):
         """
         X = _as_X(X, self.n_features)
         y = _as_y(y, X.shape[0])
-        A = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
-        return np.linalg.lstsq(A, y, rcond=None)[0]
+        return np.linalg.lstsq(_design(X), y, rcond=None)[0]
 
 
 # ----------------------------------------------------------------------------
@@ -448,7 +524,7 @@ class LogisticRegression(_LinearModel):
         """
         theta, X, y = self._check(theta, X, y, labels=2)
         z = self._scores(theta, X)
-        return np.mean(np.logaddexp(0.0, z) - y * z, axis=-1)
+        return _binary_cross_entropy(z, y)
 
     def loss_and_grad(self, theta, X, y):
         """Loss and mean gradient in one pass (see the class Notes for the formulas).
@@ -469,7 +545,7 @@ class LogisticRegression(_LinearModel):
         dz = sigmoid(z) - y
         n = X.shape[0]
         grad = np.concatenate([dz @ X / n, dz.mean(axis=-1, keepdims=True)], axis=-1)
-        return np.mean(np.logaddexp(0.0, z) - y * z, axis=-1), grad
+        return _binary_cross_entropy(z, y), grad
 
     def _dscore(self, theta, X, y):
         return sigmoid(self._scores(theta, X)) - y
@@ -544,19 +620,15 @@ def _activation_slope(name, z, a):
 
 
 def _check_sizes(sizes):
+    """``sizes`` as a tuple of at least two ints >= 1, or ``ValueError``."""
+    allowed = "a sequence of at least 2 positive integers"
     try:
-        sizes = tuple(sizes)
-    except TypeError:
-        raise ValueError(
-            f"sizes must be a sequence of at least 2 positive integers, got {sizes!r}"
-        ) from None
-    if len(sizes) < 2 or any(
-        isinstance(s, bool) or not isinstance(s, Integral) or s < 1 for s in sizes
-    ):
-        raise ValueError(
-            f"sizes must be a sequence of at least 2 positive integers, got {sizes!r}"
-        )
-    return tuple(int(s) for s in sizes)
+        widths = tuple(sizes)
+        if len(widths) < 2:
+            raise ValueError
+        return tuple(checks.integer("sizes", s, minimum=1) for s in widths)
+    except (TypeError, ValueError):
+        raise ValueError(f"sizes must be {allowed}, got {sizes!r}") from None
 
 
 def init_std(init, fan_in, fan_out, std=1.0):
@@ -587,8 +659,7 @@ def init_std(init, fan_in, fan_out, std=1.0):
     >>> init_std("he", 50, 10), init_std("glorot", 3, 1), init_std("normal", 3, 1, std=0.01)
     (0.2, 0.7071067811865476, 0.01)
     """
-    if init not in INITS:
-        raise ValueError(f"init must be one of {INITS}, got {init!r}")
+    checks.one_of("init", init, INITS)
     if init == "normal":
         return float(std)
     if init in ("he", "kaiming"):
@@ -653,14 +724,8 @@ def init_params(sizes, init="glorot", seed=0, *, std=1.0):
     [((2, 16), (16,)), ((16, 1), (1,))]
     """
     sizes = _check_sizes(sizes)
-    if init not in INITS:
-        raise ValueError(f"init must be one of {INITS}, got {init!r}")
-    if (
-        isinstance(std, bool)
-        or not isinstance(std, Real)
-        or not (np.isfinite(std) and std > 0)
-    ):
-        raise ValueError(f"std must be a finite number > 0, got {std!r}")
+    checks.one_of("init", init, INITS)
+    checks.positive("std", std)
     rng = np.random.default_rng(seed)
     params = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
@@ -740,12 +805,8 @@ class MLP:
         self, sizes, activation="tanh", task="regression", init="glorot", *, std=1.0
     ):
         self.sizes = _check_sizes(sizes)
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"activation must be one of {ACTIVATIONS}, got {activation!r}"
-            )
-        if task not in TASKS:
-            raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+        checks.one_of("activation", activation, ACTIVATIONS)
+        checks.one_of("task", task, TASKS)
         if task in ("regression", "binary") and self.sizes[-1] != 1:
             raise ValueError(
                 f"sizes must end in 1 for task={task!r}, got {self.sizes!r}"
@@ -754,8 +815,7 @@ class MLP:
             raise ValueError(
                 f"sizes must end in the number of classes (>= 2) for task='multiclass', got {self.sizes!r}"
             )
-        if init not in INITS:
-            raise ValueError(f"init must be one of {INITS}, got {init!r}")
+        checks.one_of("init", init, INITS)
         self.activation = activation
         self.task = task
         self.init_name = init
@@ -921,10 +981,10 @@ class MLP:
         n = out.shape[0]
         if self.task == "regression":
             residual = out[:, 0] - y
-            return 0.5 * np.mean(residual**2), residual[:, None] / n
+            return _half_mse(residual), residual[:, None] / n
         if self.task == "binary":
             z = out[:, 0]
-            loss = np.mean(np.logaddexp(0.0, z) - y * z)
+            loss = _binary_cross_entropy(z, y)
             return loss, (sigmoid(z) - y)[:, None] / n
         log_norm = np.logaddexp.reduce(out, axis=1)
         log_probs = out - log_norm[:, None]

@@ -432,8 +432,11 @@ def test_the_mlp_does_not_mutate_its_inputs():
         (dict(sizes=[3, 2], task="binary"), "sizes must end in 1 for task='binary'"),
         (dict(sizes=[3, 1], task="multiclass"), "number of classes"),
         (dict(sizes=[3, 1], init="orthogonal"), "init must be one of"),
-        (dict(sizes=[3, 1], init="normal", std=0.0), "std must be a finite number > 0"),
-        (dict(sizes=[3, 1], std=np.nan), "std must be a finite number > 0"),
+        (
+            dict(sizes=[3, 1], init="normal", std=0.0),
+            "std must be a positive finite number",
+        ),
+        (dict(sizes=[3, 1], std=np.nan), "std must be a positive finite number"),
     ],
 )
 def test_mlp_bad_construction(kwargs, match):
@@ -500,3 +503,32 @@ def test_logistic_rejects_labels_outside_zero_one():
         LogisticRegression(3).loss(np.zeros(4), X, 2 * y - 1)
     with pytest.raises(ValueError, match=r"y must hold integer labels in 0..1"):
         LogisticRegression(3).per_example_grads(np.zeros(4), X, y + 0.5)
+
+
+def test_least_squares_form_matches_the_residual_form_and_its_gradient():
+    rng = np.random.default_rng(7)
+    X, y = rng.normal(size=(25, 3)), rng.normal(size=25)
+    H, c, c0 = models.least_squares_form(X, y)
+    A = np.concatenate([X, np.ones((25, 1))], axis=1)
+    np.testing.assert_allclose(H, H.T)
+    for theta in rng.normal(size=(5, 4)):
+        residual = A @ theta - y
+        loss, grad = models.quadratic_loss(theta, H, c, c0)
+        assert loss == pytest.approx(0.5 * np.mean(residual**2), rel=1e-12)
+        np.testing.assert_allclose(grad, A.T @ residual / 25, rtol=1e-10, atol=1e-12)
+        eps = 1e-6
+        numeric = [
+            (
+                models.quadratic_loss(theta + eps * e, H, c, c0)[0]
+                - models.quadratic_loss(theta - eps * e, H, c, c0)[0]
+            )
+            / (2 * eps)
+            for e in np.eye(4)
+        ]
+        np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-8)
+    thetas = rng.normal(size=(2, 3, 4))
+    losses, grads = models.quadratic_loss(thetas, H, c, c0)
+    assert losses.shape == (2, 3) and grads.shape == (2, 3, 4)
+    assert losses[1, 2] == pytest.approx(
+        models.quadratic_loss(thetas[1, 2], H, c, c0)[0]
+    )
