@@ -12,6 +12,7 @@ It never lets a traceback escape.
 All 4 cases passed: gradient_step(w, grad, lr) is right.
 """
 
+from .adaptive_methods import check_adam_first_step
 from .batch_size import check_minibatch_gradient
 from .core import CheckResult, check, describe
 from .gradient_descent import check_descend, check_gradient_step, check_mse_gradient
@@ -46,4 +47,6 @@ __all__ = [
     "check_momentum_step",
     # chapter 8: vanishing gradients
     "check_sigmoid_layer_backward",
+    # chapter 9: adaptive methods
+    "check_adam_first_step",
 ]

@@ -180,7 +180,7 @@ def check(
       expected: 2
       got:      4
       the numbers differ
-      It looks like an answer 2 times too large. Hint: look for a factor 2 too many.
+      It looks like the expected answer times 2. Hint: look for a factor 2 too many.
     """
     name = name or f"{getattr(function, '__name__', 'function')}(...)"
     checks.non_negative("rtol", rtol)

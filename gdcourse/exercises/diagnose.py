@@ -95,7 +95,7 @@ def diagnose(failing, diagnoses):
     --------
     >>> failing = [Outcome((2.0,), 4.0, 8.0), Outcome((3.0,), 6.0, 12.0)]
     >>> print(diagnose(failing, [factor(("2", lambda x: 2.0))]))
-    It looks like an answer 2 times too large. Hint: look for a factor 2 too many.
+    It looks like the expected answer times 2. Hint: look for a factor 2 too many.
     """
     if not failing:
         return None
@@ -216,7 +216,7 @@ def factor(*named, hint=None, constant=True):
     --------
     >>> d = factor(("N", lambda n: n))
     >>> print(d([Outcome((4,), 1.0, 4.0), Outcome((5,), 2.0, 10.0)]))
-    It looks like an answer N times too large. Hint: look for a factor N too many.
+    It looks like the expected answer times N. Hint: look for a factor N too many.
     """
 
     def ratio(outcome):
@@ -242,12 +242,12 @@ def factor(*named, hint=None, constant=True):
             c = float(value(*outcome.args))
             if math.isclose(r, c, rel_tol=1e-6):
                 return say(
-                    f"an answer {label} times too large",
+                    f"the expected answer times {label}",
                     hint or f"look for a factor {label} too many",
                 )
             if math.isclose(r, 1.0 / c, rel_tol=1e-6):
                 return say(
-                    f"an answer {label} times too small",
+                    f"the expected answer divided by {label}",
                     hint or f"look for a missing factor {label}",
                 )
         return None
