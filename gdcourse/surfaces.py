@@ -21,10 +21,13 @@ The catalogue (:func:`bowl`, :func:`elongated_bowl`, :func:`two_valleys`,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from gdcourse import checks, models
 
 __all__ = [
     "Surface",
@@ -139,9 +142,7 @@ def _as_float_matrix(A, name):
     arr = np.asarray(A, dtype=float)
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
         raise ValueError(f"{name} must be a square matrix, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must hold finite numbers")
-    return arr
+    return checks.finite_array(name, arr)
 
 
 def quadratic(A, b=None, *, name="quadratic", box=None):
@@ -276,8 +277,8 @@ def elongated_bowl(kappa=10.0, L=1.0):
     >>> print(np.linalg.eigvalsh(s.hessian(np.zeros(2))))
     [0.1 1. ]
     """
-    kappa = _positive(kappa, "kappa", at_least=1.0)
-    L = _positive(L, "L")
+    kappa = checks.in_interval("kappa", kappa, 1, math.inf)
+    L = checks.positive("L", L)
     s = quadratic(
         np.diag([L / kappa, L]),
         name=f"elongated bowl (kappa={kappa:g})",
@@ -293,23 +294,6 @@ def elongated_bowl(kappa=10.0, L=1.0):
         minima=s.minima,
         formula=r"\tfrac12\left(\tfrac{L}{\kappa}x^2 + L y^2\right)",
     )
-
-
-def _positive(x, name, at_least=None):
-    try:
-        value = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} must be a positive finite number, got {x!r}"
-        ) from None
-    if (
-        not np.isfinite(value)
-        or value <= 0
-        or (at_least is not None and value < at_least)
-    ):
-        bound = f"at least {at_least:g}" if at_least is not None else "positive"
-        raise ValueError(f"{name} must be a finite number {bound}, got {x!r}")
-    return value
 
 
 def _cubic_minima(c3, c1, c0):
@@ -350,9 +334,7 @@ def two_valleys(tilt=0.3):
     >>> print(np.round(s.global_minimum, 3))
     [-1.036  0.   ]
     """
-    t = float(tilt)
-    if not np.isfinite(t) or abs(t) >= 1.0:
-        raise ValueError(f"tilt must be a finite number in (-1, 1), got {tilt!r}")
+    t = checks.in_interval("tilt", tilt, -1, 1, closed="neither")
 
     def value(w):
         x, y = w[..., 0], w[..., 1]
@@ -397,9 +379,7 @@ def two_valleys_1d(tilt=0.3):
     >>> print(np.round(two_valleys_1d().minima[:, 0], 3))
     [-1.036  0.96 ]
     """
-    t = float(tilt)
-    if not np.isfinite(t) or abs(t) >= 1.0:
-        raise ValueError(f"tilt must be a finite number in (-1, 1), got {tilt!r}")
+    t = checks.in_interval("tilt", tilt, -1, 1, closed="neither")
 
     def value(w):
         x = w[..., 0]
@@ -445,8 +425,8 @@ def saddle(a=1.0, b=1.0):
     [[ 1.  0.]
      [ 0. -1.]]
     """
-    a = _positive(a, "a")
-    b = _positive(b, "b")
+    a = checks.positive("a", a)
+    b = checks.positive("b", b)
     s = quadratic(np.diag([a, -b]), name="saddle", box=((-2.0, 2.0), (-2.0, 2.0)))
     return Surface(
         "saddle",
@@ -573,8 +553,8 @@ def rosenbrock(a=1.0, b=100.0):
     >>> print(s(np.array([1.0, 1.0])), np.abs(s.grad(np.array([1.0, 1.0]))))
     0.0 [0. 0.]
     """
-    a = float(a)
-    b = _positive(b, "b")
+    a = checks.number("a", a)
+    b = checks.positive("b", b)
 
     def value(w):
         x, y = w[..., 0], w[..., 1]
@@ -660,16 +640,15 @@ def himmelblau():
 def _check_box(box, name="box"):
     """Return ``box`` as ``((lo, hi), (lo, hi))`` floats, or raise ``ValueError``."""
     try:
-        (x0, x1), (y0, y1) = ((float(a), float(b)) for a, b in box)
+        (x0, x1), (y0, y1) = box
+        ok = all(map(checks.is_number, (x0, x1, y0, y1))) and x0 < x1 and y0 < y1
     except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} must be ((lo, hi), (lo, hi)) with finite lo < hi, got {box!r}"
-        ) from None
-    if not all(np.isfinite([x0, x1, y0, y1])) or not (x0 < x1 and y0 < y1):
+        ok = False
+    if not ok:
         raise ValueError(
             f"{name} must be ((lo, hi), (lo, hi)) with finite lo < hi, got {box!r}"
         )
-    return (x0, x1), (y0, y1)
+    return (float(x0), float(x1)), (float(y0), float(y1))
 
 
 def least_squares(x, y, box=None, name="least squares"):
@@ -734,19 +713,17 @@ def least_squares(x, y, box=None, name="least squares"):
         raise ValueError(
             "x must take at least two distinct values, or the best line is not unique"
         )
-    n = x.size
-    A = np.stack([x, np.ones(n)], axis=1)
-    H, c, c0 = A.T @ A / n, A.T @ y / n, 0.5 * np.mean(y**2)
+    H, c, c0 = models.least_squares_form(x[:, None], y)
     best = np.linalg.solve(H, c)
     if box is None:
         box = tuple((float(b) - 3.0, float(b) + 3.0) for b in best)
     box = _check_box(box)
 
     def value(w):
-        return 0.5 * np.sum(w * (w @ H), axis=-1) - w @ c + c0
+        return models.quadratic_loss(w, H, c, c0)[0]
 
     def grad(w):
-        return w @ H - c
+        return models.quadratic_loss(w, H, c, c0)[1]
 
     def hessian(w):
         return np.broadcast_to(H, w.shape[:-1] + (2, 2)).copy()
@@ -794,6 +771,5 @@ def by_name(name, **params):
     >>> by_name("bowl")
     Surface('bowl', dim=2)
     """
-    if name not in CATALOGUE:
-        raise ValueError(f"name must be one of {sorted(CATALOGUE)}, got {name!r}")
+    checks.one_of("name", name, sorted(CATALOGUE))
     return CATALOGUE[name](**params)

@@ -136,9 +136,9 @@ def test_elongated_bowl_condition_number():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"kappa": 0.5}, "kappa must be a finite number at least 1"),
+        ({"kappa": 0.5}, r"kappa must be a number in \[1, inf\)"),
         ({"kappa": np.inf}, "kappa"),
-        ({"L": -1.0}, "L must be a finite number positive"),
+        ({"L": -1.0}, "L must be a positive finite number"),
         ({"L": "big"}, "L must be a positive finite number"),
     ],
 )
