@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -238,16 +238,7 @@ def bowl():
     5.0
     """
     s = quadratic(2.0 * np.eye(2), name="bowl", box=((-3.0, 3.0), (-3.0, 3.0)))
-    return Surface(
-        s.name,
-        2,
-        s.value_fn,
-        s.grad_fn,
-        s.hessian_fn,
-        box=s.box,
-        minima=s.minima,
-        formula=r"x^2 + y^2",
-    )
+    return replace(s, formula=r"x^2 + y^2")
 
 
 def elongated_bowl(kappa=10.0, L=1.0):
@@ -284,16 +275,7 @@ def elongated_bowl(kappa=10.0, L=1.0):
         name=f"elongated bowl (kappa={kappa:g})",
         box=((-4.0, 4.0), (-2.0, 2.0)),
     )
-    return Surface(
-        s.name,
-        2,
-        s.value_fn,
-        s.grad_fn,
-        s.hessian_fn,
-        box=s.box,
-        minima=s.minima,
-        formula=r"\tfrac12\left(\tfrac{L}{\kappa}x^2 + L y^2\right)",
-    )
+    return replace(s, formula=r"\tfrac12\left(\tfrac{L}{\kappa}x^2 + L y^2\right)")
 
 
 def _cubic_minima(c3, c1, c0):
@@ -428,16 +410,9 @@ def saddle(a=1.0, b=1.0):
     a = checks.positive("a", a)
     b = checks.positive("b", b)
     s = quadratic(np.diag([a, -b]), name="saddle", box=((-2.0, 2.0), (-2.0, 2.0)))
-    return Surface(
-        "saddle",
-        2,
-        s.value_fn,
-        s.grad_fn,
-        s.hessian_fn,
-        box=s.box,
-        minima=np.empty((0, 2)),
-        formula=r"\tfrac12(a x^2 - b y^2)",
-    )
+    return replace(
+        s, formula=r"\tfrac12(a x^2 - b y^2)"
+    )  # no minimum: eig has both signs
 
 
 def degenerate_saddle():
