@@ -24,11 +24,12 @@ measured with :func:`gdcourse.landscape.sharpness`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
 
+from gdcourse import checks
 from gdcourse import data as _data
+from gdcourse.descent import DIVERGENCE_BOUND, within_bound  # noqa: F401 (re-exported)
 
 __all__ = [
     "two_weight_problem",
@@ -43,21 +44,9 @@ __all__ = [
     "tuned_steps_to_target",
 ]
 
-#: A run has diverged once a weight's magnitude exceeds this (or stops being finite).
-DIVERGENCE_BOUND = 1e8
-
-
 # ----------------------------------------------------------------------------
 # argument checks
 # ----------------------------------------------------------------------------
-
-
-def _check_int(name, value, lo, hi=None):
-    bad = isinstance(value, bool) or not isinstance(value, Integral)
-    if bad or value < lo or (hi is not None and value > hi):
-        allowed = f"an integer >= {lo}" if hi is None else f"an integer in {lo}..{hi}"
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return int(value)
 
 
 def _check_per_example(per_example):
@@ -168,9 +157,9 @@ def minibatch_indices(n, batch_size, steps, seed=0):
     >>> sorted(idx[:3].ravel().tolist())    # the first epoch uses every example once
     [0, 1, 2, 3, 4, 5]
     """
-    n = _check_int("n", n, 1)
-    batch_size = _check_int("batch_size", batch_size, 1, n)
-    steps = _check_int("steps", steps, 0)
+    n = checks.integer("n", n, minimum=1)
+    batch_size = checks.integer("batch_size", batch_size, minimum=1, maximum=n)
+    steps = checks.integer("steps", steps, minimum=0)
     per_epoch = n // batch_size
     epochs = -(-steps // per_epoch)
     rng = np.random.default_rng(seed)
@@ -273,8 +262,8 @@ def least_squares_sgd(X, y, theta0, lr, batch_size, steps, seeds=0):
     """
     X, y = _check_data(X, y)
     n, p = X.shape[0], X.shape[1] + 1
-    batch_size = _check_int("batch_size", batch_size, 1, n)
-    steps = _check_int("steps", steps, 0)
+    batch_size = checks.integer("batch_size", batch_size, minimum=1, maximum=n)
+    steps = checks.integer("steps", steps, minimum=0)
     theta0 = np.asarray(theta0, dtype=float)
     if theta0.shape[-1:] != (p,) or theta0.ndim > 2 or not np.all(np.isfinite(theta0)):
         raise ValueError(
@@ -322,9 +311,7 @@ def least_squares_sgd(X, y, theta0, lr, batch_size, steps, seeds=0):
             residual = np.einsum("rbp,rp->rb", A_b, theta) - y[idx[t]]
             g = np.einsum("rbp,rb->rp", A_b, residual) / batch_size
             theta = theta - lr[:, None] * g
-            bad = alive & ~np.all(
-                np.isfinite(theta) & (np.abs(theta) <= DIVERGENCE_BOUND), axis=1
-            )
+            bad = alive & ~within_bound(theta)
             stopped_at[bad] = t
             alive &= ~bad
             theta[~alive] = np.nan
@@ -384,8 +371,8 @@ def gradient_variance(per_example, batch_size, draws=1000, seed=0):
     """
     g = _check_per_example(per_example)
     n = g.shape[0]
-    batch_size = _check_int("batch_size", batch_size, 1, n)
-    draws = _check_int("draws", draws, 2)
+    batch_size = checks.integer("batch_size", batch_size, minimum=1, maximum=n)
+    draws = checks.integer("draws", draws, minimum=2)
     rng = np.random.default_rng(seed)
     order = rng.permuted(np.broadcast_to(np.arange(n), (draws, n)), axis=1)[
         :, :batch_size
@@ -519,11 +506,7 @@ def steps_to_target(losses, target):
         raise ValueError(
             f"losses must have at least one entry along axis 0, got shape {losses.shape}"
         )
-    if (
-        isinstance(target, bool)
-        or not isinstance(target, Real)
-        or not np.isfinite(target)
-    ):
+    if not checks.is_number(target):
         raise ValueError(f"target must be a finite number, got {target!r}")
     with np.errstate(invalid="ignore"):
         hit = losses <= target

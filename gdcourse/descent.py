@@ -13,6 +13,10 @@ Every step of plain gradient descent is
 and with momentum (PyTorch's ``torch.optim.SGD`` convention)
 
 .. math:: v_{k+1} = \\beta v_k + \\nabla f(w_k), \\qquad w_{k+1} = w_k - \\eta_k v_{k+1}.
+
+The update rule itself lives in :mod:`gdcourse.optimizers`: ``momentum`` and
+``nesterov`` are shorthands for :func:`gdcourse.optimizers.sgd`, and any other
+optimizer (Adam, RMSProp, ...) can be passed as ``optimizer``.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gdcourse import checks, optimizers
 from gdcourse.schedules import as_schedule
 from gdcourse.surfaces import Surface
 
@@ -28,13 +33,32 @@ __all__ = [
     "Trajectory",
     "gradient_descent",
     "DIVERGENCE_BOUND",
+    "within_bound",
     "check_steps",
-    "check_momentum",
     "check_start",
 ]
 
 #: A run has diverged once a weight's magnitude exceeds this (or stops being finite).
 DIVERGENCE_BOUND = 1e8
+
+
+def within_bound(w):
+    """Whether every weight of each point is finite and at most :data:`DIVERGENCE_BOUND` in size.
+
+    Parameters
+    ----------
+    w : numpy.ndarray, shape (..., d)
+
+    Returns
+    -------
+    bool or numpy.ndarray of bool, shape ``w.shape[:-1]``
+
+    Examples
+    --------
+    >>> within_bound(np.array([[1.0, -1e8], [np.nan, 0.0], [2e8, 0.0]]))
+    array([ True, False, False])
+    """
+    return np.all(np.abs(w) <= DIVERGENCE_BOUND, axis=-1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,23 +116,16 @@ class Trajectory:
 
 
 def check_steps(steps):
-    """Return ``steps`` as an int, or raise ``ValueError`` unless it is a non-negative integer."""
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
-    return int(steps)
+    """Return ``steps`` as an int, or raise ``ValueError`` unless it is a non-negative integer.
 
-
-def check_momentum(momentum):
-    """Return ``momentum`` as a float, or raise ``ValueError`` unless it lies in [0, 1)."""
+    The wording ("a non-negative integer") is the one :mod:`gdcourse.landscape` shares.
+    """
     try:
-        value = float(momentum)
-    except (TypeError, ValueError):
+        return checks.integer("steps", steps, minimum=0)
+    except ValueError:
         raise ValueError(
-            f"momentum must be a number in [0, 1), got {momentum!r}"
+            f"steps must be a non-negative integer, got {steps!r}"
         ) from None
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
-    return value
 
 
 def check_start(surface, w0):
@@ -142,8 +159,10 @@ def gradient_descent(
     noise=0.0,
     seed=None,
     tol=None,
+    optimizer=None,
+    clip_norm=None,
 ):
-    """Run gradient descent (optionally with momentum or Nesterov) on a surface.
+    """Run gradient descent (with momentum, or any optimizer) on a surface.
 
     Parameters
     ----------
@@ -159,7 +178,8 @@ def gradient_descent(
     steps : int
         Number of updates (non-negative).
     momentum : float
-        :math:`\\beta \\in [0, 1)`; 0 is plain gradient descent.
+        :math:`\\beta \\in [0, 1)`; 0 is plain gradient descent. Shorthand
+        for ``optimizer=optimizers.sgd(momentum=...)``.
     nesterov : bool
         Use Nesterov's momentum (needs ``momentum > 0``).
     schedule : callable, optional
@@ -170,7 +190,15 @@ def gradient_descent(
     seed : int, optional
         Seed of the noise.
     tol : float, optional
-        Stop a start once its gradient norm falls below ``tol``.
+        Stop a start once its gradient norm falls below ``tol`` (the norm of
+        the exact gradient, before noise and clipping).
+    optimizer : gdcourse.optimizers.Optimizer, optional
+        The update rule, e.g. ``optimizers.adam()``; default
+        ``optimizers.sgd(momentum, nesterov)``. Giving it together with a
+        non-default ``momentum`` or ``nesterov`` is an error.
+    clip_norm : float, optional
+        Rescale each start's (noisy) gradient to norm at most ``clip_norm``
+        before the update (:func:`gdcourse.optimizers.clip_by_norm`).
 
     Returns
     -------
@@ -179,7 +207,7 @@ def gradient_descent(
     Notes
     -----
     With :math:`g_k = \\nabla f(w_k) + \\sigma \\xi_k`, :math:`\\xi_k \\sim N(0, I)`,
-    and :math:`v_0 = 0`, each step is (as ``torch.optim.SGD``)
+    and :math:`v_0 = 0`, each step of the default optimizer is (as ``torch.optim.SGD``)
 
     .. math::
 
@@ -189,12 +217,15 @@ def gradient_descent(
             g_k + \\beta v_{k+1} & \\text{Nesterov.}
         \\end{cases}
 
+    Another optimizer replaces this update by its own, with the same
+    :math:`g_k` (clipped first, with ``clip_norm``) and :math:`\\eta_k`.
+
     A start that diverges stops quietly: its flag in ``diverged`` is set,
     ``stopped_at`` holds its last finite step, and no warning is emitted.
 
     Examples
     --------
-    >>> from gdcourse import surfaces
+    >>> from gdcourse import optimizers, surfaces
     >>> s = surfaces.quadratic([[2.0]])
     >>> run = gradient_descent(s, [1.0], lr=1.5, steps=100)
     >>> print(run.diverged, run.stopped_at)
@@ -202,6 +233,9 @@ def gradient_descent(
     >>> many = gradient_descent(s, [[1.0], [-2.0]], lr=0.1, steps=3)
     >>> print(many.weights.shape, many.diverged)
     (4, 2, 1) [False False]
+    >>> adam = gradient_descent(s, [1.0], lr=0.1, steps=3, optimizer=optimizers.adam())
+    >>> print(np.round(adam.weights[:, 0], 4))
+    [1.     0.9    0.8004 0.7016]
     """
     if not isinstance(surface, Surface):
         raise ValueError(
@@ -209,14 +243,13 @@ def gradient_descent(
         )
     w = check_start(surface, w0)
     steps = check_steps(steps)
-    beta = check_momentum(momentum)
+    opt = optimizers.resolve(optimizer, momentum, nesterov)
     rate = _resolve_rate(lr, schedule)
-    if nesterov and beta == 0.0:
-        raise ValueError("nesterov=True needs momentum in (0, 1)")
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a non-negative finite number, got {noise!r}")
-    if tol is not None and not (np.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be a positive finite number or None, got {tol!r}")
+    noise = checks.non_negative("noise", noise)
+    if tol is not None:
+        tol = checks.positive("tol", tol)
+    if clip_norm is not None:
+        clip_norm = checks.positive("clip_norm", clip_norm)
 
     single = w.ndim == 1
     w = w[None, :] if single else w.copy()
@@ -227,7 +260,7 @@ def gradient_descent(
     weights = np.full((steps + 1, n, d), np.nan)
     losses = np.full((steps + 1, n), np.nan)
     grad_norms = np.full((steps + 1, n), np.nan)
-    v = np.zeros_like(w)
+    state = opt.init(w)
     active = np.ones(n, dtype=bool)
     diverged = np.zeros(n, dtype=bool)
     stopped_at = np.full(n, steps)
@@ -244,15 +277,14 @@ def gradient_descent(
                 break
             if noise:
                 g = g + noise * rng.standard_normal(g.shape)
-            v = beta * v + g
-            step = g + beta * v if nesterov else v
-            w = np.where(active[:, None], w - lrs[k] * step, w)
+            if clip_norm is not None:
+                g = optimizers.clip_by_norm(g, clip_norm)
+            w_next, state = opt.update(g, state, w, lrs[k])
+            w = np.where(active[:, None], w_next, w)
             g = surface.grad_fn(w)
             loss = surface.value_fn(w)
             gnorm = np.sqrt((g * g).sum(-1))
-            blown = active & ~(
-                np.all(np.abs(w) <= DIVERGENCE_BOUND, axis=-1) & np.isfinite(loss)
-            )
+            blown = active & ~(within_bound(w) & np.isfinite(loss))
             diverged |= blown
             stopped_at[blown] = k
             active &= ~blown

@@ -51,6 +51,7 @@ __all__ = [
     "adam",
     "adamw",
     "clip_by_norm",
+    "resolve",
 ]
 
 
@@ -121,8 +122,8 @@ def _check_betas(betas):
     except (TypeError, ValueError):
         raise ValueError(f"betas must be a pair of numbers, got {betas!r}") from None
     return (
-        checks.in_interval("betas[0]", beta1, 0.0, 1.0),
-        checks.in_interval("betas[1]", beta2, 0.0, 1.0),
+        checks.in_interval("betas[0]", beta1, 0, 1),
+        checks.in_interval("betas[1]", beta2, 0, 1),
     )
 
 
@@ -175,10 +176,10 @@ def sgd(momentum=0.0, nesterov=False, weight_decay=0.0):
     >>> w, state.velocity
     (array([-0.1]), array([1.]))
     """
-    mu = checks.in_interval("momentum", momentum, 0.0, 1.0)
+    mu = checks.in_interval("momentum", momentum, 0, 1)
     nesterov = checks.one_of("nesterov", nesterov, (False, True))
     if nesterov and mu == 0.0:
-        raise ValueError("nesterov=True needs momentum in (0, 1), got momentum=0.0")
+        raise ValueError(f"nesterov=True needs momentum > 0, got momentum={momentum!r}")
     wd = checks.non_negative("weight_decay", weight_decay)
 
     def init(params):
@@ -303,9 +304,9 @@ def rmsprop(alpha=0.99, eps=1e-8, momentum=0.0, centered=False):
     >>> print(f"{w[0]:.6f}")
     -0.100000
     """
-    alpha = checks.in_interval("alpha", alpha, 0.0, 1.0)
+    alpha = checks.in_interval("alpha", alpha, 0, 1)
     eps = checks.positive("eps", eps)
-    mu = checks.in_interval("momentum", momentum, 0.0, 1.0)
+    mu = checks.in_interval("momentum", momentum, 0, 1)
     centered = checks.one_of("centered", centered, (False, True))
 
     def init(params):
@@ -506,3 +507,42 @@ def clip_by_norm(grad, max_norm):
     g = np.asarray(grad, dtype=float)
     norm = np.sqrt((g * g).sum(axis=-1, keepdims=True))
     return g * np.minimum(max_norm / (norm + 1e-6), 1.0)
+
+
+def resolve(optimizer=None, momentum=0.0, nesterov=False):
+    """The optimizer a training loop uses: ``optimizer``, or ``sgd(momentum, nesterov)``.
+
+    The loops' ``momentum=`` and ``nesterov=`` are shorthands for
+    :func:`sgd`; giving them together with an optimizer is an error.
+
+    Parameters
+    ----------
+    optimizer : Optimizer or None
+    momentum : float, default 0.0
+    nesterov : bool, default False
+
+    Returns
+    -------
+    Optimizer
+
+    Examples
+    --------
+    >>> resolve(None, momentum=0.9)
+    sgd(momentum=0.9, nesterov=False, weight_decay=0.0)
+    >>> resolve(adam())
+    adam(betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, amsgrad=False)
+    """
+    if optimizer is None:
+        return sgd(momentum=momentum, nesterov=nesterov)
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(
+            "optimizer must be None or a gdcourse.optimizers.Optimizer, "
+            f"got {optimizer!r}"
+        )
+    if not (momentum == 0 and nesterov is False):
+        raise ValueError(
+            "momentum and nesterov must keep their defaults when an optimizer is "
+            f"given (use sgd(momentum=..., nesterov=...)), got momentum={momentum!r}, "
+            f"nesterov={nesterov!r}"
+        )
+    return optimizer

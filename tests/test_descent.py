@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from gdcourse import schedules, surfaces
+from gdcourse import optimizers, schedules, surfaces
 from gdcourse.descent import DIVERGENCE_BOUND, Trajectory, gradient_descent
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
@@ -244,3 +244,111 @@ def test_bad_input_raises_a_clear_value_error(kwargs, match):
 def test_surface_must_be_a_surface():
     with pytest.raises(ValueError, match="surface must be a gdcourse.surfaces.Surface"):
         gradient_descent(lambda w: w @ w, [1.0], lr=0.1, steps=1)
+
+
+# ---------------------------------------------------------------------------
+# any optimizer, gradient clipping
+# ---------------------------------------------------------------------------
+
+TORCH_OPTIM = json.loads((FIXTURES / "torch_optimizers.json").read_text())["cases"]
+
+
+@pytest.mark.parametrize("case", TORCH_OPTIM, ids=[c["id"] for c in TORCH_OPTIM])
+def test_optimizer_runs_match_torch_optim(case):
+    """Every torch.optim trajectory, driven by the same schedule, within 1e-12."""
+    s = getattr(surfaces, case["surface"]["name"])(**case["surface"]["params"])
+    opt = getattr(optimizers, case["optimizer"]["name"])(**case["optimizer"]["params"])
+    spec = case["schedule"]
+    lr = case["lr"] if spec is None else _schedule(spec)
+    run = gradient_descent(
+        s,
+        case["w0"],
+        lr=lr,
+        steps=case["steps"],
+        optimizer=opt,
+        clip_norm=case["clip_norm"],
+    )
+    assert not run.diverged and run.stopped_at == case["steps"]
+    np.testing.assert_allclose(run.lrs, case["lrs"], rtol=1e-12)
+    np.testing.assert_allclose(run.weights, case["weights"], rtol=1e-12, atol=1e-12)
+
+
+def _schedule(spec):
+    params = dict(spec["params"])
+    if spec["name"] == "warmup":
+        params["schedule"] = _schedule(params["schedule"])
+    return getattr(schedules, spec["name"])(**params)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"momentum": 0.9},
+        {"momentum": 0.7, "nesterov": True},
+        {"momentum": 0.0},
+    ],
+)
+def test_momentum_is_a_shorthand_for_sgd(kwargs):
+    s = surfaces.rosenbrock()
+    starts = [[-1.2, 1.0], [0.5, 0.5]]
+    short = gradient_descent(s, starts, lr=1e-3, steps=50, **kwargs)
+    explicit = gradient_descent(
+        s, starts, lr=1e-3, steps=50, optimizer=optimizers.sgd(**kwargs)
+    )
+    np.testing.assert_array_equal(short.weights, explicit.weights)
+
+
+@pytest.mark.parametrize(
+    "opt",
+    [optimizers.adam(amsgrad=True), optimizers.rmsprop(centered=True, momentum=0.5)],
+    ids=repr,
+)
+def test_many_starts_with_an_optimizer_equal_single_runs(opt):
+    s = surfaces.rosenbrock()
+    starts = np.array([[-1.2, 1.0], [0.5, 0.5], [1.5, -0.5], [40.0, 40.0]])
+    many = gradient_descent(
+        s, starts, lr=schedules.cosine(0.05, 80), steps=80, optimizer=opt, clip_norm=3.0
+    )
+    for i, w0 in enumerate(starts):
+        one = gradient_descent(
+            s, w0, lr=schedules.cosine(0.05, 80), steps=80, optimizer=opt, clip_norm=3.0
+        )
+        np.testing.assert_array_equal(many.weights[:, i], one.weights)
+        assert many.stopped_at[i] == one.stopped_at
+
+
+def test_clip_norm_bounds_every_plain_step():
+    s = surfaces.rosenbrock()
+    run = gradient_descent(s, [-1.2, 1.0], lr=1e-3, steps=30, clip_norm=2.0)
+    step_norms = np.linalg.norm(np.diff(run.weights, axis=0), axis=-1)
+    assert np.all(step_norms <= 1e-3 * 2.0 * (1 + 1e-12))
+    # the first gradient is long (about 232), so clipping changes the run
+    free = gradient_descent(s, [-1.2, 1.0], lr=1e-3, steps=30)
+    assert np.abs(free.weights[1] - run.weights[1]).max() > 0.1
+
+
+def test_adam_divergence_stays_quiet():
+    s = surfaces.quadratic([[-1.0]])  # unbounded below: every run leaves the bound
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = gradient_descent(s, [1.0], lr=1e6, steps=200, optimizer=optimizers.adam())
+    assert run.diverged and 0 <= run.stopped_at < 200
+    assert np.isnan(run.weights[run.stopped_at + 1 :]).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"optimizer": optimizers.adam(), "momentum": 0.9}, "momentum and nesterov"),
+        (
+            {"optimizer": optimizers.sgd(momentum=0.5), "nesterov": True},
+            "momentum and nesterov",
+        ),
+        ({"optimizer": "adam"}, "optimizer must be None or a gdcourse.optimizers"),
+        ({"clip_norm": 0.0}, "clip_norm must be a positive finite number"),
+        ({"clip_norm": -1.0}, "clip_norm must be a positive finite number"),
+    ],
+)
+def test_bad_optimizer_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        gradient_descent(surfaces.bowl(), [1.0, 2.0], lr=0.1, steps=3, **kwargs)

@@ -266,7 +266,7 @@ def test_repr_shows_the_hyperparameters():
         (
             optimizers.sgd,
             {"momentum": 1.0},
-            r"momentum must be a number in \[0.0, 1.0\)",
+            r"momentum must be a number in \[0, 1\)",
         ),
         (optimizers.sgd, {"momentum": -0.1}, "momentum must be"),
         (optimizers.sgd, {"nesterov": True}, "nesterov=True needs momentum"),
