@@ -18,10 +18,10 @@ from .core import CheckResult, check, describe
 from .gradient_descent import check_descend, check_gradient_step, check_mse_gradient
 from .learning_rates import check_largest_stable_rate
 from .minima import check_classify_critical_point
-from .momentum import check_momentum_step
+from .momentum import check_momentum_step, check_optimal_momentum
 from .saddle_points import check_escape_step
 from .schedules import check_cosine_warmup, check_early_stopping
-from .vanishing_gradients import check_sigmoid_layer_backward
+from .vanishing_gradients import check_he_variance, check_sigmoid_layer_backward
 
 __all__ = [
     # core
@@ -45,8 +45,10 @@ __all__ = [
     "check_early_stopping",
     # chapter 7: momentum
     "check_momentum_step",
+    "check_optimal_momentum",
     # chapter 8: vanishing gradients
     "check_sigmoid_layer_backward",
+    "check_he_variance",
     # chapter 9: adaptive methods
     "check_adam_first_step",
 ]

@@ -65,6 +65,8 @@ def describe(value):
     --------
     >>> describe(np.array([1.0, 2.5]))
     'array([1. , 2.5])'
+    >>> describe((np.float64(0.1) + 0.2, np.int64(3)))
+    '(0.3, 3)'
     >>> describe(None)
     'None'
     """
@@ -73,6 +75,11 @@ def describe(value):
         return f"array({text})"
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.6g}"
+    if isinstance(value, np.integer):
+        return str(int(value))
+    if isinstance(value, tuple):
+        inner = ", ".join(describe(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
     return repr(value)
 
 

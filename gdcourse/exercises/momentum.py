@@ -7,7 +7,7 @@ import numpy as np
 from . import diagnose as dg
 from .core import check
 
-__all__ = ["check_momentum_step"]
+__all__ = ["check_momentum_step", "check_optimal_momentum"]
 
 
 def _momentum_step(w, v, g, lr, beta):
@@ -122,4 +122,108 @@ def check_momentum_step(function):
         cases,
         name="momentum_step(w, v, g, lr, beta)",
         diagnoses=_MOMENTUM_STEP_MISTAKES,
+    )
+
+
+def _optimal_momentum(mu, L):
+    from gdcourse import theory
+
+    return theory.heavy_ball_optimal(mu, L)
+
+
+def _sqrt_kappa_ratio(mu, L):
+    sq_k = np.sqrt(L / mu)
+    return (sq_k - 1) / (sq_k + 1)
+
+
+_OPTIMAL_MOMENTUM_MISTAKES = (
+    dg.variant(
+        lambda mu, L: (2.0 / (mu + L), _optimal_momentum(mu, L)[1]),
+        "the best rate of plain gradient descent, 2/(mu + L), where heavy ball's was meant",
+        "with momentum the best rate is larger; balance the two extreme "
+        "curvatures through their square roots",
+    ),
+    dg.variant(
+        lambda mu, L: (_optimal_momentum(mu, L)[0], _sqrt_kappa_ratio(mu, L)),
+        "the momentum without its square: that ratio is the per-step factor, not beta",
+        "the per-step factor of the optimal run is sqrt(beta)",
+    ),
+    dg.variant(
+        lambda mu, L: (_optimal_momentum(mu, L)[0], ((L - mu) / (L + mu)) ** 2),
+        "kappa where its square root was meant, in the momentum",
+        "heavy ball's speed-up comes from sqrt(kappa)",
+    ),
+    dg.variant(
+        lambda mu, L: (4.0 / (L + mu), _optimal_momentum(mu, L)[1]),
+        "L + mu where (sqrt(L) + sqrt(mu))**2 was meant, in the rate",
+        "the rate is built from the square roots of the curvatures",
+    ),
+    dg.variant(
+        lambda mu, L: _optimal_momentum(mu, L)[::-1],
+        "the pair in the other order, (momentum, rate)",
+        "return (lr, beta)",
+    ),
+    dg.components(("lr", "beta")),
+    dg.not_finite(),
+    dg.raised(),
+)
+
+
+def check_optimal_momentum(function):
+    """Check ``function(mu, L)``: the rate and momentum that make heavy ball fastest on a quadratic.
+
+    The answer is the pair ``(lr, beta)`` in the convention of
+    :func:`check_momentum_step` (``torch.optim.SGD``), for a quadratic whose
+    curvatures lie between ``mu`` and ``L``.  The reference is
+    :func:`gdcourse.theory.heavy_ball_optimal`.
+
+    Parameters
+    ----------
+    function : callable
+        The reader's prediction.
+
+    Returns
+    -------
+    CheckResult
+
+    Notes
+    -----
+    With :math:`\\kappa = L / \\mu`,
+
+    .. math::
+
+        \\eta^* = \\frac{4}{(\\sqrt{L} + \\sqrt{\\mu})^2}, \\qquad
+        \\beta^* = \\left(\\frac{\\sqrt{\\kappa} - 1}{\\sqrt{\\kappa} + 1}\\right)^2 ,
+
+    and the error then shrinks by :math:`\\sqrt{\\beta^*}` per step.
+
+    Examples
+    --------
+    >>> def optimal_momentum(mu, L):
+    ...     lr = 4 / (np.sqrt(L) + np.sqrt(mu)) ** 2
+    ...     root = np.sqrt(L / mu)
+    ...     return lr, ((root - 1) / (root + 1)) ** 2
+    >>> check_optimal_momentum(optimal_momentum)
+    All 5 cases passed: optimal_momentum(mu, L) is right.
+
+    A classic mistake, plain gradient descent's best rate:
+
+    >>> def gd_rate(mu, L):
+    ...     root = np.sqrt(L / mu)
+    ...     return 2 / (mu + L), ((root - 1) / (root + 1)) ** 2
+    >>> check_optimal_momentum(gd_rate)
+    0 of 5 cases passed before one failed.
+    Case 1: optimal_momentum(1, 100)
+      expected: (0.0330579, 0.669421)
+      got:      (0.019802, 0.669421)
+      the numbers differ
+      It looks like the best rate of plain gradient descent, 2/(mu + L), where heavy ball's was meant. Hint: with momentum the best rate is larger; balance the two extreme curvatures through their square roots.
+    """
+    cases = [(1.0, 100.0), (0.1, 1.0), (2.0, 50.0), (0.01, 4.0), (3.0, 3.0)]
+    return check(
+        function,
+        _optimal_momentum,
+        cases,
+        name="optimal_momentum(mu, L)",
+        diagnoses=_OPTIMAL_MOMENTUM_MISTAKES,
     )

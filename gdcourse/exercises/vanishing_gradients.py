@@ -7,7 +7,7 @@ import numpy as np
 from . import diagnose as dg
 from .core import check
 
-__all__ = ["check_sigmoid_layer_backward"]
+__all__ = ["check_sigmoid_layer_backward", "check_he_variance"]
 
 
 def _sigmoid_layer_backward(x, W, b, grad_a):
@@ -100,4 +100,89 @@ def check_sigmoid_layer_backward(function):
         cases,
         name="sigmoid_layer_backward(x, W, b, grad_a)",
         diagnoses=_SIGMOID_BACKWARD_MISTAKES,
+    )
+
+
+def _he_variance(fan_in):
+    from gdcourse import models
+
+    return models.init_std("he", fan_in, 1) ** 2
+
+
+_HE_VARIANCE_MISTAKES = (
+    dg.variant(
+        lambda fan_in: np.sqrt(2.0 / fan_in),
+        "the standard deviation where the variance was meant",
+        "the variance is the square of the spread",
+    ),
+    dg.factor(
+        ("2", lambda fan_in: 2.0),
+        hint="a ReLU zeroes half of its inputs, halving the second moment; "
+        "the weights must make up for it",
+        constant=False,
+    ),
+    dg.variant(
+        lambda fan_in: fan_in / 2.0,
+        "the reciprocal of the expected variance",
+        "more inputs add more terms to each sum, so each weight must be smaller",
+    ),
+    dg.not_finite(),
+    dg.wrong_shape(),
+    dg.raised(),
+)
+
+
+def check_he_variance(function):
+    """Check ``function(fan_in)``: the weight variance that keeps a ReLU network's signal steady.
+
+    The answer is the variance of each weight of a layer with ``fan_in``
+    inputs under He initialisation, the one of
+    :func:`gdcourse.models.init_params` with ``init="he"``.
+
+    Parameters
+    ----------
+    function : callable
+        The reader's prediction.
+
+    Returns
+    -------
+    CheckResult
+
+    Notes
+    -----
+    A pre-activation :math:`z = \\sum_{j=1}^{n} W_j a_j` of independent
+    zero-mean weights has :math:`\\operatorname{Var} z = n \\operatorname{Var} W
+    \\, \\mathbb E[a^2]`, and a ReLU of a symmetric :math:`z` keeps half its
+    second moment, :math:`\\mathbb E[a^2] = \\tfrac12 \\operatorname{Var} z`.
+    The second moment stays the same from layer to layer when
+
+    .. math:: \\operatorname{Var} W = \\frac{2}{n_\\text{in}} .
+
+    References
+    ----------
+    .. [1] K. He, X. Zhang, S. Ren and J. Sun, "Delving deep into rectifiers:
+       surpassing human-level performance on ImageNet classification", ICCV 2015.
+
+    Examples
+    --------
+    >>> check_he_variance(lambda fan_in: 2 / fan_in)
+    All 5 cases passed: he_variance(fan_in) is right.
+
+    A classic mistake, the variance that suits a linear or tanh layer:
+
+    >>> check_he_variance(lambda fan_in: 1 / fan_in)
+    0 of 5 cases passed before one failed.
+    Case 1: he_variance(1)
+      expected: 2
+      got:      1
+      the numbers differ
+      It looks like the expected answer divided by 2. Hint: a ReLU zeroes half of its inputs, halving the second moment; the weights must make up for it.
+    """
+    cases = [(1,), (2,), (50,), (784,), (3,)]
+    return check(
+        function,
+        _he_variance,
+        cases,
+        name="he_variance(fan_in)",
+        diagnoses=_HE_VARIANCE_MISTAKES,
     )
