@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gdcourse import landscape, surfaces, widgets
+from gdcourse import descent, landscape, surfaces, widgets
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +52,23 @@ def test_minima_static_form_is_small(minima):
     html = minima.to_html()
     assert 'class="gd-explorer"' in html and len(html) < 600_000
     assert html.count('class="gd-frame') == 5 * 2 * 2
+
+
+def test_minima_status_tells_an_unfinished_run_from_a_bouncing_one(minima):
+    s = surfaces.two_valleys(tilt=0.3)
+    top = landscape.hessian_eigenvalues(s, s.minima)[:, -1]
+    np.testing.assert_allclose(minima.stability_limits, 2 / top)
+    limit = minima.stability_limits[int(np.argmin(s(s.minima)))]
+    # a small rate: 100 steps are not enough to settle, and nothing oscillates
+    minima.set(lr=0.01, restarts=0, x0=-0.5, y0=1.0)
+    assert minima.status.startswith("1 run: still approaching the global minimum")
+    minima.set(lr=0.05)
+    assert minima.status.startswith("1 run: the global minimum")
+    minima.set(lr=1.05 * limit)
+    assert minima.status.startswith("1 run: bouncing around the global minimum")
+    # the two unsettled runs differ as the words say: given 2000 more steps the
+    # slow one settles, the bouncing one keeps jumping by a visible amount
+    for lr, settles in ((0.01, True), (1.05 * limit, False)):
+        run = descent.gradient_descent(s, [-0.5, 1.0], lr=lr, steps=2100)
+        jump = np.abs(np.diff(run.weights[-10:, 0])).max()
+        assert (jump < 1e-6) == settles, (lr, jump)

@@ -34,6 +34,12 @@ class MinimaExplorer(Explorer):
     random starts; the best run is starred. The right panel shows the loss of
     every run against the step, with the loss of each minimum dashed.
 
+    The status names where the best run ended: in a minimum (its gradient
+    norm is at most 0.05), still approaching one (a larger gradient at a rate
+    below that minimum's stability limit :math:`2 / \\lambda_{\\max}`: the run
+    has not finished), bouncing around one (a rate at or above the limit: it
+    never settles there), or in no minimum yet.
+
     The basin maps are computed once, when the explorer is made, for
     ``buckets`` rates spread evenly in log scale over the slider's range; a
     rate change shows the map of the nearest bucket.
@@ -92,6 +98,9 @@ class MinimaExplorer(Explorer):
             for r in self.bucket_rates
         ]
         self.minimum_losses = s(s.minima)
+        # a run can settle in a minimum only below the rate 2 / lambda_max there
+        top = _landscape.hessian_eigenvalues(s, s.minima)[:, -1]
+        self.stability_limits = 2.0 / top
         controls = {
             "lr": _log_slider(lr, *self.LR_EXP, "learning rate"),
             "restarts": _int_slider(restarts, 0, max_restarts, "random restarts"),
@@ -229,7 +238,12 @@ class MinimaExplorer(Explorer):
             else "no minimum yet"
         )
         if labels[b] >= 0 and run.grad_norms[run.stopped_at[b], b] > 0.05:
-            where = "bouncing around " + where
+            # not settled: past the stability limit it never will be;
+            # below it the run has simply not finished its descent
+            if lr >= self.stability_limits[labels[b]]:
+                where = "bouncing around " + where
+            else:
+                where = "still approaching " + where
         runs = "1 run" if restarts == 0 else f"best of {restarts + 1} runs"
         found = int(np.sum(labels == glob))
         status = f"{runs}: {where} (loss {final[b]:.3f})"
