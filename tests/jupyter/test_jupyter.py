@@ -1,0 +1,293 @@
+"""Each chapter in a real JupyterLab and Notebook 7: open, run all, move, save, reopen.
+
+One chapter alone: ``pytest tests/jupyter -k "lab and 01_"``.  What is measured
+(key-to-picture round trips, what widget outputs show after reopening, which MyST
+constructs stay raw) is written next to the screenshots, one JSON file a test.
+"""
+
+import json
+import re
+import statistics
+import time
+
+import pytest
+from conftest import BOOK, SHOTS
+
+CHAPTERS = sorted(p.name for p in BOOK.glob("[0-9][0-9]_*.ipynb"))
+#: Round trips measured per explorer (half to the right, half to the left).
+PRESSES = 6
+
+PANEL = "window.jupyterapp && window.jupyterapp.shell.currentWidget"
+
+READY = f"""() => {{
+  const w = {PANEL};
+  const kernel = w && w.sessionContext && w.sessionContext.session
+    && w.sessionContext.session.kernel;
+  return !!(w && w.context && w.context.isReady && kernel
+            && kernel.status === 'idle' && w.content && w.content.widgets.length);
+}}"""
+
+DIRTY = f"() => {PANEL}.context.model.dirty"
+
+#: Every code cell has run (JupyterLab clears the count while a cell runs).
+ALL_RUN = f"""() => {{
+  const w = {PANEL};
+  const kernel = w.sessionContext.session.kernel;
+  return kernel.status === 'idle' && w.content.widgets.every(
+    c => c.model.type !== 'code' || c.model.executionCount !== null);
+}}"""
+
+#: Error outputs and stderr streams, from the notebook model.
+PROBLEMS = f"""() => {{
+  const w = {PANEL};
+  const found = [];
+  w.content.widgets.forEach((c, i) => {{
+    if (c.model.type !== 'code') return;
+    for (const o of c.model.outputs.toJSON()) {{
+      if (o.output_type === 'error') found.push([i, o.ename + ': ' + o.evalue]);
+      if (o.output_type === 'stream' && o.name === 'stderr')
+        found.push([i, [].concat(o.text).join('').slice(0, 300)]);
+    }}
+  }});
+  return found;
+}}"""
+
+#: Rendered Markdown as text, and whether jupyterlab-myst drew an admonition.
+MARKDOWN = """() => {
+  const cells = [...document.querySelectorAll('.jp-MarkdownCell')];
+  return {
+    cells: cells.length,
+    text: cells.map(c => c.querySelector('.jp-RenderedMarkdown, .jp-RenderedHTMLCommon')
+                        ?.textContent || '').join('\\n'),
+    myst: !!document.querySelector('.jp-MarkdownCell .admonition, .jp-MarkdownCell aside'),
+  };
+}"""
+
+#: Raw MyST a reader would see, by kind.
+RAW_MYST = {
+    "label": re.compile(r"\([\w:-]+\)="),
+    "directive": re.compile(r":::\{|```\{"),
+    "cite": re.compile(r"\{cite(:\w+)?\}"),
+    "eq": re.compile(r"\{eq\}"),
+    "ref": re.compile(r"\{(ref|numref|doc)\}"),
+    "term": re.compile(r"\{term\}"),
+    "glue": re.compile(r"\{glue(:\w+)?\}"),
+}
+#: jupyterlab-myst shows an unknown {glue:text}`name` role as its bare name.
+GLUE_NAMES = re.compile(r"\{glue(?::\w+)?\}`([^`]+)`")
+
+#: Number each explorer output (a widget output with a picture and a slider).
+MARK_EXPLORERS = """() => {
+  const outs = [...document.querySelectorAll('.jp-OutputArea-output')].filter(
+    o => o.querySelector('img.widget-image') && o.querySelector('.noUi-handle'));
+  outs.forEach((o, i) => o.setAttribute('data-gd-explorer', i));
+  return outs.length;
+}"""
+
+#: Watch explorer `i`'s picture: the time from the keydown to the new image decoded.
+ARM = """(i) => {
+  const out = document.querySelector(`[data-gd-explorer="${i}"]`);
+  const img = out.querySelector('img.widget-image');
+  const before = img.getAttribute('src');
+  window.__gd = {result: undefined, t0: null};
+  const down = () => { if (window.__gd.t0 === null) window.__gd.t0 = performance.now(); };
+  document.addEventListener('keydown', down, true);
+  const obs = new MutationObserver(() => {
+    if (img.getAttribute('src') === before || window.__gd.t0 === null) return;
+    obs.disconnect();
+    img.decode().catch(() => null).then(() => {
+      window.__gd.result = performance.now() - window.__gd.t0;
+    });
+  });
+  obs.observe(img, {attributes: true, attributeFilter: ['src']});
+  window.__gd.disarm = () => { obs.disconnect(); document.removeEventListener('keydown', down, true); };
+}"""
+
+ACTIVE_CELL = f"() => {PANEL}.content.activeCellIndex"
+
+#: What each stored widget output shows once its cell is scrolled into view
+#: (JupyterLab renders cells lazily): the rendered MIME type and the first words.
+WIDGET_OUTPUTS = f"""async () => {{
+  const w = {PANEL};
+  const seen = [];
+  for (const cell of w.content.widgets) {{
+    if (cell.model.type !== 'code') continue;
+    const views = cell.model.outputs.toJSON().filter(
+      o => o.data && o.data['application/vnd.jupyter.widget-view+json']);
+    if (!views.length) continue;
+    await w.content.scrollToCell(cell);
+    await new Promise(r => setTimeout(r, 500));
+    for (const o of cell.node.querySelectorAll('.jp-OutputArea-output'))
+      seen.push([o.getAttribute('data-mime-type'), o.textContent.trim().slice(0, 80),
+                 o.querySelectorAll('img').length]);
+  }}
+  return seen;
+}}"""
+
+
+def shot(page, name):
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def run_command(page, command):
+    """Start a JupyterLab command; do not wait for it to finish."""
+    page.evaluate(f"() => {{ window.jupyterapp.commands.execute('{command}'); }}")
+
+
+def open_notebook(browser, server, name):
+    page = browser.new_page()
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.goto(server.page_url(name), wait_until="load")
+    page.wait_for_function(READY, timeout=120_000, polling=250)
+    page.wait_for_timeout(1500)  # the kernel-info reply rewrites metadata, if it will
+    return page, console
+
+
+def press_round_trips(page, index, handle):
+    """Move explorer `index`'s first slider by key; return the round trips in ms."""
+    times, key, moved_cell = [], "ArrowRight", False
+    for _ in range(PRESSES):
+        for attempt in (key, "ArrowLeft" if key == "ArrowRight" else "ArrowRight"):
+            page.evaluate(ARM, index)
+            before = page.evaluate(ACTIVE_CELL)
+            handle.focus()
+            page.keyboard.press(attempt)
+            try:
+                page.wait_for_function(
+                    "() => window.__gd.result !== undefined", timeout=8000, polling=20
+                )
+            except Exception:  # noqa: BLE001 - no picture: the slider was at its end
+                page.evaluate("() => window.__gd.disarm()")
+                moved_cell |= page.evaluate(ACTIVE_CELL) != before
+                continue
+            page.evaluate("() => window.__gd.disarm()")
+            times.append(page.evaluate("() => window.__gd.result"))
+            key = "ArrowLeft" if attempt == "ArrowRight" else "ArrowRight"
+            break
+        else:
+            break  # neither key moved the picture
+    return times, moved_cell
+
+
+def p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.split(".")[0] for c in CHAPTERS])
+def test_chapter_opens_runs_moves_saves_and_reopens(
+    browser, server, screenshots, chapter
+):
+    tag = f"{server.client}-{chapter.split('.')[0]}"
+    report = {"client": server.client, "chapter": chapter}
+    original = json.loads((server.root / chapter).read_text(encoding="utf-8"))
+    started = time.monotonic()
+
+    # Open: prose rendered, the notebook not modified by opening it.
+    page, console = open_notebook(browser, server, chapter)
+    shot(page, f"{tag}-1-opened")
+    report["dirty_on_open"] = page.evaluate(DIRTY)
+    markdown = page.evaluate(MARKDOWN)
+    report["myst_active"] = markdown["myst"]
+    report["raw_myst"] = {
+        kind: sorted(set(pattern.findall(markdown["text"])))
+        for kind, pattern in RAW_MYST.items()
+        if pattern.search(markdown["text"])
+    }
+    names = {
+        n
+        for c in original["cells"]
+        if c["cell_type"] == "markdown"
+        for n in GLUE_NAMES.findall("".join(c["source"]))
+    }
+    report["glue_names_shown_bare"] = sorted(
+        n
+        for n in names
+        if re.search(rf"(?<![\w`]){re.escape(n)}(?!\w)", markdown["text"])
+    )
+    report["glue_roles"] = len(names)
+    report["widget_outputs_before_run"] = page.evaluate(WIDGET_OUTPUTS)
+    if report["widget_outputs_before_run"]:
+        shot(page, f"{tag}-1-explorer-before-run")
+
+    # Run all: no errors, nothing on stderr.
+    run_command(page, "notebook:run-all-cells")
+    page.wait_for_timeout(1000)
+    page.wait_for_function(ALL_RUN, timeout=600_000, polling=500)
+    report["run_seconds"] = round(time.monotonic() - started, 1)
+    problems = page.evaluate(PROBLEMS)
+    report["problems"] = problems
+
+    # Each explorer's first working slider, moved with the keyboard.
+    count = page.evaluate(MARK_EXPLORERS)
+    report["explorers"] = []
+    for index in range(count):
+        explorer = page.locator(f'[data-gd-explorer="{index}"]')
+        explorer.scroll_into_view_if_needed()
+        handles = explorer.locator(".noUi-target:not([disabled]) .noUi-handle")
+        times, moved_cell = press_round_trips(page, index, handles.first)
+        report["explorers"].append(
+            {
+                "index": index,
+                "presses": len(times),
+                "median_ms": round(statistics.median(times), 1) if times else None,
+                "p95_ms": round(p95(times), 1) if times else None,
+                "key_moved_cell_focus": moved_cell,
+            }
+        )
+        shot(page, f"{tag}-2-explorer{index}")
+
+    # Save, stop the kernel, reopen.
+    run_command(page, "docmanager:save")
+    page.wait_for_function(f"() => !({PANEL}.context.model.dirty)", timeout=30_000)
+    page.evaluate(f"() => {PANEL}.sessionContext.shutdown()")
+    page.close()
+    saved = json.loads((server.root / chapter).read_text(encoding="utf-8"))
+    report["saved_metadata_changes"] = {
+        key: saved["metadata"].get(key)
+        for key in set(saved["metadata"]) | set(original["metadata"])
+        if saved["metadata"].get(key) != original["metadata"].get(key)
+    }
+    page, console2 = open_notebook(browser, server, chapter)
+    report["widget_outputs_after_reopen"] = page.evaluate(WIDGET_OUTPUTS)
+    shot(page, f"{tag}-3-reopened")
+    report["model_not_found"] = sum(
+        "model not found" in text
+        for _, text, _ in report["widget_outputs_after_reopen"]
+    )
+    report["console_errors"] = sorted(
+        {m.splitlines()[-1][:160] for m in console + console2}
+    )
+    report["seconds"] = round(time.monotonic() - started, 1)
+    page.close()
+    (SHOTS / f"{tag}.json").write_text(json.dumps(report, indent=1))
+
+    assert not report["dirty_on_open"], "opening the notebook modified it"
+    assert not problems, f"errors or stderr after Run All: {problems}"
+    stored_views = sum(
+        "widget-view" in json.dumps(c.get("outputs", [])) for c in original["cells"]
+    )
+    assert count == stored_views, f"{count} explorers found, {stored_views} stored"
+    assert not any(
+        "model not found" in text for _, text, _ in report["widget_outputs_before_run"]
+    ), "a stored explorer shows an error before the notebook is run"
+    if report["myst_active"]:
+        raw = {k: v for k, v in report["raw_myst"].items() if k != "glue"}
+        assert not raw, f"raw MyST in the rendered prose: {raw}"
+    stuck = [e for e in report["explorers"] if e["presses"] != PRESSES]
+    if (
+        stuck
+        and server.client == "notebook"
+        and all(e["key_moved_cell_focus"] for e in stuck)
+    ):
+        # Notebook 7 starts its application without bubblingKeydown, so its
+        # command-mode shortcuts take arrow keys before a focused slider does.
+        pytest.xfail("Notebook 7: arrow keys move the cell focus, not the slider")
+    assert not stuck, f"the keyboard did not move the picture: {stuck}"
+    if report["model_not_found"]:
+        # ipywidgets' renderer has no fallback: a trusted widget output whose
+        # model is in no kernel shows this error until its cell is run again.
+        pytest.xfail(
+            "reopened after saving: 'Error displaying widget: model not found'"
+        )
