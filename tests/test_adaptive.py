@@ -1,0 +1,125 @@
+"""Rotated ravines and Reddi et al.'s online problem."""
+
+import numpy as np
+import pytest
+
+from gdcourse import adaptive, optimizers, theory
+
+
+@pytest.mark.parametrize("angle", [0.0, 30.0, 45.0, -60.0, 90.0])
+def test_ravine_is_the_rotated_diagonal_quadratic(angle):
+    s = adaptive.ravine(kappa=50.0, angle=angle, L=2.0)
+    theta = np.radians(angle)
+    R = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+    expected = R @ np.diag([2.0 / 50.0, 2.0]) @ R.T
+    np.testing.assert_allclose(s.hessian(np.zeros(2)), expected, atol=1e-15)
+    assert theory.condition_number(s.hessian(np.zeros(2))) == pytest.approx(50.0)
+    w = np.array([[0.3, -1.2], [2.0, 0.5]])
+    np.testing.assert_allclose(s(w), 0.5 * np.einsum("ni,ij,nj->n", w, expected, w))
+    np.testing.assert_allclose(s.minima, [[0.0, 0.0]], atol=1e-12)
+
+
+def test_flat_axis_points_along_the_angle():
+    s = adaptive.ravine(kappa=100.0, angle=30.0)
+    direction = np.array([np.cos(np.radians(30.0)), np.sin(np.radians(30.0))])
+    np.testing.assert_allclose(
+        s.hessian(np.zeros(2)) @ direction, 0.01 * direction, atol=1e-12
+    )
+
+
+def test_at_45_degrees_the_diagonal_forgets_the_condition_number():
+    H = adaptive.ravine(kappa=100.0, angle=45.0).hessian(np.zeros(2))
+    np.testing.assert_allclose(np.diag(H), [0.505, 0.505], rtol=1e-12)
+
+
+def test_along_the_axes_there_are_no_negative_zeros():
+    H = adaptive.ravine(kappa=10.0).hessian(np.zeros(2))
+    assert not np.any(np.signbit(H))
+
+
+def test_plain_descent_does_not_care_how_the_ravine_is_turned():
+    from gdcourse.descent import gradient_descent
+
+    c = s = np.sqrt(0.5)
+    w0 = np.array([-3.0, -1.0])
+    turned0 = np.array([c * w0[0] - s * w0[1], s * w0[0] + c * w0[1]])
+    flat = gradient_descent(adaptive.ravine(100.0), w0, lr=1.0, steps=50)
+    turned = gradient_descent(
+        adaptive.ravine(100.0, angle=45.0), turned0, lr=1.0, steps=50
+    )
+    np.testing.assert_allclose(turned.losses, flat.losses, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"kappa": 0.5},
+        {"kappa": np.inf},
+        {"angle": 200.0},
+        {"L": 0.0},
+        {"half_width": -1.0},
+    ],
+)
+def test_ravine_rejects_bad_arguments(kwargs):
+    with pytest.raises(ValueError, match="must be"):
+        adaptive.ravine(**kwargs)
+
+
+def test_reddi_gradients_follow_the_cycle():
+    g = adaptive.reddi_gradients(303)
+    assert g.shape == (303,)
+    assert np.flatnonzero(g == 1010.0).tolist() == [0, 101, 202]
+    assert np.all(g[g != 1010.0] == -10.0)
+    # one cycle adds up to 10 x: the best point of [-1, 1] is -1
+    assert g[:101].sum() == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"steps": -1}, {"steps": 2.0}, {"period": 1}, {"big": np.nan}],
+)
+def test_reddi_gradients_reject_bad_arguments(kwargs):
+    args = {"steps": 10, **kwargs}
+    with pytest.raises(ValueError, match="must be"):
+        adaptive.reddi_gradients(**args)
+
+
+def test_online_descent_is_projected_sgd_for_sgd():
+    g = np.array([3.0, -1.0, -1.0, 10.0, 0.5])
+    xs = adaptive.online_descent(optimizers.sgd(), g, 0.2, lr=0.4)
+    expected = [0.2]
+    for gt in g:
+        expected.append(min(max(expected[-1] - 0.4 * gt, -1.0), 1.0))
+    np.testing.assert_allclose(xs, expected)
+
+
+def test_online_descent_takes_a_schedule_and_many_coordinates():
+    g = np.ones((4, 2))
+    xs = adaptive.online_descent(
+        optimizers.sgd(), g, [0.0, 0.5], lr=lambda t: 0.1 * (t + 1.0)
+    )
+    assert xs.shape == (5, 2)
+    np.testing.assert_allclose(xs[:, 0], [0.0, -0.1, -0.3, -0.6, -1.0])
+
+
+def test_adam_walks_to_the_worst_point_and_amsgrad_does_not():
+    g = adaptive.reddi_gradients(3000)
+    rate = lambda t: 1.0 / np.sqrt(t + 1.0)  # noqa: E731
+    adam = adaptive.online_descent(optimizers.adam(betas=(0.9, 0.99)), g, 0.0, rate)
+    ams = adaptive.online_descent(
+        optimizers.adam(betas=(0.9, 0.99), amsgrad=True), g, 0.0, rate
+    )
+    assert adam[-1] > 0.9
+    assert ams[-1] < -0.5
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"grads": [[[1.0]]]}, {"grads": [np.nan]}, {"bounds": (1.0, -1.0)}],
+)
+def test_online_descent_rejects_bad_arguments(kwargs):
+    args = {"grads": [1.0, 2.0], "bounds": (-1.0, 1.0), **kwargs}
+    with pytest.raises(ValueError, match="must be"):
+        adaptive.online_descent(
+            optimizers.sgd(), args["grads"], 0.0, 0.1, bounds=args["bounds"]
+        )
