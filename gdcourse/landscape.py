@@ -26,11 +26,12 @@ Classification(kind='saddle', index=1)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
 
+from gdcourse import checks
 from gdcourse.descent import DIVERGENCE_BOUND, Trajectory, check_start, check_steps
 from gdcourse.surfaces import Surface
 
@@ -59,22 +60,6 @@ __all__ = [
 # ----------------------------------------------------------------------------
 # argument checks
 # ----------------------------------------------------------------------------
-
-
-def _positive_number(value, name):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, Real)
-        or not (np.isfinite(value) and value > 0)
-    ):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
-
-
-def _int_at_least(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _flat_vector(theta, name):
@@ -200,12 +185,7 @@ def classify_critical_point(hessian, tol=1e-8):
         raise ValueError("hessian must hold finite numbers")
     if not np.allclose(H, H.T, rtol=1e-9, atol=1e-12):
         raise ValueError("hessian must be symmetric")
-    if (
-        isinstance(tol, bool)
-        or not isinstance(tol, Real)
-        or not (np.isfinite(tol) and tol >= 0)
-    ):
-        raise ValueError(f"tol must be a non-negative finite number, got {tol!r}")
+    checks.non_negative("tol", tol)
     eig = np.linalg.eigvalsh(H)
     zero = tol * max(1.0, float(np.abs(eig).max()))
     neg, pos = int(np.sum(eig < -zero)), int(np.sum(eig > zero))
@@ -266,7 +246,7 @@ def hessian_vector_product(grad_fn, theta, v, eps=1e-4):
         )
     theta = _flat_vector(theta, "theta")
     v = _same_shape(v, theta, "v")
-    eps = _positive_number(eps, "eps")
+    eps = checks.positive("eps", eps)
     norm = float(np.linalg.norm(v))
     if norm == 0.0:
         return np.zeros_like(theta)
@@ -332,7 +312,7 @@ def _matvec_and_dim(matvec, dim):
                 f"matvec must be a function or a square matrix, got shape {M.shape}"
             )
         return (lambda x: M @ x), M.shape[0]
-    return matvec, _int_at_least(dim, "dim", 1)
+    return matvec, checks.integer("dim", dim, minimum=1)
 
 
 def power_iteration(matvec, dim=None, iters=500, tol=1e-10, seed=0):
@@ -372,13 +352,8 @@ def power_iteration(matvec, dim=None, iters=500, tol=1e-10, seed=0):
     -4.000000 [0. 1. 0.]
     """
     matvec, dim = _matvec_and_dim(matvec, dim)
-    iters = _int_at_least(iters, "iters", 1)
-    if (
-        isinstance(tol, bool)
-        or not isinstance(tol, Real)
-        or not (np.isfinite(tol) and tol >= 0)
-    ):
-        raise ValueError(f"tol must be a non-negative finite number, got {tol!r}")
+    iters = checks.integer("iters", iters, minimum=1)
+    checks.non_negative("tol", tol)
     x = np.random.default_rng(seed).standard_normal(dim)
     x /= np.linalg.norm(x)
     value = 0.0
@@ -435,7 +410,7 @@ def lanczos(matvec, dim=None, steps=30, seed=0):
     [ 1.  2.  3. 10.]
     """
     matvec, dim = _matvec_and_dim(matvec, dim)
-    steps = min(_int_at_least(steps, "steps", 1), dim)
+    steps = min(checks.integer("steps", steps, minimum=1), dim)
     q = np.random.default_rng(seed).standard_normal(dim)
     Q = np.zeros((steps, dim))
     Q[0] = q / np.linalg.norm(q)
@@ -498,8 +473,7 @@ def sharpness(grad_fn, theta, method="lanczos", steps=30, eps=1e-4, seed=0):
     4.000000
     """
     theta = _flat_vector(theta, "theta")
-    if method not in ("lanczos", "power"):
-        raise ValueError(f"method must be 'lanczos' or 'power', got {method!r}")
+    checks.one_of("method", method, ("lanczos", "power"))
     hvp = lambda v: hessian_vector_product(grad_fn, theta, v, eps)  # noqa: E731
     hvp(np.ones_like(theta))  # validates grad_fn and eps before any iteration
     if method == "lanczos":
@@ -599,8 +573,7 @@ def filter_normalized_direction(theta, shapes, seed=0, bias="zero"):
             f"shapes must account for all {theta.size} entries of theta, "
             f"they hold {sum(sizes)}"
         )
-    if bias not in ("zero", "filter"):
-        raise ValueError(f"bias must be 'zero' or 'filter', got {bias!r}")
+    checks.one_of("bias", bias, ("zero", "filter"))
     rng = np.random.default_rng(seed)
     parts, start = [], 0
     for shape, size in zip(shapes, sizes):
@@ -755,9 +728,7 @@ def label_minima(surface, w, radius=None):
     if len(minima) == 0:
         raise ValueError(f"surface must have known minima; {surface.name!r} has none")
     radius = (
-        _default_radius(minima)
-        if radius is None
-        else _positive_number(radius, "radius")
+        _default_radius(minima) if radius is None else checks.positive("radius", radius)
     )
     with np.errstate(invalid="ignore"):
         dist = np.sqrt(((w[..., None, :] - minima) ** 2).sum(-1))
@@ -867,21 +838,13 @@ def basin_map(surface, lr, steps=200, grid=200, *, radius=None, settle=1e-3, box
     minima = np.asarray(surface.minima, dtype=float)
     if len(minima) == 0:
         raise ValueError(f"surface must have known minima; {surface.name!r} has none")
-    lr = _positive_number(lr, "lr")
+    lr = checks.positive("lr", lr)
     steps = check_steps(steps)
-    grid = _int_at_least(grid, "grid", 2)
-    settle = _positive_number(settle, "settle")
+    grid = checks.integer("grid", grid, minimum=2)
+    settle = checks.positive("settle", settle)
     if box is None:
         box = surface.box
-    try:
-        (x0, x1), (y0, y1) = box
-        x0, x1, y0, y1 = (float(v) for v in (x0, x1, y0, y1))
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"box must be ((x_lo, x_hi), (y_lo, y_hi)), got {box!r}"
-        ) from None
-    if not (np.all(np.isfinite([x0, x1, y0, y1])) and x0 < x1 and y0 < y1):
-        raise ValueError(f"box must hold finite bounds with lo < hi, got {box!r}")
+    (x0, x1), (y0, y1) = Surface.check_box(box)
     X, Y = np.meshgrid(np.linspace(x0, x1, grid), np.linspace(y0, y1, grid))
     w = np.stack([X.ravel(), Y.ravel()], axis=-1)
     escaped = np.zeros(len(w), dtype=bool)
@@ -945,7 +908,7 @@ def escape_step(weights, centre, radius):
         raise ValueError(
             f"centre must be a finite point of shape ({w.shape[-1]},), got shape {centre.shape}"
         )
-    radius = _positive_number(radius, "radius")
+    radius = checks.positive("radius", radius)
     with np.errstate(invalid="ignore"):
         out = np.sqrt(((w - centre) ** 2).sum(-1)) > radius
     first = np.argmax(out, axis=0)
@@ -990,8 +953,8 @@ def random_symmetric(dim, count, seed=0):
     >>> print(H.shape, np.allclose(H, np.swapaxes(H, 1, 2)))
     (2, 3, 3) True
     """
-    dim = _int_at_least(dim, "dim", 1)
-    count = _int_at_least(count, "count", 1)
+    dim = checks.integer("dim", dim, minimum=1)
+    count = checks.integer("count", count, minimum=1)
     G = np.random.default_rng(seed).standard_normal((count, dim, dim))
     return (G + np.swapaxes(G, 1, 2)) / np.sqrt(2.0)
 
@@ -1066,11 +1029,11 @@ def perturbed_gradient_descent(
         raise ValueError(
             f"w0 must be one start of shape ({surface.dim},), got shape {w.shape}"
         )
-    lr = _positive_number(lr, "lr")
+    lr = checks.positive("lr", lr)
     steps = check_steps(steps)
-    radius = _positive_number(radius, "radius")
-    g_thresh = _positive_number(g_thresh, "g_thresh")
-    wait = _int_at_least(wait, "wait", 0)
+    radius = checks.positive("radius", radius)
+    g_thresh = checks.positive("g_thresh", g_thresh)
+    wait = checks.integer("wait", wait, minimum=0)
     rng = np.random.default_rng(seed)
     d = w.size
 

@@ -87,6 +87,20 @@ class Surface:
             )
         return arr
 
+    @staticmethod
+    def check_box(box, name="box"):
+        """Return ``box`` as ``((lo, hi), (lo, hi))`` floats, or raise ``ValueError``."""
+        try:
+            (x0, x1), (y0, y1) = box
+            ok = all(map(checks.is_number, (x0, x1, y0, y1))) and x0 < x1 and y0 < y1
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise ValueError(
+                f"{name} must be ((lo, hi), (lo, hi)) with finite lo < hi, got {box!r}"
+            )
+        return (float(x0), float(x1)), (float(y0), float(y1))
+
     def __call__(self, w):
         """Loss at ``w`` (shape ``(..., d)``), shape ``(...)``."""
         return self.value_fn(self.check_points(w))
@@ -612,20 +626,6 @@ def himmelblau():
     )
 
 
-def _check_box(box, name="box"):
-    """Return ``box`` as ``((lo, hi), (lo, hi))`` floats, or raise ``ValueError``."""
-    try:
-        (x0, x1), (y0, y1) = box
-        ok = all(map(checks.is_number, (x0, x1, y0, y1))) and x0 < x1 and y0 < y1
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ValueError(
-            f"{name} must be ((lo, hi), (lo, hi)) with finite lo < hi, got {box!r}"
-        )
-    return (float(x0), float(x1)), (float(y0), float(y1))
-
-
 def least_squares(x, y, box=None, name="least squares"):
     """The loss of fitting a line to data, as a surface over (slope, intercept).
 
@@ -692,7 +692,7 @@ def least_squares(x, y, box=None, name="least squares"):
     best = np.linalg.solve(H, c)
     if box is None:
         box = tuple((float(b) - 3.0, float(b) + 3.0) for b in best)
-    box = _check_box(box)
+    box = Surface.check_box(box)
 
     def value(w):
         return models.quadratic_loss(w, H, c, c0)[0]
