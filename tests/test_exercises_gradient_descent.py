@@ -120,3 +120,86 @@ def test_quadratic_gradient_is_a_named_linear_map():
 
 def test_checker_is_exported():
     assert "check_descend" in exercises.__all__
+
+
+def diagnosis(result):
+    last = repr(result).splitlines()[-1].strip()
+    return last if last.startswith("It looks like") else None
+
+
+def missing_start(grad, w0, lr, tol, max_steps):
+    return good(grad, w0, lr, tol, max_steps)[1:]
+
+
+@pytest.mark.parametrize(
+    "wrong, named",
+    [
+        (climbs, "steps uphill"),
+        (ignores_tol, "a run that never stops early"),
+        (one_step_short, "a path one step too short"),
+        (steps_then_checks, "a path one step too long"),
+        (missing_start, "the path is missing its start point"),
+    ],
+)
+def test_descend_names_each_classic_mistake(wrong, named):
+    assert named in diagnosis(exercises.check_descend(wrong))
+
+
+def test_descend_right_answer_text_is_unchanged_and_none_has_no_diagnosis():
+    assert diagnosis(exercises.check_descend(good)) is None
+    starter = exercises.check_descend(lambda grad, w0, lr, tol, max_steps: None)
+    assert repr(starter).endswith("the function returned None (is a `return` missing?)")
+
+
+@pytest.mark.parametrize(
+    "wrong, named",
+    [
+        (lambda w, grad, lr: w + lr * grad, "a step uphill"),
+        (lambda w, grad, lr: w - grad, "a step without the learning rate"),
+        (lambda w, grad, lr: -lr * grad, "the step alone, not the new point"),
+        (
+            lambda w, grad, lr: (w - lr * grad)[:, None],
+            "the right numbers in the wrong shape",
+        ),
+    ],
+)
+def test_gradient_step_names_each_classic_mistake(wrong, named):
+    assert named in diagnosis(exercises.check_gradient_step(wrong))
+
+
+def _mse(w, X, y):
+    return X.T @ (X @ w - y) / len(y)
+
+
+@pytest.mark.parametrize(
+    "wrong, named",
+    [
+        (lambda w, X, y: X.T @ (X @ w - y), "the expected answer times N"),
+        (lambda w, X, y: 2 * _mse(w, X, y), "the expected answer times 2"),
+        (lambda w, X, y: _mse(w, X, y) / 2, "the expected answer divided by 2"),
+        (lambda w, X, y: X.T @ (y - X @ w) / len(y), "the opposite sign"),
+        (
+            lambda w, X, y: _mse(w, X, y)[None, :],
+            "the right numbers in the wrong shape",
+        ),
+    ],
+)
+def test_mse_gradient_names_each_classic_mistake(wrong, named):
+    result = exercises.check_mse_gradient(wrong)
+    assert not result.ok and named in diagnosis(result)
+
+
+def test_mse_gradient_right_answer_and_unrecognised_mistake():
+    assert repr(exercises.check_mse_gradient(_mse)) == (
+        "All 3 cases passed: mse_gradient(w, X, y) is right."
+    )
+    # the residual squared instead of times the inputs: nothing classic
+    odd = exercises.check_mse_gradient(lambda w, X, y: X.T @ (X @ w - y) ** 2 / len(y))
+    assert repr(odd).endswith("the numbers differ")
+
+
+def test_gradient_step_reference_is_the_optimizers_sgd_step():
+    from gdcourse.exercises.gradient_descent import _gradient_step
+
+    w, g = np.array([1.0, -2.0, 0.5]), np.array([0.3, 0.1, -4.0])
+    np.testing.assert_array_equal(_gradient_step(w, g, 0.25), w - 0.25 * g)

@@ -44,3 +44,35 @@ def test_common_mistakes_are_reported_in_words():
     assert one_over.passed == 0
     starter = exercises.check_largest_stable_rate(lambda A: None)
     assert "returned None" in repr(starter)
+
+
+def diagnosis(result):
+    last = repr(result).splitlines()[-1].strip()
+    return last if last.startswith("It looks like") else None
+
+
+def test_classic_mistakes_are_named():
+    one_over = exercises.check_largest_stable_rate(
+        lambda A: 1.0 / np.linalg.eigvalsh(A)[-1]
+    )
+    assert "1/L instead of 2/L" in diagnosis(one_over)
+    diagonal = exercises.check_largest_stable_rate(lambda A: 2.0 / np.max(np.diag(A)))
+    assert "diagonal entry of A where its largest eigenvalue" in diagnosis(diagonal)
+    smallest = exercises.check_largest_stable_rate(
+        lambda A: 2.0 / np.linalg.eigvalsh(A)[0]
+    )
+    assert "the smallest curvature" in diagnosis(smallest)
+    per_entry = exercises.check_largest_stable_rate(
+        lambda A: 2.0 / np.linalg.eigvalsh(A)
+    )
+    assert "an array where a single number was expected" in diagnosis(per_entry)
+    assert diagnosis(exercises.check_largest_stable_rate(lambda A: None)) is None
+
+
+def test_the_reference_is_theory_stability_limit_of_the_largest_curvature():
+    from gdcourse import theory
+
+    A = np.array([[3.0, 1.0], [1.0, 2.0]])
+    assert learning_rates._largest_stable_rate(A) == theory.stability_limit(
+        np.linalg.eigvalsh(A)[-1]
+    )

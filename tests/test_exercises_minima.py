@@ -56,3 +56,29 @@ def test_classify_checker_reports_none_bad_words_and_exceptions():
     raised = exercises.check_classify_critical_point(lambda H: 1 / 0)
     assert "raised ZeroDivisionError" in raised.failure and raised.passed == 0
     assert "Expected a function" in exercises.check_classify_critical_point(3).failure
+
+
+def diagnosis(result):
+    last = repr(result).splitlines()[-1].strip()
+    return last if last.startswith("It looks like") else None
+
+
+def _diagonal(H):
+    return landscape.classify_critical_point(np.diag(np.diag(H))).kind
+
+
+def test_classify_names_the_diagonal_and_swapped_mistakes():
+    named = diagnosis(exercises.check_classify_critical_point(_diagonal))
+    assert "diagonal entries where its eigenvalues were meant" in named
+
+    def swapped(H):
+        kind = _classify(H)
+        return {"minimum": "maximum", "maximum": "minimum"}.get(kind, kind)
+
+    assert "minimum and maximum swapped" in diagnosis(
+        exercises.check_classify_critical_point(swapped)
+    )
+    # always "saddle": no single classic mistake explains it
+    assert (
+        diagnosis(exercises.check_classify_critical_point(lambda H: "saddle")) is None
+    )

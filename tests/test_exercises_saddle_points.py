@@ -29,3 +29,57 @@ def test_escape_checker_rejects_off_by_one_and_wrong_base():
     result = exercises.check_escape_step(natural)
     assert not result.ok and "the numbers differ" in result.failure
     assert "returned None" in exercises.check_escape_step(lambda *a: None).failure
+
+
+def diagnosis(result):
+    last = repr(result).splitlines()[-1].strip()
+    return last if last.startswith("It looks like") else None
+
+
+def _growth(eps, lr, b, radius):
+    return math.log(radius / eps) / math.log(1 + lr * b)
+
+
+def test_escape_checker_names_each_classic_mistake():
+    cases = [
+        (lambda *a: math.floor(_growth(*a)), "rounding down (floor)"),
+        # where rounding to the nearest fails, it rounded down
+        (lambda *a: round(_growth(*a)), "rounding down (floor)"),
+        (
+            lambda *a: float(math.ceil(_growth(*a))),
+            "a float where an integer count of steps",
+        ),
+        (lambda *a: _growth(*a), "a float where an integer count of steps"),
+        (lambda *a: math.ceil(_growth(*a)) + 1, "one step too large (off by one)"),
+        (
+            lambda eps, lr, b, radius: math.ceil(math.log(radius / eps) / (lr * b)),
+            "log(1 + lr*b) replaced by lr*b",
+        ),
+        (
+            lambda eps, lr, b, radius: math.ceil(
+                math.log(eps / radius) / math.log(1 + lr * b)
+            ),
+            "the ratio inside the logarithm is upside down",
+        ),
+    ]
+    for wrong, named in cases:
+        result = exercises.check_escape_step(wrong)
+        assert not result.ok and named in diagnosis(result), named
+
+
+def test_escape_checker_wants_an_integer_even_when_the_value_is_right():
+    result = exercises.check_escape_step(lambda *a: float(math.ceil(_growth(*a))))
+    assert "the answer must be an integer, got float" in result.failure
+
+
+def test_escape_reference_matches_measured_escapes_over_a_grid():
+    from gdcourse import descent, surfaces
+    from gdcourse.exercises.saddle_points import _escape_step
+
+    for eps, lr, b in [(1e-6, 0.1, 1.0), (1e-3, 0.2, 0.5), (1e-8, 0.05, 2.0)]:
+        run = descent.gradient_descent(
+            surfaces.saddle(1.0, b), [0.0, eps], lr=lr, steps=2000
+        )
+        assert landscape.escape_step(run.weights[:, 1:], [0.0], 1.0) == _escape_step(
+            eps, lr, b, 1.0
+        )

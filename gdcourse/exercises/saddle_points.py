@@ -31,11 +31,6 @@ _ESCAPE_STEP_MISTAKES = (
         "after the rounded-down number of steps the distance is still below radius",
     ),
     dg.variant(
-        lambda eps, lr, b, radius: int(np.round(_growth_steps(eps, lr, b, radius))),
-        "rounding to the nearest integer where the count must round up (ceiling)",
-        "the first step with a distance of at least radius is wanted",
-    ),
-    dg.variant(
         lambda eps, lr, b, radius: int(np.ceil(np.log(radius / eps) / (lr * b))),
         "log(1 + lr*b) replaced by lr*b",
         "the approximation is good only for a small lr*b; the exact growth factor is needed",
