@@ -32,6 +32,7 @@ __all__ = [
     "number",
     "one_of",
     "positive",
+    "symmetric_matrix",
 ]
 
 
@@ -183,4 +184,32 @@ def finite_array(name, value, ndim=None, shape=None):
             )
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must hold finite numbers only")
+    return arr
+
+
+def symmetric_matrix(name, value, rtol=1e-12, atol=1e-12):
+    """Return ``np.asarray(value, float)`` if it is a finite, symmetric, square matrix.
+
+    Symmetry is ``np.allclose(A, A.T, rtol, atol)``.
+
+    Examples
+    --------
+    >>> symmetric_matrix("A", [[2, 1], [1, 2]])
+    array([[2., 1.],
+           [1., 2.]])
+    >>> symmetric_matrix("A", [[2, 1], [0, 2]])
+    Traceback (most recent call last):
+    ...
+    ValueError: A must be symmetric, got [[2, 1], [0, 2]]
+    """
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        _fail(name, "a symmetric matrix of finite numbers", value)
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
+        raise ValueError(f"{name} must be a square matrix, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must hold finite numbers only")
+    if not np.allclose(arr, arr.T, rtol=rtol, atol=atol):
+        _fail(name, "symmetric", value)
     return arr

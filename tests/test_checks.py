@@ -129,3 +129,27 @@ def test_each_in_interval_agrees_with_in_interval(closed):
         except ValueError:
             array_ok = False
         assert scalar_ok == array_ok, (closed, v)
+
+
+def test_symmetric_matrix_checks_shape_finiteness_and_symmetry():
+    np.testing.assert_array_equal(
+        checks.symmetric_matrix("A", [[1, 2], [2, 5]]), [[1.0, 2.0], [2.0, 5.0]]
+    )
+    with pytest.raises(
+        ValueError, match=r"A must be a square matrix, got shape \(2,\)"
+    ):
+        checks.symmetric_matrix("A", [1.0, 2.0])
+    with pytest.raises(
+        ValueError, match=r"A must be a square matrix, got shape \(0, 0\)"
+    ):
+        checks.symmetric_matrix("A", np.empty((0, 0)))
+    with pytest.raises(ValueError, match="A must hold finite numbers"):
+        checks.symmetric_matrix("A", [[np.nan]])
+    with pytest.raises(ValueError, match="A must be symmetric"):
+        checks.symmetric_matrix("A", [[1.0, 1e-6], [0.0, 1.0]])
+    # within the tolerance asked for, a nearly symmetric matrix passes
+    checks.symmetric_matrix("H", [[1.0, 1e-10], [0.0, 1.0]], rtol=1e-9, atol=1e-9)
+    with pytest.raises(
+        ValueError, match="A must be a symmetric matrix of finite numbers"
+    ):
+        checks.symmetric_matrix("A", "abc")
