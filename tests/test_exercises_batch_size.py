@@ -38,3 +38,36 @@ def test_minibatch_checker_catches_common_mistakes():
     assert (
         "returned None" in exercises.check_minibatch_gradient(lambda *a: None).failure
     )
+
+
+def diagnosis(result):
+    last = repr(result).splitlines()[-1].strip()
+    return last if last.startswith("It looks like") else None
+
+
+def test_minibatch_checker_names_each_classic_mistake():
+    cases = [
+        (lambda w, X, y, idx: X.T @ (X @ w - y) / len(y), "the full gradient"),
+        (
+            lambda w, X, y, idx: X[idx].T @ (X[idx] @ w - y[idx]),
+            "the expected answer times B (the batch size)",
+        ),
+        (
+            lambda w, X, y, idx: X[idx].T @ (X[idx] @ w - y[idx]) / len(y),
+            "divided by N/B",
+        ),
+        (
+            lambda w, X, y, idx: X[idx].T @ (y[idx] - X[idx] @ w) / len(idx),
+            "the opposite sign",
+        ),
+        (
+            lambda w, X, y, idx: _minibatch_gradient(w, X, y, idx)[:, None],
+            "the right numbers in the wrong shape",
+        ),
+    ]
+    for wrong, named in cases:
+        result = exercises.check_minibatch_gradient(wrong)
+        assert not result.ok and named in diagnosis(result), named
+    assert repr(exercises.check_minibatch_gradient(_minibatch_gradient)) == (
+        "All 4 cases passed: minibatch_gradient(w, X, y, idx) is right."
+    )

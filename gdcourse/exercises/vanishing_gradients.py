@@ -37,6 +37,11 @@ _SIGMOID_BACKWARD_MISTAKES = (
         "1 - sigma(z) where its derivative sigma'(z) was meant",
         "the derivative of the sigmoid is a product of two factors",
     ),
+    dg.variant(
+        lambda x, W, b, grad_a: _sigmoid_layer_backward(x, W, b, grad_a).T,
+        "the transpose of the expected answer",
+        "the gradient with respect to W has the shape of W, (inputs, outputs)",
+    ),
     dg.sign("check the sign of the sigmoid's derivative"),
     dg.factor(
         ("n (the batch size)", lambda x, W, b, grad_a: len(x)),
