@@ -152,13 +152,6 @@ def _hessian_2x2(hxx, hxy, hyy):
     return np.stack([np.stack([hxx, hxy], -1), np.stack([hxy, hyy], -1)], -2)
 
 
-def _as_float_matrix(A, name):
-    arr = np.asarray(A, dtype=float)
-    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
-        raise ValueError(f"{name} must be a square matrix, got shape {arr.shape}")
-    return checks.finite_array(name, arr)
-
-
 def quadratic(A, b=None, *, name="quadratic", box=None):
     """The quadratic loss :math:`f(w) = \\tfrac12 w^\\top A w - b^\\top w`.
 
@@ -197,10 +190,8 @@ def quadratic(A, b=None, *, name="quadratic", box=None):
     >>> print(s2.minima)
     [[1. 0.]]
     """
-    A = _as_float_matrix(A, "A")
+    A = checks.symmetric_matrix("A", A)
     d = A.shape[0]
-    if not np.allclose(A, A.T, rtol=1e-12, atol=1e-12):
-        raise ValueError("A must be symmetric")
     b = np.zeros(d) if b is None else np.asarray(b, dtype=float)
     if b.shape != (d,) or not np.all(np.isfinite(b)):
         raise ValueError(
