@@ -77,18 +77,12 @@ def _out(arr):
 
 def _spd_eigenvalues(A):
     try:
-        arr = np.asarray(A, dtype=float)
+        np.asarray(A, dtype=float)
     except (TypeError, ValueError):
         raise ValueError(
             f"A must be a symmetric positive definite matrix, got {A!r}"
         ) from None
-    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
-        raise ValueError(f"A must be a square matrix, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("A must hold finite numbers")
-    if not np.allclose(arr, arr.T, rtol=1e-12, atol=1e-12):
-        raise ValueError("A must be symmetric")
-    eig = np.linalg.eigvalsh(arr)
+    eig = np.linalg.eigvalsh(checks.symmetric_matrix("A", A))
     if eig[0] <= 0:
         raise ValueError(
             f"A must be positive definite; its smallest eigenvalue is {eig[0]:.3g}"
