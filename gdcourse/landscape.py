@@ -178,13 +178,7 @@ def classify_critical_point(hessian, tol=1e-8):
     >>> classify_critical_point(-np.eye(3)).kind
     'maximum'
     """
-    H = np.asarray(hessian, dtype=float)
-    if H.ndim != 2 or H.shape[0] != H.shape[1] or H.shape[0] == 0:
-        raise ValueError(f"hessian must be a square matrix, got shape {H.shape}")
-    if not np.all(np.isfinite(H)):
-        raise ValueError("hessian must hold finite numbers")
-    if not np.allclose(H, H.T, rtol=1e-9, atol=1e-12):
-        raise ValueError("hessian must be symmetric")
+    H = checks.symmetric_matrix("hessian", hessian, rtol=1e-9)
     checks.non_negative("tol", tol)
     eig = np.linalg.eigvalsh(H)
     zero = tol * max(1.0, float(np.abs(eig).max()))
