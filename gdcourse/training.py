@@ -2,8 +2,9 @@
 
 :func:`train` runs the loop the course builds up to: shuffle, cut into
 mini-batches, step with a learning rate (a number or a schedule), optionally
-with momentum, and watch the validation loss after every epoch for early
-stopping, reduce-on-plateau and stochastic weight averaging.
+with momentum or any optimizer of :mod:`gdcourse.optimizers`, and watch the
+validation loss after every epoch for early stopping, reduce-on-plateau and
+stochastic weight averaging.
 
 The model is anything with the :class:`gdcourse.models.Model` interface
 (``init``, ``loss``, ``loss_and_grad``, ``predict``, ``accuracy``, ``n_params``,
@@ -18,68 +19,145 @@ Conventions
 - Steps count from 0; the rate of step ``t`` is ``schedule(t)``.
 - The last, smaller batch of an epoch is **kept** (``drop_last=False``, as in
   PyTorch's ``DataLoader``); ``drop_last=True`` drops it.
-- The validation set is the dataset's test part.
+- The monitored ("validation") loss that early stopping and reduce-on-plateau
+  see is the loss on ``validation=(X, y)`` when given, otherwise on the
+  dataset's test part (``TrainingResult.val_loss`` records it either way).
 """
 
 import copy
-from dataclasses import dataclass
-from numbers import Integral, Real
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import schedules
+from gdcourse import checks, optimizers, schedules
 
 __all__ = ["EarlyStopping", "SWA", "TrainingResult", "train", "evaluate"]
 
 
-@dataclass(frozen=True)
 class EarlyStopping:
-    """Stop when the validation loss has not improved for ``patience`` epochs.
+    """Stop when the monitored loss has not improved for ``patience`` epochs.
+
+    Show it each epoch's validation loss with :meth:`step`; it returns whether
+    to stop and keeps the best epoch. :func:`train` works on a fresh copy, so
+    the object passed to it is never changed.
 
     Parameters
     ----------
     patience : int
         Number of epochs without improvement after which training stops (>= 1).
     min_delta : float, default 0.0
-        An epoch improves only if its validation loss is below the best so far
-        by more than ``min_delta`` (>= 0).
+        An epoch improves only if its loss is below the best so far by more
+        than ``min_delta`` (>= 0).
     restore_best : bool, default True
         Whether :func:`train` hands back the best parameters seen (in
         ``TrainingResult.params``) rather than the last ones.
 
+    Attributes
+    ----------
+    best : float
+        The lowest loss seen so far (``inf`` before the first).
+    best_epoch : int or None
+        The epoch (from 1) that gave it; None before the first.
+    epoch : int
+        Losses seen so far.
+    num_bad_epochs : int
+        Epochs in a row without improvement.
+
     Notes
     -----
-    After epoch *e* (from 1) with validation loss :math:`v_e`:
+    After epoch *e* (from 1) with loss :math:`v_e`:
     if :math:`v_e < v_\\text{best} - \\text{min\\_delta}` the epoch becomes the
     best and the counter resets to 0, otherwise the counter grows by 1; training
     stops once the counter reaches ``patience`` (the rule of Keras'
     ``EarlyStopping``). The starting parameters (epoch 0) are not candidates.
     So if the best epoch is *b* and nothing improves afterwards, training stops
-    after epoch :math:`b + \\text{patience}`.
+    after epoch :math:`b + \\text{patience}`. A ``nan`` loss is no improvement.
 
     Examples
     --------
-    >>> EarlyStopping(patience=3)
-    EarlyStopping(patience=3, min_delta=0.0, restore_best=True)
+    >>> stopper = EarlyStopping(patience=2)
+    >>> stopper
+    EarlyStopping(patience=2, min_delta=0.0, restore_best=True)
+    >>> [stopper.step(loss) for loss in [3.0, 2.0, 2.5, 2.0]]
+    [False, False, False, True]
+    >>> stopper.best_epoch, stopper.best
+    (2, 2.0)
     """
 
-    patience: int
-    min_delta: float = 0.0
-    restore_best: bool = True
+    def __init__(self, patience, min_delta=0.0, restore_best=True):
+        self._patience = checks.integer("patience", patience, minimum=1)
+        self._min_delta = checks.non_negative("min_delta", min_delta)
+        self._restore_best = checks.one_of("restore_best", restore_best, (False, True))
+        self.reset()
 
-    def __post_init__(self):
-        if (
-            isinstance(self.patience, bool)
-            or not isinstance(self.patience, Integral)
-            or self.patience < 1
-        ):
-            raise ValueError(f"patience must be an integer >= 1, got {self.patience!r}")
-        if not isinstance(self.min_delta, Real) or not (
-            np.isfinite(self.min_delta) and self.min_delta >= 0
-        ):
-            raise ValueError(
-                f"min_delta must be a finite number >= 0, got {self.min_delta!r}"
-            )
+    @property
+    def patience(self):
+        """Epochs without improvement tolerated."""
+        return self._patience
+
+    @property
+    def min_delta(self):
+        """Smallest decrease that counts as an improvement."""
+        return self._min_delta
+
+    @property
+    def restore_best(self):
+        """Whether :func:`train` hands back the best parameters."""
+        return self._restore_best
+
+    @property
+    def best(self):
+        """The lowest loss seen so far (``inf`` before the first)."""
+        return self._best
+
+    @property
+    def best_epoch(self):
+        """The epoch (from 1) of the lowest loss; None before the first."""
+        return self._best_epoch
+
+    @property
+    def epoch(self):
+        """Losses seen so far."""
+        return self._epoch
+
+    @property
+    def num_bad_epochs(self):
+        """Epochs in a row without improvement."""
+        return self._num_bad_epochs
+
+    def reset(self):
+        """Forget every loss seen."""
+        self._best, self._best_epoch = np.inf, None
+        self._epoch, self._num_bad_epochs = 0, 0
+
+    def step(self, loss):
+        """Record the loss after the next epoch; return whether to stop.
+
+        Parameters
+        ----------
+        loss : float
+
+        Returns
+        -------
+        bool
+        """
+        self._epoch += 1
+        if loss < self._best - self._min_delta:
+            self._best, self._best_epoch, self._num_bad_epochs = loss, self._epoch, 0
+        else:
+            self._num_bad_epochs += 1
+        return self._num_bad_epochs >= self._patience
+
+    @property
+    def improved(self):
+        """Whether the last loss shown was a new best."""
+        return self._epoch > 0 and self._best_epoch == self._epoch
+
+    def __repr__(self):
+        return (
+            f"EarlyStopping(patience={self._patience!r}, "
+            f"min_delta={self._min_delta!r}, restore_best={self._restore_best!r})"
+        )
 
 
 @dataclass(frozen=True)
@@ -128,20 +206,11 @@ class SWA:
     lr: float | None = None
 
     def __post_init__(self):
-        for name in ("start", "every"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-        if self.unit not in ("epoch", "step"):
-            raise ValueError(f"unit must be 'epoch' or 'step', got {self.unit!r}")
-        if self.lr is not None and (
-            isinstance(self.lr, bool)
-            or not isinstance(self.lr, Real)
-            or not (np.isfinite(self.lr) and self.lr > 0)
-        ):
-            raise ValueError(
-                f"lr must be None or a positive finite number, got {self.lr!r}"
-            )
+        checks.integer("start", self.start, minimum=1)
+        checks.integer("every", self.every, minimum=1)
+        checks.one_of("unit", self.unit, ("epoch", "step"))
+        if self.lr is not None:
+            checks.positive("lr", self.lr)
 
     def caches(self, count):
         """Whether the parameters at epoch (or step) ``count`` enter the average.
@@ -161,6 +230,16 @@ class SWA:
         [4, 7, 10]
         """
         return count >= self.start and (count - self.start) % self.every == 0
+
+    def averaging(self, epoch, step):
+        """Whether step ``step`` (from 0) of epoch ``epoch`` (from 1) is in the averaging phase.
+
+        Examples
+        --------
+        >>> SWA(start=3).averaging(epoch=3, step=0), SWA(start=3, unit="step").averaging(1, 1)
+        (True, False)
+        """
+        return epoch >= self.start if self.unit == "epoch" else step + 1 >= self.start
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,12 +263,18 @@ class TrainingResult:
         Full training-set and test-set loss at the start (entry 0) and after every epoch.
     train_accuracy, test_accuracy : ndarray or None
         Same, for classifiers; None for regression models.
+    val_loss : ndarray, shape (epochs_run + 1,)
+        The monitored loss, the one early stopping and reduce-on-plateau see:
+        on ``validation`` when it was given, otherwise on the test part (then
+        equal to ``test_loss``).
+    val_accuracy : ndarray or None
+        Same, for classifiers.
     stopped_epoch : int
         Epochs completed (equals ``epochs`` unless early stopping or divergence ended the run).
     early_stopped : bool
         Whether early stopping ended the run.
     best_epoch : int or None
-        Epoch with the lowest validation loss, when early stopping is on.
+        Epoch with the lowest monitored loss (``val_loss``), when early stopping is on.
     best_params : ndarray or None
         Parameters after ``best_epoch``, when early stopping is on.
     diverged : bool
@@ -237,6 +322,8 @@ class TrainingResult:
     path: np.ndarray | None
     batch_size: int
     steps_per_epoch: int
+    val_loss: np.ndarray | None = None
+    val_accuracy: np.ndarray | None = None
 
     @property
     def steps(self):
@@ -293,17 +380,9 @@ def evaluate(model, theta, data):
 
 
 def _check_args(
-    model,
-    data,
-    batch_size,
-    epochs,
-    momentum,
-    nesterov,
-    early_stopping,
-    reduce_on_plateau,
-    swa,
-    lr,
+    model, data, batch_size, epochs, early_stopping, reduce_on_plateau, swa, lr
 ):
+    """Check train()'s arguments; return the batch size as an int."""
     for name in (
         "n_params",
         "is_classifier",
@@ -319,29 +398,13 @@ def _check_args(
     for name in ("X_train", "y_train", "X_test", "y_test"):
         if not hasattr(data, name):
             raise ValueError(
-                f"data must be a gdcourse.data.Dataset (or have X_train, y_train, X_test, y_test); it has no {name!r}"
+                "data must be a gdcourse.data.Dataset (or have X_train, y_train, "
+                f"X_test, y_test); it has no {name!r}"
             )
     n = len(data.X_train)
-    if batch_size is None:
-        batch_size = n
-    if (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, Integral)
-        or not 1 <= batch_size <= n
-    ):
-        raise ValueError(
-            f"batch_size must be an integer in 1..{n} (the number of training examples), got {batch_size!r}"
-        )
-    if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1:
-        raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
-    if (
-        isinstance(momentum, bool)
-        or not isinstance(momentum, Real)
-        or not 0 <= momentum < 1
-    ):
-        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
-    if nesterov and momentum == 0:
-        raise ValueError("nesterov=True needs momentum > 0, got momentum=0")
+    batch_size = n if batch_size is None else batch_size
+    batch_size = checks.integer("batch_size", batch_size, minimum=1, maximum=n)
+    checks.integer("epochs", epochs, minimum=1)
     if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
         raise ValueError(
             f"early_stopping must be None or an EarlyStopping, got {early_stopping!r}"
@@ -353,7 +416,8 @@ def _check_args(
             hasattr(reduce_on_plateau, "step") and hasattr(reduce_on_plateau, "lr")
         ):
             raise ValueError(
-                f"reduce_on_plateau must be None or a gdcourse.schedules.ReduceOnPlateau, got {reduce_on_plateau!r}"
+                "reduce_on_plateau must be None or a gdcourse.schedules.ReduceOnPlateau, "
+                f"got {reduce_on_plateau!r}"
             )
         if lr is not None:
             raise ValueError(
@@ -363,7 +427,31 @@ def _check_args(
         raise ValueError(
             "lr must be given (a positive number or a schedule) unless reduce_on_plateau is"
         )
-    return int(batch_size)
+    return batch_size
+
+
+def _check_validation(validation):
+    """``validation`` as a pair of arrays ``(X, y)``, or None."""
+    if validation is None:
+        return None
+    try:
+        X, y = validation
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"validation must be None or a pair (X, y), got {validation!r}"
+        ) from None
+    X = checks.finite_array("validation X", X)
+    y = checks.finite_array("validation y", y, shape=(len(X),) if X.ndim else None)
+    return X, y
+
+
+def _start(model, theta0, seed):
+    """The starting parameters: ``theta0`` (copied) or ``model.init(seed)``."""
+    if theta0 is None:
+        return np.asarray(model.init(seed), dtype=float)
+    return np.array(
+        checks.finite_array("theta0", theta0, shape=(model.n_params,)), dtype=float
+    )
 
 
 def _rates(schedule, total_steps):
@@ -385,6 +473,92 @@ def _rates(schedule, total_steps):
     return lrs
 
 
+@dataclass
+class _Run:
+    """What one :func:`train` run carries from step to step."""
+
+    theta: np.ndarray
+    initial: np.ndarray
+    opt_state: object
+    path: list | None
+    batch_size: int
+    steps_per_epoch: int
+    step_loss: list = field(default_factory=list)
+    lrs: list = field(default_factory=list)
+    t: int = 0
+    diverged_step: int | None = None
+    swa_mean: np.ndarray | None = None
+    swa_counts: list = field(default_factory=list)
+    best_params: np.ndarray | None = None
+
+    def cache_for_swa(self, count):
+        """Add the current parameters to the running SWA mean."""
+        self.swa_counts.append(count)
+        if self.swa_mean is None:
+            self.swa_mean = self.theta.copy()
+        else:
+            self.swa_mean = self.swa_mean + (self.theta - self.swa_mean) / len(
+                self.swa_counts
+            )
+
+
+def _step_rate(run, epoch, planned, plateau, swa):
+    """The rate of the next step: SWA's own rate, the planned schedule, or the plateau's."""
+    if swa is not None and swa.lr is not None and swa.averaging(epoch, run.t):
+        return swa.lr
+    return planned[run.t] if planned is not None else plateau.lr
+
+
+def _sgd_step(run, model, opt, X, y, rate, clip_norm):
+    """One mini-batch update of ``run``; False if it met a non-finite number (divergence)."""
+    loss, g = model.loss_and_grad(run.theta, X, y)
+    run.step_loss.append(float(loss))
+    run.lrs.append(rate)
+    if not (np.isfinite(loss) and np.all(np.isfinite(g))):
+        run.diverged_step = run.t
+        return False
+    if clip_norm is not None:
+        g = optimizers.clip_by_norm(g, clip_norm)
+    theta, state = opt.update(g, run.opt_state, run.theta, rate)
+    if not np.all(np.isfinite(theta)):
+        run.diverged_step = run.t
+        return False
+    run.theta, run.opt_state, run.t = theta, state, run.t + 1
+    if run.path is not None:
+        run.path.append(theta.copy())
+    return True
+
+
+def _after_epoch(run, epoch, metrics, history, swa, plateau, stopper):
+    """Record an epoch's metrics, feed the monitored loss on; True when early stopping says stop."""
+    for key, value in metrics.items():
+        history[key].append(value)
+    if swa is not None and swa.unit == "epoch" and swa.caches(epoch):
+        run.cache_for_swa(epoch)
+    if plateau is not None:
+        plateau.step(metrics["val_loss"])
+    if stopper is None:
+        return False
+    stop = stopper.step(metrics["val_loss"])
+    if stopper.improved:
+        run.best_params = run.theta.copy()
+    return stop
+
+
+def _metrics(model, theta, data, validation):
+    """evaluate() plus the monitored loss (and accuracy): ``val_loss``, ``val_accuracy``."""
+    metrics = evaluate(model, theta, data)
+    if validation is None:
+        metrics["val_loss"] = metrics["test_loss"]
+        if model.is_classifier:
+            metrics["val_accuracy"] = metrics["test_accuracy"]
+    else:
+        metrics["val_loss"] = float(model.loss(theta, *validation))
+        if model.is_classifier:
+            metrics["val_accuracy"] = float(model.accuracy(theta, *validation))
+    return metrics
+
+
 def train(
     model,
     data,
@@ -402,15 +576,18 @@ def train(
     reduce_on_plateau=None,
     swa=None,
     record_path=False,
+    validation=None,
+    optimizer=None,
+    clip_norm=None,
 ):
-    """Train a model by mini-batch stochastic gradient descent.
+    """Train a model by mini-batch stochastic gradient descent (or any optimizer).
 
     Parameters
     ----------
     model : Model
         E.g. :class:`~gdcourse.models.LinearRegression`, :class:`~gdcourse.models.MLP`.
     data : Dataset
-        Training data, and the test part used as the validation set.
+        Training data and a test part (both evaluated after every epoch).
     lr : float or callable
         Learning rate: a positive number or a schedule ``t -> lr`` of the 0-based
         step (see :mod:`gdcourse.schedules`). Must be omitted when
@@ -421,7 +598,8 @@ def train(
     epochs : int, default 10
         Maximum number of passes over the training data (>= 1).
     momentum : float, default 0.0
-        Heavy-ball momentum in [0, 1), with PyTorch's convention (Notes).
+        Heavy-ball momentum in [0, 1), with PyTorch's convention (Notes); a
+        shorthand for ``optimizer=optimizers.sgd(momentum=...)``.
     nesterov : bool, default False
         Nesterov momentum (needs ``momentum > 0``).
     seed : int, default 0
@@ -434,14 +612,28 @@ def train(
     theta0 : array_like, optional
         Starting parameters (overrides ``model.init(seed)``; not changed).
     early_stopping : EarlyStopping, optional
-        Stop when the validation loss stalls (and optionally restore the best parameters).
+        Stop when the monitored loss stalls (and optionally restore the best
+        parameters). A fresh copy is used; the object passed is not changed.
     reduce_on_plateau : gdcourse.schedules.ReduceOnPlateau, optional
-        Rate controller fed the validation loss after every epoch; the rate it
+        Rate controller fed the monitored loss after every epoch; the rate it
         returns is used for the next epoch. It is copied, never changed.
     swa : SWA, optional
         Stochastic weight averaging.
     record_path : bool, default False
         Keep the parameters after every step in ``TrainingResult.path``.
+    validation : pair of arrays (X, y), optional
+        The split to monitor: early stopping, reduce-on-plateau and
+        ``TrainingResult.val_loss`` use the loss on it. Without it the
+        **test part** of ``data`` is monitored (``val_loss`` is then
+        ``test_loss``), as in earlier versions; give a split held out from
+        both training and test data to keep the test loss an unbiased estimate.
+    optimizer : gdcourse.optimizers.Optimizer, optional
+        The update rule, e.g. ``optimizers.adam()``; default
+        ``optimizers.sgd(momentum, nesterov)``. Giving it with a non-default
+        ``momentum`` or ``nesterov`` is an error.
+    clip_norm : float, optional
+        Rescale each mini-batch gradient to norm at most ``clip_norm`` before
+        the update (:func:`gdcourse.optimizers.clip_by_norm`).
 
     Returns
     -------
@@ -469,6 +661,8 @@ def train(
         \\theta_{t+1} = \\theta_t - \\eta_t (g_t + \\mu v_{t+1}).
 
     With :math:`\\mu = 0` this is plain SGD, :math:`\\theta_{t+1} = \\theta_t - \\eta_t g_t`.
+    Another ``optimizer`` replaces this update by its own, with the same
+    :math:`g_t` (clipped first, with ``clip_norm``) and :math:`\\eta_t`.
 
     Examples
     --------
@@ -481,27 +675,14 @@ def train(
     [2. 1.]
     """
     batch_size = _check_args(
-        model,
-        data,
-        batch_size,
-        epochs,
-        momentum,
-        nesterov,
-        early_stopping,
-        reduce_on_plateau,
-        swa,
-        lr,
+        model, data, batch_size, epochs, early_stopping, reduce_on_plateau, swa, lr
     )
+    opt = optimizers.resolve(optimizer, momentum, nesterov)
+    clip_norm = None if clip_norm is None else checks.positive("clip_norm", clip_norm)
+    validation = _check_validation(validation)
+    theta = _start(model, theta0, seed)
     X, y = np.asarray(data.X_train), np.asarray(data.y_train)
     n = len(X)
-    if theta0 is None:
-        theta = np.asarray(model.init(seed), dtype=float)
-    else:
-        theta = np.array(theta0, dtype=float)
-        if theta.shape != (model.n_params,) or not np.all(np.isfinite(theta)):
-            raise ValueError(
-                f"theta0 must be a finite vector of shape ({model.n_params},), got {theta0!r}"
-            )
     steps_per_epoch = n // batch_size if drop_last else -(-n // batch_size)
     planned = (
         None
@@ -509,122 +690,88 @@ def train(
         else _rates(schedules.as_schedule(lr), epochs * steps_per_epoch)
     )
     plateau = copy.deepcopy(reduce_on_plateau)
+    stopper = copy.deepcopy(early_stopping)
+    if stopper is not None:
+        stopper.reset()
     rng = np.random.default_rng(seed)
+    run = _Run(
+        theta=theta,
+        initial=theta.copy(),
+        opt_state=opt.init(theta),
+        path=[theta.copy()] if record_path else None,
+        batch_size=batch_size,
+        steps_per_epoch=steps_per_epoch,
+    )
 
-    initial = theta.copy()
-    velocity = np.zeros_like(theta)
-    step_loss, lrs, path = [], [], [theta.copy()] if record_path else None
+    def run_epoch(epoch):
+        """All the mini-batch steps of one epoch; False if the run diverged."""
+        order = rng.permutation(n) if shuffle else np.arange(n)
+        for k in range(steps_per_epoch):
+            batch = order[k * batch_size : (k + 1) * batch_size]
+            rate = _step_rate(run, epoch, planned, plateau, swa)
+            if not _sgd_step(run, model, opt, X[batch], y[batch], rate, clip_norm):
+                return False
+            if swa is not None and swa.unit == "step" and swa.caches(run.t):
+                run.cache_for_swa(run.t)
+        return True
+
+    early_stopped = False
     with np.errstate(all="ignore"):
-        history = {key: [value] for key, value in evaluate(model, theta, data).items()}
-    best = {"loss": np.inf, "epoch": None, "params": None, "wait": 0}
-    swa_mean, swa_counts = None, []
-    diverged_step, early_stopped, epoch, t = None, False, 0, 0
-
-    def cache_for_swa(count):
-        nonlocal swa_mean
-        swa_counts.append(count)
-        swa_mean = (
-            theta.copy()
-            if swa_mean is None
-            else swa_mean + (theta - swa_mean) / len(swa_counts)
-        )
-
-    with np.errstate(all="ignore"):
+        history = _metrics(model, theta, data, validation)
+        history = {key: [value] for key, value in history.items()}
         for epoch in range(1, epochs + 1):
-            order = rng.permutation(n) if shuffle else np.arange(n)
-            epoch_lr = plateau.lr if plateau is not None else None
-            for k in range(steps_per_epoch):
-                batch = order[k * batch_size : (k + 1) * batch_size]
-                in_swa_phase = (
-                    swa is not None
-                    and swa.lr is not None
-                    and (
-                        epoch >= swa.start
-                        if swa.unit == "epoch"
-                        else t + 1 >= swa.start
-                    )
-                )
-                if in_swa_phase:
-                    rate = swa.lr
-                elif planned is not None:
-                    rate = planned[t]
-                else:
-                    rate = epoch_lr
-                loss, g = model.loss_and_grad(theta, X[batch], y[batch])
-                if not (np.isfinite(loss) and np.all(np.isfinite(g))):
-                    diverged_step = t
-                    step_loss.append(float(loss))
-                    lrs.append(rate)
-                    break
-                velocity = momentum * velocity + g
-                update = g + momentum * velocity if nesterov else velocity
-                new_theta = theta - rate * update
-                step_loss.append(float(loss))
-                lrs.append(rate)
-                if not np.all(np.isfinite(new_theta)):
-                    diverged_step = t
-                    break
-                theta = new_theta
-                t += 1
-                if record_path:
-                    path.append(theta.copy())
-                if swa is not None and swa.unit == "step" and swa.caches(t):
-                    cache_for_swa(t)
-            if diverged_step is not None:
-                epoch -= 1
+            if not run_epoch(epoch):
                 break
-            metrics = evaluate(model, theta, data)
+            metrics = _metrics(model, run.theta, data, validation)
             if not all(np.isfinite(v) for v in metrics.values()):
-                diverged_step = t
-                epoch -= 1
+                run.diverged_step = run.t
                 break
-            for key, value in metrics.items():
-                history[key].append(value)
-            if swa is not None and swa.unit == "epoch" and swa.caches(epoch):
-                cache_for_swa(epoch)
-            val = metrics["test_loss"]
-            if plateau is not None:
-                plateau.step(val)
-            if early_stopping is not None:
-                if val < best["loss"] - early_stopping.min_delta:
-                    best.update(loss=val, epoch=epoch, params=theta.copy(), wait=0)
-                else:
-                    best["wait"] += 1
-                if best["wait"] >= early_stopping.patience:
-                    early_stopped = True
-                    break
+            early_stopped = _after_epoch(
+                run, epoch, metrics, history, swa, plateau, stopper
+            )
+            if early_stopped:
+                break
+        swa_metrics = (
+            {} if run.swa_mean is None else evaluate(model, run.swa_mean, data)
+        )
+    completed = epoch - (run.diverged_step is not None)  # a diverged epoch is not one
+    return _result(run, history, swa_metrics, completed, early_stopped, stopper, swa)
+
+
+def _result(run, history, swa_metrics, epochs_completed, early_stopped, stopper, swa):
+    """The :class:`TrainingResult` of a finished run."""
+
+    def as_array(key):
+        return np.array(history[key]) if key in history else None
 
     restore = (
-        early_stopping is not None
-        and early_stopping.restore_best
-        and best["params"] is not None
+        stopper is not None and stopper.restore_best and run.best_params is not None
     )
-    with np.errstate(all="ignore"):
-        swa_metrics = evaluate(model, swa_mean, data) if swa_mean is not None else {}
-    as_array = lambda key: np.array(history[key]) if key in history else None  # noqa: E731
     return TrainingResult(
-        params=best["params"] if restore else theta,
-        last_params=theta,
-        initial_params=initial,
-        step_loss=np.array(step_loss),
-        lrs=np.array(lrs),
+        params=run.best_params if restore else run.theta,
+        last_params=run.theta,
+        initial_params=run.initial,
+        step_loss=np.array(run.step_loss),
+        lrs=np.array(run.lrs),
         train_loss=as_array("train_loss"),
         test_loss=as_array("test_loss"),
         train_accuracy=as_array("train_accuracy"),
         test_accuracy=as_array("test_accuracy"),
-        stopped_epoch=epoch,
+        stopped_epoch=epochs_completed,
         early_stopped=early_stopped,
-        best_epoch=best["epoch"],
-        best_params=best["params"],
-        diverged=diverged_step is not None,
-        diverged_step=diverged_step,
-        swa_params=swa_mean,
-        swa_counts=np.array(swa_counts, dtype=int) if swa is not None else None,
+        best_epoch=None if stopper is None else stopper.best_epoch,
+        best_params=run.best_params,
+        diverged=run.diverged_step is not None,
+        diverged_step=run.diverged_step,
+        swa_params=run.swa_mean,
+        swa_counts=np.array(run.swa_counts, dtype=int) if swa is not None else None,
         swa_train_loss=swa_metrics.get("train_loss"),
         swa_test_loss=swa_metrics.get("test_loss"),
         swa_train_accuracy=swa_metrics.get("train_accuracy"),
         swa_test_accuracy=swa_metrics.get("test_accuracy"),
-        path=np.array(path) if record_path else None,
-        batch_size=batch_size,
-        steps_per_epoch=steps_per_epoch,
+        path=np.array(run.path) if run.path is not None else None,
+        batch_size=run.batch_size,
+        steps_per_epoch=run.steps_per_epoch,
+        val_loss=as_array("val_loss"),
+        val_accuracy=as_array("val_accuracy"),
     )

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from gdcourse import data as gdata
-from gdcourse import models, schedules
+from gdcourse import models, optimizers, schedules
 from gdcourse.data import Dataset
 from gdcourse.training import SWA, EarlyStopping, TrainingResult, evaluate, train
 
@@ -501,9 +501,9 @@ def test_batch_size_outside_one_to_n(batch_size):
         (dict(lr=0.1, swa=5), "swa must be None or an SWA"),
         (
             dict(lr=0.1, theta0=[0.0, 0.0]),
-            r"theta0 must be a finite vector of shape \(3,\)",
+            r"theta0 must be an array of shape \(3,\)",
         ),
-        (dict(lr=0.1, theta0=[0.0, np.nan, 0.0]), r"theta0 must be a finite vector"),
+        (dict(lr=0.1, theta0=[0.0, np.nan, 0.0]), "theta0 must hold finite numbers"),
     ],
 )
 def test_train_bad_arguments(kwargs, match):
@@ -525,7 +525,10 @@ def test_train_rejects_things_that_are_not_models_or_datasets():
     [
         (dict(patience=0), "patience must be an integer >= 1"),
         (dict(patience=2.0), "patience must be an integer >= 1"),
-        (dict(patience=2, min_delta=-1.0), "min_delta must be a finite number >= 0"),
+        (
+            dict(patience=2, min_delta=-1.0),
+            "min_delta must be a non-negative finite number",
+        ),
     ],
 )
 def test_early_stopping_bad_arguments(kwargs, match):
@@ -538,13 +541,223 @@ def test_early_stopping_bad_arguments(kwargs, match):
     [
         (dict(start=0), "start must be an integer >= 1"),
         (dict(start=2, every=0), "every must be an integer >= 1"),
-        (dict(start=2, unit="batch"), "unit must be 'epoch' or 'step'"),
-        (dict(start=2, lr=0.0), "lr must be None or a positive finite number"),
+        (dict(start=2, unit="batch"), r"unit must be one of \('epoch', 'step'\)"),
+        (dict(start=2, lr=0.0), "lr must be a positive finite number"),
     ],
 )
 def test_swa_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         SWA(**kwargs)
+
+
+# ---------------------------------------------------------------------------
+# the early-stopping rule as an object
+# ---------------------------------------------------------------------------
+
+
+def test_early_stopping_object_follows_its_rule():
+    stopper = EarlyStopping(patience=2, min_delta=0.5)
+    losses = [5.0, 4.0, 3.8, 3.4, 3.3, 3.2]
+    # gains over the best so far: epoch 2 (-1.0) and 4 (-0.6 vs 4.0) count; 3, 5, 6 do not
+    stops = [stopper.step(loss) for loss in losses[:5]]
+    assert stops == [False, False, False, False, False]
+    assert stopper.best_epoch == 4 and stopper.best == 3.4
+    assert stopper.num_bad_epochs == 1 and not stopper.improved
+    assert stopper.step(losses[5]) is True and stopper.epoch == 6
+    stopper.reset()
+    assert stopper.best == np.inf and stopper.best_epoch is None and stopper.epoch == 0
+
+
+def test_early_stopping_nan_is_no_improvement():
+    stopper = EarlyStopping(patience=1)
+    assert stopper.step(1.0) is False and stopper.improved
+    assert stopper.step(float("nan")) is True and stopper.best_epoch == 1
+
+
+def test_train_leaves_the_early_stopping_object_alone():
+    stopper = EarlyStopping(patience=2)
+    first = train(ONE, PLATEAU, lr=0.1, epochs=50, early_stopping=stopper)
+    assert stopper.epoch == 0 and stopper.best_epoch is None
+    stopper.step(-1.0)  # a used object is reset by train: the run is the same
+    again = train(ONE, PLATEAU, lr=0.1, epochs=50, early_stopping=stopper)
+    assert again.best_epoch == first.best_epoch == 3
+    np.testing.assert_array_equal(again.params, first.params)
+
+
+# ---------------------------------------------------------------------------
+# a validation split
+# ---------------------------------------------------------------------------
+
+
+def test_without_validation_the_test_part_is_monitored():
+    plain = train(ONE, PLATEAU, lr=0.1, epochs=50, early_stopping=EarlyStopping(2))
+    np.testing.assert_array_equal(plain.val_loss, plain.test_loss)
+    same = train(
+        ONE,
+        PLATEAU,
+        lr=0.1,
+        epochs=50,
+        early_stopping=EarlyStopping(2),
+        validation=(PLATEAU.X_test, PLATEAU.y_test),
+    )
+    for name in ("params", "test_loss", "val_loss", "step_loss"):
+        np.testing.assert_array_equal(getattr(same, name), getattr(plain, name))
+
+
+def test_early_stopping_and_plateau_watch_the_validation_split():
+    # validation targets 50: intercepts b_e = 100 (1 - 0.9^e) come closest at e = 7
+    X_val, y_val = np.zeros((3, 1)), np.full(3, 50.0)
+    result = train(
+        ONE,
+        PLATEAU,
+        lr=0.1,
+        epochs=50,
+        early_stopping=EarlyStopping(2),
+        validation=(X_val, y_val),
+    )
+    b = intercept_after(np.arange(10))
+    assert np.argmin(np.abs(b - 50.0)) == 7
+    assert result.best_epoch == 7 and result.stopped_epoch == 9
+    np.testing.assert_allclose(result.val_loss, 0.5 * (b - 50.0) ** 2, rtol=1e-12)
+    np.testing.assert_allclose(result.test_loss, 0.5 * (b - 30.0) ** 2, rtol=1e-12)
+    np.testing.assert_allclose(result.params, [0.0, b[7]], rtol=1e-12)
+    # reduce-on-plateau is fed the same validation losses
+    plateau = schedules.ReduceOnPlateau(0.1, factor=0.5, patience=0)
+    cut = train(
+        ONE, PLATEAU, epochs=12, reduce_on_plateau=plateau, validation=(X_val, y_val)
+    )
+    replay = schedules.ReduceOnPlateau(0.1, factor=0.5, patience=0)
+    expected = [0.1] + [replay.step(loss) for loss in cut.val_loss[1:-1]]
+    np.testing.assert_array_equal(cut.lrs, expected)
+    assert cut.lrs[-1] < 0.1
+
+
+def test_validation_accuracy_for_a_classifier():
+    moons = gdata.two_moons(n=200, seed=0)
+    val = gdata.two_moons(n=100, seed=9)
+    model = models.LogisticRegression(2)
+    result = train(
+        model,
+        moons,
+        lr=0.5,
+        batch_size=20,
+        epochs=3,
+        validation=(val.X_train, val.y_train),
+    )
+    expected = model.accuracy(result.params, val.X_train, val.y_train)
+    assert result.val_accuracy[-1] == pytest.approx(expected)
+    assert result.val_accuracy.shape == result.test_accuracy.shape == (4,)
+
+
+# ---------------------------------------------------------------------------
+# any optimizer, gradient clipping
+# ---------------------------------------------------------------------------
+
+
+def hand_rolled(model, data, opt, lr, epochs, clip_norm=None):
+    """Full-batch training written directly on gdcourse.optimizers."""
+    theta = model.init(0)
+    state = opt.init(theta)
+    for _ in range(epochs):
+        _, g = model.loss_and_grad(theta, data.X_train, data.y_train)
+        if clip_norm is not None:
+            g = optimizers.clip_by_norm(g, clip_norm)
+        theta, state = opt.update(g, state, theta, lr)
+    return theta
+
+
+@pytest.mark.parametrize(
+    "opt, clip_norm",
+    [
+        (optimizers.adam(), None),
+        (optimizers.adamw(weight_decay=0.1, amsgrad=True), 0.5),
+        (optimizers.rmsprop(centered=True, momentum=0.5), None),
+        (optimizers.adagrad(), 0.1),
+    ],
+    ids=repr,
+)
+def test_an_optimizer_drives_train(opt, clip_norm):
+    result = train(
+        LINEAR,
+        REGRESSION,
+        lr=0.05,
+        epochs=15,
+        shuffle=False,  # the hand loop sums the examples in their stored order
+        optimizer=opt,
+        clip_norm=clip_norm,
+    )
+    expected = hand_rolled(LINEAR, REGRESSION, opt, 0.05, 15, clip_norm)
+    np.testing.assert_array_equal(result.params, expected)
+    sgd = train(LINEAR, REGRESSION, lr=0.05, epochs=15)
+    assert not np.allclose(result.params, sgd.params)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"momentum": 0.9}, {"momentum": 0.5, "nesterov": True}]
+)
+def test_momentum_is_a_shorthand_for_sgd(kwargs):
+    short = train(LINEAR, REGRESSION, lr=0.05, batch_size=16, epochs=3, **kwargs)
+    explicit = train(
+        LINEAR,
+        REGRESSION,
+        lr=0.05,
+        batch_size=16,
+        epochs=3,
+        optimizer=optimizers.sgd(**kwargs),
+    )
+    np.testing.assert_array_equal(short.params, explicit.params)
+    np.testing.assert_array_equal(short.step_loss, explicit.step_loss)
+
+
+def test_clipping_bounds_every_sgd_step():
+    result = train(
+        LINEAR,
+        REGRESSION,
+        lr=0.1,
+        batch_size=8,
+        epochs=2,
+        clip_norm=0.05,
+        record_path=True,
+    )
+    steps = np.linalg.norm(np.diff(result.path, axis=0), axis=-1)
+    assert np.all(steps <= 0.1 * 0.05 * (1 + 1e-12))
+    assert steps.max() > 0.1 * 0.05 * 0.99  # the bound is reached: clipping was active
+
+
+def test_an_optimizer_that_diverges_is_flagged_quietly():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = train(
+            LINEAR,
+            REGRESSION,
+            lr=1e300,
+            batch_size=10,
+            epochs=5,
+            optimizer=optimizers.adam(),
+        )
+    assert result.diverged and result.stopped_epoch < 5
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(optimizer=optimizers.adam(), momentum=0.9), "momentum and nesterov"),
+        (dict(optimizer="adam"), "optimizer must be None or a gdcourse.optimizers"),
+        (dict(clip_norm=0.0), "clip_norm must be a positive finite number"),
+        (dict(validation=5), r"validation must be None or a pair \(X, y\)"),
+        (
+            dict(validation=(np.zeros((3, 2)), np.zeros(4))),
+            r"validation y must be an array of shape \(3,\)",
+        ),
+        (
+            dict(validation=(np.full((3, 2), np.nan), np.zeros(3))),
+            "validation X must hold finite numbers",
+        ),
+    ],
+)
+def test_bad_optimizer_and_validation_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        train(LINEAR, REGRESSION, lr=0.1, **kwargs)
 
 
 # ---------------------------------------------------------------------------
