@@ -122,6 +122,70 @@ def test_errors_in_a_callback_are_shown_on_the_figure():
     assert ex.figure._suptitle.get_text() == ex.status
 
 
+def test_an_explorer_that_recovers_clears_its_error_message():
+    ex = widgets.EXPLORERS["gradient descent"]()
+    healthy = ex.set(lr=0.2)
+    ex.draw = lambda **values: 1 / 0
+    ex.refresh()
+    assert ex.status.startswith("error") and ex.figure._suptitle.get_text()
+    del ex.draw  # the class's draw again
+    assert ex.set(lr=0.2) == healthy  # the same picture as before the error
+    assert ex.status.startswith("loss") and ex.figure._suptitle.get_text() == ""
+
+
+class _Tiny(widgets.Explorer):
+    """A minimal explorer: one line whose slope is the only control."""
+
+    ncols = 1
+
+    def build(self, axes):
+        (self.line,) = axes.plot([0, 1], [0, self.scale], color="black")
+        self.dynamic = [self.line]
+
+    def draw(self, slope):
+        self.line.set_ydata([0, self.scale * slope])
+        return f"slope {slope:.3g}"
+
+
+def _slope():
+    from gdcourse.widgets.controls import float_slider
+
+    return {"slope": float_slider(1.0, -2.0, 2.0, "slope", static=[-1.0, 1.0])}
+
+
+class _StateFirst(_Tiny):
+    def __init__(self):
+        self.scale = 2.0
+        super().__init__(_slope(), title="tiny")
+
+
+class _StateLast(_Tiny):
+    def __init__(self):
+        super().__init__(_slope(), title="tiny")
+        self.scale = 2.0
+
+
+def test_construction_order_does_not_matter():
+    first, last = _StateFirst(), _StateLast()
+    assert first.status == last.status == "slope 1"
+    assert first.image.value == last.image.value
+    np.testing.assert_array_equal(last.line.get_ydata(), [0.0, 2.0])
+
+
+def test_each_control_is_declared_once():
+    ex = _StateLast()
+    assert ex.static_values == {"slope": [-1.0, 1.0]}
+    assert ex.static_grid() == [("slope", [-1.0, 1.0])]
+    page = ex.to_html(full=True)
+    assert page.count('class="gd-frame') == 2
+    assert "<label" in page and "slope" in page
+
+
+def test_a_control_must_be_declared_with_its_static_values():
+    with pytest.raises(ValueError, match="must be a Control"):
+        _Tiny({"slope": ipw.FloatSlider()}, title="tiny")
+
+
 def test_register_refuses_duplicates():
     with pytest.raises(ValueError, match="already registered"):
         widgets.register("gradient descent")(lambda: None)

@@ -32,21 +32,28 @@ def test_every_batch_size_and_rate_renders_with_a_status(explorer):
         for lr in (0.001, 0.1, 1.0):
             explorer.set(batch_size=B, lr=lr, seed=0)
             assert not explorer.status.startswith("error"), explorer.status
-            assert explorer.status.startswith(("loss", "diverged at step"))
+            assert explorer.status.startswith(("loss", "diverged at step", "diverging"))
 
 
 def test_a_rate_above_the_stability_limit_is_reported(explorer):
     explorer.set(batch_size=1024, lr=0.8, seed=0)
-    assert explorer.status.startswith("diverged at step")
+    assert explorer.status.startswith("diverging: loss up from")
     assert explorer.note.get_visible()
     explorer.set(batch_size=1024, lr=0.1, seed=0)
     assert not explorer.note.get_visible()
 
 
-def test_diverged_step_rule():
-    assert widgets.diverged_step(np.array([3.0, 1.0, 4.0, 9.0]), 3, False) == 2
-    assert widgets.diverged_step(np.array([3.0, 1.0, 4.0, 2.0]), 3, False) is None
-    assert widgets.diverged_step(np.array([3.0, 1.0, np.nan]), 1, True) == 1
+def test_the_status_follows_the_mini_batch_run(explorer):
+    explorer.set(batch_size=4, lr=0.5, seed=1)
+    sgd, _ = explorer.run(4, 0.5, 1)
+    expected = widgets.divergence_status(
+        sgd.losses[:, 0], sgd.stopped_at[0], bool(sgd.diverged[0])
+    )
+    if expected:
+        assert explorer.status == expected == explorer.note.get_text()
+    else:
+        gap = sgd.losses[-1, 0] - explorer.floor
+        assert explorer.status.startswith(f"loss {gap:.3g} above the minimum")
 
 
 def test_seed_changes_the_path_only_for_small_batches(explorer):

@@ -101,11 +101,13 @@ def test_a_growing_loss_is_called_diverging_before_it_blows_up(ex):
     ex.set(lr=1.0, steps=8, w1=-1.0, w2=1.5)
     run = gradient_descent(ex.surface, [-1.0, 1.5], lr=1.0, steps=8)
     assert not run.diverged and run.final_loss > run.losses[0]
-    assert ex.text.get_text().endswith(
-        f"loss {run.final_loss:.3g}, up from {run.losses[0]:.3g}: diverging"
+    assert ex.status == (
+        f"diverging: loss up from {run.losses[0]:.3g} to {run.final_loss:.3g} in 8 steps"
     )
+    assert ex.note.get_visible() and ex.note.get_text() == ex.status
+    assert ex.text.get_text().endswith(f"loss {run.final_loss:.3g}")
     ex.set(lr=0.3)
-    assert "diverging" not in ex.text.get_text()
+    assert not ex.note.get_visible() and ex.status.startswith("loss")
 
 
 # -- the gradient descent explorer --------------------------------------------
@@ -132,5 +134,5 @@ def test_gradient_descent_explorer_path_follows_descent():
 def test_a_slowly_growing_run_is_called_diverging():
     ex = widgets.EXPLORERS["gradient descent"]()
     ex.set(lr=1.3, steps=40)  # just above 2/L = 1.25: grows, but stays under the bound
-    assert ex.status.startswith("diverging: loss")
-    assert ex.note.get_visible() and ex.note.get_text() == "diverging"
+    assert ex.status.startswith("diverging: loss up from")
+    assert ex.note.get_visible() and ex.note.get_text() == ex.status

@@ -18,9 +18,13 @@ The registered explorers, by chapter: "gradient descent" and "line fit" (1),
 "learning rate" (2), "minima" (3), "saddle" (4), "batch size" (5),
 "schedules" (6), "momentum" (7) and "vanishing gradients" (8).
 
-The package holds the base class (:mod:`~gdcourse.widgets.base`), what
-several explorers share (:mod:`~gdcourse.widgets.controls`) and one module per
-chapter, named after the chapter; every public name is re-exported here.
+The package holds the base class (:mod:`~gdcourse.widgets.base`, whose
+docstring has a template for a new explorer), what several explorers share
+(:mod:`~gdcourse.widgets.controls`: control declarations, the one wording of
+a diverging run) and one module per chapter, named after the chapter's
+notebook.  A chapter module registers its explorers with :func:`register`
+when it is imported; import it below (that is all a new chapter needs) and
+re-export its public names in ``__all__``.
 
 >>> ex = EXPLORERS["gradient descent"]()
 >>> sorted(ex.controls)
@@ -58,9 +62,12 @@ from gdcourse.widgets.base import (  # noqa: E402
 from gdcourse.widgets.batch_size import (  # noqa: E402
     BatchSizeExplorer,
     batch_size_explorer,
-    diverged_step,
 )
-from gdcourse.widgets.controls import CONDITION_NUMBERS, run_status  # noqa: E402
+from gdcourse.widgets.controls import (  # noqa: E402
+    CONDITION_NUMBERS,
+    Control,
+    divergence_status,
+)
 from gdcourse.widgets.gradient_descent import (  # noqa: E402
     LINE_FIT_BOX,
     LINE_FIT_DATA,
@@ -105,7 +112,8 @@ __all__ = [
     "encode_png",
     "encode_frame",
     "Explorer",
-    "run_status",
+    "Control",
+    "divergence_status",
     "GradientDescentExplorer",
     "gradient_descent_explorer",
     "LineFitExplorer",
@@ -118,7 +126,6 @@ __all__ = [
     "minima_explorer",
     "SaddleExplorer",
     "saddle_explorer",
-    "diverged_step",
     "BatchSizeExplorer",
     "batch_size_explorer",
     "schedule_from_kind",

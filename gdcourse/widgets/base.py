@@ -10,11 +10,11 @@ import json
 import os
 
 import ipywidgets as ipw
-import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image as PILImage
 
 from gdcourse import plotting
+from gdcourse.widgets.controls import Control
 
 STATIC_ENV = "GDCOURSE_STATIC_EXPLORERS"
 
@@ -45,20 +45,92 @@ def encode_frame(fig, quality=75):
     return out.getvalue()
 
 
-class Explorer:
+class _BuiltAfterInit(type):
+    """Makes the figure of an explorer once its whole ``__init__`` has run.
+
+    So a subclass may set its state before or after calling
+    ``super().__init__``: :meth:`Explorer.build` sees all of it either way.
+    """
+
+    def __call__(cls, *args, **kwargs):
+        explorer = super().__call__(*args, **kwargs)
+        explorer._start()
+        return explorer
+
+
+class Explorer(metaclass=_BuiltAfterInit):
     """Base class: a figure whose artists follow a set of controls.
 
     Subclasses implement :meth:`build` (make axes and artists once) and
-    :meth:`draw` (update artists from the control values), and list the
-    artists that change in :attr:`dynamic` so only they are redrawn.
+    :meth:`draw` (update artists from the control values, return a status),
+    and list the artists that change in :attr:`dynamic` so only they are
+    redrawn.  Each control is declared once, as a
+    :class:`~gdcourse.widgets.controls.Control` that carries its widget, its
+    label and the values the static form precomputes.
+
+    The figure is built, and the first picture rendered, once the subclass's
+    ``__init__`` has returned, so the order of its statements does not
+    matter; ``__init__`` itself must not touch :attr:`figure` or
+    :attr:`image`.
+
+    A new explorer, in its chapter's module (``gdcourse/widgets/<chapter>.py``,
+    imported by the package, which registers it)::
+
+        from gdcourse import descent, plotting, surfaces
+        from gdcourse.widgets import register
+        from gdcourse.widgets.base import Explorer
+        from gdcourse.widgets.controls import divergence_status, int_slider, log_slider
+
+
+        class MyExplorer(Explorer):
+            '''One line on what it shows.
+
+            Controls: ...
+            '''
+
+            def __init__(self, lr=0.1, steps=30):
+                super().__init__(
+                    {
+                        "lr": log_slider(lr, -2.0, 0.5, "learning rate",
+                                         static=[0.01, 0.1, 1.0]),
+                        "steps": int_slider(steps, 1, 80, "steps", static=[10, 80]),
+                    },
+                    title="My explorer",
+                )
+                self.surface = surfaces.elongated_bowl(kappa=10.0)
+
+            def build(self, axes):
+                ax_w, ax_l = axes
+                plotting.contour(ax_w, self.surface)
+                self.line, self.start = plotting.path(ax_w, np.zeros((1, 2)))
+                self.note = plotting.diverged_note(ax_w)
+                self.loss = plotting.loss_curve(ax_l, np.ones(1))
+                self.dynamic = [self.line, self.start, self.note, self.loss]
+
+            def draw(self, lr, steps):       # one argument per control
+                run = descent.gradient_descent(self.surface, [-3.0, 1.0], lr=lr, steps=steps)
+                plotting.update_path(self.line, self.start, run.weights)
+                self.loss.set_data(np.arange(run.losses.size), run.losses)
+                trouble = divergence_status(
+                    run.losses, run.stopped_at, run.diverged, self.note
+                )
+                return trouble or f"loss {run.final_loss:.3g} after {steps} steps"
+
+
+        @register("my explorer")
+        def my_explorer(**kwargs):
+            '''The chapter-N explorer: see :class:`MyExplorer`.'''
+            return MyExplorer(**kwargs)
+
+    Then add a test module ``tests/test_widgets_<chapter>.py``; the generic
+    checks of ``tests/test_widgets.py`` (every value of every control renders,
+    the static form) run on every registered explorer by themselves.
 
     Parameters
     ----------
     controls : dict
-        Name -> ipywidgets value widget, in display order.
-    static_values : dict
-        Name -> the values the static form precomputes; a control missing
-        here keeps its current value in the static form.
+        Name -> :class:`~gdcourse.widgets.controls.Control`, in display order;
+        the names are the arguments of :meth:`draw`.
     title : str
         Shown above the controls.
     width, height, dpi : float
@@ -67,21 +139,38 @@ class Explorer:
     Attributes
     ----------
     controls : dict
+        Name -> the live ipywidgets value widget.
+    static_values : dict
+        Name -> the values the static form precomputes, for the controls that
+        declare some.
     figure : matplotlib.figure.Figure
     image : ipywidgets.Image
     status : str
-        A short description of the current state ("converged in 12 steps",
+        A short description of the current state ("loss 0.012 after 30 steps",
         "diverged at step 5", ...), also written on the figure.
     """
 
-    def __init__(
-        self, controls, static_values=None, title="", width=8.0, height=3.4, dpi=80
-    ):
-        self.controls = dict(controls)
-        self.static_values = dict(static_values or {})
+    def __init__(self, controls, title="", width=8.0, height=3.4, dpi=80):
+        self.specs = dict(controls)
+        for name, spec in self.specs.items():
+            if not isinstance(spec, Control):
+                raise ValueError(
+                    f"control {name!r} must be a Control (see gdcourse.widgets.controls), "
+                    f"got {type(spec).__name__}"
+                )
+        self.controls = {name: spec.widget for name, spec in self.specs.items()}
         self.title = title
         self.status = ""
         self.dynamic = []
+        self._size = (width, height, dpi)
+
+    def _start(self):
+        """Build the figure and render the first picture (after the whole ``__init__``)."""
+        if not hasattr(self, "specs"):
+            raise TypeError(
+                f"{type(self).__name__}.__init__ must call Explorer.__init__"
+            )
+        width, height, dpi = self._size
         self.figure, axes = plotting.new_figure(
             width, height, dpi=dpi, ncols=self.ncols
         )
@@ -92,6 +181,7 @@ class Explorer:
         for artist in self.dynamic:
             artist.set_animated(True)
         self._background = None
+        self._error = None
         self.image = ipw.Image(format="png", layout=ipw.Layout(max_width="100%"))
         for widget in self.controls.values():
             widget.observe(self._on_change, names="value")
@@ -114,9 +204,25 @@ class Explorer:
         """Current control values, name -> value."""
         return {name: w.value for name, w in self.controls.items()}
 
+    @property
+    def static_values(self):
+        """Name -> the values the static form precomputes (controls that declare some)."""
+        return {n: list(s.static) for n, s in self.specs.items() if s.static}
+
     def invalidate(self):
         """Forget the cached background (call after changing static artists or limits)."""
         self._background = None
+
+    def _show_error(self, message):
+        """Write ``message`` over the figure, or clear the last one if ``message`` is ''."""
+        if message:
+            self._error = self.figure.suptitle(
+                message, color=plotting.COLORS["vermillion"]
+            )
+        elif self._error is not None:
+            self._error.set_text("")
+            self._error = None
+        self.invalidate()
 
     def _render(self, values):
         """Update artists for ``values`` and draw the figure (background cached)."""
@@ -124,16 +230,19 @@ class Explorer:
             self.status = self.draw(**values) or ""
         except Exception as exc:  # a broken callback must be visible, not silent
             self.status = f"error: {type(exc).__name__}: {exc}"
-            self.figure.suptitle(self.status, color=plotting.COLORS["vermillion"])
-            self.invalidate()
+            self._show_error(self.status)
+        else:
+            if self._error is not None:
+                self._show_error("")
         canvas = self.figure.canvas
         if self._background is None:
+            shown = [artist.get_visible() for artist in self.dynamic]
             for artist in self.dynamic:
                 artist.set_visible(False)
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.figure.bbox)
-            for artist in self.dynamic:
-                artist.set_visible(True)
+            for artist, visible in zip(self.dynamic, shown):
+                artist.set_visible(visible)
         else:
             canvas.restore_region(self._background)
         for artist in self.dynamic:
@@ -195,24 +304,14 @@ class Explorer:
         return bundle
 
     def _label(self, name, value):
-        widget = self.controls[name]
-        if isinstance(widget, ipw.Dropdown):
-            for label, option in (
-                widget.options if isinstance(widget.options[0], tuple) else []
-            ):
-                if option == value:
-                    return str(label)
-            return str(value)
-        if isinstance(value, (int, np.integer)):
-            return str(int(value))
-        return f"{value:.3g}"
+        return self.specs[name].value_label(value)
+
+    def _control_label(self, name):
+        return self.specs[name].label or name
 
     def static_grid(self):
         """The precomputed grid: a list of (name, values) with one or more values each."""
-        return [
-            (name, list(self.static_values.get(name, [w.value])))
-            for name, w in self.controls.items()
-        ]
+        return [(name, spec.values()) for name, spec in self.specs.items()]
 
     def frames(self):
         """Render every frame of the static grid: yields (index tuple, WebP bytes, values)."""
@@ -227,8 +326,7 @@ class Explorer:
 
     def _alt(self, values):
         described = ", ".join(
-            f"{self.controls[n].description or n} {self._label(n, v)}"
-            for n, v in values.items()
+            f"{self._control_label(n)} {self._label(n, v)}" for n, v in values.items()
         )
         return f"{self.title}: {described}. {self.status}".strip()
 
@@ -272,7 +370,7 @@ class Explorer:
 
     def _control_html(self, name, vals, i):
         widget = self.controls[name]
-        label = html.escape(widget.description or name)
+        label = html.escape(self._control_label(name))
         labels = [self._label(name, v) for v in vals]
         if isinstance(widget, ipw.Dropdown) and len(vals) > 1:
             options = "".join(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipywidgets as ipw
 import numpy as np
 
 from gdcourse import batching as _batching
@@ -10,28 +9,11 @@ from gdcourse import plotting, surfaces
 from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import (
-    _int_slider,
-    _log_slider,
+    divergence_status,
+    int_slider,
+    log_slider,
+    selection_slider,
 )
-
-
-def diverged_step(losses, stopped_at, flagged):
-    """Where a run diverged: the step it was stopped at, or, for a run that ends
-    above its starting loss, the first step whose loss exceeded the start; else None.
-
-    Examples
-    --------
-    >>> diverged_step(np.array([4.0, 2.0, 5.0, 9.0]), 3, False)
-    2
-    >>> diverged_step(np.array([4.0, 2.0, 1.0]), 2, False) is None
-    True
-    """
-    if flagged:
-        return int(stopped_at)
-    last = losses[int(stopped_at)]
-    if not last > losses[0]:
-        return None
-    return int(np.argmax(losses > losses[0]))
 
 
 class BatchSizeExplorer(Explorer):
@@ -59,17 +41,15 @@ class BatchSizeExplorer(Explorer):
         if sizes[-1] != self.n:
             sizes.append(self.n)
         controls = {
-            "batch_size": ipw.SelectionSlider(
-                options=sizes,
-                value=batch_size,
-                description="batch size",
-                style={"description_width": "initial"},
+            "batch_size": selection_slider(
+                batch_size, sizes, "batch size", static=[1, 8, 64, self.n]
             ),
-            "lr": _log_slider(lr, -3.0, 0.0, "learning rate"),
-            "seed": _int_slider(seed, 0, 9, "seed"),
+            "lr": log_slider(
+                lr, -3.0, 0.0, "learning rate", static=[0.03, 0.1, 0.3, 0.8]
+            ),
+            "seed": int_slider(seed, 0, 9, "seed"),
         }
-        static = {"batch_size": [1, 8, 64, self.n], "lr": [0.03, 0.1, 0.3, 0.8]}
-        super().__init__(controls, static, title="Batch size explorer")
+        super().__init__(controls, title="Batch size explorer")
 
     def build(self, axes):
         ax_w, ax_l = axes
@@ -136,15 +116,13 @@ class BatchSizeExplorer(Explorer):
             f"B = {batch_size}: {self.steps} steps use {seen} examples "
             f"({seen / self.n:.2g} epochs)"
         )
-        step = diverged_step(sgd.losses[:, 0], sgd.stopped_at[0], bool(sgd.diverged[0]))
-        diverged = step is not None
-        if diverged:
-            status = f"diverged at step {step}"
-        else:
-            status = f"loss {sgd.losses[-1, 0] - self.floor:.3g} above the minimum after {self.steps} steps"
-        self.note.set_text(status if diverged else "")
-        self.note.set_visible(diverged)
-        return status
+        trouble = divergence_status(
+            sgd.losses[:, 0], sgd.stopped_at[0], bool(sgd.diverged[0]), self.note
+        )
+        return (
+            trouble
+            or f"loss {sgd.losses[-1, 0] - self.floor:.3g} above the minimum after {self.steps} steps"
+        )
 
 
 @register("batch size")

@@ -1,80 +1,234 @@
-"""What several explorers share: control factories, run statuses, the banded bowl."""
+"""What several explorers share: controls declared once, the run status, the banded bowl.
+
+A control is declared once, as a :class:`Control`: the live widget (whose
+``description`` is its label) and the values the static form precomputes.
+The factories below make the kinds the explorers use.
+
+>>> c = log_slider(0.1, -2.0, 0.5, "learning rate", static=[0.05, 0.3])
+>>> c.label, c.values(), c.value_label(0.3)
+('learning rate', [0.05, 0.3], '0.3')
+>>> int_slider(30, 0, 80, "steps").values()   # no static values: the current one
+[30]
+"""
 
 from __future__ import annotations
 
 import ipywidgets as ipw
 import numpy as np
 
-from gdcourse import plotting, surfaces
+from gdcourse import checks, plotting, surfaces
+
+__all__ = [
+    "CONDITION_NUMBERS",
+    "BandedBowl",
+    "Control",
+    "descent_controls",
+    "divergence_status",
+    "dropdown",
+    "float_slider",
+    "int_slider",
+    "log_slider",
+    "loss_gap",
+    "selection_slider",
+]
+
+_STYLE = {"description_width": "initial"}
 
 
-def _log_slider(value, lo_exp, hi_exp, description, step=0.05):
-    return ipw.FloatLogSlider(
+class Control:
+    """One control of an explorer: its live widget, static values and label, declared together.
+
+    Parameters
+    ----------
+    widget : ipywidgets.ValueWidget
+        The live control; its ``description`` is the label shown in Jupyter
+        and on the site.
+    static : sequence, optional
+        The values the static form precomputes, one frame each (combined with
+        the other controls' values); empty keeps the current value only.
+
+    Raises
+    ------
+    ValueError
+        If a static value is not one the widget can take.
+    """
+
+    def __init__(self, widget, static=()):
+        self.widget = widget
+        self.static = tuple(static)
+        for value in self.static:
+            self._check(value)
+
+    @property
+    def label(self):
+        """The control's label (its widget's ``description``)."""
+        return self.widget.description
+
+    def _options(self):
+        """(label, value) pairs of a control with options, else None."""
+        options = getattr(self.widget, "options", None)
+        if options is None:
+            return None
+        return [o if isinstance(o, tuple) else (str(o), o) for o in options]
+
+    def _check(self, value):
+        options = self._options()
+        name = f"a static value of {self.label!r}"
+        if options is not None:
+            checks.one_of(name, value, [v for _, v in options])
+        elif isinstance(self.widget, ipw.FloatLogSlider):
+            w = self.widget
+            checks.in_interval(name, value, w.base**w.min, w.base**w.max, "both")
+        else:
+            checks.in_interval(name, value, self.widget.min, self.widget.max, "both")
+
+    def values(self):
+        """The values the static form precomputes for this control."""
+        return list(self.static) if self.static else [self.widget.value]
+
+    def value_label(self, value):
+        """How ``value`` is written next to the control on the site."""
+        if isinstance(self.widget, ipw.Dropdown):
+            for label, option in self._options():
+                if option == value:
+                    return str(label)
+            return str(value)
+        if isinstance(value, (int, np.integer)):
+            return str(int(value))
+        return f"{value:.3g}"
+
+
+def log_slider(value, lo_exp, hi_exp, label, step=0.05, static=()):
+    """A log-scale slider from ``10**lo_exp`` to ``10**hi_exp`` (learning rates)."""
+    widget = ipw.FloatLogSlider(
         value=value,
         base=10,
         min=lo_exp,
         max=hi_exp,
         step=step,
-        description=description,
+        description=label,
         readout_format=".3g",
-        style={"description_width": "initial"},
+        style=_STYLE,
     )
+    return Control(widget, static)
 
 
-def _float_slider(value, lo, hi, description, step=0.1):
-    return ipw.FloatSlider(
+def float_slider(value, lo, hi, label, step=0.1, readout=".2f", static=()):
+    """A slider over real numbers from ``lo`` to ``hi``."""
+    widget = ipw.FloatSlider(
         value=value,
         min=lo,
         max=hi,
         step=step,
-        description=description,
-        readout_format=".2f",
-        style={"description_width": "initial"},
+        description=label,
+        readout_format=readout,
+        style=_STYLE,
     )
+    return Control(widget, static)
 
 
-def _int_slider(value, lo, hi, description, step=1):
-    return ipw.IntSlider(
+def int_slider(value, lo, hi, label, step=1, static=()):
+    """A slider over the integers from ``lo`` to ``hi`` (counts: steps, layers, seeds)."""
+    widget = ipw.IntSlider(
+        value=value, min=lo, max=hi, step=step, description=label, style=_STYLE
+    )
+    return Control(widget, static)
+
+
+def selection_slider(value, options, label, static=()):
+    """A slider over a few given values (condition numbers, batch sizes)."""
+    widget = ipw.SelectionSlider(
+        options=list(options), value=value, description=label, style=_STYLE
+    )
+    return Control(widget, static)
+
+
+def dropdown(value, options, label, static=(), wide_label=True):
+    """A menu: ``options`` are values, or (label, value) pairs."""
+    widget = ipw.Dropdown(
+        options=list(options),
         value=value,
-        min=lo,
-        max=hi,
-        step=step,
-        description=description,
-        style={"description_width": "initial"},
+        description=label,
+        **({"style": _STYLE} if wide_label else {}),
     )
+    return Control(widget, static)
 
 
-def _descent_controls(lr, steps, max_steps, start, box, names, labels):
-    """The controls of a plain descent explorer: rate (log scale), steps, and a 2-D start in ``box``."""
+def descent_controls(lr, steps, max_steps, start, box, names, labels, static=None):
+    """The controls of a plain descent explorer: rate (log scale), steps, and a 2-D start in ``box``.
+
+    ``static`` maps some of the names ``"lr"``, ``"steps"`` and ``names`` to
+    their static values.
+    """
+    static = static or {}
     (x_lo, x_hi), (y_lo, y_hi) = box
     return {
-        "lr": _log_slider(lr, -2.5, 0.3, "learning rate"),
-        "steps": _int_slider(steps, 0, max_steps, "steps"),
-        names[0]: _float_slider(start[0], x_lo, x_hi, labels[0]),
-        names[1]: _float_slider(start[1], y_lo, y_hi, labels[1]),
+        "lr": log_slider(lr, -2.5, 0.3, "learning rate", static=static.get("lr", ())),
+        "steps": int_slider(
+            steps, 0, max_steps, "steps", static=static.get("steps", ())
+        ),
+        names[0]: float_slider(
+            start[0], x_lo, x_hi, labels[0], static=static.get(names[0], ())
+        ),
+        names[1]: float_slider(
+            start[1], y_lo, y_hi, labels[1], static=static.get(names[1], ())
+        ),
     }
 
 
-def run_status(run):
-    """A short human description of a single-start :class:`~gdcourse.descent.Trajectory`."""
-    if run.diverged:
-        return f"diverged at step {run.stopped_at}"
-    if run.stopped_at > 0 and run.final_loss > run.losses[0]:
-        return f"diverging: loss {run.final_loss:.3g} after {run.stopped_at} steps, up from {run.losses[0]:.3g}"
-    return f"loss {run.final_loss:.3g} after {run.stopped_at} steps"
+def divergence_status(losses, stopped_at, diverged, note=None):
+    """What went wrong with a run, in the one wording every explorer uses ('' if nothing did).
+
+    A run stopped for leaving every bound "diverged"; a run that was not
+    stopped but ends with a loss above its starting loss is "diverging".
+    Given ``note`` (a text artist, see :func:`gdcourse.plotting.diverged_note`),
+    the status is also written there, and the note hidden when nothing went wrong.
+
+    Parameters
+    ----------
+    losses : array_like, shape (steps + 1,)
+        The run's loss at every step (NaN after a stop).
+    stopped_at : int
+        The last step the run took.
+    diverged : bool
+        Whether the run was stopped for diverging.
+    note : matplotlib.text.Text, optional
+
+    Returns
+    -------
+    str
+
+    Notes
+    -----
+    With losses :math:`L_0, \\dots, L_k` and :math:`k` the last step, a run
+    that was not stopped is diverging when :math:`L_k > L_0`.
+
+    Examples
+    --------
+    >>> divergence_status(np.array([4.0, 2.0, 5.0, 9.0]), 3, False)
+    'diverging: loss up from 4 to 9 in 3 steps'
+    >>> divergence_status(np.array([4.0, 2.0, 1.0]), 2, False)
+    ''
+    >>> divergence_status(np.array([4.0, 1e9, np.nan]), 1, True)
+    'diverged at step 1'
+    """
+    k = int(stopped_at)
+    first, last = float(losses[0]), float(losses[k])
+    if diverged:
+        status = f"diverged at step {k}"
+    elif last > first:
+        steps = "1 step" if k == 1 else f"{k} steps"
+        status = f"diverging: loss up from {first:.3g} to {last:.3g} in {steps}"
+    else:
+        status = ""
+    if note is not None:
+        note.set_text(status)
+        note.set_visible(bool(status))
+    return status
 
 
 #: Condition numbers offered by the chapter-2 and chapter-7 explorers.
 CONDITION_NUMBERS = (1, 3, 10, 30, 100)
-
-
-def _selection_slider(value, options, description):
-    return ipw.SelectionSlider(
-        options=list(options),
-        value=value,
-        description=description,
-        style={"description_width": "initial"},
-    )
 
 
 def _loss_bands(surface, n=160, levels=18):
@@ -84,8 +238,11 @@ def _loss_bands(surface, n=160, levels=18):
     return np.floor(z / z.max() * (levels - 0.001))
 
 
-class _BandedBowl:
-    """An elongated bowl per condition number, drawn as a banded image that can be swapped fast."""
+class BandedBowl:
+    """An elongated bowl per condition number, drawn as a banded image that can be swapped fast.
+
+    Used by the chapter-2 and chapter-7 explorers.
+    """
 
     def __init__(self, L, kappas, box_surface_factory=surfaces.elongated_bowl):
         self.L = float(L)
@@ -95,6 +252,7 @@ class _BandedBowl:
         self.bands = {k: _loss_bands(s) for k, s in self.surfaces.items()}
 
     def draw(self, ax, kappa):
+        """Draw the bowl of condition number ``kappa`` on ``ax``; return the image artist."""
         s = self.surfaces[kappa]
         (x0, x1), (y0, y1) = s.box
         image = ax.imshow(
@@ -113,21 +271,7 @@ class _BandedBowl:
         return image
 
 
-def _loss_gap(run, surface):
+def loss_gap(run, surface):
     """Loss above the minimum, clipped away from 0 for a log axis (NaN after a stop stays NaN)."""
     gap = run.losses - float(surface(surface.global_minimum))
     return np.where(np.isnan(gap), np.nan, np.maximum(gap, 1e-16))
-
-
-def _growth_status(run):
-    """Like :func:`run_status`, but a run whose loss ended above its start is called diverging."""
-    if not run.diverged and run.final_loss > run.losses[0]:
-        return f"diverging: loss grew {run.final_loss / run.losses[0]:.3g}-fold in {run.stopped_at} steps"
-    return run_status(run)
-
-
-def _show_trouble(note, status):
-    """Show ``status`` on the figure if the run diverged or is diverging."""
-    trouble = status.startswith("diverg")
-    note.set_text(status if trouble else "")
-    note.set_visible(trouble)

@@ -7,22 +7,20 @@ import numpy as np
 from gdcourse import descent, plotting, surfaces
 from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
-from gdcourse.widgets.controls import (
-    _descent_controls,
-    run_status,
-)
+from gdcourse.widgets.controls import descent_controls, divergence_status
 
 
 class GradientDescentExplorer(Explorer):
     """Gradient descent on a 2-weight surface: the path in the weight plane and its loss curve.
 
-    Controls: learning rate (log scale), number of steps, and the start ``(x0, y0)``.
+    Controls: learning rate (log scale), number of steps, and the start
+    :math:`(w_1, w_2)` (controls ``x0`` and ``y0``).
     """
 
     def __init__(self, surface=None, lr=0.1, steps=30, start=(-2.5, 1.5), max_steps=80):
         self.surface = surface or surfaces.elongated_bowl(kappa=8.0, L=1.6)
         self.max_steps = max_steps
-        controls = _descent_controls(
+        controls = descent_controls(
             lr,
             steps,
             max_steps,
@@ -30,13 +28,13 @@ class GradientDescentExplorer(Explorer):
             self.surface.box,
             names=("x0", "y0"),
             labels=("start w1", "start w2"),
+            static={
+                "lr": [0.01, 0.03, 0.1, 0.3, 0.6, 1.0, 1.2, 1.3],
+                "steps": [8, 80],
+                "x0": [-2.5, 2.5],
+            },
         )
-        static = {
-            "lr": [0.01, 0.03, 0.1, 0.3, 0.6, 1.0, 1.2, 1.3],
-            "steps": [8, 80],
-            "x0": [-2.5, 2.5],
-        }
-        super().__init__(controls, static, title="Gradient descent explorer")
+        super().__init__(controls, title="Gradient descent explorer")
 
     def build(self, axes):
         ax_w, ax_l = axes
@@ -57,11 +55,8 @@ class GradientDescentExplorer(Explorer):
         plotting.update_path(self.line, self.start, run.weights)
         gap = np.clip(run.losses - self.floor, 1e-12, None)
         self.loss.set_data(np.arange(gap.size), gap)
-        status = run_status(run)
-        warn = not status.startswith("loss")
-        self.note.set_text(status.split(":")[0] if warn else "")
-        self.note.set_visible(warn)
-        return status
+        trouble = divergence_status(run.losses, run.stopped_at, run.diverged, self.note)
+        return trouble or f"loss {run.final_loss:.3g} after {run.stopped_at} steps"
 
 
 @register("gradient descent")
@@ -69,8 +64,6 @@ def gradient_descent_explorer(**kwargs):
     """The chapter-1 explorer: see :class:`GradientDescentExplorer`."""
     return GradientDescentExplorer(**kwargs)
 
-
-# --- Chapter 1: gradient descent explorers ---
 
 #: The chapter-1 data set: a noisy line, slope 1.5 and intercept -1, x in [-1, 3].
 LINE_FIT_DATA = dict(
@@ -129,7 +122,7 @@ class LineFitExplorer(Explorer):
         self.surface = surfaces.least_squares(x, y, box=box, name="line fit")
         self.x, self.y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         self.max_steps = max_steps
-        controls = _descent_controls(
+        controls = descent_controls(
             lr,
             steps,
             max_steps,
@@ -137,12 +130,9 @@ class LineFitExplorer(Explorer):
             self.surface.box,
             names=("w1", "w2"),
             labels=("start slope", "start intercept"),
+            static={"lr": [0.03, 0.3, 0.6, 1.0], "steps": [0, 1, 2, 4, 8, 40]},
         )
-        static = {
-            "lr": [0.03, 0.3, 0.6, 1.0],
-            "steps": [0, 1, 2, 4, 8, 40],
-        }
-        super().__init__(controls, static, title="Fitting a line by gradient descent")
+        super().__init__(controls, title="Fitting a line by gradient descent")
 
     def build(self, axes):
         ax_w, ax_d = axes
@@ -185,20 +175,16 @@ class LineFitExplorer(Explorer):
         run = descent.gradient_descent(self.surface, [w1, w2], lr=lr, steps=steps)
         plotting.update_path(self.line, self.start, run.weights)
         plotting.update_fit_line(self.fit, run.final_weights)
-        status = run_status(run)
-        self.note.set_text(status if run.diverged else "")
-        self.note.set_visible(run.diverged)
+        trouble = divergence_status(run.losses, run.stopped_at, run.diverged, self.note)
+        loss = f"loss {run.final_loss:.3g}"
         w1, w2 = run.final_weights
         sign = "+" if w2 >= 0 else "\u2212"
-        loss = f"loss {run.final_loss:.3g}"
-        if run.final_loss > run.losses[0]:
-            loss += f", up from {run.losses[0]:.3g}: diverging"
         self.text.set_text(
-            status
+            trouble
             if run.diverged
             else f"after {run.stopped_at} steps: y = {w1:.2f} x {sign} {abs(w2):.2f}\n{loss}"
         )
-        return status
+        return trouble or f"{loss} after {run.stopped_at} steps"
 
 
 @register("line fit")

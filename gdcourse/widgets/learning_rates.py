@@ -10,13 +10,12 @@ from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import (
     CONDITION_NUMBERS,
-    _BandedBowl,
-    _growth_status,
-    _int_slider,
-    _log_slider,
-    _loss_gap,
-    _selection_slider,
-    _show_trouble,
+    BandedBowl,
+    divergence_status,
+    int_slider,
+    log_slider,
+    loss_gap,
+    selection_slider,
 )
 
 
@@ -35,17 +34,23 @@ class LearningRateExplorer(Explorer):
     def __init__(
         self, lr=0.6, kappa=10, steps=40, L=1.0, start=(-3.5, 1.5), max_steps=100
     ):
-        self.bowls = _BandedBowl(L, CONDITION_NUMBERS)
+        self.bowls = BandedBowl(L, CONDITION_NUMBERS)
         self.start_point = np.asarray(start, dtype=float)
         self.max_steps = int(max_steps)
         self.lr_range = (-2.0, 0.5)
         controls = {
-            "lr": _log_slider(lr, *self.lr_range, "learning rate"),
-            "kappa": _selection_slider(kappa, CONDITION_NUMBERS, "condition number"),
-            "steps": _int_slider(steps, 1, self.max_steps, "steps"),
+            "lr": log_slider(
+                lr,
+                *self.lr_range,
+                "learning rate",
+                static=[0.05, 0.2, 0.6, 1.0, 1.6, 1.9, 2.1],
+            ),
+            "kappa": selection_slider(
+                kappa, CONDITION_NUMBERS, "condition number", static=[3, 10, 30]
+            ),
+            "steps": int_slider(steps, 1, self.max_steps, "steps"),
         }
-        static = {"lr": [0.05, 0.2, 0.6, 1.0, 1.6, 1.9, 2.1], "kappa": [3, 10, 30]}
-        super().__init__(controls, static, title="Learning-rate explorer")
+        super().__init__(controls, title="Learning-rate explorer")
 
     def build(self, axes):
         ax_w, ax_l, ax_r = axes
@@ -109,14 +114,15 @@ class LearningRateExplorer(Explorer):
         self.field.set_data(self.bowls.bands[kappa])
         run = descent.gradient_descent(surface, self.start_point, lr=lr, steps=steps)
         plotting.update_path(self.line, self.start, run.weights)
-        gap = _loss_gap(run, surface)
+        gap = loss_gap(run, surface)
         self.loss.set_data(np.arange(gap.size), gap)
         best = _theory.optimal_lr(self.bowls.L / kappa, self.bowls.L)
         self.best.set_ydata([best, best])
         self.best_label.set_y(best / 1.08)
         self.marker.set_ydata([lr])
-        status = _growth_status(run)
-        _show_trouble(self.note, status)
+        status = divergence_status(
+            run.losses, run.stopped_at, run.diverged, self.note
+        ) or (f"loss {run.final_loss:.3g} after {run.stopped_at} steps")
         limit = _theory.stability_limit(self.bowls.L)
         return f"{status}; rate {lr:.3g} = {lr / limit:.2f} x 2/L"
 

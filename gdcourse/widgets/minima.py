@@ -10,9 +10,10 @@ from gdcourse import landscape as _landscape
 from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import (
-    _float_slider,
-    _int_slider,
-    _log_slider,
+    divergence_status,
+    float_slider,
+    int_slider,
+    log_slider,
 )
 
 #: Colours of the basin map: no minimum reached, then one per minimum.
@@ -51,7 +52,7 @@ class MinimaExplorer(Explorer):
     lr : float
         Starting learning rate.
     start : (float, float)
-        Starting point.
+        Starting point :math:`(w_1, w_2)` (controls ``x0`` and ``y0``).
     restarts : int
         Starting number of extra random starts.
     steps : int
@@ -102,17 +103,16 @@ class MinimaExplorer(Explorer):
         top = _landscape.hessian_eigenvalues(s, s.minima)[:, -1]
         self.stability_limits = 2.0 / top
         controls = {
-            "lr": _log_slider(lr, *self.LR_EXP, "learning rate"),
-            "restarts": _int_slider(restarts, 0, max_restarts, "random restarts"),
-            "x0": _float_slider(start[0], x_lo, x_hi, "start w1"),
-            "y0": _float_slider(start[1], y_lo, y_hi, "start w2"),
+            "lr": log_slider(
+                lr, *self.LR_EXP, "learning rate", static=[0.01, 0.05, 0.15, 0.21, 0.25]
+            ),
+            "restarts": int_slider(
+                restarts, 0, max_restarts, "random restarts", static=[0, 3]
+            ),
+            "x0": float_slider(start[0], x_lo, x_hi, "start w1", static=[-0.5, 1.5]),
+            "y0": float_slider(start[1], y_lo, y_hi, "start w2"),
         }
-        static = {
-            "lr": [0.01, 0.05, 0.15, 0.21, 0.25],
-            "restarts": [0, 3],
-            "x0": [-0.5, 1.5],
-        }
-        super().__init__(controls, static, title="Minima, basins and restarts explorer")
+        super().__init__(controls, title="Minima, basins and restarts explorer")
 
     def build(self, axes):
         ax_w, ax_l = axes
@@ -225,10 +225,9 @@ class MinimaExplorer(Explorer):
             return status
         b = int(np.argmin(final))
         self.best.set_data(run.final_weights[b, :1], run.final_weights[b, 1:])
-        self.note.set_text(
-            f"diverged at step {int(run.stopped_at[0])}" if run.diverged[0] else ""
+        divergence_status(
+            run.losses[:, 0], run.stopped_at[0], run.diverged[0], self.note
         )
-        self.note.set_visible(bool(run.diverged[0]))
         glob = int(np.argmin(self.minimum_losses))
         where = (
             "the global minimum"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipywidgets as ipw
 import numpy as np
 
 from gdcourse import descent, plotting
@@ -11,13 +10,12 @@ from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import (
     CONDITION_NUMBERS,
-    _BandedBowl,
-    _growth_status,
-    _log_slider,
-    _loss_gap,
-    _selection_slider,
-    _show_trouble,
-    run_status,
+    BandedBowl,
+    divergence_status,
+    float_slider,
+    log_slider,
+    loss_gap,
+    selection_slider,
 )
 
 
@@ -33,28 +31,24 @@ class MomentumExplorer(Explorer):
     def __init__(
         self, lr=1.0, momentum=0.9, kappa=100, L=1.0, start=(-3.5, 1.5), steps=100
     ):
-        self.bowls = _BandedBowl(L, CONDITION_NUMBERS)
+        self.bowls = BandedBowl(L, CONDITION_NUMBERS)
         self.start_point = np.asarray(start, dtype=float)
         self.steps = int(steps)
         controls = {
-            "lr": _log_slider(lr, -2.0, 0.7, "learning rate"),
-            "momentum": ipw.FloatSlider(
-                value=momentum,
-                min=0.0,
-                max=0.99,
+            "lr": log_slider(lr, -2.0, 0.7, "learning rate", static=[0.3, 1.0, 3.3]),
+            "momentum": float_slider(
+                momentum,
+                0.0,
+                0.99,
+                "momentum",
                 step=0.01,
-                description="momentum",
-                readout_format=".2f",
-                style={"description_width": "initial"},
+                static=[0.0, 0.5, 0.67, 0.9, 0.99],
             ),
-            "kappa": _selection_slider(kappa, CONDITION_NUMBERS, "condition number"),
+            "kappa": selection_slider(
+                kappa, CONDITION_NUMBERS, "condition number", static=[30, 100]
+            ),
         }
-        static = {
-            "lr": [0.3, 1.0, 3.3],
-            "momentum": [0.0, 0.5, 0.67, 0.9, 0.99],
-            "kappa": [30, 100],
-        }
-        super().__init__(controls, static, title="Momentum explorer")
+        super().__init__(controls, title="Momentum explorer")
 
     def build(self, axes):
         ax_w, ax_l = axes
@@ -106,11 +100,15 @@ class MomentumExplorer(Explorer):
         plotting.update_path(self.plain_line, self.plain_start, plain.weights)
         plotting.update_path(self.line, self.start, run.weights)
         for line, r in ((self.plain_loss, plain), (self.loss, run)):
-            gap = _loss_gap(r, surface)
+            gap = loss_gap(r, surface)
             line.set_data(np.arange(gap.size), gap)
-        status = _growth_status(run)
-        _show_trouble(self.note, status)
-        return f"momentum: {status}; plain GD at its best rate: {run_status(plain)}"
+        status = divergence_status(
+            run.losses, run.stopped_at, run.diverged, self.note
+        ) or (f"loss {run.final_loss:.3g} after {run.stopped_at} steps")
+        plain_status = divergence_status(
+            plain.losses, plain.stopped_at, plain.diverged
+        ) or (f"loss {plain.final_loss:.3g} after {plain.stopped_at} steps")
+        return f"momentum: {status}; plain GD at its best rate: {plain_status}"
 
 
 @register("momentum")

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import ipywidgets as ipw
 import numpy as np
 
 from gdcourse import descent, plotting, surfaces
 from gdcourse import landscape as _landscape
 from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
-from gdcourse.widgets.controls import (
-    _log_slider,
-)
+from gdcourse.widgets.controls import dropdown, log_slider
 
 #: Noise levels offered by the saddle explorer: label -> standard deviation.
 SADDLE_NOISE = (
@@ -26,9 +23,10 @@ SADDLE_NOISE = (
 class SaddleExplorer(Explorer):
     """Escaping a saddle: the path from a start ``eps`` off the stable line, and the loss plateau.
 
-    On :math:`f = \\tfrac12 (a x^2 - b y^2)` the run starts at ``(x0, eps)``.
-    Without noise the distance from the stable line grows like
-    :math:`(1 + \\eta b)^k \\varepsilon`, so the escape (``|y| >= radius``)
+    On :math:`f = \\tfrac12 (a w_1^2 - b w_2^2)` the run starts at
+    :math:`(w_1, w_2) = (x_0, \\varepsilon)`, ``eps`` off the stable line
+    :math:`w_2 = 0`. Without noise the distance from that line grows like
+    :math:`(1 + \\eta b)^k \\varepsilon`, so the escape (:math:`|w_2| \\ge R`, ``radius``)
     comes at :math:`k^* = \\lceil \\log(R / \\varepsilon) / \\log(1 + \\eta b) \\rceil`,
     drawn as a dashed line on the loss curve. Gradient noise (``noise``)
     kicks the run off the line much sooner when ``eps`` is tiny.
@@ -36,11 +34,11 @@ class SaddleExplorer(Explorer):
     Parameters
     ----------
     a, b : float
-        Curvatures of the saddle along ``x`` (up) and ``y`` (down).
+        Curvatures of the saddle along :math:`w_1` (up) and :math:`w_2` (down).
     eps, noise, lr : float
         Starting offset, noise standard deviation, learning rate.
     x0 : float
-        Starting ``x``.
+        Starting :math:`w_1`.
     radius : float
         Escape distance from the stable line.
     max_steps : int
@@ -65,21 +63,24 @@ class SaddleExplorer(Explorer):
         self.b, self.x0, self.radius = float(b), float(x0), float(radius)
         self.max_steps, self.seed = int(max_steps), seed
         controls = {
-            "eps": _log_slider(eps, -12.0, -1.0, "offset eps", step=0.25),
-            "noise": ipw.Dropdown(
-                options=list(SADDLE_NOISE),
-                value=noise,
-                description="noise",
-                style={"description_width": "initial"},
+            "eps": log_slider(
+                eps,
+                -12.0,
+                -1.0,
+                "offset eps",
+                step=0.25,
+                static=[1e-12, 1e-8, 1e-4, 1e-1],
             ),
-            "lr": _log_slider(lr, np.log10(0.05), np.log10(0.5), "learning rate"),
+            "noise": dropdown(noise, SADDLE_NOISE, "noise", static=[0.0, 1e-5, 0.03]),
+            "lr": log_slider(
+                lr,
+                np.log10(0.05),
+                np.log10(0.5),
+                "learning rate",
+                static=[0.1, 0.3],
+            ),
         }
-        static = {
-            "eps": [1e-12, 1e-8, 1e-4, 1e-1],
-            "noise": [0.0, 1e-5, 0.03],
-            "lr": [0.1, 0.3],
-        }
-        super().__init__(controls, static, title="Saddle escape explorer")
+        super().__init__(controls, title="Saddle escape explorer")
 
     def prediction(self, eps, lr):
         """Predicted escape step without noise, :math:`\\lceil \\log(R/\\varepsilon) / \\log(1 + \\eta b) \\rceil`."""

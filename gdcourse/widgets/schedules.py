@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import ipywidgets as ipw
 import numpy as np
 
-from gdcourse import descent, plotting, schedules, surfaces
+from gdcourse import checks, descent, plotting, schedules, surfaces
 from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import (
-    _int_slider,
-    _log_slider,
+    divergence_status,
+    dropdown,
+    int_slider,
+    log_slider,
 )
 
 #: The schedule kinds the chapter-6 explorer offers, in menu order.
@@ -76,31 +77,12 @@ def schedule_from_kind(kind, lr, period, total_steps, warmup_steps=0):
     >>> print(np.round(schedule_from_kind("cosine", 1.0, 10, 11, warmup_steps=1)(np.arange(0, 11, 5)), 3))
     [0.5   0.655 0.024]
     """
-    if kind not in SCHEDULE_KINDS:
-        raise ValueError(
-            f"kind must be one of {', '.join(map(repr, SCHEDULE_KINDS))}, got {kind!r}"
-        )
-    if (
-        isinstance(period, bool)
-        or not isinstance(period, (int, np.integer))
-        or period < 2
-    ):
-        raise ValueError(f"period must be an integer >= 2, got {period!r}")
-    if (
-        isinstance(total_steps, bool)
-        or not isinstance(total_steps, (int, np.integer))
-        or total_steps < 2
-    ):
-        raise ValueError(f"total_steps must be an integer >= 2, got {total_steps!r}")
-    if (
-        isinstance(warmup_steps, bool)
-        or not isinstance(warmup_steps, (int, np.integer))
-        or not 0 <= warmup_steps < total_steps - 1
-    ):
-        raise ValueError(
-            f"warmup_steps must be an integer in [0, total_steps - 1), got {warmup_steps!r}"
-        )
-    period, total_steps, warmup_steps = int(period), int(total_steps), int(warmup_steps)
+    checks.one_of("kind", kind, SCHEDULE_KINDS)
+    period = checks.integer("period", period, minimum=2)
+    total_steps = checks.integer("total_steps", total_steps, minimum=2)
+    warmup_steps = checks.integer(
+        "warmup_steps", warmup_steps, minimum=0, maximum=total_steps - 2
+    )
     main = total_steps - warmup_steps
     S = schedules
     if kind == "constant":
@@ -157,15 +139,18 @@ class ScheduleExplorer(Explorer):
         self.noise = float(noise)
         self.starts = np.tile(np.asarray(start, dtype=float), (int(n_runs), 1))
         controls = {
-            "kind": ipw.Dropdown(
-                options=list(SCHEDULE_KINDS), value=kind, description="schedule"
+            "kind": dropdown(
+                kind,
+                SCHEDULE_KINDS,
+                "schedule",
+                static=SCHEDULE_KINDS,
+                wide_label=False,
             ),
-            "lr": _log_slider(lr, -2.0, 0.5, "peak rate"),
-            "period": _int_slider(period, 10, 150, "period (steps)", step=10),
-            "warmup": _int_slider(warmup_steps, 0, 100, "warmup (steps)", step=10),
+            "lr": log_slider(lr, -2.0, 0.5, "peak rate", static=[0.05, 0.3, 3.0]),
+            "period": int_slider(period, 10, 150, "period (steps)", step=10),
+            "warmup": int_slider(warmup_steps, 0, 100, "warmup (steps)", step=10),
         }
-        static = {"kind": list(SCHEDULE_KINDS), "lr": [0.05, 0.3, 3.0]}
-        super().__init__(controls, static, title="Learning-rate schedule explorer")
+        super().__init__(controls, title="Learning-rate schedule explorer")
 
     def build(self, axes):
         ax_r, ax_l = axes
@@ -243,14 +228,9 @@ class ScheduleExplorer(Explorer):
         mean[: stop + 1] = run.losses[: stop + 1].mean(axis=1)
         self.mean_run.set_ydata(np.clip(mean, 1e-12, None))
         self.one_run.set_ydata(np.clip(run.losses[:, 0], 1e-12, None))
-        if diverged:
-            status = f"diverged at step {stop}"
-            self.final_text.set_text("")
-        else:
-            status = f"mean final loss {mean[-1]:.3g}"
-            self.final_text.set_text(status)
-        self.note.set_text(status if diverged else "")
-        self.note.set_visible(diverged)
+        trouble = divergence_status(mean, stop, diverged, self.note)
+        status = trouble or f"mean final loss {mean[-1]:.3g}"
+        self.final_text.set_text("" if trouble else status)
         return status
 
 

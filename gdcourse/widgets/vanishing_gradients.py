@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipywidgets as ipw
 import numpy as np
 
 from gdcourse import data as _data
@@ -10,9 +9,7 @@ from gdcourse import models as _models
 from gdcourse import plotting
 from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
-from gdcourse.widgets.controls import (
-    _int_slider,
-)
+from gdcourse.widgets.controls import dropdown, int_slider
 
 #: Initialisations the chapter-8 explorer offers: label -> (init name, std).
 VANISHING_INITS = {
@@ -76,25 +73,21 @@ class VanishingGradientsExplorer(Explorer):
         self.X, self.y = np.asarray(data.X_train), np.asarray(data.y_train)
         self.width, self.max_depth, self.seed = width, max_depth, seed
         controls = {
-            "depth": _int_slider(depth, 1, max_depth, "hidden layers"),
-            "activation": ipw.Dropdown(
-                options=list(_models.ACTIVATIONS),
-                value=activation,
-                description="activation",
+            "depth": int_slider(
+                depth, 1, max_depth, "hidden layers", static=[2, 6, 12]
             ),
-            "init": ipw.Dropdown(
-                options=list(VANISHING_INITS),
-                value=init,
-                description="initialisation",
-                style={"description_width": "initial"},
+            "activation": dropdown(
+                activation,
+                _models.ACTIVATIONS,
+                "activation",
+                static=_models.ACTIVATIONS,
+                wide_label=False,
+            ),
+            "init": dropdown(
+                init, VANISHING_INITS, "initialisation", static=VANISHING_INITS
             ),
         }
-        static = {
-            "depth": [2, 6, 12],
-            "activation": list(_models.ACTIVATIONS),
-            "init": list(VANISHING_INITS),
-        }
-        super().__init__(controls, static, title="Vanishing gradients explorer")
+        super().__init__(controls, title="Vanishing gradients explorer")
 
     def build(self, axes):
         ax_g, ax_a = axes

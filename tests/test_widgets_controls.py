@@ -1,0 +1,77 @@
+"""Tests of what the explorers share: control declarations and the one divergence wording."""
+
+import ipywidgets as ipw
+import numpy as np
+import pytest
+
+from gdcourse.widgets import controls
+
+
+def test_a_declaration_carries_widget_label_and_static_values():
+    c = controls.log_slider(0.1, -2.0, 0.5, "learning rate", static=[0.05, 0.3])
+    assert isinstance(c.widget, ipw.FloatLogSlider)
+    assert c.label == c.widget.description == "learning rate"
+    assert c.values() == [0.05, 0.3]
+    assert c.widget.min == -2.0 and c.widget.max == 0.5 and c.widget.value == 0.1
+
+
+def test_without_static_values_the_static_form_keeps_the_current_value():
+    c = controls.int_slider(3, 0, 9, "seed")
+    c.widget.value = 7
+    assert c.values() == [7]
+
+
+def test_menu_values_are_written_with_their_labels():
+    c = controls.dropdown(1e-5, [("none", 0.0), ("1e-5", 1e-5)], "noise")
+    assert c.value_label(0.0) == "none" and c.value_label(1e-5) == "1e-5"
+    plain = controls.dropdown("relu", ["relu", "tanh"], "activation")
+    assert plain.value_label("tanh") == "tanh"
+    assert controls.selection_slider(10, (1, 10), "kappa").value_label(10) == "10"
+    assert controls.float_slider(0.5, 0, 1, "beta").value_label(0.6667) == "0.667"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: controls.log_slider(0.1, -2.0, 0.5, "lr", static=[10.0]),
+        lambda: controls.int_slider(3, 0, 9, "seed", static=[12]),
+        lambda: controls.dropdown("a", ["a", "b"], "kind", static=["c"]),
+    ],
+)
+def test_a_static_value_the_control_cannot_take_is_refused(make):
+    with pytest.raises(ValueError, match="must be"):
+        make()
+
+
+def test_divergence_wording():
+    losses = np.array([4.0, 2.0, 5.0, 9.0])
+    assert (
+        controls.divergence_status(losses, 3, False)
+        == "diverging: loss up from 4 to 9 in 3 steps"
+    )
+    assert controls.divergence_status(losses, 1, False) == ""  # 2 < 4
+    assert controls.divergence_status(losses, 2, True) == "diverged at step 2"
+    assert controls.divergence_status(np.array([1.0]), 0, False) == ""
+
+
+def test_the_note_shows_the_status_and_hides_when_all_is_well():
+    import matplotlib.figure
+
+    ax = matplotlib.figure.Figure().subplots()
+    note = ax.text(0.5, 0.5, "")
+    controls.divergence_status(np.array([1.0, 3.0]), 1, False, note)
+    assert note.get_visible() and note.get_text().startswith("diverging")
+    controls.divergence_status(np.array([3.0, 1.0]), 1, False, note)
+    assert not note.get_visible() and note.get_text() == ""
+
+
+def test_a_diverging_gradient_descent_run_is_called_so():
+    from gdcourse import descent, surfaces
+
+    bowl = surfaces.elongated_bowl(kappa=4.0, L=1.0)
+    run = descent.gradient_descent(bowl, [1.0, 1.0], lr=2.2, steps=10)  # |1 - 2.2| > 1
+    assert not run.diverged and run.final_loss > run.losses[0]
+    status = controls.divergence_status(run.losses, run.stopped_at, run.diverged)
+    assert status.startswith("diverging")
+    calm = descent.gradient_descent(bowl, [1.0, 1.0], lr=1.0, steps=10)
+    assert controls.divergence_status(calm.losses, calm.stopped_at, calm.diverged) == ""
