@@ -26,7 +26,6 @@ Classification(kind='saddle', index=1)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
@@ -493,15 +492,13 @@ def _flat_shapes(shapes):
         shape = tuple(shape)
         if shape and all(isinstance(s, (tuple, list)) for s in shape):
             out.extend(tuple(int(k) for k in s) for s in shape)
-        elif all(
-            isinstance(k, Integral) and not isinstance(k, bool) and k >= 1
-            for k in shape
-        ):
-            out.append(tuple(int(k) for k in shape))
-        else:
+            continue
+        try:
+            out.append(tuple(checks.integer("shapes", k, minimum=1) for k in shape))
+        except ValueError:
             raise ValueError(
                 f"shapes must be a list of array shapes (tuples of positive integers), got {shape!r}"
-            )
+            ) from None
     return out
 
 
