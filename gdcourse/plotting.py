@@ -474,10 +474,13 @@ def fit_line(ax, weights, x_range, color=COLORS["vermillion"], label=None, **kwa
     """
     xs = np.asarray(x_range, dtype=float)
     w = np.asarray(weights, dtype=float)
-    (line,) = ax.plot(
-        xs, w[0] * xs + w[1], color=color, label=label, **{"lw": 2, **kwargs}
-    )
+    (line,) = ax.plot(xs, _line(w, xs), color=color, label=label, **{"lw": 2, **kwargs})
     return line
+
+
+def _line(w, xs):
+    """Heights :math:`w_1 x + w_2` of the line with slope and intercept ``w``."""
+    return w[0] * xs + w[1]
 
 
 def update_fit_line(line, weights):
@@ -502,7 +505,7 @@ def update_fit_line(line, weights):
     """
     w = np.asarray(weights, dtype=float)
     xs = np.asarray(line.get_xdata(), dtype=float)
-    line.set_ydata(w[0] * xs + w[1])
+    line.set_ydata(_line(w, xs))
     return line
 
 
