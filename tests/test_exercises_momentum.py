@@ -46,3 +46,116 @@ def test_other_conventions_and_mistakes_fail():
         result = exercises.check_momentum_step(wrong)
         assert not result.ok and "the numbers differ" in repr(result)
     assert "shape" in repr(exercises.check_momentum_step(forgets_velocity))
+
+
+def diagnosis(result):
+    last = repr(result).splitlines()[-1].strip()
+    return last if last.startswith("It looks like") else None
+
+
+def test_momentum_step_names_each_classic_mistake():
+    def lr_inside(w, v, g, lr, beta):  # the other convention
+        v = beta * v + lr * g
+        return w - v, v
+
+    def damped(w, v, g, lr, beta):
+        v = beta * v + (1 - beta) * g
+        return w - lr * v, v
+
+    def stale_velocity(w, v, g, lr, beta):  # right weights, returns the old velocity
+        return w - lr * (beta * v + g), v
+
+    cases = [
+        (lr_inside, "the other momentum convention"),
+        (damped, "a damped average"),
+        (
+            lambda w, v, g, lr, beta: tuple(
+                x for x in (w + lr * (beta * v + g), beta * v + g)
+            ),
+            "a step uphill",
+        ),
+        (stale_velocity, "w_new is right but v_new is wrong"),
+    ]
+    for wrong, named in cases:
+        result = exercises.check_momentum_step(wrong)
+        assert not result.ok and named in diagnosis(result), named
+    # the notebook's starter (nothing changes) is not a classic mistake
+    starter = exercises.check_momentum_step(lambda w, v, g, lr, beta: (w, v))
+    assert repr(starter).endswith("the numbers differ")
+
+
+def test_momentum_reference_is_the_optimizers_sgd_step():
+    from gdcourse import optimizers
+
+    w, v, g = np.array([1.0, -2.0]), np.array([0.3, 0.1]), np.array([0.5, -4.0])
+    expected = optimizers.sgd(momentum=0.6).update(g, optimizers.SGDState(v), w, 0.1)
+    got = momentum._momentum_step(w, v, g, 0.1, 0.6)
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1].velocity)
+
+
+def optimal(mu, L):
+    lr = 4 / (np.sqrt(L) + np.sqrt(mu)) ** 2
+    root = np.sqrt(L / mu)
+    return lr, ((root - 1) / (root + 1)) ** 2
+
+
+def test_optimal_momentum_checker():
+    assert repr(exercises.check_optimal_momentum(optimal)) == (
+        "All 5 cases passed: optimal_momentum(mu, L) is right."
+    )
+
+    def root_ratio(mu, L):
+        root = np.sqrt(L / mu)
+        return optimal(mu, L)[0], (root - 1) / (root + 1)
+
+    def kappa_not_root(mu, L):
+        return optimal(mu, L)[0], ((L / mu - 1) / (L / mu + 1)) ** 2
+
+    cases = [
+        (
+            lambda mu, L: (2 / (mu + L), optimal(mu, L)[1]),
+            "the best rate of plain gradient descent",
+        ),
+        (root_ratio, "the momentum without its square"),
+        (kappa_not_root, "kappa where its square root was meant"),
+        (
+            lambda mu, L: (4 / (mu + L), optimal(mu, L)[1]),
+            "L + mu where (sqrt(L) + sqrt(mu))**2",
+        ),
+        (lambda mu, L: optimal(mu, L)[::-1], "the pair in the other order"),
+        (lambda mu, L: (optimal(mu, L)[0], 0.5), "lr is right but beta is wrong"),
+    ]
+    for wrong, named in cases:
+        result = exercises.check_optimal_momentum(wrong)
+        assert not result.ok and named in diagnosis(result), named
+
+
+def test_optimal_momentum_is_the_fastest_measured_heavy_ball_run():
+    from gdcourse import theory
+
+    mu, L = 0.1, 10.0
+    s = quadratic(np.diag([mu, L]))
+    lr, beta = momentum._optimal_momentum(mu, L)
+    assert (lr, beta) == optimal(mu, L) or np.allclose((lr, beta), optimal(mu, L))
+
+    def measured(lr, beta):
+        """The geometric mean of the measured per-step factors over 200 steps."""
+        run = gradient_descent(s, [1.0, 1.0], lr=lr, steps=200, momentum=beta)
+        if run.diverged:
+            return np.inf
+        return np.exp(
+            np.mean(np.log(theory.measured_contraction(run.weights, np.zeros(2))))
+        )
+
+    best = measured(lr, beta)
+    # the measured per-step factor is the predicted sqrt(beta*) ...
+    assert abs(best - np.sqrt(beta)) < 0.03
+    # ... and moving the rate or the momentum by 10% makes the run slower
+    for other in [
+        (0.9 * lr, beta),
+        (1.1 * lr, beta),
+        (lr, 0.9 * beta),
+        (lr, min(1.1 * beta, 0.99)),
+    ]:
+        assert measured(*other) > best

@@ -97,3 +97,69 @@ def test_early_stopping_checker():
         return early_stopping(val_losses, patience + 1)
 
     assert not exercises.check_early_stopping(late).ok
+
+
+def diagnosis(result):
+    last = repr(result).splitlines()[-1].strip()
+    return last if last.startswith("It looks like") else None
+
+
+def test_cosine_warmup_names_each_classic_mistake():
+    def over_all_steps(t, lr_max, w, total):
+        return np.where(
+            t < w,
+            lr_max * (t + 1) / (w + 1),
+            0.5 * lr_max * (1 + np.cos(np.pi * (t - w) / total)),
+        )
+
+    def ramp_from_zero(t, lr_max, w, total):
+        return np.where(t < w, lr_max * t / w, cosine_warmup(t, lr_max, w, total))
+
+    cases = [
+        (over_all_steps, "a cosine over all total_steps"),
+        (ramp_from_zero, "a warmup ramp that starts at 0"),
+        (
+            lambda t, lr_max, w, total: cosine_warmup(t, 1.0, w, total),
+            "divided by lr_max",
+        ),
+    ]
+    for wrong, named in cases:
+        result = exercises.check_cosine_warmup(wrong)
+        assert not result.ok and named in diagnosis(result), named
+
+
+def test_early_stopping_names_each_classic_mistake():
+    def late(val_losses, patience):
+        return early_stopping(val_losses, patience + 1)
+
+    def from_zero(val_losses, patience):
+        best, stop = early_stopping(val_losses, patience)
+        return best - 1, stop - 1
+
+    def equal_improves(val_losses, patience):
+        best, best_epoch, wait = np.inf, 0, 0
+        for epoch, loss in enumerate(val_losses, start=1):
+            if loss <= best:
+                best, best_epoch, wait = loss, epoch, 0
+            else:
+                wait += 1
+            if wait == patience:
+                return best_epoch, epoch
+        return best_epoch, len(val_losses)
+
+    def stop_at_best(val_losses, patience):
+        best, stop = early_stopping(val_losses, patience)
+        return best, best
+
+    cases = [
+        (late, "a stop one epoch late"),
+        (from_zero, "epochs counted from 0"),
+        (equal_improves, "a loss equal to the best counted as an improvement"),
+        (stop_at_best, "best_epoch is right but stop_epoch is wrong"),
+    ]
+    for wrong, named in cases:
+        result = exercises.check_early_stopping(wrong)
+        assert not result.ok and named in diagnosis(result), named
+    assert repr(exercises.check_early_stopping(early_stopping)) == (
+        "All 5 cases passed: early_stopping(val_losses, patience) is right."
+    )

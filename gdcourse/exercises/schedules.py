@@ -150,6 +150,11 @@ _EARLY_STOPPING_MISTAKES = (
         "val_losses[i] is the loss after epoch i + 1: epochs count from 1",
     ),
     dg.variant(
+        _equal_improves,
+        "a loss equal to the best counted as an improvement",
+        "an epoch improves only when its loss is strictly below the best so far",
+    ),
+    dg.variant(
         _stops_late,
         "a stop one epoch late: patience + 1 epochs without improvement",
         "training stops after the epoch at which the counter reaches patience",
@@ -158,11 +163,6 @@ _EARLY_STOPPING_MISTAKES = (
         _stops_early,
         "a stop one epoch early: patience - 1 epochs without improvement",
         "the counter must reach patience, not patience - 1",
-    ),
-    dg.variant(
-        _equal_improves,
-        "a loss equal to the best counted as an improvement",
-        "an epoch improves only when its loss is strictly below the best so far",
     ),
     dg.components(
         ("best_epoch", "stop_epoch"),
