@@ -41,6 +41,7 @@ __all__ = [
     "heavy_ball_optimal",
     "heavy_ball_rate",
     "heavy_ball_contraction",
+    "noise_floor",
     "measured_steps",
     "measured_contraction",
 ]
@@ -445,6 +446,72 @@ def heavy_ball_contraction(lr, momentum, mu, L):
         return np.maximum(np.abs((b + root) / 2.0), np.abs((b - root) / 2.0))
 
     return _out(np.maximum(radius(mu), radius(L)))
+
+
+# ---------------------------------------------------------------------------
+# gradient noise
+# ---------------------------------------------------------------------------
+
+
+def noise_floor(lr, curvatures, noise_var):
+    """The mean loss above the minimum at which noisy gradient descent settles.
+
+    Gradient descent with a fixed rate on a quadratic, with noisy gradients
+    :math:`\\nabla f(w) + \\xi_t` (independent, mean zero), does not converge:
+    it settles into a stationary spread around the minimum, and this is the
+    mean loss above the minimum in that stationary state.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate, positive.
+    curvatures : float or array_like
+        Eigenvalues :math:`\\lambda_i` of the Hessian, positive.
+    noise_var : float or array_like
+        Variance :math:`c_i` of the gradient noise along each eigenvector,
+        at least 0 (broadcast against ``curvatures``). For isotropic noise
+        of standard deviation :math:`\\sigma` per coordinate, :math:`\\sigma^2`.
+
+    Returns
+    -------
+    float
+        The floor; ``inf`` when some :math:`\\eta\\lambda_i \\ge 2`
+        with noise along that direction (no stationary state: the run
+        diverges).
+
+    Notes
+    -----
+    Along eigenvector :math:`i` the error follows
+    :math:`e_{t+1} = (1 - \\eta\\lambda_i) e_t - \\eta \\xi_{t,i}`, so its
+    stationary variance :math:`v_i` solves
+    :math:`v_i = (1 - \\eta\\lambda_i)^2 v_i + \\eta^2 c_i`, and
+
+    .. math::
+
+        \\mathbb E[f(w) - f^\\star] = \\sum_i \\tfrac12 \\lambda_i v_i
+        = \\sum_i \\frac{\\eta\\, c_i}{2\\,(2 - \\eta\\lambda_i)}
+        \\approx \\frac{\\eta}{4} \\sum_i c_i \\quad (\\eta\\lambda_i \\ll 1).
+
+    Only the diagonal of the noise covariance in the Hessian's eigenbasis
+    enters. The noise must not vanish at the minimum: when a model fits
+    every example exactly (interpolation), mini-batch noise does vanish
+    there and the floor is 0.
+
+    Examples
+    --------
+    >>> print(f"{noise_floor(0.1, [0.1, 1.0], 1.0):.4f}")
+    0.0514
+    >>> print(noise_floor(2.5, [0.1, 1.0], 1.0))
+    inf
+    """
+    lr = checks.positive("lr", lr)
+    lam = _positive("curvatures", curvatures)
+    c = checks.each_in_interval("noise_var", noise_var, 0, math.inf)
+    lam, c = np.broadcast_arrays(np.atleast_1d(lam), np.atleast_1d(c))
+    noisy = c > 0
+    if np.any(lr * lam[noisy] >= 2):
+        return math.inf
+    return float(np.sum(lr * c[noisy] / (2 * (2 - lr * lam[noisy]))))
 
 
 # ---------------------------------------------------------------------------

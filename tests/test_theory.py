@@ -383,3 +383,69 @@ def test_measured_steps_rejects_bad_tol():
 def test_bad_arguments_raise_value_error(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# ---------------------------------------------------------------------------
+# gradient noise
+# ---------------------------------------------------------------------------
+
+
+def stationary_loss_by_iteration(lr, A, C, iterations=20000):
+    """Mean loss of w <- w - lr (A w + xi), Cov(xi) = C, from its covariance recursion."""
+    M = np.eye(len(A)) - lr * A
+    P = np.zeros_like(A)
+    for _ in range(iterations):
+        P = M @ P @ M.T + lr**2 * C
+    return 0.5 * np.trace(A @ P)
+
+
+@pytest.mark.parametrize("lr", [0.05, 0.4, 0.9])
+def test_noise_floor_solves_the_covariance_recursion_in_any_basis(lr):
+    A = rotated(EIGS, seed=3)
+    B = np.random.default_rng(4).normal(size=(4, 4))
+    C = B @ B.T  # a full (not diagonal) noise covariance
+    eigs, V = np.linalg.eigh(A)
+    along = np.diag(V.T @ C @ V)  # its variance along each eigenvector
+    expected = stationary_loss_by_iteration(lr, A, C)
+    assert theory.noise_floor(lr, eigs, along) == pytest.approx(expected, rel=1e-9)
+
+
+def test_noise_floor_is_the_mean_loss_of_a_long_noisy_run():
+    lams, sigma, lr = np.array([0.1, 1.0]), 0.5, 0.2
+    starts = np.zeros((400, 2))
+    run = gradient_descent(
+        quadratic(np.diag(lams)), starts, lr=lr, steps=600, noise=sigma, seed=0
+    )
+    measured = run.losses[200:].mean()  # after the slowest direction has mixed
+    predicted = theory.noise_floor(lr, lams, sigma**2)
+    assert measured == pytest.approx(predicted, rel=0.05)
+
+
+def test_noise_floor_small_rate_limit_and_proportionality():
+    lams, c = np.array([0.1, 1.0, 3.0]), np.array([1.0, 2.0, 0.5])
+    small = theory.noise_floor(1e-6, lams, c)
+    assert small == pytest.approx(1e-6 * c.sum() / 4, rel=1e-5)
+    # not proportional to the rate once lr * lambda is not small
+    assert theory.noise_floor(0.6, lams, c) > 2 * theory.noise_floor(0.3, lams, c)
+
+
+def test_noise_floor_without_a_stationary_state_or_without_noise():
+    assert theory.noise_floor(2.0, [0.1, 1.0], 1.0) == np.inf
+    # no noise along the unstable direction: nothing is driven there
+    assert theory.noise_floor(2.0, [0.1, 1.0], [1.0, 0.0]) == pytest.approx(
+        2.0 / (2 * 1.8)
+    )
+    assert theory.noise_floor(0.1, [0.1, 1.0], 0.0) == 0.0
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((0.0, [1.0], 1.0), r"lr must be a positive finite number"),
+        ((0.1, [0.0, 1.0], 1.0), r"curvatures must be a number in \(0, inf\)"),
+        ((0.1, [1.0], -1.0), r"noise_var must be a number in \[0, inf\)"),
+    ],
+)
+def test_noise_floor_rejects_bad_input(args, match):
+    with pytest.raises(ValueError, match=match):
+        theory.noise_floor(*args)
