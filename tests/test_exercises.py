@@ -232,6 +232,7 @@ def test_wrong_shape_names_rows_columns_and_arrays_for_numbers():
         [outcome(np.arange(4.0), np.arange(4.0).reshape(2, 2))]
     )
     assert d([outcome(np.arange(4.0), np.ones(3))]) is None
+    assert "a single number where an array" in d([outcome(np.ones(3), 1.0)])
 
 
 def test_components_name_the_right_and_the_wrong_parts():

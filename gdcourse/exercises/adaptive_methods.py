@@ -31,6 +31,10 @@ def _eps_inside_root(grad, lr, eps):
     return -lr * grad / np.sqrt(grad**2 + eps)
 
 
+def _without_eps(grad, lr, eps):
+    return -lr * grad / np.abs(grad)
+
+
 def _plain_gradient_step(grad, lr, eps):
     return -lr * grad
 
@@ -46,6 +50,11 @@ _ADAM_FIRST_STEP_MISTAKES = (
         _eps_inside_root,
         "eps inside the square root",
         "torch.optim.Adam adds eps to the square root of v, outside it",
+    ),
+    dg.variant(
+        _without_eps,
+        "no eps in the denominator",
+        "eps keeps the division safe where a gradient is 0 or tiny",
     ),
     dg.variant(
         _plain_gradient_step,

@@ -372,6 +372,9 @@ def wrong_shape():
                 "an array where a single number was expected",
                 "the answer is one number (shape ()), not one per entry",
             )
+        if got.ndim == 0:
+            what = "a single number where an array was expected"
+            return what, say(what, f"the answer must have shape {want}")
         if got.size != expected.size:
             return None
         if got.ndim == 2 and got.T.shape == want and close(got.T, expected):
