@@ -79,6 +79,23 @@ def check_minibatch_gradient(function):
     ...     return Xb.T @ (Xb @ w - yb) / len(idx)
     >>> check_minibatch_gradient(minibatch_gradient)
     All 4 cases passed: minibatch_gradient(w, X, y, idx) is right.
+
+    A classic mistake, the sum over the batch where the mean was meant:
+
+    >>> check_minibatch_gradient(lambda w, X, y, idx: X[idx].T @ (X[idx] @ w - y[idx]))
+    1 of 4 cases passed before one failed.
+    Case 2: minibatch_gradient(array([1., 2.]), array([[-0.8 , -1.32],
+     [-0.25,  0.42],
+     [ 1.14,  0.11],
+     ...,
+     [-0.63, -0.49],
+     [-0.71,  0.55],
+     [-0.06, -0.59]]), array([ 0.41,  0.83, -1.64, -0.26, -0.98, -0.17, -1.29,  0.02, -0.04, -0.3 ,
+     -1.05, -0.4 ]), array([ 7,  0, 11,  4]))
+      expected: array([1.554225, 4.846425])
+      got:      array([ 6.2169, 19.3857])
+      the numbers differ
+      It looks like the expected answer times B (the batch size). Hint: a mini-batch gradient is a mean over the B examples of the batch.
     """
     rng = np.random.default_rng(5)
     X = np.round(rng.normal(size=(12, 2)), 2)

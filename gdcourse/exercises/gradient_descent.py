@@ -50,6 +50,18 @@ def check_gradient_step(function):
     Returns
     -------
     CheckResult
+
+    Examples
+    --------
+    A classic mistake, a step uphill:
+
+    >>> check_gradient_step(lambda w, grad, lr: w + lr * grad)
+    0 of 4 cases passed before one failed.
+    Case 1: gradient_step(array([ 1., -2.]), array([0.5, 0.5]), 0.1)
+      expected: array([ 0.95, -2.05])
+      got:      array([ 1.05, -1.95])
+      the numbers differ
+      It looks like a step uphill, along the gradient. Hint: the gradient points uphill; descent moves the other way.
     """
     cases = [
         (np.array([1.0, -2.0]), np.array([0.5, 0.5]), 0.1),
@@ -106,6 +118,19 @@ def check_mse_gradient(function):
     For :math:`L(w) = \\frac{1}{2n} \\lVert X w - y \\rVert^2`,
 
     .. math:: \\nabla L(w) = \\tfrac1n X^\\top (X w - y).
+
+    A classic mistake, the sum where the mean was meant:
+
+    >>> check_mse_gradient(lambda w, X, y: X.T @ (X @ w - y))
+    0 of 3 cases passed before one failed.
+    Case 1: mse_gradient(array([-0.7 , -1.27]), array([[ 0.13, -0.13],
+     [ 0.64,  0.1 ],
+     [-0.54,  0.36],
+     [ 1.3 ,  0.95]]), array([-0.62,  0.04, -2.33, -0.22]))
+      expected: array([-0.996062, -0.28578 ])
+      got:      array([-3.984249, -1.14312 ])
+      the numbers differ
+      It looks like the expected answer times N. Hint: the loss is a mean over the N examples, and so is its gradient.
     """
     rng = np.random.default_rng(0)
     cases = []
@@ -202,6 +227,29 @@ def check_descend(function):
     ...     return np.array(path)
     >>> check_descend(descend)
     All 5 cases passed: descend(grad, w0, lr, tol, max_steps) is right.
+
+    A classic mistake, a path without its start:
+
+    >>> def no_start(grad, w0, lr, tol, max_steps):
+    ...     return descend(grad, w0, lr, tol, max_steps)[1:]
+    >>> check_descend(no_start)
+    0 of 5 cases passed before one failed.
+    Case 1: descend(gradient of x**2, array([3.]), 0.25, 0.1, 100)
+      expected: array([[3.      ],
+     [1.5     ],
+     [0.75    ],
+     [0.375   ],
+     [0.1875  ],
+     [0.09375 ],
+     [0.046875]])
+      got:      array([[1.5     ],
+     [0.75    ],
+     [0.375   ],
+     [0.1875  ],
+     [0.09375 ],
+     [0.046875]])
+      the answer has shape (6, 1), expected shape (7, 1)
+      It looks like the path is missing its start point. Hint: the first row of the path is w0 itself, before any step.
     """
     parabola = _QuadraticGradient("gradient of x**2", [[2.0]])
     ravine = _QuadraticGradient(

@@ -69,6 +69,16 @@ def check_largest_stable_rate(function):
     --------
     >>> check_largest_stable_rate(lambda A: 2.0 / np.max(np.linalg.eigvalsh(A)))
     All 5 cases passed: largest_stable_rate(A) is right.
+
+    A classic mistake, 1/L:
+
+    >>> check_largest_stable_rate(lambda A: 1.0 / np.max(np.linalg.eigvalsh(A)))
+    0 of 5 cases passed before one failed.
+    Case 1: largest_stable_rate(array([[2.]]))
+      expected: 1
+      got:      0.5
+      the numbers differ
+      It looks like 1/L instead of 2/L: half the largest stable rate. Hint: the error along the steepest direction is multiplied by 1 - lr*L; for which rates is its size below 1?
     """
     rng = np.random.default_rng(2)
     q, _ = np.linalg.qr(rng.normal(size=(3, 3)))

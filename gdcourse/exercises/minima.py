@@ -80,6 +80,22 @@ def check_classify_critical_point(function):
     Case 2: classify([[ 1., 0.], [ 0., -3.]])
       expected: 'saddle'
       got:      'minimum'
+
+    A classic mistake, the signs of the diagonal instead of the eigenvalues:
+
+    >>> def by_diagonal(H):
+    ...     d = np.diag(H)
+    ...     if np.all(d > 0):
+    ...         return "minimum"
+    ...     if np.all(d < 0):
+    ...         return "maximum"
+    ...     return "saddle" if d.min() < 0 < d.max() else "degenerate"
+    >>> check_classify_critical_point(by_diagonal)
+    3 of 6 cases passed before one failed.
+    Case 4: classify([[1., 2.], [2., 1.]])
+      expected: 'saddle'
+      got:      'minimum'
+      It looks like the signs of the Hessian's diagonal entries where its eigenvalues were meant. Hint: the diagonal gives the curvature along the axes only; a saddle can hide along a diagonal direction.
     """
     cases = [
         np.array([[2.0, 0.0], [0.0, 5.0]]),

@@ -96,6 +96,19 @@ def check_momentum_step(function):
     ...     return w - lr * v, v
     >>> check_momentum_step(step)
     All 5 cases passed: momentum_step(w, v, g, lr, beta) is right.
+
+    A classic mistake, the other convention:
+
+    >>> def other(w, v, g, lr, beta):
+    ...     v = beta * v + lr * g
+    ...     return w - v, v
+    >>> check_momentum_step(other)
+    0 of 5 cases passed before one failed.
+    Case 1: momentum_step(array([ 1., -2.]), array([0., 0.]), array([0.5, 0.5]), 0.1, 0.9)
+      expected: (array([ 0.95, -2.05]), array([0.5, 0.5]))
+      got:      (array([ 0.95, -2.05]), array([0.05, 0.05]))
+      the numbers differ
+      It looks like the other momentum convention, v = beta*v + lr*g and w = w - v. Hint: here the rate multiplies the velocity in the weights' update, as in torch.optim.SGD and gd.descent.
     """
     cases = [
         (np.array([1.0, -2.0]), np.array([0.0, 0.0]), np.array([0.5, 0.5]), 0.1, 0.9),

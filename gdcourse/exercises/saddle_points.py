@@ -79,6 +79,16 @@ def check_escape_step(function):
     >>> import math
     >>> check_escape_step(lambda eps, lr, b, radius: math.ceil(math.log(radius / eps) / math.log(1 + lr * b)))
     All 5 cases passed: escape_step(eps, lr, b, radius) is right.
+
+    A classic mistake, rounding down:
+
+    >>> check_escape_step(lambda eps, lr, b, radius: math.floor(math.log(radius / eps) / math.log(1 + lr * b)))
+    0 of 5 cases passed before one failed.
+    Case 1: escape_step(1e-06, 0.1, 1, 1)
+      expected: 145
+      got:      144
+      the numbers differ
+      It looks like rounding down (floor) where the count must round up (ceiling). Hint: after the rounded-down number of steps the distance is still below radius.
     """
     cases = [
         (1e-6, 0.1, 1.0, 1.0),

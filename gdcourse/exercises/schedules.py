@@ -88,6 +88,22 @@ def check_cosine_warmup(function):
     ...     return np.where(t < warmup_steps, ramp, lr_max * (1 + np.cos(np.pi * u)) / 2)
     >>> check_cosine_warmup(cosine_warmup)
     All 4 cases passed: cosine_warmup(t, lr_max, warmup_steps, total_steps) is right.
+
+    A classic mistake, the cosine over all the steps:
+
+    >>> def over_all(t, lr_max, warmup_steps, total_steps):
+    ...     ramp = lr_max * (t + 1) / (warmup_steps + 1)
+    ...     u = np.maximum(t - warmup_steps, 0) / total_steps
+    ...     return np.where(t < warmup_steps, ramp, lr_max * (1 + np.cos(np.pi * u)) / 2)
+    >>> check_cosine_warmup(over_all)
+    0 of 4 cases passed before one failed.
+    Case 1: cosine_warmup(array([ 0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11]), 1, 3, 12)
+      expected: array([0.25    , 0.5     , 0.75    , 1.      , 0.969846, 0.883022, 0.75    ,
+     0.586824, 0.413176, 0.25    , 0.116978, 0.030154])
+      got:      array([0.25    , 0.5     , 0.75    , 1.      , 0.982963, 0.933013, 0.853553,
+     0.75    , 0.62941 , 0.5     , 0.37059 , 0.25    ])
+      the numbers differ
+      It looks like a cosine over all total_steps where it should span the steps after the warmup. Hint: the cosine starts when the warmup ends and reaches 0 at total_steps.
     """
     cases = [
         (np.arange(12), 1.0, 3, 12),
@@ -215,6 +231,16 @@ def check_early_stopping(function):
     ...     return best_epoch, len(val_losses)
     >>> check_early_stopping(early_stopping)
     All 5 cases passed: early_stopping(val_losses, patience) is right.
+
+    A classic mistake, stopping one epoch late:
+
+    >>> check_early_stopping(lambda losses, patience: early_stopping(losses, patience + 1))
+    0 of 5 cases passed before one failed.
+    Case 1: early_stopping(array([1.  , 0.8 , 0.7 , 0.75, 0.72, 0.71, 0.9 ]), 3)
+      expected: (3, 6)
+      got:      (3, 7)
+      the numbers differ
+      It looks like a stop one epoch late: patience + 1 epochs without improvement. Hint: training stops after the epoch at which the counter reaches patience.
     """
     cases = [
         (np.array([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9]), 3),

@@ -87,6 +87,19 @@ def check_sigmoid_layer_backward(function):
     ...     return x.T @ (grad_a * a * (1 - a))
     >>> check_sigmoid_layer_backward(sigmoid_layer_backward)
     All 4 cases passed: sigmoid_layer_backward(x, W, b, grad_a) is right.
+
+    A classic mistake, the sigmoid where its derivative was meant:
+
+    >>> def no_slope(x, W, b, grad_a):
+    ...     a = 1 / (1 + np.exp(-(x @ W + b)))
+    ...     return x.T @ (grad_a * a)
+    >>> check_sigmoid_layer_backward(no_slope)
+    0 of 4 cases passed before one failed.
+    Case 1: sigmoid_layer_backward(array([[-1.74]]), array([[-1.34]]), array([-1.36]), array([[-0.35]]))
+      expected: array([[0.121299]])
+      got:      array([[0.441792]])
+      the numbers differ
+      It looks like sigma(z) where its derivative sigma'(z) was meant. Hint: the derivative of the sigmoid is written with the sigmoid itself.
     """
     rng = np.random.default_rng(8)
     cases = []
