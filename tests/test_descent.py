@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 
 from gdcourse import optimizers, schedules, surfaces
-from gdcourse.descent import DIVERGENCE_BOUND, Trajectory, gradient_descent
+from gdcourse.descent import (
+    DIVERGENCE_BOUND,
+    Trajectory,
+    gradient_descent,
+    within_bound,
+)
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 TORCH_SGD = json.loads((FIXTURES / "torch_sgd.json").read_text())["cases"]
@@ -352,3 +357,12 @@ def test_adam_divergence_stays_quiet():
 def test_bad_optimizer_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         gradient_descent(surfaces.bowl(), [1.0, 2.0], lr=0.1, steps=3, **kwargs)
+
+
+def test_within_bound_is_the_one_divergence_rule():
+    from gdcourse import batching
+
+    w = np.array([[1.0, -1e8], [np.nan, 0.0], [np.inf, 0.0], [0.0, -1.0000001e8]])
+    np.testing.assert_array_equal(within_bound(w), [True, False, False, False])
+    assert within_bound(np.array([0.5, 2.0])) == np.True_
+    assert batching.DIVERGENCE_BOUND is DIVERGENCE_BOUND
