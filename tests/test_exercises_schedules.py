@@ -163,3 +163,13 @@ def test_early_stopping_names_each_classic_mistake():
     assert repr(exercises.check_early_stopping(early_stopping)) == (
         "All 5 cases passed: early_stopping(val_losses, patience) is right."
     )
+
+
+def test_early_stopping_reference_is_training_early_stopping_on_random_runs():
+    # the reference drives gdcourse.training.EarlyStopping; the rule written out
+    # by hand (early_stopping above) must agree on runs with ties and plateaus
+    rng = np.random.default_rng(6)
+    for _ in range(300):
+        losses = np.round(rng.uniform(0, 1, size=rng.integers(1, 15)), 1)
+        patience = int(rng.integers(1, 5))
+        assert ch6._early_stopping(losses, patience) == early_stopping(losses, patience)

@@ -121,17 +121,13 @@ def check_cosine_warmup(function):
 
 
 def _early_stopping(val_losses, patience):
-    # The rule of gdcourse.training.EarlyStopping (min_delta=0), which keeps it
-    # inside train(); this is its only copy in the exercises.
-    best, best_epoch, wait = np.inf, 0, 0
-    for epoch, loss in enumerate(val_losses, start=1):
-        if loss < best:
-            best, best_epoch, wait = loss, epoch, 0
-        else:
-            wait += 1
-        if wait >= patience:
-            return best_epoch, epoch
-    return best_epoch, len(val_losses)
+    from gdcourse.training import EarlyStopping
+
+    stopper = EarlyStopping(patience)
+    for loss in val_losses:
+        if stopper.step(float(loss)):
+            break
+    return stopper.best_epoch, stopper.epoch
 
 
 def _counted_from_zero(val_losses, patience):
