@@ -3,13 +3,23 @@
 A checker runs the reader's function on several cases, compares each answer
 with a reference, and reports in plain words: how many cases passed and, for
 the first one that did not, its inputs, the expected answer and what came back.
-It never lets a traceback escape.
+When one classic mistake (a constant factor, the opposite sign, off by one,
+the wrong shape or type, the other convention, floor for ceiling, ...)
+explains every failing case, it is named in one sentence with a hint
+(:mod:`gdcourse.exercises.diagnose`).  It never lets a traceback escape.
 
 >>> import numpy as np
 >>> def my_step(w, grad, lr):
 ...     return w - lr * grad
 >>> check_gradient_step(my_step)
 All 4 cases passed: gradient_step(w, grad, lr) is right.
+>>> check_largest_stable_rate(lambda A: 1.0 / np.linalg.eigvalsh(A)[-1])
+0 of 5 cases passed before one failed.
+Case 1: largest_stable_rate(array([[2.]]))
+  expected: 1
+  got:      0.5
+  the numbers differ
+  It looks like 1/L instead of 2/L: half the largest stable rate. Hint: the error along the steepest direction is multiplied by 1 - lr*L; for which rates is its size below 1?
 """
 
 from .adaptive_methods import check_adam_first_step
