@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdcourse import checks
+from gdcourse import checks, models
 from gdcourse import data as _data
 from gdcourse.descent import DIVERGENCE_BOUND, within_bound  # noqa: F401 (re-exported)
 
@@ -290,7 +290,7 @@ def least_squares_sgd(X, y, theta0, lr, batch_size, steps, seeds=0):
     seeds = np.broadcast_to(seeds, (runs,))
 
     A = _design(X)
-    H, c, const = A.T @ A / n, A.T @ y / n, 0.5 * float(np.mean(y**2))
+    H, c, const = models.least_squares_form(X, y)
     if len(set(seeds.tolist())) == 1:
         idx = np.broadcast_to(
             minibatch_indices(n, batch_size, steps, int(seeds[0]))[:, None, :],
@@ -316,7 +316,7 @@ def least_squares_sgd(X, y, theta0, lr, batch_size, steps, seeds=0):
             alive &= ~bad
             theta[~alive] = np.nan
             weights[t + 1] = theta
-        losses = 0.5 * np.sum(weights * (weights @ H), axis=-1) - weights @ c + const
+        losses = models.quadratic_loss(weights, H, c, const)[0]
     return SGDRuns(weights, losses, ~alive, stopped_at, batch_size, lr)
 
 
