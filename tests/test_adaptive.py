@@ -123,3 +123,98 @@ def test_online_descent_rejects_bad_arguments(kwargs):
         adaptive.online_descent(
             optimizers.sgd(), args["grads"], 0.0, 0.1, bounds=args["bounds"]
         )
+
+
+def test_rotate_is_the_rotation_matrix_and_undoes_itself():
+    w = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    theta = np.radians(30.0)
+    R = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+    np.testing.assert_allclose(adaptive.rotate(w, 30.0), w @ R.T, rtol=1e-14)
+    np.testing.assert_allclose(
+        adaptive.rotate(adaptive.rotate(w, 30.0), -30.0), w, rtol=1e-14
+    )
+    with pytest.raises(ValueError, match="shape"):
+        adaptive.rotate([1.0, 2.0, 3.0], 10.0)
+
+
+def test_steps_to_finds_the_first_step_below_the_cut():
+    assert adaptive.steps_to([10.0, 5.0, 2.0, 0.5, 0.01], cut=0.1) == 3
+    assert adaptive.steps_to([10.0, 0.9, 0.5], cut=0.1) == 1
+    assert adaptive.steps_to([10.0, 5.0, np.nan], cut=0.1) is None
+    with pytest.raises(ValueError, match="cut must be"):
+        adaptive.steps_to([1.0], cut=0.0)
+
+
+def test_best_rate_is_the_fastest_run_of_the_grid():
+    from gdcourse.descent import gradient_descent
+
+    s = adaptive.ravine(kappa=10.0)
+    w0, rates = [-3.0, -1.0], [0.1, 0.5, 1.5]
+    opt = optimizers.sgd(momentum=0.5)
+    counts = [
+        adaptive.steps_to(
+            gradient_descent(s, w0, lr=lr, steps=200, optimizer=opt).losses
+        )
+        for lr in rates
+    ]
+    k, lr = adaptive.best_rate(s, w0, opt, rates, steps=200)
+    assert k == min(c for c in counts if c is not None)
+    assert lr == rates[counts.index(k)]
+    assert adaptive.best_rate(s, w0, opt, [1e-6], steps=5) == (None, None)
+
+
+def test_effective_rates_match_the_closed_forms_for_a_constant_gradient():
+    ones = lambda w: np.ones_like(w)  # noqa: E731
+    t = np.arange(1, 51)
+    ada = adaptive.effective_rates(optimizers.adagrad(), ones, [0.0, 0.0], 0.5, 50)
+    np.testing.assert_allclose(ada[:, 0], 0.5 / (np.sqrt(t) + 1e-10), rtol=1e-12)
+    rms = adaptive.effective_rates(optimizers.rmsprop(alpha=0.9), ones, [0.0], 0.5, 50)
+    np.testing.assert_allclose(
+        rms[:, 0], 0.5 / (np.sqrt(1 - 0.9**t) + 1e-8), rtol=1e-12
+    )
+
+
+def test_effective_rates_are_seeded_and_refuse_other_optimizers():
+    s = adaptive.ravine(kappa=10.0)
+    a, b = (
+        adaptive.effective_rates(
+            optimizers.adagrad(), s.grad, [1.0, 1.0], 0.1, 20, noise=1.0, seed=3
+        )
+        for _ in range(2)
+    )
+    np.testing.assert_array_equal(a, b)
+    for opt in (optimizers.adam(), optimizers.rmsprop(momentum=0.5)):
+        with pytest.raises(ValueError, match="optimizer must be"):
+            adaptive.effective_rates(opt, s.grad, [1.0, 1.0], 0.1, 5)
+
+
+@pytest.mark.parametrize("betas", [(0.9, 0.999), (0.8, 0.99), (0.0, 0.9)])
+def test_bias_factors_are_the_closed_form(betas):
+    taken, raw = adaptive.bias_factors(betas, steps=200)
+    t = np.arange(1, 201)
+    b1, b2 = betas
+    np.testing.assert_allclose(raw, (1 - b1**t) / np.sqrt(1 - b2**t), rtol=1e-10)
+    np.testing.assert_allclose(taken, 1.0, rtol=1e-6)
+
+
+def test_uncorrected_adam_schedule_gives_adam_without_bias_correction():
+    rng = np.random.default_rng(0)
+    grads = rng.standard_normal((40, 3))
+    b1, b2, lr = 0.9, 0.99, 0.05
+    opt, sched = (
+        optimizers.adam(betas=(b1, b2), eps=1e-12),
+        adaptive.uncorrected_adam(lr, (b1, b2)),
+    )
+    w, state = np.zeros(3), opt.init(np.zeros(3))
+    ref, m, v = np.zeros(3), np.zeros(3), np.zeros(3)
+    for t, g in enumerate(grads):
+        w, state = opt.update(g, state, w, sched(t))
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        ref = ref - lr * m / np.sqrt(v)
+    np.testing.assert_allclose(w, ref, rtol=1e-8)
+    np.testing.assert_allclose(
+        sched(np.arange(3)), [sched(0), sched(1), sched(2)], rtol=0
+    )
+    with pytest.raises(ValueError, match="betas"):
+        adaptive.uncorrected_adam(0.1, (0.9,))
