@@ -1061,6 +1061,75 @@ class MLP:
         _, grads = self.loss_and_grads(params, X, y)
         return np.array([np.linalg.norm(dW) for dW, _ in grads])
 
+    def layer_spreads(self, params, X, *, relative=False):
+        """How far apart the inputs' representations are, layer by layer.
+
+        The forward pass multiplies differences between inputs by the same
+        Jacobians that backpropagation multiplies gradients by, so a network
+        whose gradients vanish towards the input also maps every input to
+        nearly the same vector towards the output.
+
+        Parameters
+        ----------
+        params : list of (W, b) or ndarray of shape (n_params,)
+            The weights, as pairs or as a flat vector.
+        X : array_like, shape (n, sizes[0])
+            At least two inputs.
+        relative : bool, default False
+            Divide each spread by the root-mean-square size of the layer's
+            representations (scale-free: 1 means as spread out as they are
+            large, near 0 means every input gives nearly the same vector).
+
+        Returns
+        -------
+        ndarray, shape (n_layers,)
+            :math:`s_0, \\dots, s_{L-1}`: the input itself, then every hidden
+            layer's activations.
+
+        Notes
+        -----
+        With :math:`a_{l,i}` the representation of input *i* at layer *l* and
+        :math:`\\bar a_l` its mean over the *n* inputs,
+
+        .. math::
+
+            s_l = \\Bigl(\\frac1n \\sum_{i=1}^n
+            \\lVert a_{l,i} - \\bar a_l \\rVert^2\\Bigr)^{1/2},
+            \\qquad
+            s_l^{\\text{rel}} = s_l \\Big/ \\Bigl(\\frac1n \\sum_{i=1}^n
+            \\lVert a_{l,i} \\rVert^2\\Bigr)^{1/2},
+
+        the root-mean-square distance of a representation from the mean one;
+        the mean squared distance between two inputs' representations is
+        :math:`2 s_l^2`. For a small difference :math:`\\Delta a_{l-1}`,
+        :math:`\\Delta a_l \\approx \\Delta a_{l-1} W_l D_l` with
+        :math:`D_l = \\operatorname{diag}(\\varphi'(z_l))`: the transposes of
+        the factors in backpropagation's product.
+
+        Examples
+        --------
+        >>> net = MLP([2, 16, 16, 16, 1], activation="sigmoid", init="glorot")
+        >>> X = np.random.default_rng(0).standard_normal((100, 2))
+        >>> spreads = net.layer_spreads(net.init_params(seed=0), X, relative=True)
+        >>> spreads.shape, bool(np.all(np.diff(spreads) < 0))
+        ((4,), True)
+        """
+        if isinstance(params, np.ndarray) and params.ndim == 1:
+            params = self.unflatten(params)
+        params = self._check_params(params)
+        X = self._check_data(X)
+        checks.integer("the number of rows of X", X.shape[0], minimum=2)
+        _, cache = self._forward(params, X)
+        spreads, sizes = [], []
+        for a in cache["a"]:
+            spreads.append(np.sqrt(np.mean(np.sum((a - a.mean(axis=0)) ** 2, axis=1))))
+            sizes.append(np.sqrt(np.mean(np.sum(a**2, axis=1))))
+        spreads = np.array(spreads)
+        if not relative:
+            return spreads
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(np.array(sizes) > 0, spreads / np.array(sizes), 0.0)
+
     # -- the flat-vector Model interface ------------------------------------
 
     def loss(self, theta, X, y):

@@ -396,6 +396,59 @@ def test_layer_grad_norms_are_the_norms_of_the_weight_gradients():
     )
 
 
+def test_layer_spreads_are_root_mean_square_distances_to_the_mean():
+    net = MLP([3, 5, 4, 1], activation="tanh")
+    X, _ = toy()
+    params = net.init_params(seed=0)
+    _, cache = net.forward(params, X)
+    for got, a in zip(net.layer_spreads(params, X), cache["a"]):
+        # half the mean squared distance over all ordered pairs of inputs
+        pair = a[:, None, :] - a[None, :, :]
+        assert got == pytest.approx(np.sqrt(np.mean(np.sum(pair**2, -1)) / 2))
+    sizes = [np.sqrt(np.mean(np.sum(a**2, axis=1))) for a in cache["a"]]
+    np.testing.assert_allclose(
+        net.layer_spreads(net.flatten(params), X, relative=True),
+        net.layer_spreads(params, X) / sizes,
+    )
+
+
+def test_layer_spreads_of_a_scaled_relu_network():
+    # ReLU is positively homogeneous: without biases, weights times c scale
+    # layer l by c**l and leave the relative spread unchanged
+    net = MLP([3, 6, 6, 6, 1], activation="relu", init="he")
+    X, _ = toy()
+    params = [(W, np.zeros_like(b)) for W, b in net.init_params(seed=1)]
+    scaled = [(3.0 * W, b) for W, b in params]
+    c_to_the_l = 3.0 ** np.arange(net.n_layers)
+    np.testing.assert_allclose(
+        net.layer_spreads(scaled, X), c_to_the_l * net.layer_spreads(params, X)
+    )
+    np.testing.assert_allclose(
+        net.layer_spreads(scaled, X, relative=True),
+        net.layer_spreads(params, X, relative=True),
+    )
+
+
+def test_deep_sigmoid_network_maps_inputs_together_as_its_gradients_vanish():
+    net = MLP([2] + [16] * 8 + [1], activation="sigmoid", task="binary")
+    X = RNG.standard_normal((60, 2))
+    y = (X[:, 0] > 0).astype(float)
+    params = net.init_params(seed=0)
+    spreads = net.layer_spreads(params, X, relative=True)
+    norms = net.layer_grad_norms(params, X, y)
+    assert np.all(np.diff(spreads) < 0) and spreads[-1] < 1e-3 * spreads[0]
+    # the same per-layer factor, forwards and backwards, within a factor 2
+    forward = (spreads[-1] / spreads[1]) ** (1 / (net.n_layers - 2))
+    backward = (norms[0] / norms[-1]) ** (1 / (net.n_layers - 1))
+    assert 0.5 < forward / backward < 2
+
+
+def test_layer_spreads_need_two_inputs():
+    net = MLP([2, 3, 1])
+    with pytest.raises(ValueError, match="number of rows of X must be an integer >= 2"):
+        net.layer_spreads(net.init_params(), np.zeros((1, 2)))
+
+
 def test_every_model_follows_the_model_interface():
     for model in (LinearRegression(2), LogisticRegression(2), MLP([2, 3, 1])):
         assert isinstance(model, Model)
