@@ -29,12 +29,16 @@ READY = f"""() => {{
 
 DIRTY = f"() => {PANEL}.context.model.dirty"
 
-#: Every code cell has run (JupyterLab clears the count while a cell runs).
+#: Every code cell has run (JupyterLab clears the count while a cell runs), or
+#: one failed and so stopped the rest.
 ALL_RUN = f"""() => {{
   const w = {PANEL};
   const kernel = w.sessionContext.session.kernel;
-  return kernel.status === 'idle' && w.content.widgets.every(
-    c => c.model.type !== 'code' || c.model.executionCount !== null);
+  const code = w.content.widgets.filter(c => c.model.type === 'code');
+  const failed = code.some(c => c.model.outputs.toJSON().some(
+    o => o.output_type === 'error'));
+  return kernel.status === 'idle' && (failed || code.every(
+    c => c.model.executionCount !== null));
 }}"""
 
 #: Error outputs and stderr streams, from the notebook model.
@@ -249,6 +253,14 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
         for key in set(saved["metadata"]) | set(original["metadata"])
         if saved["metadata"].get(key) != original["metadata"].get(key)
     }
+    report["saved_cell_metadata_changes"] = sorted(
+        {
+            key
+            for a, b in zip(original["cells"], saved["cells"])
+            for key in set(a["metadata"]) | set(b["metadata"])
+            if a["metadata"].get(key) != b["metadata"].get(key)
+        }
+    )
     page, console2 = open_notebook(browser, server, chapter)
     report["widget_outputs_after_reopen"] = page.evaluate(WIDGET_OUTPUTS)
     shot(page, f"{tag}-3-reopened")
