@@ -42,6 +42,20 @@ __all__ = [
     "heavy_ball_rate",
     "heavy_ball_contraction",
     "noise_floor",
+    "descent_lemma_bound",
+    "convex_gap_bound",
+    "strongly_convex_gap_bound",
+    "nonconvex_gradient_bound",
+    "sgd_averaged_bound",
+    "sgd_rate",
+    "nesterov_gap_bound",
+    "first_order_lower_bound",
+    "strongly_convex_lower_bound",
+    "worst_quadratic",
+    "heavy_ball_roots",
+    "heavy_ball_radius",
+    "heavy_ball_regime",
+    "HEAVY_BALL_REGIMES",
     "measured_steps",
     "measured_contraction",
 ]
@@ -512,6 +526,503 @@ def noise_floor(lr, curvatures, noise_var):
     if np.any(lr * lam[noisy] >= 2):
         return math.inf
     return float(np.sum(lr * c[noisy] / (2 * (2 - lr * lam[noisy]))))
+
+
+# ---------------------------------------------------------------------------
+# guarantees: bounds that hold beyond quadratics
+# ---------------------------------------------------------------------------
+
+
+def _steps(k):
+    """Step counts as a float array of positive integers, or ``ValueError``."""
+    arr = checks.each_in_interval("k", k, 1, math.inf)
+    if np.any(arr != np.round(arr)):
+        raise ValueError(
+            f"k must be a positive integer, or an array of them, got {k!r}"
+        )
+    return arr
+
+
+def descent_lemma_bound(loss, grad_norm_sq, lr, L):
+    """The most one gradient step can leave of the loss on an L-smooth function.
+
+    Parameters
+    ----------
+    loss : float or array_like
+        :math:`f(w)` before the step.
+    grad_norm_sq : float or array_like
+        :math:`\\|\\nabla f(w)\\|^2`, at least 0.
+    lr : float or array_like
+        Learning rate, positive.
+    L : float
+        Smoothness constant: :math:`\\|\\nabla f(u) - \\nabla f(v)\\| \\le L \\|u - v\\|`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        An upper bound on :math:`f(w - \\eta \\nabla f(w))`.
+
+    Notes
+    -----
+    For an :math:`L`-smooth :math:`f` (convex or not),
+    :math:`f(u) \\le f(w) + \\nabla f(w)^\\top (u - w) + \\tfrac L2 \\|u - w\\|^2`;
+    at :math:`u = w - \\eta \\nabla f(w)`,
+
+    .. math::
+
+        f(w - \\eta \\nabla f(w)) \\le f(w) - \\eta \\left(1 - \\frac{L\\eta}{2}\\right)
+        \\|\\nabla f(w)\\|^2 ,
+
+    a decrease whenever :math:`0 < \\eta < 2/L`, largest at :math:`\\eta = 1/L`.
+
+    References
+    ----------
+    .. [1] Y. Nesterov, *Lectures on Convex Optimization*, Springer, 2018, Lemma 1.2.3.
+
+    Examples
+    --------
+    >>> print(f"{descent_lemma_bound(1.0, 0.5, 0.5, 2.0):.3f}")
+    0.875
+    """
+    loss = checks.each_in_interval("loss", loss, -math.inf, math.inf, closed="neither")
+    g2 = checks.each_in_interval("grad_norm_sq", grad_norm_sq, 0, math.inf)
+    lr, L = _positive("lr", lr), _positive("L", L)
+    return _out(loss - lr * (1.0 - L * lr / 2.0) * g2)
+
+
+def convex_gap_bound(dist0, lr, k):
+    """Gradient descent's guarantee on a convex L-smooth function: an O(1/k) gap.
+
+    Parameters
+    ----------
+    dist0 : float
+        :math:`\\|w_0 - w^\\star\\|`, the start's distance to a minimiser, at least 0.
+    lr : float
+        The fixed rate, with :math:`0 < \\eta \\le 1/L` (not checked: ``L`` is the caller's).
+    k : int or array_like of int
+        Steps taken, at least 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        An upper bound on :math:`f(w_k) - f^\\star`.
+
+    Notes
+    -----
+    For convex, :math:`L`-smooth :math:`f` and :math:`0 < \\eta \\le 1/L`,
+
+    .. math:: f(w_k) - f^\\star \\le \\frac{\\|w_0 - w^\\star\\|^2}{2 \\eta k} .
+
+    References
+    ----------
+    .. [1] S. Bubeck, "Convex optimization: algorithms and complexity",
+       *Foundations and Trends in Machine Learning* 8(3-4), 2015, Theorem 3.3.
+
+    Examples
+    --------
+    >>> print(convex_gap_bound(2.0, 0.5, [1, 4]))
+    [4. 1.]
+    """
+    d = checks.each_in_interval("dist0", dist0, 0, math.inf)
+    return _out(d**2 / (2.0 * _positive("lr", lr) * _steps(k)))
+
+
+def strongly_convex_gap_bound(gap0, mu, L, k):
+    """Gradient descent at rate 1/L on a mu-strongly convex L-smooth function.
+
+    Parameters
+    ----------
+    gap0 : float
+        :math:`f(w_0) - f^\\star`, at least 0.
+    mu, L : float
+        Strong convexity and smoothness constants, :math:`0 < \\mu \\le L`.
+    k : int or array_like of int
+        Steps taken, at least 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        An upper bound on :math:`f(w_k) - f^\\star`.
+
+    Notes
+    -----
+    At :math:`\\eta = 1/L` the descent lemma gives
+    :math:`f(w_{k+1}) \\le f(w_k) - \\|\\nabla f(w_k)\\|^2 / (2L)`, and strong
+    convexity gives :math:`\\|\\nabla f(w)\\|^2 \\ge 2\\mu\\,(f(w) - f^\\star)`, so
+
+    .. math:: f(w_k) - f^\\star \\le \\left(1 - \\frac{\\mu}{L}\\right)^k (f(w_0) - f^\\star) .
+
+    The bound is on the loss gap, with the start's gap as the constant.
+
+    References
+    ----------
+    .. [1] Y. Nesterov, *Lectures on Convex Optimization*, Springer, 2018, Section 2.1.
+
+    Examples
+    --------
+    >>> print(f"{strongly_convex_gap_bound(1.0, 0.1, 1.0, 10):.4f}")
+    0.3487
+    """
+    g = checks.each_in_interval("gap0", gap0, 0, math.inf)
+    mu, L = _curvatures(mu, L)
+    return _out(g * (1.0 - mu / L) ** _steps(k))
+
+
+def nonconvex_gradient_bound(gap0, L, k):
+    """Gradient descent at rate 1/L on any L-smooth function: the smallest gradient so far.
+
+    Parameters
+    ----------
+    gap0 : float
+        :math:`f(w_0) - f^\\star` (or minus any lower bound of ``f``), at least 0.
+    L : float
+        Smoothness constant, positive.
+    k : int or array_like of int
+        Steps taken, at least 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        An upper bound on :math:`\\min_{0 \\le i < k} \\|\\nabla f(w_i)\\|^2`.
+
+    Notes
+    -----
+    Adding up the descent lemma at :math:`\\eta = 1/L` over :math:`k` steps,
+    :math:`\\sum_{i<k} \\|\\nabla f(w_i)\\|^2 / (2L) \\le f(w_0) - f(w_k) \\le f(w_0) - f^\\star`, so
+
+    .. math:: \\min_{i < k} \\|\\nabla f(w_i)\\|^2 \\le \\frac{2 L (f(w_0) - f^\\star)}{k} .
+
+    It says the run finds a nearly flat point, not a minimum.
+
+    References
+    ----------
+    .. [1] Y. Nesterov, *Lectures on Convex Optimization*, Springer, 2018, Section 1.2.3.
+
+    Examples
+    --------
+    >>> print(nonconvex_gradient_bound(1.0, 2.0, [1, 4]))
+    [4. 1.]
+    """
+    g = checks.each_in_interval("gap0", gap0, 0, math.inf)
+    return _out(2.0 * _positive("L", L) * g / _steps(k))
+
+
+def sgd_averaged_bound(dist0, G, k):
+    """Stochastic gradient descent on a convex function: the O(1/sqrt(k)) guarantee.
+
+    Parameters
+    ----------
+    dist0 : float
+        :math:`R = \\|w_0 - w^\\star\\|`, at least 0.
+    G : float
+        A bound on the stochastic gradients' mean square,
+        :math:`\\mathbb E \\|g_t\\|^2 \\le G^2`, positive.
+    k : int or array_like of int
+        Steps taken, at least 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :math:`RG/\\sqrt{k}`, an upper bound on
+        :math:`\\mathbb E f(\\bar w_k) - f^\\star` for the averaged iterate
+        :math:`\\bar w_k = \\frac1k \\sum_{t<k} w_t` at the rate
+        :func:`sgd_rate` ``(dist0, G, k)``.
+
+    Notes
+    -----
+    For convex :math:`f` and unbiased stochastic gradients :math:`g_t` with
+    :math:`\\mathbb E\\|g_t\\|^2 \\le G^2`, the fixed rate
+    :math:`\\eta = R / (G\\sqrt{k})` for a run of :math:`k` steps gives
+
+    .. math:: \\mathbb E f(\\bar w_k) - f^\\star \\le \\frac{R G}{\\sqrt k} .
+
+    Smoothness is not needed; averaging is (the last iterate keeps jittering).
+    A rate decaying as :math:`\\eta_t \\propto 1/\\sqrt{t + 1}`, which does not
+    need :math:`k` in advance, gives the same order up to a factor
+    :math:`\\log k` on an unbounded domain.
+
+    References
+    ----------
+    .. [1] S. Bubeck, "Convex optimization: algorithms and complexity",
+       *Foundations and Trends in Machine Learning* 8(3-4), 2015, Theorem 6.1.
+
+    Examples
+    --------
+    >>> print(sgd_averaged_bound(2.0, 3.0, [1, 4, 100]))
+    [6.  3.  0.6]
+    """
+    R = checks.each_in_interval("dist0", dist0, 0, math.inf)
+    return _out(R * _positive("G", G) / np.sqrt(_steps(k)))
+
+
+def sgd_rate(dist0, G, k):
+    """The fixed rate R/(G sqrt(k)) under which :func:`sgd_averaged_bound` holds.
+
+    Examples
+    --------
+    >>> print(f"{sgd_rate(2.0, 4.0, 100):.3f}")
+    0.050
+    """
+    R = checks.positive("dist0", dist0)
+    return _out(R / (checks.positive("G", G) * np.sqrt(_steps(k))))
+
+
+def nesterov_gap_bound(L, dist0, k):
+    """Nesterov's accelerated gradient on a convex L-smooth function: an O(1/k^2) gap.
+
+    Parameters
+    ----------
+    L : float
+        Smoothness constant, positive; the rate is :math:`1/L`.
+    dist0 : float
+        :math:`\\|w_0 - w^\\star\\|`, at least 0.
+    k : int or array_like of int
+        Steps taken, at least 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        An upper bound on :math:`f(w_k) - f^\\star`.
+
+    Notes
+    -----
+    With :math:`y_0 = w_0`, :math:`w_{k+1} = y_k - \\nabla f(y_k) / L` and
+    :math:`y_{k+1} = w_{k+1} + \\frac{k}{k+3} (w_{k+1} - w_k)`,
+
+    .. math:: f(w_k) - f^\\star \\le \\frac{2 L \\|w_0 - w^\\star\\|^2}{(k + 1)^2} .
+
+    The momentum grows towards 1 along the run; a fixed momentum has no such
+    guarantee on merely convex functions.
+
+    References
+    ----------
+    .. [1] Y. Nesterov, *Lectures on Convex Optimization*, Springer, 2018, Section 2.2.
+    .. [2] W. Su, S. Boyd and E. J. Candès, "A differential equation for
+       modeling Nesterov's accelerated gradient method", JMLR 17(153), 2016.
+
+    Examples
+    --------
+    >>> print(nesterov_gap_bound(1.0, 2.0, [1, 3]))
+    [2.  0.5]
+    """
+    d = checks.each_in_interval("dist0", dist0, 0, math.inf)
+    return _out(2.0 * _positive("L", L) * d**2 / (_steps(k) + 1.0) ** 2)
+
+
+def first_order_lower_bound(L, dist0, k):
+    """No first-order method can beat this gap on every convex L-smooth function.
+
+    Parameters
+    ----------
+    L : float
+        Smoothness constant, positive.
+    dist0 : float
+        :math:`\\|w_0 - w^\\star\\|`, at least 0.
+    k : int or array_like of int
+        Steps (gradient evaluations), at least 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :math:`3 L \\|w_0 - w^\\star\\|^2 / (32 (k + 1)^2)`.
+
+    Notes
+    -----
+    For any method whose iterates lie in :math:`w_0` plus the span of the
+    gradients seen so far, and any step count :math:`k`, there is a convex
+    :math:`L`-smooth quadratic (:func:`worst_quadratic` in :math:`2k + 1`
+    dimensions, started at 0) on which
+
+    .. math:: f(w_k) - f^\\star \\ge \\frac{3 L \\|w_0 - w^\\star\\|^2}{32 (k + 1)^2} .
+
+    So :func:`nesterov_gap_bound` is optimal up to a constant factor.
+
+    References
+    ----------
+    .. [1] Y. Nesterov, *Lectures on Convex Optimization*, Springer, 2018, Theorem 2.1.7.
+
+    Examples
+    --------
+    >>> print(f"{first_order_lower_bound(1.0, 2.0, 1):.4f}")
+    0.0938
+    """
+    d = checks.each_in_interval("dist0", dist0, 0, math.inf)
+    return _out(3.0 * _positive("L", L) * d**2 / (32.0 * (_steps(k) + 1.0) ** 2))
+
+
+def strongly_convex_lower_bound(kappa, k):
+    """No first-order method can shrink the squared distance faster than this factor.
+
+    Parameters
+    ----------
+    kappa : float
+        Condition number :math:`L/\\mu \\ge 1`.
+    k : int or array_like of int
+        Steps, at least 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :math:`((\\sqrt\\kappa - 1)/(\\sqrt\\kappa + 1))^{2k}`, a lower bound on
+        :math:`\\|w_k - w^\\star\\|^2 / \\|w_0 - w^\\star\\|^2` for the worst
+        :math:`\\mu`-strongly convex :math:`L`-smooth function (in infinite dimension).
+
+    Notes
+    -----
+    .. math::
+
+        \\|w_k - w^\\star\\|^2 \\ge \\left(\\frac{\\sqrt\\kappa - 1}{\\sqrt\\kappa + 1}\\right)^{2k}
+        \\|w_0 - w^\\star\\|^2 .
+
+    Heavy ball at its optimal settings on a quadratic
+    (:func:`heavy_ball_rate`) shrinks the distance by the same factor per
+    step, so on quadratics it is optimal.
+
+    References
+    ----------
+    .. [1] Y. Nesterov, *Lectures on Convex Optimization*, Springer, 2018, Theorem 2.1.13.
+
+    Examples
+    --------
+    >>> print(f"{strongly_convex_lower_bound(9.0, 2):.4f}")
+    0.0625
+    """
+    q = heavy_ball_rate(_kappa(kappa))
+    return _out(np.asarray(q) ** (2.0 * _steps(k)))
+
+
+def worst_quadratic(L, d):
+    """Nesterov's worst convex L-smooth function for first-order methods, as (A, b).
+
+    Parameters
+    ----------
+    L : float
+        Smoothness constant, positive.
+    d : int
+        Dimension, at least 2.
+
+    Returns
+    -------
+    A : numpy.ndarray, shape (d, d)
+        :math:`\\tfrac L4` times the tridiagonal matrix with 2 on the diagonal
+        and -1 beside it; its eigenvalues lie in :math:`(0, L)`.
+    b : numpy.ndarray, shape (d,)
+        :math:`\\tfrac L4 e_1`.
+
+    Notes
+    -----
+    :math:`f(w) = \\tfrac12 w^\\top A w - b^\\top w`.  Started at 0, every
+    gradient step can reach only one more coordinate, so after :math:`k` steps
+    a first-order method still has :math:`w_i = 0` for :math:`i > k`: that is
+    what :func:`first_order_lower_bound` measures.  The minimiser is
+    :math:`w^\\star_i = 1 - i/(d + 1)`.
+
+    References
+    ----------
+    .. [1] Y. Nesterov, *Lectures on Convex Optimization*, Springer, 2018, Section 2.1.2.
+
+    Examples
+    --------
+    >>> A, b = worst_quadratic(4.0, 3)
+    >>> print(A)
+    [[ 2. -1.  0.]
+     [-1.  2. -1.]
+     [ 0. -1.  2.]]
+    >>> print(np.linalg.solve(A, b))
+    [0.75 0.5  0.25]
+    """
+    L = checks.positive("L", L)
+    d = checks.integer("d", d, minimum=2)
+    A = 2.0 * np.eye(d) - np.eye(d, k=1) - np.eye(d, k=-1)
+    b = np.zeros(d)
+    b[0] = 1.0
+    return L / 4.0 * A, L / 4.0 * b
+
+
+def heavy_ball_roots(lr, momentum, curvature):
+    """The two per-step factors of heavy-ball momentum along one curvature.
+
+    Parameters
+    ----------
+    lr : float or array_like
+        Learning rate(s), positive.
+    momentum : float or array_like
+        :math:`\\beta \\in [0, 1)`.
+    curvature : float or array_like
+        Curvature(s) :math:`\\lambda > 0`; all three broadcast together.
+
+    Returns
+    -------
+    numpy.ndarray, complex, shape (..., 2)
+        The eigenvalues of the iteration matrix, largest modulus first.
+
+    Notes
+    -----
+    Along an eigenvector of curvature :math:`\\lambda`, heavy ball moves
+    :math:`(e_k, e_{k-1})` by the matrix
+
+    .. math::
+
+        T = \\begin{pmatrix} 1 + \\beta - \\eta\\lambda & -\\beta \\\\ 1 & 0 \\end{pmatrix},
+        \\qquad z^2 - (1 + \\beta - \\eta\\lambda) z + \\beta = 0 .
+
+    Its spectral radius (:func:`heavy_ball_radius`) is the asymptotic factor.
+
+    Examples
+    --------
+    >>> print(np.round(heavy_ball_roots(0.25, 0.25, 1.0), 4))
+    [0.5+0.j 0.5+0.j]
+    """
+    lr = _positive("lr", lr)
+    beta = checks.each_in_interval("momentum", momentum, 0, 1)
+    lam = _positive("curvature", curvature)
+    lr, beta, lam = np.broadcast_arrays(lr, beta, lam)
+    b = 1.0 + beta - lr * lam
+    root = np.sqrt((b * b - 4.0 * beta).astype(complex))
+    z = np.stack([(b + root) / 2.0, (b - root) / 2.0], axis=-1)
+    order = np.argsort(-np.abs(z), axis=-1, kind="stable")
+    return np.take_along_axis(z, order, axis=-1)
+
+
+def heavy_ball_radius(lr, momentum, curvature):
+    """The asymptotic per-step factor of heavy ball along one curvature.
+
+    The largest modulus of :func:`heavy_ball_roots`; below 1 the error along
+    that curvature converges.  Vectorised: pass grids of rates and momenta to
+    map the factor over the (rate, momentum) plane.
+
+    Examples
+    --------
+    >>> print(heavy_ball_radius([0.5, 1.0, 2.5], 0.0, 1.0))
+    [0.5 0.  1.5]
+    """
+    return _out(np.abs(heavy_ball_roots(lr, momentum, curvature)[..., 0]))
+
+
+#: The regimes of :func:`heavy_ball_regime`, by code.
+HEAVY_BALL_REGIMES = ("monotone", "oscillating", "spiralling", "diverging")
+
+
+def heavy_ball_regime(lr, momentum, curvature):
+    """How heavy ball's error moves along one curvature: 0..3, see ``HEAVY_BALL_REGIMES``.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        0 *monotone* (the dominant factor is real and positive: the error
+        shrinks without changing sign), 1 *oscillating* (real and negative:
+        it flips sign every step), 2 *spiralling* (complex: it rotates, with
+        modulus :math:`\\sqrt\\beta`), 3 *diverging* (radius at least 1).
+
+    Examples
+    --------
+    >>> print(heavy_ball_regime([0.5, 1.9, 1.0, 2.5], [0.0, 0.0, 0.5, 0.0], 1.0))
+    [0 1 2 3]
+    """
+    z = heavy_ball_roots(lr, momentum, curvature)[..., 0]
+    complex_ = np.abs(z.imag) > 1e-12 * np.maximum(1.0, np.abs(z))
+    regime = np.where(complex_, 2, np.where(z.real >= 0, 0, 1))
+    return np.where(np.abs(z) >= 1.0, 3, regime)
 
 
 # ---------------------------------------------------------------------------

@@ -449,3 +449,254 @@ def test_noise_floor_without_a_stationary_state_or_without_noise():
 def test_noise_floor_rejects_bad_input(args, match):
     with pytest.raises(ValueError, match=match):
         theory.noise_floor(*args)
+
+
+# ---------------------------------------------------------------------------
+# guarantees beyond quadratics, checked against runs
+# ---------------------------------------------------------------------------
+
+
+def cosine_sum():
+    """f(w) = sum cos(w_i): smooth with L = 1, non-convex, f* = -d."""
+    return (
+        lambda w: np.cos(w).sum(-1),
+        lambda w: -np.sin(w),
+    )
+
+
+def plain_run(grad, w0, lr, steps):
+    w = [np.asarray(w0, dtype=float)]
+    for _ in range(steps):
+        w.append(w[-1] - lr * grad(w[-1]))
+    return np.array(w)
+
+
+def accelerated_run(grad, w0, L, steps):
+    """Nesterov's method with momentum k/(k+3), the form of nesterov_gap_bound."""
+    w = y = np.asarray(w0, dtype=float)
+    out = [w]
+    for k in range(steps):
+        w_new = y - grad(y) / L
+        y = w_new + k / (k + 3) * (w_new - w)
+        w = w_new
+        out.append(w)
+    return np.array(out)
+
+
+def test_descent_lemma_holds_on_a_non_convex_function_and_is_tight_on_a_quadratic():
+    f, grad = cosine_sum()
+    rng = np.random.default_rng(0)
+    w = rng.uniform(-3, 3, size=(200, 5))
+    g = grad(w)
+    for lr in (0.1, 1.0, 1.9):
+        bound = theory.descent_lemma_bound(f(w), (g**2).sum(-1), lr, 1.0)
+        assert np.all(f(w - lr * g) <= bound + 1e-12)
+    # along the top eigenvector of a quadratic the lemma is an equality
+    s = quadratic(np.diag([0.5, 2.0]))
+    w = np.array([0.0, 1.3])
+    for lr in (0.2, 0.5, 0.9):
+        after = s(w - lr * s.grad(w))
+        bound = theory.descent_lemma_bound(s(w), s.grad(w) @ s.grad(w), lr, 2.0)
+        assert after == pytest.approx(bound, rel=1e-12)
+
+
+def test_convex_gap_bound_holds_along_runs_on_convex_quadratics():
+    A, b = theory.worst_quadratic(2.0, 41)
+    s = quadratic(A, b)
+    w_star = np.linalg.solve(A, b)
+    f_star = s(w_star)
+    run = gradient_descent(s, np.zeros(41), lr=0.5, steps=200)
+    k = np.arange(1, 201)
+    gap = run.losses[1:] - f_star
+    bound = theory.convex_gap_bound(np.linalg.norm(w_star), 0.5, k)
+    assert np.all(gap <= bound)
+    assert np.max(gap / bound) > 0.05  # not vacuous: within a factor 20 somewhere
+    # a singular (merely convex) quadratic, started off its minimisers
+    s = quadratic(np.diag([0.0, 1.0, 4.0]))
+    run = gradient_descent(s, [1.0, 2.0, -1.0], lr=0.25, steps=50)
+    dist0 = np.linalg.norm([0.0, 2.0, -1.0])  # to the nearest minimiser (1, 0, 0)
+    assert np.all(run.losses[1:] <= theory.convex_gap_bound(dist0, 0.25, k[:50]))
+
+
+def test_strongly_convex_gap_bound_holds_and_matches_the_slowest_direction():
+    A = rotated(EIGS, seed=1)
+    s = quadratic(A)
+    run = gradient_descent(s, np.ones(4), lr=1 / L, steps=80)
+    k = np.arange(1, 81)
+    bound = theory.strongly_convex_gap_bound(run.losses[0], MU, L, k)
+    assert np.all(run.losses[1:] <= bound * (1 + 1e-12))
+    # started on the flattest eigenvector the loss shrinks by (1 - mu/L)^2 per step
+    w0 = np.linalg.eigh(A)[1][:, 0]
+    run = gradient_descent(s, w0, lr=1 / L, steps=10)
+    assert run.losses[10] / run.losses[0] == pytest.approx((1 - MU / L) ** 20, rel=1e-9)
+
+
+def test_nonconvex_gradient_bound_holds_on_a_cosine_landscape():
+    f, grad = cosine_sum()
+    w0 = np.random.default_rng(2).uniform(-3, 3, size=6)
+    w = plain_run(grad, w0, 1.0, 100)
+    g2 = (grad(w[:-1]) ** 2).sum(-1)
+    k = np.arange(1, 101)
+    bound = theory.nonconvex_gradient_bound(f(w0) + 6, 1.0, k)
+    assert np.all(np.minimum.accumulate(g2) <= bound)
+
+
+def test_sgd_averaged_bound_holds_for_noisy_gradients_on_a_convex_quadratic():
+    rng = np.random.default_rng(0)
+    curv, sigma, seeds, k = np.array([0.2, 1.0]), 0.5, 2000, 100
+    w0 = np.array([2.0, -1.0])
+    R = np.linalg.norm(w0)
+    # G^2 bounds E|g|^2 on the ball |w| <= 2R that these runs stay in (checked below)
+    G = np.sqrt((curv.max() * 2 * R) ** 2 + 2 * sigma**2)
+    lr = theory.sgd_rate(R, G, k)
+    w = np.tile(w0, (seeds, 1))
+    total, radius = np.zeros_like(w), 0.0
+    for _ in range(k):
+        total += w
+        radius = max(radius, np.max(np.linalg.norm(w, axis=1)))
+        w = w - lr * (curv * w + sigma * rng.normal(size=w.shape))
+    gap = 0.5 * (curv * (total / k) ** 2).sum(-1).mean()
+    assert radius <= 2 * R
+    assert gap <= theory.sgd_averaged_bound(R, G, k)
+    assert theory.sgd_averaged_bound(R, G, 4 * k) == pytest.approx(
+        theory.sgd_averaged_bound(R, G, k) / 2
+    )
+
+
+def test_nesterov_beats_its_bound_and_no_method_beats_the_lower_bound():
+    L_, d, steps = 1.0, 201, 100
+    A, b = theory.worst_quadratic(L_, d)
+    s = quadratic(A, b)
+    w_star = np.linalg.solve(A, b)
+    R, f_star = np.linalg.norm(w_star), s(w_star)
+    k = np.arange(1, steps + 1)
+    agd = s(accelerated_run(s.grad, np.zeros(d), L_, steps)[1:]) - f_star
+    gd_ = gradient_descent(s, np.zeros(d), lr=1 / L_, steps=steps).losses[1:] - f_star
+    assert np.all(agd <= theory.nesterov_gap_bound(L_, R, k))
+    assert agd[-1] < gd_[-1] / 3  # acceleration is real here
+    # the lower bound at step k holds on the worst function of dimension 2k + 1
+    for k in (1, 5, 20, 60):
+        A, b = theory.worst_quadratic(L_, 2 * k + 1)
+        s = quadratic(A, b)
+        w_star = np.linalg.solve(A, b)
+        R, f_star = np.linalg.norm(w_star), s(w_star)
+        low = theory.first_order_lower_bound(L_, R, k)
+        w0 = np.zeros(2 * k + 1)
+        last_agd = s(accelerated_run(s.grad, w0, L_, k)[-1]) - f_star
+        last_gd = gradient_descent(s, w0, lr=1 / L_, steps=k).losses[-1] - f_star
+        assert low <= last_agd <= 40 * low
+        assert last_gd >= low
+
+
+def test_worst_quadratic_minimiser_spectrum_and_zero_chain():
+    A, b = theory.worst_quadratic(3.0, 9)
+    eig = np.linalg.eigvalsh(A)
+    assert eig[0] > 0 and eig[-1] < 3.0
+    i = np.arange(1, 10)
+    np.testing.assert_allclose(np.linalg.solve(A, b), 1 - i / 10, rtol=1e-12)
+    run = gradient_descent(quadratic(A, b), np.zeros(9), lr=0.3, steps=4)
+    assert np.all(run.weights[4][4:] == 0) and np.all(run.weights[4][:4] != 0)
+
+
+def test_strongly_convex_lower_bound_is_heavy_balls_optimal_rate_squared():
+    for kappa in (1.0, 4.0, 100.0):
+        q = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+        assert theory.strongly_convex_lower_bound(kappa, 3) == pytest.approx(q**6)
+    lr, beta = theory.heavy_ball_optimal(0.04, 1.0)
+    s = quadratic(np.diag([0.04, 0.3, 1.0]))
+    run = gradient_descent(s, [1.0, 1.0, 1.0], lr=lr, steps=400, momentum=beta)
+    ratio = np.sum(run.weights[400] ** 2) / np.sum(run.weights[0] ** 2)
+    # heavy ball at its optimum decays like k * q^k: the rate is the bound's
+    measured = (ratio / theory.strongly_convex_lower_bound(25.0, 1) ** 400) ** (1 / 400)
+    assert 1.0 < measured < 1.05
+    with pytest.raises(ValueError, match="k must be"):
+        theory.strongly_convex_lower_bound(4.0, 1.5)
+
+
+@pytest.mark.parametrize(
+    "func, args",
+    [
+        (theory.convex_gap_bound, (1.0, 0.1, 0)),
+        (theory.convex_gap_bound, (-1.0, 0.1, 1)),
+        (theory.nesterov_gap_bound, (0.0, 1.0, 1)),
+        (theory.sgd_averaged_bound, (1.0, 0.0, 1)),
+        (theory.strongly_convex_gap_bound, (1.0, 2.0, 1.0, 1)),
+        (theory.descent_lemma_bound, (1.0, -1.0, 0.1, 1.0)),
+        (theory.worst_quadratic, (1.0, 1)),
+    ],
+)
+def test_bounds_reject_bad_arguments(func, args):
+    with pytest.raises(ValueError, match="must"):
+        func(*args)
+
+
+# ---------------------------------------------------------------------------
+# heavy ball along one curvature: the convergence map
+# ---------------------------------------------------------------------------
+
+
+def test_heavy_ball_roots_are_the_eigenvalues_of_the_iteration_matrix():
+    rng = np.random.default_rng(0)
+    lr, beta, lam = (
+        rng.uniform(0.01, 3, 50),
+        rng.uniform(0, 0.99, 50),
+        rng.uniform(0.1, 2, 50),
+    )
+    roots = theory.heavy_ball_roots(lr, beta, lam)
+    for i in range(50):
+        T = np.array([[1 + beta[i] - lr[i] * lam[i], -beta[i]], [1.0, 0.0]])
+        ref = np.linalg.eigvals(T)
+        np.testing.assert_allclose(
+            np.sort_complex(roots[i]), np.sort_complex(ref), atol=1e-7
+        )
+    assert roots.shape == (50, 2)
+    assert np.all(np.abs(roots[:, 0]) >= np.abs(roots[:, 1]))
+
+
+def test_heavy_ball_radius_map_matches_measured_runs_and_the_worst_curvature():
+    lrs, betas = np.meshgrid(np.linspace(0.05, 3.5, 12), np.linspace(0, 0.95, 9))
+    radius = theory.heavy_ball_radius(lrs, betas, 1.0)
+    assert radius.shape == lrs.shape
+    s = quadratic([[1.0]])
+    for lr, beta, rho in zip(lrs.ravel(), betas.ravel(), radius.ravel()):
+        run = gradient_descent(s, [1.0], lr=lr, steps=400, momentum=beta)
+        if rho >= 1:
+            assert run.diverged or abs(run.weights[-1, 0]) > 1e-3
+            continue
+        e = np.abs(run.weights[:, 0])
+        if e[200:300].max() == 0:  # lr * curvature == 1: exactly solved
+            continue
+        measured = (e[300:400].max() / e[200:300].max()) ** (1 / 100)
+        if e[300:400].max() > 1e-250:
+            assert measured == pytest.approx(rho, abs=0.02)
+    both = np.maximum(
+        theory.heavy_ball_radius(lrs, betas, 0.1),
+        theory.heavy_ball_radius(lrs, betas, 1.0),
+    )
+    np.testing.assert_allclose(
+        both, theory.heavy_ball_contraction(lrs, betas, 0.1, 1.0), rtol=1e-12
+    )
+
+
+def test_heavy_ball_regime_matches_the_sign_pattern_of_runs():
+    s = quadratic([[1.0]])
+    for lr, beta, code in [
+        (0.3, 0.0, 0),
+        (1.7, 0.0, 1),
+        (0.5, 0.6, 2),
+        (2.2, 0.0, 3),
+        (0.02, 0.5, 0),
+        (2.5, 0.3, 1),
+    ]:
+        assert theory.heavy_ball_regime(lr, beta, 1.0) == code
+        e = gradient_descent(s, [1.0], lr=lr, steps=60, momentum=beta).weights[20:, 0]
+        flips = np.mean(np.sign(e[1:]) != np.sign(e[:-1]))
+        if code == 0:
+            assert flips == 0
+        elif code == 1:
+            assert flips > 0.9
+        elif code == 2:
+            assert 0 < flips < 0.9
+        else:
+            assert np.max(np.abs(e)) > 1e3 or not np.all(np.isfinite(e))
+    assert theory.HEAVY_BALL_REGIMES[2] == "spiralling"
