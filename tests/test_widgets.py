@@ -1,6 +1,7 @@
 """Explorer machinery: live updates, the static form, robustness at every control value."""
 
 import html
+import json
 import re
 import warnings
 
@@ -81,22 +82,52 @@ def test_set_renders_once_and_rejects_unknown_controls(explorer):
         explorer.set(volume=11)
 
 
+def static_data(page):
+    """The page's inert JSON block (the controls and every frame) and the page without it."""
+    match = re.search(
+        r'<script type="application/json" class="gd-explorer-data">(.*?)</script>',
+        page,
+        re.S,
+    )
+    assert match, "no data block"
+    return json.loads(match.group(1)), page[: match.start()] + page[match.end() :]
+
+
 def test_static_form(explorer):
     page = explorer.to_html(full=True)
     assert page.startswith('<div class="gd-explorer"')
-    frames = re.findall(
-        r'<img class="gd-frame[^"]*" data-key="([^"]*)" alt="([^"]*)"', page
-    )
+    data, markup = static_data(page)
     grid = explorer.static_grid()
-    assert len(frames) == int(np.prod([len(v) for _, v in grid]))
-    keys = [k for k, _ in frames]
-    assert len(set(keys)) == len(keys)
-    assert all(alt for _, alt in frames)
-    assert page.count("gd-active") == 1
-    inputs = re.findall(r'data-control="([^"]+)"', page)
-    assert inputs == list(explorer.controls)
+    assert len(data["frames"]) == int(np.prod([len(v) for _, v in grid]))
+    assert all(
+        f["alt"] and f["src"].startswith("data:image/webp")
+        for f in data["frames"].values()
+    )
+    assert [c["name"] for c in data["controls"]] == list(explorer.controls)
+    for c, (name, vals) in zip(data["controls"], grid):
+        assert c["name"] == name
+        assert len(c["labels"]) == len(vals) and 0 <= c["value"] < len(vals)
+    start = "|".join(str(c["value"]) for c in data["controls"])
+    assert start in data["frames"]
     assert len(page.encode()) < 600_000
     assert "http" not in page
+
+
+def test_stored_html_shows_one_frame_and_a_note_without_the_site(explorer):
+    page = explorer.to_html(full=True)
+    data, markup = static_data(page)
+    assert markup.count("<img") == 1 and page.count("<img") == 1
+    assert "<script" not in markup and "style" not in markup
+    assert "<input" not in markup and "<select" not in markup
+    img = re.search(
+        r'<img class="gd-frame[^"]*" data-key="([^"]*)" alt="([^"]*)" src="([^"]*)"',
+        markup,
+    )
+    key, alt, src = img.groups()
+    assert data["frames"][key]["src"] == src
+    assert html.unescape(alt) == data["frames"][key]["alt"]
+    assert key == "|".join(str(c["value"]) for c in data["controls"])
+    assert "Run this cell for the live explorer" in markup
 
 
 def test_static_form_restores_the_live_state(explorer):
@@ -110,7 +141,8 @@ def test_mimebundle_carries_widget_and_html(explorer, monkeypatch):
     monkeypatch.setenv(widgets.STATIC_ENV, "0")
     bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["text/html"].count('class="gd-frame') == 1
+    data, markup = static_data(bundle["text/html"])
+    assert len(data["frames"]) == 1 and markup.count("<img") == 1
     assert "explorer" in bundle["text/plain"]
 
 
@@ -176,9 +208,17 @@ def test_each_control_is_declared_once():
     ex = _StateLast()
     assert ex.static_values == {"slope": [-1.0, 1.0]}
     assert ex.static_grid() == [("slope", [-1.0, 1.0])]
-    page = ex.to_html(full=True)
-    assert page.count('class="gd-frame') == 2
-    assert "<label" in page and "slope" in page
+    data, _ = static_data(ex.to_html(full=True))
+    assert list(data["frames"]) == ["0", "1"]
+    assert data["controls"] == [
+        {
+            "name": "slope",
+            "label": "slope",
+            "kind": "range",
+            "labels": ["-1", "1"],
+            "value": 1,
+        }
+    ]
 
 
 def test_a_control_must_be_declared_with_its_static_values():
@@ -209,3 +249,14 @@ def test_every_explorer_in_the_book_is_registered_and_every_registered_one_is_us
         )
         used |= set(re.findall(r'EXPLORERS\["([^"]+)"\]', code))
     assert used == set(widgets.EXPLORERS)
+
+
+def test_the_data_block_cannot_be_closed_by_its_content():
+    class Tricky(_StateLast):
+        def draw(self, slope):
+            super().draw(slope)
+            return "</script><img src=x>"
+
+    data, markup = static_data(Tricky().to_html(full=True))
+    assert {f["status"] for f in data["frames"].values()} == {"</script><img src=x>"}
+    assert markup.count("<img") == 1

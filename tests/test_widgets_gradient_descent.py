@@ -89,10 +89,10 @@ def test_static_grid_stays_in_budget(ex):
     assert grid["lr"] == [0.03, 0.3, 0.6, 1.0] and grid["steps"] == [0, 1, 2, 4, 8, 40]
     assert len(grid["w1"]) == len(grid["w2"]) == 1
     page = ex.to_html(full=True)
-    assert page.count('class="gd-frame') == 24
+    assert page.count('"src":"data:image/webp;base64,') == 24
     assert len(page.encode()) < 600_000
     # the static form covers each behaviour: creeping, settling, and diverging
-    alts = re.findall(r'alt="([^"]*)"', page)
+    alts = re.findall(r'"alt":"([^"]*)"', page)
     assert any("diverged at step" in a for a in alts)
     assert any("after 40 steps" in a for a in alts)
 

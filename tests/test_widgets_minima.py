@@ -51,7 +51,7 @@ def test_minima_explorer_every_value_works_quietly(minima):
 def test_minima_static_form_is_small(minima):
     html = minima.to_html()
     assert 'class="gd-explorer"' in html and len(html) < 600_000
-    assert html.count('class="gd-frame') == 5 * 2 * 2
+    assert html.count('"src":"data:image/webp;base64,') == 5 * 2 * 2
 
 
 def test_minima_status_tells_an_unfinished_run_from_a_bouncing_one(minima):

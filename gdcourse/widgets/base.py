@@ -18,6 +18,15 @@ from gdcourse.widgets.controls import Control
 
 STATIC_ENV = "GDCOURSE_STATIC_EXPLORERS"
 
+#: The note under a stored explorer wherever the site's script is missing.
+STORED_NOTE = "Run this cell for the live explorer (the course site offers a kernel-free version)."
+#: The note the site's script shows instead, over the precomputed frames.
+SITE_NOTE = (
+    "A preview over precomputed settings; run the notebook to explore every value live."
+)
+#: The same for a one-frame preview.
+SITE_SNAPSHOT_NOTE = "A snapshot; run the notebook to use this explorer."
+
 
 def static_mode():
     """Whether displays should carry the full static form (``GDCOURSE_STATIC_EXPLORERS=1``)."""
@@ -331,7 +340,28 @@ class Explorer(metaclass=_BuiltAfterInit):
         return f"{self.title}: {described}. {self.status}".strip()
 
     def to_html(self, full=True):
-        """The static form: controls over precomputed frames (or one frame if not ``full``)."""
+        """The stored HTML form: one frame and a note, with every frame as inert data.
+
+        What any HTML view shows without the course site's script (JupyterLab
+        or Notebook before the cell runs, GitHub, nbviewer, Colab) is the
+        title, the frame of the current settings and a one-line note; only
+        plain elements are used, so it survives HTML sanitisers.  The
+        controls and every precomputed frame ride along in a
+        ``<script type="application/json" class="gd-explorer-data">`` block,
+        which sanitisers drop and browsers never run; the site's
+        ``_static/gd-explorer.js`` reads it to build the controls and swap
+        the frames.
+
+        Parameters
+        ----------
+        full : bool
+            Precompute every frame of :meth:`static_grid`; if False, only the
+            current one (a live display's preview).
+
+        Returns
+        -------
+        str
+        """
         grid = (
             self.static_grid()
             if full
@@ -341,51 +371,55 @@ class Explorer(metaclass=_BuiltAfterInit):
             vals.index(self.controls[n].value) if self.controls[n].value in vals else 0
             for n, vals in grid
         )
-        parts = [f'<div class="gd-explorer" data-explorer="{html.escape(self.title)}">']
-        parts.append(f'<p class="gd-explorer-title">{html.escape(self.title)}</p>')
-        parts.append('<div class="gd-explorer-controls">')
-        for (name, vals), i in zip(grid, start):
-            parts.append(self._control_html(name, vals, i))
-        parts.append("</div>")
-        parts.append('<div class="gd-explorer-frames">')
         items = (
             self.frames() if full else [(start, encode_frame(self.figure), self.values)]
         )
+        frames, shown = {}, None
         for index, data, values in items:
             key = "|".join(map(str, index))
-            active = " gd-active" if tuple(index) == start else ""
-            src = "data:image/webp;base64," + base64.b64encode(data).decode("ascii")
-            parts.append(
-                f'<img class="gd-frame{active}" data-key="{key}" '
-                f'alt="{html.escape(self._alt(values))}" src="{src}">'
-            )
-        parts.append("</div>")
-        note = (
-            "A preview over precomputed settings; run the notebook to explore every value live."
-            if full
-            else "A snapshot; run the notebook to use this explorer."
+            frame = {
+                "src": "data:image/webp;base64,"
+                + base64.b64encode(data).decode("ascii"),
+                "alt": self._alt(values),
+                "status": self.status,
+            }
+            frames[key] = frame
+            if tuple(index) == start:
+                shown = (key, frame)
+        key, frame = shown
+        data = {
+            "controls": [
+                self._control_data(name, vals, i)
+                for (name, vals), i in zip(grid, start)
+            ],
+            "frames": frames,
+            "note": SITE_NOTE if full else SITE_SNAPSHOT_NOTE,
+        }
+        # "<" escaped: the JSON can never close its script element early
+        blob = json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
+        title = html.escape(self.title)
+        return "\n".join(
+            [
+                f'<div class="gd-explorer" data-explorer="{title}">',
+                f'<p class="gd-explorer-title">{title}</p>',
+                '<div class="gd-explorer-frames">',
+                f'<img class="gd-frame gd-active" data-key="{key}" '
+                f'alt="{html.escape(frame["alt"])}" src="{frame["src"]}">',
+                "</div>",
+                f'<p class="gd-explorer-note">{STORED_NOTE}</p>',
+                f'<script type="application/json" class="gd-explorer-data">{blob}</script>',
+                "</div>",
+            ]
         )
-        parts.append(f'<p class="gd-explorer-note">{note}</p></div>')
-        return "\n".join(parts)
 
-    def _control_html(self, name, vals, i):
+    def _control_data(self, name, vals, i):
+        """One control of the static form, as the site's script builds it."""
         widget = self.controls[name]
-        label = html.escape(self._control_label(name))
-        labels = [self._label(name, v) for v in vals]
-        if isinstance(widget, ipw.Dropdown) and len(vals) > 1:
-            options = "".join(
-                f'<option value="{k}"{" selected" if k == i else ""}>'
-                f"{html.escape(text)}</option>"
-                for k, text in enumerate(labels)
-            )
-            return (
-                f'<label class="gd-control">{label} '
-                f'<select data-control="{name}">{options}</select></label>'
-            )
-        disabled = " disabled" if len(vals) == 1 else ""
-        return (
-            f'<label class="gd-control">{label} '
-            f'<input type="range" min="0" max="{len(vals) - 1}" step="1" value="{i}" '
-            f"data-control=\"{name}\" data-labels='{html.escape(json.dumps(labels))}'"
-            f"{disabled}> <output>{html.escape(labels[i])}</output></label>"
-        )
+        menu = isinstance(widget, ipw.Dropdown) and len(vals) > 1
+        return {
+            "name": name,
+            "label": self._control_label(name),
+            "kind": "select" if menu else "range",
+            "labels": [self._label(name, v) for v in vals],
+            "value": i,
+        }

@@ -1,5 +1,6 @@
 """Every page of the built book, opened in headless Chromium with the network blocked."""
 
+import os
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -93,6 +94,9 @@ def test_static_explorers_respond(browser, site_url, screenshots, path):
         root = explorers.nth(i)
         active = root.locator(".gd-frame.gd-active")
         assert active.count() == 1
+        assert not root.locator(".gd-explorer-note").is_visible()
+        assert root.locator(".gd-explorer-site-note").is_visible()
+        assert root.locator("[aria-live=polite]").inner_text()
         controls = root.locator("input[type=range]:not([disabled]), select")
         assert controls.count() > 0
         for j in range(controls.count()):
@@ -142,3 +146,67 @@ def test_page_weight_under_two_megabytes(browser, site_url, path):
     page.close()
     print(f"{path}: page {own / 1e6:.2f} MB, shared assets {shared / 1e6:.2f} MB")
     assert own < 2_000_000, f"{path} weighs {own / 1e6:.2f} MB"
+
+
+STATIC = Path(__file__).resolve().parents[2] / "_static"
+
+
+@pytest.fixture(scope="module")
+def stored_html():
+    """The stored HTML of one explorer's full static form, as a notebook keeps it."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from gdcourse import widgets
+
+    page = widgets.EXPLORERS["gradient descent"]().to_html(full=True)
+    return f"<!doctype html><html><body><main>{page}</main></body></html>"
+
+
+def test_stored_html_without_the_site_script_shows_one_frame_and_the_note(
+    browser, stored_html, screenshots
+):
+    """As JupyterLab before a run, GitHub, nbviewer or Colab show it: no script, no style."""
+    page = browser.new_page(viewport=DESKTOP)
+    page.set_content(stored_html)
+    root = page.locator(".gd-explorer")
+    assert root.locator("img").count() == 1
+    assert root.locator("img").evaluate("e => e.complete && e.naturalWidth > 0")
+    assert root.locator("input, select").count() == 0
+    note = root.locator(".gd-explorer-note")
+    assert (
+        note.is_visible() and "Run this cell for the live explorer" in note.inner_text()
+    )
+    page.screenshot(path=str(screenshots / "stored-explorer-bare.png"))
+    page.close()
+
+
+def test_stored_html_with_the_site_script_is_explorable(
+    browser, stored_html, screenshots
+):
+    page = browser.new_page(viewport=DESKTOP)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_content(stored_html)
+    page.add_style_tag(path=str(STATIC / "gd-explorer.css"))
+    page.add_script_tag(path=str(STATIC / "gd-explorer.js"))
+    root = page.locator(".gd-explorer")
+    assert not root.locator(".gd-explorer-note").is_visible()
+    ranges = root.locator("input[type=range]:not([disabled])")
+    assert ranges.count() > 0
+    for j in range(ranges.count()):  # every control is labelled and keyboard-operable
+        control = ranges.nth(j)
+        assert control.evaluate("e => e.labels.length") == 1
+        before = root.locator("img.gd-frame").get_attribute("data-key")
+        control.focus()
+        key = "ArrowLeft" if int(control.input_value()) > 0 else "ArrowRight"
+        page.keyboard.press(key)
+        after = root.locator("img.gd-frame").get_attribute("data-key")
+        assert after != before
+        assert control.get_attribute("aria-valuetext")
+        assert root.locator("img.gd-frame").evaluate(
+            "e => e.complete && e.naturalWidth > 0"
+        )
+    assert root.locator("[aria-live=polite]").inner_text()
+    assert root.locator("img").count() == 1
+    assert errors == []
+    page.screenshot(path=str(screenshots / "stored-explorer-site.png"))
+    page.close()
