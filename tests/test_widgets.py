@@ -1,6 +1,8 @@
 """Explorer machinery: live updates, the static form, robustness at every control value."""
 
+import base64
 import html
+import io
 import json
 import re
 import warnings
@@ -260,3 +262,27 @@ def test_the_data_block_cannot_be_closed_by_its_content():
     data, markup = static_data(Tricky().to_html(full=True))
     assert {f["status"] for f in data["frames"].values()} == {"</script><img src=x>"}
     assert markup.count("<img") == 1
+
+
+def test_the_live_picture_is_drawn_at_twice_the_size_it_is_shown(explorer):
+    from PIL import Image
+
+    shown = int(explorer.image.layout.width.removesuffix("px"))
+    assert explorer.image.width == str(shown) == str(explorer.display_width)
+    png = Image.open(io.BytesIO(explorer.image.value))
+    assert png.size == explorer.figure.canvas.get_width_height()
+    assert png.size[0] == explorer.pixel_ratio * shown
+
+
+def test_static_frames_carry_their_own_size(explorer):
+    from PIL import Image
+
+    page = explorer.to_html(full=False)
+    width, height, src = re.search(
+        r'<img [^>]*src="data:image/webp;base64,([^"]+)" width="(\d+)" height="(\d+)"',
+        page,
+    ).group(2, 3, 1)
+    frame = Image.open(io.BytesIO(base64.b64decode(src)))
+    assert frame.size == (int(width), int(height))
+    inches = explorer.figure.get_size_inches()
+    assert frame.size == tuple(round(x * explorer.static_dpi) for x in inches)

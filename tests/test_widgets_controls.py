@@ -60,7 +60,9 @@ def test_the_note_shows_the_status_and_hides_when_all_is_well():
     ax = matplotlib.figure.Figure().subplots()
     note = ax.text(0.5, 0.5, "")
     controls.divergence_status(np.array([1.0, 3.0]), 1, False, note)
-    assert note.get_visible() and note.get_text().startswith("diverging")
+    assert note.get_visible() and note.get_text() == "diverging"
+    controls.divergence_status(np.array([1.0, np.inf]), 1, True, note)
+    assert note.get_visible() and note.get_text() == "diverged at step 1"
     controls.divergence_status(np.array([3.0, 1.0]), 1, False, note)
     assert not note.get_visible() and note.get_text() == ""
 

@@ -104,7 +104,7 @@ def test_a_growing_loss_is_called_diverging_before_it_blows_up(ex):
     assert ex.status == (
         f"diverging: loss up from {run.losses[0]:.3g} to {run.final_loss:.3g} in 8 steps"
     )
-    assert ex.note.get_visible() and ex.note.get_text() == ex.status
+    assert ex.note.get_visible() and ex.note.get_text() == "diverging"
     assert ex.text.get_text().endswith(f"loss {run.final_loss:.3g}")
     ex.set(lr=0.3)
     assert not ex.note.get_visible() and ex.status.startswith("loss")
@@ -135,4 +135,25 @@ def test_a_slowly_growing_run_is_called_diverging():
     ex = widgets.EXPLORERS["gradient descent"]()
     ex.set(lr=1.3, steps=40)  # just above 2/L = 1.25: grows, but stays under the bound
     assert ex.status.startswith("diverging: loss up from")
-    assert ex.note.get_visible() and ex.note.get_text() == ex.status
+    assert ex.note.get_visible() and ex.note.get_text() == "diverging"
+
+
+def test_the_static_starts_give_different_runs():
+    # the bowl is symmetric about both axes: starts that differ only in the
+    # sign of a coordinate would show the same losses at every rate
+    ex = widgets.EXPLORERS["gradient descent"]()
+    grid = dict(ex.static_grid())
+    starts = [(x0, y0) for x0 in grid["x0"] for y0 in grid["y0"]]
+    assert len(starts) == 2
+    (x_a, y_a), (x_b, y_b) = starts
+    assert (abs(x_a), abs(y_a)) != (abs(x_b), abs(y_b))
+    for lr in grid["lr"]:
+        wall, floor = (
+            gradient_descent(ex.surface, s, lr=lr, steps=8).losses for s in starts
+        )
+        assert not np.allclose(wall, floor, rtol=0.01)
+    statuses = set()
+    for s in starts:
+        ex.set(lr=grid["lr"][-1], steps=80, x0=s[0], y0=s[1])
+        statuses.add(ex.status)
+    assert len(statuses) == 2  # above 2/L the two blow up at different speeds

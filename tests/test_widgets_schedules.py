@@ -159,7 +159,8 @@ def test_every_control_value_works_without_warnings(explorer, recwarn):
 
 def test_static_form_has_a_select_and_fits_the_budget(explorer):
     html = explorer.to_html(full=True)
-    assert 'class="gd-explorer"' in html and '<select data-control="kind">' in html
+    assert 'class="gd-explorer"' in html
+    assert '{"name":"kind","label":"schedule","kind":"select"' in html
     assert (
         html.count('"src":"data:image/webp;base64,') == len(widgets.SCHEDULE_KINDS) * 3
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
 import itertools
@@ -142,8 +143,15 @@ class Explorer(metaclass=_BuiltAfterInit):
         the names are the arguments of :meth:`draw`.
     title : str
         Shown above the controls.
-    width, height, dpi : float
-        Figure size.
+    width, height : float
+        Figure size in inches; the live picture is shown
+        :attr:`display_width` CSS pixels wide and the static frames
+        ``width * static_dpi`` pixels wide, with the same layout.
+    dpi : float, optional
+        Pixels per inch of the live picture; by default
+        ``display_width * pixel_ratio / width``, so that it is drawn at the
+        size it is shown, with :attr:`pixel_ratio` device pixels per CSS
+        pixel (sharp on HiDPI screens).
 
     Attributes
     ----------
@@ -159,7 +167,7 @@ class Explorer(metaclass=_BuiltAfterInit):
         "diverged at step 5", ...), also written on the figure.
     """
 
-    def __init__(self, controls, title="", width=8.0, height=3.4, dpi=80):
+    def __init__(self, controls, title="", width=8.0, height=3.4, dpi=None):
         self.specs = dict(controls)
         for name, spec in self.specs.items():
             if not isinstance(spec, Control):
@@ -180,6 +188,7 @@ class Explorer(metaclass=_BuiltAfterInit):
                 f"{type(self).__name__}.__init__ must call Explorer.__init__"
             )
         width, height, dpi = self._size
+        dpi = dpi or self.display_width * self.pixel_ratio / width
         self.figure, axes = plotting.new_figure(
             width, height, dpi=dpi, ncols=self.ncols
         )
@@ -191,12 +200,24 @@ class Explorer(metaclass=_BuiltAfterInit):
             artist.set_animated(True)
         self._background = None
         self._error = None
-        self.image = ipw.Image(format="png", layout=ipw.Layout(max_width="100%"))
+        # shown at CSS size = PNG size / pixel_ratio, never stretched
+        css = round(width * dpi / self.pixel_ratio)
+        self.image = ipw.Image(
+            format="png",
+            width=str(css),
+            layout=ipw.Layout(width=f"{css}px", max_width="100%", height="auto"),
+        )
         for widget in self.controls.values():
             widget.observe(self._on_change, names="value")
         self.refresh()
 
     ncols = 2
+    #: Width of the live picture on screen, in CSS pixels.
+    display_width = 800
+    #: Device pixels per CSS pixel the live picture is drawn with (2: HiDPI).
+    pixel_ratio = 2
+    #: Pixels per inch of the precomputed static frames (shown at their own size).
+    static_dpi = 80
 
     # -- to implement -------------------------------------------------------
     def build(self, axes):
@@ -322,16 +343,29 @@ class Explorer(metaclass=_BuiltAfterInit):
         """The precomputed grid: a list of (name, values) with one or more values each."""
         return [(name, spec.values()) for name, spec in self.specs.items()]
 
+    @contextlib.contextmanager
+    def _static_size(self):
+        """Draw at :attr:`static_dpi` inside the block, at the live resolution after it."""
+        live = self.figure.dpi
+        self.figure.set_dpi(self.static_dpi)
+        self.invalidate()
+        try:
+            yield
+        finally:
+            self.figure.set_dpi(live)
+            self.invalidate()
+            self._render(self.values)
+
     def frames(self):
         """Render every frame of the static grid: yields (index tuple, WebP bytes, values)."""
         grid = self.static_grid()
         current = self.values
-        for index in itertools.product(*(range(len(v)) for _, v in grid)):
-            values = dict(current)
-            values.update({name: vals[i] for (name, vals), i in zip(grid, index)})
-            self._render(values)
-            yield index, encode_frame(self.figure), values
-        self._render(current)
+        with self._static_size():
+            for index in itertools.product(*(range(len(v)) for _, v in grid)):
+                values = dict(current)
+                values.update({name: vals[i] for (name, vals), i in zip(grid, index)})
+                self._render(values)
+                yield index, encode_frame(self.figure), values
 
     def _alt(self, values):
         described = ", ".join(
@@ -371,9 +405,7 @@ class Explorer(metaclass=_BuiltAfterInit):
             vals.index(self.controls[n].value) if self.controls[n].value in vals else 0
             for n, vals in grid
         )
-        items = (
-            self.frames() if full else [(start, encode_frame(self.figure), self.values)]
-        )
+        items = self.frames() if full else self._preview(start)
         frames, shown = {}, None
         for index, data, values in items:
             key = "|".join(map(str, index))
@@ -398,19 +430,27 @@ class Explorer(metaclass=_BuiltAfterInit):
         # "<" escaped: the JSON can never close its script element early
         blob = json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
         title = html.escape(self.title)
+        w, h = (round(x * self.static_dpi) for x in self.figure.get_size_inches())
         return "\n".join(
             [
                 f'<div class="gd-explorer" data-explorer="{title}">',
                 f'<p class="gd-explorer-title">{title}</p>',
                 '<div class="gd-explorer-frames">',
                 f'<img class="gd-frame gd-active" data-key="{key}" '
-                f'alt="{html.escape(frame["alt"])}" src="{frame["src"]}">',
+                f'alt="{html.escape(frame["alt"])}" src="{frame["src"]}" '
+                f'width="{w}" height="{h}">',
                 "</div>",
                 f'<p class="gd-explorer-note">{STORED_NOTE}</p>',
                 f'<script type="application/json" class="gd-explorer-data">{blob}</script>',
                 "</div>",
             ]
         )
+
+    def _preview(self, start):
+        """The current frame alone, at the static size: [(index, WebP bytes, values)]."""
+        with self._static_size():
+            self._render(self.values)
+            return [(start, encode_frame(self.figure), self.values)]
 
     def _control_data(self, name, vals, i):
         """One control of the static form, as the site's script builds it."""

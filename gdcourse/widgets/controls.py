@@ -182,7 +182,9 @@ def divergence_status(losses, stopped_at, diverged, note=None):
     A run stopped for leaving every bound "diverged"; a run that was not
     stopped but ends with a loss above its starting loss is "diverging".
     Given ``note`` (a text artist, see :func:`gdcourse.plotting.diverged_note`),
-    the status is also written there, and the note hidden when nothing went wrong.
+    the status up to its colon ("diverged at step k" or "diverging", short
+    enough for any panel) is also written there, and the note hidden when
+    nothing went wrong.
 
     Parameters
     ----------
@@ -222,7 +224,7 @@ def divergence_status(losses, stopped_at, diverged, note=None):
     else:
         status = ""
     if note is not None:
-        note.set_text(status)
+        note.set_text(status.split(":")[0])
         note.set_visible(bool(status))
     return status
 
