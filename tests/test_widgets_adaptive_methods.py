@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from gdcourse import optimizers, theory
+from gdcourse import adaptive, optimizers, theory
 from gdcourse.descent import gradient_descent
 from gdcourse.widgets import EXPLORERS, adaptive_methods
 
@@ -64,7 +64,7 @@ def test_reference_is_momentum_at_its_optimum_and_sees_no_rotation(ex):
     assert ex.reference("ravine turned 45 degrees").final_loss < 1e-10
 
 
-def test_adam_wins_along_the_axes_and_loses_when_turned(ex):
+def test_adam_does_far_better_along_the_axes_than_turned(ex):
     ex.set(surface="ravine along the axes", method="Adam", lr=0.1, beta1=0.9)
     along = np.nanmin(ex.loss.get_ydata())
     ex.set(surface="ravine turned 45 degrees")
@@ -99,3 +99,13 @@ def test_opens_on_the_turned_ravine_where_momentum_wins():
     assert fresh.values["surface"] == "ravine turned 45 degrees"
     assert fresh.values["method"] == "Adam"
     assert fresh.ref_loss.get_ydata()[-1] < fresh.loss.get_ydata()[-1]
+
+
+def test_adagrad_beats_tuned_momentum_along_the_axes_and_loses_when_turned(ex):
+    def steps(line):
+        return adaptive.steps_to(line.get_ydata(), 1e-4) or np.inf
+
+    ex.set(surface="ravine along the axes", method="AdaGrad", lr=3.0)
+    assert steps(ex.loss) < steps(ex.ref_loss)
+    ex.set(surface="ravine turned 45 degrees")
+    assert steps(ex.loss) > steps(ex.ref_loss)
