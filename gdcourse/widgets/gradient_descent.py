@@ -14,7 +14,10 @@ class GradientDescentExplorer(Explorer):
     """Gradient descent on a 2-weight surface: the path in the weight plane and its loss curve.
 
     Controls: learning rate (log scale), number of steps, and the start
-    :math:`(w_1, w_2)` (controls ``x0`` and ``y0``).
+    :math:`(w_1, w_2)` (controls ``x0`` and ``y0``).  The static form offers
+    two starts at the same :math:`w_1`: one high on the steep wall of the
+    bowl (it zig-zags across the valley, and blows up first above
+    :math:`2/L`) and one near the valley floor (it runs straight along it).
     """
 
     def __init__(self, surface=None, lr=0.1, steps=30, start=(-2.5, 1.5), max_steps=80):
@@ -31,7 +34,10 @@ class GradientDescentExplorer(Explorer):
             static={
                 "lr": [0.01, 0.03, 0.1, 0.3, 0.6, 1.0, 1.2, 1.3],
                 "steps": [8, 80],
-                "x0": [-2.5, 2.5],
+                # high on the steep wall, and near the valley floor: the bowl is
+                # symmetric about both axes, so starts that differ only in the
+                # sign of a coordinate would give the same losses
+                "y0": [1.5, 0.2],
             },
         )
         super().__init__(controls, title="Gradient descent explorer")
