@@ -157,24 +157,3 @@ def test_the_static_starts_give_different_runs():
         ex.set(lr=grid["lr"][-1], steps=80, x0=s[0], y0=s[1])
         statuses.add(ex.status)
     assert len(statuses) == 2  # above 2/L the two blow up at different speeds
-
-
-def test_the_static_starts_give_different_runs():
-    # the bowl is symmetric about both axes: starts that differ only in the
-    # sign of a coordinate would show the same losses at every rate
-    ex = widgets.EXPLORERS["gradient descent"]()
-    grid = dict(ex.static_grid())
-    starts = [(x0, y0) for x0 in grid["x0"] for y0 in grid["y0"]]
-    assert len(starts) == 2
-    (x_a, y_a), (x_b, y_b) = starts
-    assert (abs(x_a), abs(y_a)) != (abs(x_b), abs(y_b))
-    for lr in grid["lr"]:
-        wall, floor = (
-            gradient_descent(ex.surface, s, lr=lr, steps=8).losses for s in starts
-        )
-        assert not np.allclose(wall, floor, rtol=0.01)
-    statuses = set()
-    for s in starts:
-        ex.set(lr=grid["lr"][-1], steps=80, x0=s[0], y0=s[1])
-        statuses.add(ex.status)
-    assert len(statuses) == 2  # above 2/L the two blow up at different speeds
