@@ -56,14 +56,16 @@ PROBLEMS = f"""() => {{
   return found;
 }}"""
 
-#: Rendered Markdown as text, and whether jupyterlab-myst drew an admonition.
+#: Rendered Markdown as text (jupyterlab-myst renders into ``.myst``, JupyterLab
+#: itself into ``.jp-RenderedMarkdown``), and whether jupyterlab-myst rendered it.
 MARKDOWN = """() => {
   const cells = [...document.querySelectorAll('.jp-MarkdownCell')];
+  const shown = cells.map(c => c.querySelector('.myst, .jp-RenderedMarkdown'));
   return {
     cells: cells.length,
-    text: cells.map(c => c.querySelector('.jp-RenderedMarkdown, .jp-RenderedHTMLCommon')
-                        ?.textContent || '').join('\\n'),
-    myst: !!document.querySelector('.jp-MarkdownCell .admonition, .jp-MarkdownCell aside'),
+    rendered: shown.filter(Boolean).length,
+    text: shown.map(r => r ? r.textContent : '').join('\\n'),
+    myst: !!document.querySelector('.jp-MarkdownCell .myst'),
   };
 }"""
 
@@ -194,6 +196,7 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
     report["dirty_on_open"] = page.evaluate(DIRTY)
     markdown = page.evaluate(MARKDOWN)
     report["myst_active"] = markdown["myst"]
+    report["markdown_cells_rendered"] = [markdown["rendered"], markdown["cells"]]
     report["raw_myst"] = {
         kind: sorted(set(pattern.findall(markdown["text"])))
         for kind, pattern in RAW_MYST.items()
@@ -276,6 +279,7 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
     (SHOTS / f"{tag}.json").write_text(json.dumps(report, indent=1))
 
     assert not report["dirty_on_open"], "opening the notebook modified it"
+    assert markdown["rendered"] > 0 and markdown["text"].strip(), "no prose rendered"
     assert not problems, f"errors or stderr after Run All: {problems}"
     stored_views = sum(
         "widget-view" in json.dumps(c.get("outputs", [])) for c in original["cells"]
