@@ -1,6 +1,7 @@
 """Tests of the chapter-6 checkers in gdcourse.exercises."""
 
 import numpy as np
+import pytest
 
 from gdcourse import exercises, schedules
 from gdcourse.exercises import schedules as ch6
@@ -173,3 +174,46 @@ def test_early_stopping_reference_is_training_early_stopping_on_random_runs():
         losses = np.round(rng.uniform(0, 1, size=rng.integers(1, 15)), 1)
         patience = int(rng.integers(1, 5))
         assert ch6._early_stopping(losses, patience) == early_stopping(losses, patience)
+
+
+def noise_floor(lr, lams, sigma):
+    return float(np.sum(lr * sigma**2 / (2 * (2 - lr * lams))))
+
+
+def test_noise_floor_reference_is_the_closed_form_and_the_theory():
+    lams = np.array([0.1, 1.0, 3.0])
+    for lr, sigma in [(0.1, 1.0), (0.5, 0.3), (0.6, 2.0)]:
+        expected = noise_floor(lr, lams, sigma)
+        assert ch6._noise_floor(lr, lams, sigma) == pytest.approx(expected, rel=1e-12)
+
+
+def test_noise_floor_accepts_a_right_answer():
+    result = exercises.check_noise_floor(noise_floor)
+    assert result.ok and result.passed == result.total == 5
+
+
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        (lambda lr, lams, s: len(lams) * lr * s**2 / 4, "small-rate approximation"),
+        (
+            lambda lr, lams, s: noise_floor(lr, lams, np.sqrt(s)),
+            "sigma where its square",
+        ),
+        (
+            lambda lr, lams, s: float(np.sum(lr * s**2 / (lams * (2 - lr * lams)))),
+            "variance of the weights",
+        ),
+        (lambda lr, lams, s: 2 * noise_floor(lr, lams, s), "the 1/2 of the loss"),
+    ],
+)
+def test_noise_floor_names_the_classic_mistakes(wrong, words):
+    result = exercises.check_noise_floor(wrong)
+    assert not result.ok and words in result.failure
+
+
+def test_noise_floor_starter_and_crash_are_reported():
+    starter = exercises.check_noise_floor(lambda lr, lams, sigma: None)
+    assert not starter.ok and "returned None" in starter.failure
+    crash = exercises.check_noise_floor(lambda lr, lams, sigma: 1 / 0)
+    assert "ZeroDivisionError" in crash.failure

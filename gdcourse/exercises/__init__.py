@@ -30,7 +30,7 @@ from .learning_rates import check_largest_stable_rate
 from .minima import check_classify_critical_point
 from .momentum import check_momentum_step, check_optimal_momentum
 from .saddle_points import check_escape_step
-from .schedules import check_cosine_warmup, check_early_stopping
+from .schedules import check_cosine_warmup, check_early_stopping, check_noise_floor
 from .vanishing_gradients import check_he_variance, check_sigmoid_layer_backward
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     # chapter 6: schedules
     "check_cosine_warmup",
     "check_early_stopping",
+    "check_noise_floor",
     # chapter 7: momentum
     "check_momentum_step",
     "check_optimal_momentum",

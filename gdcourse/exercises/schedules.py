@@ -7,7 +7,7 @@ import numpy as np
 from . import diagnose as dg
 from .core import check
 
-__all__ = ["check_cosine_warmup", "check_early_stopping"]
+__all__ = ["check_cosine_warmup", "check_early_stopping", "check_noise_floor"]
 
 
 def _cosine_warmup(t, lr_max, warmup_steps, total_steps):
@@ -251,4 +251,98 @@ def check_early_stopping(function):
         cases,
         name="early_stopping(val_losses, patience)",
         diagnoses=_EARLY_STOPPING_MISTAKES,
+    )
+
+
+def _noise_floor(lr, lams, sigma):
+    from gdcourse import theory
+
+    return theory.noise_floor(lr, lams, sigma**2)
+
+
+_NOISE_FLOOR_MISTAKES = (
+    dg.variant(
+        lambda lr, lams, sigma: len(lams) * lr * sigma**2 / 4,
+        "the small-rate approximation d lr sigma^2 / 4",
+        "keep the factor 2 - lr * lambda_i of each direction: "
+        "it is far from 2 when the rate is not small",
+    ),
+    dg.variant(
+        lambda lr, lams, sigma: float(np.sum(lr * sigma / (2 * (2 - lr * lams)))),
+        "sigma where its square belongs",
+        "the noise adds lr**2 * sigma**2 to the variance of w at every step",
+    ),
+    dg.variant(
+        lambda lr, lams, sigma: float(np.sum(lr * sigma**2 / (lams * (2 - lr * lams)))),
+        "the variance of the weights, not the loss above the minimum",
+        "along each direction the loss is lambda_i / 2 times the variance of w_i",
+    ),
+    dg.factor(
+        ("2", lambda lr, lams, sigma: 2),
+        hint="check the 1/2 of the loss and the 2 in 2 - lr * lambda_i",
+    ),
+    dg.not_finite(),
+    dg.raised(),
+)
+
+
+def check_noise_floor(function):
+    """Check ``function(lr, lams, sigma)``: the loss at which noisy gradient descent settles.
+
+    The answer is the mean loss above the minimum of gradient descent with a
+    constant rate ``lr`` on the quadratic with curvatures ``lams`` (an array),
+    when every gradient component carries independent noise of standard
+    deviation ``sigma``, once the run has settled.
+
+    Parameters
+    ----------
+    function : callable
+        The reader's formula, as a function.
+
+    Returns
+    -------
+    CheckResult
+
+    Notes
+    -----
+    Along a direction of curvature :math:`\\lambda` a step is
+    :math:`w \\leftarrow (1 - \\eta\\lambda) w - \\eta\\sigma\\xi`; the
+    stationary variance solves :math:`v = (1 - \\eta\\lambda)^2 v +
+    \\eta^2\\sigma^2`, and the loss there is :math:`\\tfrac12 \\lambda v`:
+
+    .. math:: \\mathbb E[f(w) - f^\\star] = \\sum_i
+              \\frac{\\eta\\,\\sigma^2}{2\\,(2 - \\eta\\lambda_i)}
+
+    (:func:`gdcourse.theory.noise_floor`).
+
+    Examples
+    --------
+    >>> def noise_floor(lr, lams, sigma):
+    ...     return float(np.sum(lr * sigma**2 / (2 * (2 - lr * lams))))
+    >>> check_noise_floor(noise_floor)
+    All 5 cases passed: noise_floor(lr, lams, sigma) is right.
+
+    A classic mistake, the small-rate approximation:
+
+    >>> check_noise_floor(lambda lr, lams, sigma: len(lams) * lr * sigma**2 / 4)
+    0 of 5 cases passed before one failed.
+    Case 1: noise_floor(0.1, array([0.1, 1. ]), 1)
+      expected: 0.0514414
+      got:      0.05
+      the numbers differ
+      It looks like the small-rate approximation d lr sigma^2 / 4. Hint: keep the factor 2 - lr * lambda_i of each direction: it is far from 2 when the rate is not small.
+    """
+    cases = [
+        (0.1, np.array([0.1, 1.0]), 1),
+        (0.2, np.array([0.1, 1.0]), 0.5),
+        (1.5, np.array([1.0]), 0.3),
+        (0.01, np.array([0.5, 2.0, 4.0]), 2.0),
+        (0.9, np.array([0.2, 2.0]), 1.5),
+    ]
+    return check(
+        function,
+        _noise_floor,
+        cases,
+        name="noise_floor(lr, lams, sigma)",
+        diagnoses=_NOISE_FLOOR_MISTAKES,
     )
