@@ -1,8 +1,13 @@
-"""Test problems for adaptive methods: rotated ravines and Reddi's online example.
+"""Adaptive methods measured: turned ravines, effective rates, bias correction, Reddi's example.
 
 A coordinate-wise (diagonal) rescaling such as AdaGrad, RMSProp or Adam can
 undo the ill-conditioning of a ravine whose axes are the coordinate axes, but
-not of the same ravine turned by an angle.  :func:`ravine` builds both.
+not of the same ravine turned by an angle.  :func:`ravine` builds both,
+:func:`rotate` turns a start with the ravine, and :func:`best_rate` races an
+optimizer over a grid of rates (:func:`steps_to` counts the steps).
+:func:`effective_rates` reads AdaGrad's and RMSProp's per-coordinate rates out
+of their state; :func:`bias_factors` and :func:`uncorrected_adam` measure and
+reproduce Adam without its bias correction.
 :func:`reddi_gradients` and :func:`online_descent` run the one-dimensional
 online problem on which Adam converges to the worst point of the interval
 (Reddi, Kale and Kumar, 2018).
