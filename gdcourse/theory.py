@@ -577,7 +577,7 @@ def descent_lemma_bound(loss, grad_norm_sq, lr, L):
 
     References
     ----------
-    .. [1] Y. Nesterov, *Lectures on Convex Optimization*, Springer, 2018, Lemma 1.2.3.
+    .. [1] Y. Nesterov, *Lectures on Convex Optimization*, Springer, 2018, Section 1.2.
 
     Examples
     --------
@@ -616,7 +616,9 @@ def convex_gap_bound(dist0, lr, k):
     References
     ----------
     .. [1] S. Bubeck, "Convex optimization: algorithms and complexity",
-       *Foundations and Trends in Machine Learning* 8(3-4), 2015, Theorem 3.3.
+       *Foundations and Trends in Machine Learning* 8(3-4), 2015, Section 3.2
+       (the same rate, stated at :math:`\\eta = 1/L` with the constant
+       :math:`2L\\|w_0 - w^\\star\\|^2/(k + 3)`).
 
     Examples
     --------
@@ -744,7 +746,7 @@ def sgd_averaged_bound(dist0, G, k):
     References
     ----------
     .. [1] S. Bubeck, "Convex optimization: algorithms and complexity",
-       *Foundations and Trends in Machine Learning* 8(3-4), 2015, Theorem 6.1.
+       *Foundations and Trends in Machine Learning* 8(3-4), 2015, Section 6.1.
 
     Examples
     --------
@@ -839,7 +841,7 @@ def first_order_lower_bound(L, dist0, k):
 
     References
     ----------
-    .. [1] Y. Nesterov, *Lectures on Convex Optimization*, Springer, 2018, Theorem 2.1.7.
+    .. [1] Y. Nesterov, *Lectures on Convex Optimization*, Springer, 2018, Section 2.1 (lower complexity bounds).
 
     Examples
     --------
@@ -880,7 +882,7 @@ def strongly_convex_lower_bound(kappa, k):
 
     References
     ----------
-    .. [1] Y. Nesterov, *Lectures on Convex Optimization*, Springer, 2018, Theorem 2.1.13.
+    .. [1] Y. Nesterov, *Lectures on Convex Optimization*, Springer, 2018, Section 2.1 (lower complexity bounds).
 
     Examples
     --------
