@@ -86,6 +86,8 @@ class Explorer(metaclass=_BuiltAfterInit):
     A new explorer, in its chapter's module (``gdcourse/widgets/<chapter>.py``,
     imported by the package, which registers it)::
 
+        import numpy as np
+
         from gdcourse import descent, plotting, surfaces
         from gdcourse.widgets import register
         from gdcourse.widgets.base import Explorer
