@@ -71,7 +71,8 @@ MARKDOWN = """() => {
 
 #: Raw MyST a reader would see, by kind.
 RAW_MYST = {
-    "label": re.compile(r"\([\w:-]+\)="),
+    # A label line, not a formula's f(w)= (MathJax's text follows a letter).
+    "label": re.compile(r"(?<![\w)])\([\w:-]+\)="),
     "directive": re.compile(r":::\{|```\{"),
     "cite": re.compile(r"\{cite(:\w+)?\}"),
     "eq": re.compile(r"\{eq\}"),
