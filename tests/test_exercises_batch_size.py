@@ -1,8 +1,9 @@
 """Tests of the chapter-5 checker in gdcourse.exercises.batch_size."""
 
 import numpy as np
+import pytest
 
-from gdcourse import exercises, models
+from gdcourse import batching, exercises, models
 from gdcourse.exercises import batch_size
 
 
@@ -71,3 +72,24 @@ def test_minibatch_checker_names_each_classic_mistake():
     assert repr(exercises.check_minibatch_gradient(_minibatch_gradient)) == (
         "All 4 cases passed: minibatch_gradient(w, X, y, idx) is right."
     )
+
+
+def test_fpc_factor_reference_matches_the_measured_variance_law():
+    G = np.random.default_rng(0).normal(size=(40, 2))
+    for B in (1, 7, 39, 40):
+        with_fpc = batching.gradient_variance_theory(G, B)
+        without = batching.gradient_variance_theory(G, B, replace=True)
+        assert batch_size._fpc_factor(40, B) * without == pytest.approx(with_fpc)
+
+
+def test_fpc_factor_accepts_a_right_answer_and_names_the_classic_mistakes():
+    result = exercises.check_fpc_factor(lambda N, B: (N - B) / (N - 1))
+    assert result.ok and result.passed == result.total == 5
+    for wrong, words in [
+        (lambda N, B: (N - B) / N, "denominator N"),
+        (lambda N, B: B / N, "share of the data set"),
+    ]:
+        result = exercises.check_fpc_factor(wrong)
+        assert not result.ok and words in result.failure, words
+    starter = exercises.check_fpc_factor(lambda N, B: None)
+    assert not starter.ok and "returned None" in starter.failure

@@ -23,7 +23,7 @@ Case 1: largest_stable_rate(array([[2.]]))
 """
 
 from .adaptive_methods import check_adam_first_step
-from .batch_size import check_minibatch_gradient
+from .batch_size import check_fpc_factor, check_minibatch_gradient
 from .core import CheckResult, check, describe
 from .gradient_descent import check_descend, check_gradient_step, check_mse_gradient
 from .learning_rates import check_largest_stable_rate
@@ -50,6 +50,7 @@ __all__ = [
     "check_escape_step",
     # chapter 5: batch size
     "check_minibatch_gradient",
+    "check_fpc_factor",
     # chapter 6: schedules
     "check_cosine_warmup",
     "check_early_stopping",

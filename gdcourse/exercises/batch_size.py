@@ -7,7 +7,7 @@ import numpy as np
 from . import diagnose as dg
 from .core import check
 
-__all__ = ["check_minibatch_gradient"]
+__all__ = ["check_minibatch_gradient", "check_fpc_factor"]
 
 
 def _minibatch_gradient(w, X, y, idx):
@@ -114,4 +114,76 @@ def check_minibatch_gradient(function):
         cases,
         name="minibatch_gradient(w, X, y, idx)",
         diagnoses=_MINIBATCH_GRADIENT_MISTAKES,
+    )
+
+
+def _fpc_factor(N, B):
+    return (N - B) / (N - 1)
+
+
+_FPC_FACTOR_MISTAKES = (
+    dg.variant(
+        lambda N, B: (N - B) / N,
+        "a denominator N where N - 1 belongs",
+        "at B = 1 drawing with or without replacement is the same, "
+        "so the factor must be exactly 1 there",
+    ),
+    dg.variant(
+        lambda N, B: B / N,
+        "the share of the data set in the batch",
+        "the correction is largest (1) for the smallest batch",
+    ),
+    dg.not_finite(),
+    dg.raised(),
+)
+
+
+def check_fpc_factor(function):
+    """Check ``function(N, B)``: the finite-population correction of a mini-batch gradient.
+
+    The answer is the factor by which drawing a batch of ``B`` distinct
+    examples from ``N`` (without replacement) multiplies the variance of the
+    mini-batch gradient, compared with ``B`` independent draws.
+
+    Parameters
+    ----------
+    function : callable
+        The reader's formula, as a function.
+
+    Returns
+    -------
+    CheckResult
+
+    Notes
+    -----
+    With per-example spread :math:`\\sigma^2`, the variance of the mean of a
+    batch drawn without replacement is
+
+    .. math:: \\frac{\\sigma^2}{B}\\,\\frac{N - B}{N - 1},
+
+    so the factor is :math:`(N - B)/(N - 1)`: 1 at :math:`B = 1`, 0 at
+    :math:`B = N` (see :func:`gdcourse.batching.gradient_variance_theory`).
+
+    Examples
+    --------
+    >>> check_fpc_factor(lambda N, B: (N - B) / (N - 1))
+    All 5 cases passed: fpc_factor(N, B) is right.
+
+    A classic mistake, dividing by N:
+
+    >>> check_fpc_factor(lambda N, B: (N - B) / N)
+    0 of 5 cases passed before one failed.
+    Case 1: fpc_factor(1024, 1)
+      expected: 1
+      got:      0.999023
+      the numbers differ
+      It looks like a denominator N where N - 1 belongs. Hint: at B = 1 drawing with or without replacement is the same, so the factor must be exactly 1 there.
+    """
+    cases = [(1024, 1), (1024, 16), (1024, 768), (1024, 1024), (10, 3)]
+    return check(
+        function,
+        _fpc_factor,
+        cases,
+        name="fpc_factor(N, B)",
+        diagnoses=_FPC_FACTOR_MISTAKES,
     )
