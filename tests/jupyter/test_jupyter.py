@@ -276,6 +276,7 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
         {m.splitlines()[-1][:160] for m in console + console2}
     )
     report["seconds"] = round(time.monotonic() - started, 1)
+    page.evaluate(f"() => {PANEL}.sessionContext.shutdown()")  # one kernel at a time
     page.close()
     (SHOTS / f"{tag}.json").write_text(json.dumps(report, indent=1))
 
