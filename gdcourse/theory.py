@@ -38,6 +38,7 @@ __all__ = [
     "contraction",
     "optimal_rate",
     "steps_to_tolerance",
+    "saddle_escape_steps",
     "heavy_ball_optimal",
     "heavy_ball_rate",
     "heavy_ball_contraction",
@@ -324,6 +325,52 @@ def steps_to_tolerance(rate, tol=1e-6):
         k = np.ceil(np.log(tol) / np.log(r) - 1e-9)
     k = np.where(r >= 1, np.inf, np.maximum(np.where(r == 0, 1.0, k), 1.0))
     return _out(k)
+
+
+def saddle_escape_steps(eps, lr, curvature, radius=1.0):
+    """Predicted step at which gradient descent escapes a strict saddle.
+
+    Parameters
+    ----------
+    eps : float or array_like
+        The start's distance from the stable line along the escape direction, > 0.
+    lr : float
+        Learning rate, > 0.
+    curvature : float
+        The size :math:`b = |\\lambda_{\\min}|` of the negative curvature, > 0.
+    radius : float, default 1.0
+        The distance from the stable line that counts as escaped, > ``eps``.
+
+    Returns
+    -------
+    int or numpy.ndarray
+        The first step :math:`k` with :math:`\\varepsilon (1 + \\eta b)^k \\ge R`.
+
+    Notes
+    -----
+    Along the escape direction the gradient is :math:`-b\\,w_2`, so each step
+    multiplies the offset by :math:`1 + \\eta b`:
+
+    .. math:: k = \\left\\lceil \\frac{\\ln(R/\\varepsilon)}{\\ln(1 + \\eta b)} \\right\\rceil,
+
+    logarithmic in :math:`1/\\varepsilon`: each factor of 10 closer to the
+    stable line costs the same number of extra steps.
+
+    Examples
+    --------
+    >>> saddle_escape_steps(1e-6, 0.1, 1.0)
+    145
+    >>> print(saddle_escape_steps([1e-3, 1e-6], 0.1, 1.0))
+    [ 73 145]
+    """
+    e = checks.each_in_interval("eps", eps, 0, math.inf, closed="neither")
+    lr = checks.positive("lr", lr)
+    b = checks.positive("curvature", curvature)
+    radius = checks.positive("radius", radius)
+    if np.any(e >= radius):
+        raise ValueError(f"eps must be smaller than radius={radius!r}, got {eps!r}")
+    k = np.ceil(np.log(radius / e) / np.log1p(lr * b)).astype(int)
+    return int(k) if k.ndim == 0 else k
 
 
 # ---------------------------------------------------------------------------

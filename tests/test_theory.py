@@ -700,3 +700,40 @@ def test_heavy_ball_regime_matches_the_sign_pattern_of_runs():
         else:
             assert np.max(np.abs(e)) > 1e3 or not np.all(np.isfinite(e))
     assert theory.HEAVY_BALL_REGIMES[2] == "spiralling"
+
+
+# ---------------------------------------------------------------------------
+# saddle escape
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("eps", [1e-9, 1e-6, 1e-3, 0.1])
+@pytest.mark.parametrize("lr", [0.05, 0.2])
+def test_saddle_escape_steps_matches_a_measured_escape(eps, lr):
+    from gdcourse import descent, landscape, surfaces
+
+    saddle = surfaces.saddle()
+    b = -float(np.linalg.eigvalsh(saddle.hessian(np.zeros(2)))[0])
+    run = descent.gradient_descent(saddle, [1.5, eps], lr=lr, steps=800)
+    measured = landscape.escape_step(run.weights[:, 1:], [0.0], 1.0)
+    assert theory.saddle_escape_steps(eps, lr, b) == int(measured)
+
+
+def test_saddle_escape_steps_grows_by_a_constant_per_decade():
+    k = theory.saddle_escape_steps(10.0 ** -np.arange(2, 12), 0.1, 1.0)
+    assert set(np.diff(k)) <= {24, 25}  # ln 10 / ln 1.1 = 24.16
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"eps": 0.0}, "eps must be"),
+        ({"eps": 2.0}, "eps must be smaller than radius"),
+        ({"lr": -0.1}, "lr must be a positive finite number"),
+        ({"curvature": 0}, "curvature must be a positive finite number"),
+    ],
+)
+def test_saddle_escape_steps_refuses_bad_input(kwargs, message):
+    args = {"eps": 1e-3, "lr": 0.1, "curvature": 1.0} | kwargs
+    with pytest.raises(ValueError, match=message):
+        theory.saddle_escape_steps(**args)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import theory
 from . import diagnose as dg
 from .core import check
 
@@ -11,13 +12,8 @@ __all__ = ["check_escape_step"]
 
 
 def _escape_step(eps, lr, b, radius):
-    """The predicted escape step: the one place the exercises compute it.
-
-    ``gdcourse.widgets``' saddle explorer has its own copy of this formula
-    (``prediction``); neither :mod:`gdcourse.landscape` (which measures the
-    escape of a run) nor :mod:`gdcourse.theory` has it yet.
-    """
-    return int(np.ceil(np.log(radius / eps) / np.log1p(lr * b)))
+    """The predicted escape step, as :func:`gdcourse.theory.saddle_escape_steps`."""
+    return theory.saddle_escape_steps(eps, lr, b, radius)
 
 
 def _growth_steps(eps, lr, b, radius):
