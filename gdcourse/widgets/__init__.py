@@ -16,7 +16,8 @@ build and the notebook tests do.
 
 The registered explorers, by chapter: "gradient descent" and "line fit" (1),
 "learning rate" (2), "minima" (3), "saddle" (4), "batch size" (5),
-"schedules" (6), "momentum" (7) and "vanishing gradients" (8).
+"schedules" (6), "momentum" (7), "vanishing gradients" (8) and
+"adaptive methods" (9).
 
 The package holds the base class (:mod:`~gdcourse.widgets.base`, whose
 docstring has a template for a new explorer), what several explorers share
@@ -52,6 +53,10 @@ def register(name):
 
 # The chapter modules register their explorers in the registry above, so they are
 # imported after it.
+from gdcourse.widgets.adaptive_methods import (  # noqa: E402
+    AdaptiveExplorer,
+    adaptive_explorer,
+)
 from gdcourse.widgets.base import (  # noqa: E402
     STATIC_ENV,
     Explorer,
@@ -133,6 +138,8 @@ __all__ = [
     "schedule_explorer",
     "layer_statistics",
     "VanishingGradientsExplorer",
+    "AdaptiveExplorer",
+    "adaptive_explorer",
     "plotting_integer_locator",
     "vanishing_gradients_explorer",
     "EXPLORERS",
