@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gdcourse import descent, plotting, surfaces
+from gdcourse import descent, plotting, surfaces, theory
 from gdcourse import landscape as _landscape
 from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
@@ -84,7 +84,7 @@ class SaddleExplorer(Explorer):
 
     def prediction(self, eps, lr):
         """Predicted escape step without noise, :math:`\\lceil \\log(R/\\varepsilon) / \\log(1 + \\eta b) \\rceil`."""
-        return int(np.ceil(np.log(self.radius / eps) / np.log1p(lr * self.b)))
+        return theory.saddle_escape_steps(eps, lr, self.b, self.radius)
 
     def build(self, axes):
         ax_w, ax_l = axes
