@@ -87,6 +87,21 @@ def test_page_loads_cleanly_offline(browser, site_url, screenshots, path):
 
 
 @pytest.mark.parametrize("path", PAGES)
+def test_code_fits_its_box_at_desktop_width(browser, site_url, path):
+    """No code block needs a horizontal scroll bar in a 1280-pixel window."""
+    page, _ = open_page(browser, f"{site_url}/{path}", DESKTOP)
+    overflowing = page.eval_on_selector_all(
+        "main div.cell pre, main div.highlight pre",
+        """els => els
+            .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+            .map(e => e.textContent.split('\\n')
+                .reduce((a, b) => (b.length > a.length ? b : a), ''))""",
+    )
+    page.close()
+    assert overflowing == [], f"code wider than its box: {overflowing}"
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_static_explorers_respond(browser, site_url, screenshots, path):
     page, _ = open_page(browser, f"{site_url}/{path}", DESKTOP)
     explorers = page.locator(".gd-explorer")
