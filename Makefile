@@ -10,8 +10,10 @@ NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Explorers carry their full static form (precomputed frames) in executed outputs.
 STATIC := GDCOURSE_STATIC_EXPLORERS=1
+# Strips widget state, sets Jupyter's own metadata and collapse flags, writes one install cell.
+NORMALIZE := $(BIN)/python scripts/normalize_notebooks.py
 
-.PHONY: help setup test test-package test-notebooks lint portability book notebooks lab bench browser-test clean
+.PHONY: help setup test test-package test-notebooks lint portability book notebooks lab bench browser-test jupyter-test standalone-test clean
 
 help:
 	@echo "make book          set up .venv, execute the notebooks, build _build/html"
@@ -21,6 +23,8 @@ help:
 	@echo "make lab           open the notebooks in JupyterLab"
 	@echo "make bench         time every explorer control and the basin map"
 	@echo "make browser-test  open the built site in headless Chromium (needs make book)"
+	@echo "make jupyter-test  open, run, drive, save and reopen the chapters in JupyterLab and Notebook 7"
+	@echo "make standalone-test  run every chapter in a fresh venv with only the gdcourse wheel and its book extra"
 	@echo "make clean         remove the build, caches and .venv"
 
 $(BIN)/python:
@@ -40,9 +44,11 @@ test: lint test-package test-notebooks
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(NORMALIZE) --check book/*.ipynb
 
 test-package: $(STAMP)
-	$(BIN)/python -m pytest tests gdcourse --doctest-modules --ignore=tests/browser --ignore=tests/fixtures -q -n 2
+	$(BIN)/python -m pytest tests gdcourse --doctest-modules --ignore=tests/browser --ignore=tests/fixtures \
+		--ignore=tests/jupyter --ignore=tests/standalone -q -n 2
 
 test-notebooks: $(STAMP)
 	$(STATIC) $(BIN)/python -m pytest $(NBVAL) book -n 2 --dist loadfile -q
@@ -58,7 +64,9 @@ book: $(STAMP)
 
 # Re-execute every chapter and store its outputs (after changing a chapter or gdcourse).
 notebooks: $(STAMP)
-	for nb in book/*.ipynb; do $(STATIC) $(BIN)/jupyter execute --inplace "$$nb" || exit 1; done
+	for nb in book/*.ipynb; do \
+		$(STATIC) $(BIN)/jupyter execute --inplace "$$nb" && $(NORMALIZE) "$$nb" || exit 1; \
+	done
 
 # JupyterLab refuses to run as root unless told to (containers, CI machines).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -71,6 +79,14 @@ bench: $(STAMP)
 
 browser-test: $(STAMP)
 	$(BIN)/python -m pytest tests/browser -q -p no:xdist
+
+# JUPYTER_TEST_ARGS picks chapters and clients, e.g. JUPYTER_TEST_ARGS='-k "lab and 01_"'.
+JUPYTER_TEST_ARGS ?=
+jupyter-test: $(STAMP)
+	$(BIN)/python -m pytest tests/jupyter -q -p no:xdist -rxX $(JUPYTER_TEST_ARGS)
+
+standalone-test: $(STAMP)
+	$(BIN)/python tests/standalone/run_standalone.py --normalize
 
 clean:
 	rm -rf _build $(VENV) .pytest_cache .hypothesis

@@ -25,6 +25,7 @@ _MODULES = (
     "optimizers",
     "checks",
     "report",
+    "adaptive",
 )
 
 
