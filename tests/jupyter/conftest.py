@@ -15,6 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = Path(os.environ.get("GDCOURSE_JUPYTER_BOOK", ROOT / "book"))
 SHOTS = ROOT / "_build" / "jupyter-screenshots"
+#: The course's server settings (its pre-save hook), as ``make lab`` uses them.
+CONFIG = ROOT / "jupyter"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
     "--headless",
@@ -59,6 +61,7 @@ class Server:
             JUPYTER_RUNTIME_DIR=str(home / "runtime"),
             JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
             JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
+            JUPYTER_CONFIG_PATH=str(CONFIG),
             IPYTHONDIR=str(home / "ipython"),
             # Keeps the debugger's "frozen modules" notice out of kernel stderr.
             PYDEVD_DISABLE_FILE_VALIDATION="1",

@@ -13,9 +13,13 @@ import time
 import pytest
 from conftest import BOOK, SHOTS
 
+from gdcourse.widgets.base import STORED_NOTE
+
 CHAPTERS = sorted(p.name for p in BOOK.glob("[0-9][0-9]_*.ipynb"))
 #: Round trips measured per explorer (half to the right, half to the left).
 PRESSES = 6
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 PANEL = "window.jupyterapp && window.jupyterapp.shell.currentWidget"
 
@@ -56,23 +60,41 @@ PROBLEMS = f"""() => {{
   return found;
 }}"""
 
-#: Rendered Markdown as text (jupyterlab-myst renders into ``.myst``, JupyterLab
-#: itself into ``.jp-RenderedMarkdown``), and whether jupyterlab-myst rendered it.
-MARKDOWN = """() => {
-  const cells = [...document.querySelectorAll('.jp-MarkdownCell')];
-  const shown = cells.map(c => c.querySelector('.myst, .jp-RenderedMarkdown'));
-  return {
+#: Each Markdown cell scrolled into view and its rendering read as text
+#: (jupyterlab-myst renders into ``.myst``, JupyterLab itself into
+#: ``.jp-RenderedMarkdown``).  A windowed notebook renders a Markdown cell only
+#: once it has been in the viewport, so the cells not yet rendered at opening are
+#: listed, then scrolled to and read again.
+MARKDOWN = f"""async () => {{
+  const w = {PANEL};
+  const cells = w.content.widgets.map((c, i) => [c, i]).filter(
+    ([c]) => c.model.type === 'markdown');
+  const shown = c => c.node.querySelector('.myst, .jp-RenderedMarkdown');
+  const first = c => c.model.sharedModel.getSource().split('\\n')[0].slice(0, 60);
+  const atOpen = cells.filter(([c]) => !shown(c)).map(([c, i]) => [i, first(c)]);
+  for (const [c] of cells) {{
+    if (shown(c)) continue;
+    await w.content.scrollToCell(c);
+    for (let t = 0; t < 40 && !shown(c); t++) await new Promise(r => setTimeout(r, 50));
+  }}
+  if (w.content.scrollToItem) await w.content.scrollToItem(0);
+  return {{
     cells: cells.length,
-    rendered: shown.filter(Boolean).length,
-    text: shown.map(r => r ? r.textContent : '').join('\\n'),
+    rendered: cells.filter(([c]) => shown(c)).length,
+    unrendered_at_open: atOpen,
+    unrendered_after_scroll: cells.filter(([c]) => !shown(c)).map(
+      ([c, i]) => [i, c.rendered, first(c)]),
+    windowing: w.content.notebookConfig.windowingMode,
+    text: cells.map(([c]) => shown(c) ? shown(c).textContent : '').join('\\n'),
     myst: !!document.querySelector('.jp-MarkdownCell .myst'),
-  };
-}"""
+  }};
+}}"""
 
 #: Raw MyST a reader would see, by kind.
 RAW_MYST = {
-    # A label line, not a formula's f(w)= (MathJax's text follows a letter).
-    "label": re.compile(r"(?<![\w)])\([\w:-]+\)="),
+    # A label line, not a formula's f(w)= or f′(x)= (MathJax's text follows a
+    # letter, a bracket or a prime): a label stands after a space or a line break.
+    "label": re.compile(r"(?<!\S)\([\w:-]+\)="),
     "directive": re.compile(r":::\{|```\{"),
     "cite": re.compile(r"\{cite(:\w+)?\}"),
     "eq": re.compile(r"\{eq\}"),
@@ -112,24 +134,26 @@ ARM = """(i) => {
 
 ACTIVE_CELL = f"() => {PANEL}.content.activeCellIndex"
 
-#: What each stored widget output shows once its cell is scrolled into view
-#: (JupyterLab renders cells lazily): the rendered MIME type and the first words.
-WIDGET_OUTPUTS = f"""async () => {{
+#: What the outputs of cells `indices` show once scrolled into view (JupyterLab
+#: renders cells lazily): the rendered MIME type, the first words, the pictures.
+CELL_OUTPUTS = f"""async (indices) => {{
   const w = {PANEL};
   const seen = [];
-  for (const cell of w.content.widgets) {{
-    if (cell.model.type !== 'code') continue;
-    const views = cell.model.outputs.toJSON().filter(
-      o => o.data && o.data['application/vnd.jupyter.widget-view+json']);
-    if (!views.length) continue;
+  for (const i of indices) {{
+    const cell = w.content.widgets[i];
     await w.content.scrollToCell(cell);
     await new Promise(r => setTimeout(r, 500));
     for (const o of cell.node.querySelectorAll('.jp-OutputArea-output'))
-      seen.push([o.getAttribute('data-mime-type'), o.textContent.trim().slice(0, 80),
+      seen.push([i, o.getAttribute('data-mime-type'), o.textContent.trim(),
                  o.querySelectorAll('img').length]);
   }}
   return seen;
 }}"""
+
+
+def brief(outputs):
+    """Outputs from CELL_OUTPUTS with their text cut to its first words."""
+    return [[i, mime, text[:80], images] for i, mime, text, images in outputs]
 
 
 def shot(page, name):
@@ -198,6 +222,8 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
     markdown = page.evaluate(MARKDOWN)
     report["myst_active"] = markdown["myst"]
     report["markdown_cells_rendered"] = [markdown["rendered"], markdown["cells"]]
+    for key in ("unrendered_at_open", "unrendered_after_scroll", "windowing"):
+        report[f"markdown_{key}"] = markdown[key]
     report["raw_myst"] = {
         kind: sorted(set(pattern.findall(markdown["text"])))
         for kind, pattern in RAW_MYST.items()
@@ -215,7 +241,14 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
         if re.search(rf"(?<![\w`]){re.escape(n)}(?!\w)", markdown["text"])
     )
     report["glue_roles"] = len(names)
-    report["widget_outputs_before_run"] = page.evaluate(WIDGET_OUTPUTS)
+    explorer_cells = [
+        i
+        for i, c in enumerate(original["cells"])
+        if any(WIDGET_VIEW in o.get("data", {}) for o in c.get("outputs", []))
+    ]
+    report["widget_outputs_before_run"] = brief(
+        page.evaluate(CELL_OUTPUTS, explorer_cells)
+    )
     if report["widget_outputs_before_run"]:
         shot(page, f"{tag}-1-explorer-before-run")
 
@@ -266,12 +299,17 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
         }
     )
     page, console2 = open_notebook(browser, server, chapter)
-    report["widget_outputs_after_reopen"] = page.evaluate(WIDGET_OUTPUTS)
+    reopened = page.evaluate(CELL_OUTPUTS, explorer_cells)
+    report["widget_outputs_after_reopen"] = brief(reopened)
     shot(page, f"{tag}-3-reopened")
-    report["model_not_found"] = sum(
-        "model not found" in text
-        for _, text, _ in report["widget_outputs_after_reopen"]
-    )
+    report["model_not_found"] = sum("model not found" in o[2] for o in reopened)
+    report["saved_widget_views"] = [
+        i
+        for i in explorer_cells
+        for o in saved["cells"][i].get("outputs", [])
+        if WIDGET_VIEW in o.get("data", {})
+    ]
+    report["saved_widget_state"] = "widgets" in saved["metadata"]
     report["console_errors"] = sorted(
         {m.splitlines()[-1][:160] for m in console + console2}
     )
@@ -288,8 +326,22 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
     )
     assert count == stored_views, f"{count} explorers found, {stored_views} stored"
     assert not any(
-        "model not found" in text for _, text, _ in report["widget_outputs_before_run"]
+        "model not found" in o[2] for o in report["widget_outputs_before_run"]
     ), "a stored explorer shows an error before the notebook is run"
+    assert not report["markdown_unrendered_after_scroll"], (
+        f"Markdown cells shown as source: {report['markdown_unrendered_after_scroll']}"
+    )
+    # Saved, stopped and reopened: each explorer shows its stored HTML form
+    # (one frame and the note), never ipywidgets' "model not found".
+    assert not report["saved_widget_views"], "the saved notebook kept widget views"
+    assert not report["saved_widget_state"], "the saved notebook kept widget state"
+    assert not report["model_not_found"], "a reopened explorer shows 'model not found'"
+    for i in explorer_cells:
+        shown = [o for o in reopened if o[0] == i]
+        assert any(
+            mime == "text/html" and STORED_NOTE in " ".join(text.split()) and images
+            for _, mime, text, images in shown
+        ), f"cell {i} does not show the stored explorer after reopening: {brief(shown)}"
     if report["myst_active"]:
         raw = {k: v for k, v in report["raw_myst"].items() if k != "glue"}
         assert not raw, f"raw MyST in the rendered prose: {raw}"
@@ -303,9 +355,3 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
         # command-mode shortcuts take arrow keys before a focused slider does.
         pytest.xfail("Notebook 7: arrow keys move the cell focus, not the slider")
     assert not stuck, f"the keyboard did not move the picture: {stuck}"
-    if report["model_not_found"]:
-        # ipywidgets' renderer has no fallback: a trusted widget output whose
-        # model is in no kernel shows this error until its cell is run again.
-        pytest.xfail(
-            "reopened after saving: 'Error displaying widget: model not found'"
-        )
