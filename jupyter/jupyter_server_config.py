@@ -18,6 +18,7 @@ starts its own server (Binder) needs that variable set by a start script.
 """
 
 import copy
+import warnings
 
 #: The MIME type of an ipywidgets view output.
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -66,7 +67,7 @@ def strip_widget_views(notebook):
     return result
 
 
-def pre_save_hook(model, **kwargs):
+def save_static_explorers(model, **kwargs):
     """``ContentsManager.pre_save_hook``: store notebooks through :func:`strip_widget_views`.
 
     Parameters
@@ -83,4 +84,11 @@ def pre_save_hook(model, **kwargs):
 
 if "get_config" in globals():  # read as a Jupyter config file
     c = get_config()  # noqa: F821
-    c.ContentsManager.pre_save_hook = pre_save_hook
+    c.ContentsManager.pre_save_hook = save_static_explorers
+    # jupyter_server validates a configured hook twice and then warns that it
+    # replaces itself; only that message is hidden.
+    warnings.filterwarnings(
+        "ignore",
+        message=r"Overriding existing pre_save_hook \(save_static_explorers\) "
+        r"with a new one \(save_static_explorers\)",
+    )

@@ -100,14 +100,14 @@ def test_the_argument_is_not_modified_and_a_second_pass_changes_nothing():
 
 def test_the_hook_changes_notebooks_only():
     model = {"type": "notebook", "format": "json", "content": notebook(EXPLORER)}
-    config.pre_save_hook(model=model, path="a.ipynb", contents_manager=None)
+    config.save_static_explorers(model=model, path="a.ipynb", contents_manager=None)
     assert VIEW not in model["content"]["cells"][1]["outputs"][0]["data"]
     text = {"type": "file", "format": "text", "content": json.dumps(notebook(EXPLORER))}
     unchanged = copy.deepcopy(text)
-    config.pre_save_hook(model=text, path="a.json", contents_manager=None)
+    config.save_static_explorers(model=text, path="a.json", contents_manager=None)
     assert text == unchanged
     rename = {"type": "notebook", "content": None}
-    config.pre_save_hook(model=rename, path="a.ipynb", contents_manager=None)
+    config.save_static_explorers(model=rename, path="a.ipynb", contents_manager=None)
     assert rename == {"type": "notebook", "content": None}
 
 
