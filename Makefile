@@ -71,10 +71,10 @@ notebooks: $(STAMP)
 # JupyterLab refuses to run as root unless told to (containers, CI machines).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# jupyter/jupyter_server_config.py (read through JUPYTER_CONFIG_PATH): saving drops the
+# .jupyter/jupyter_server_config.py (read through JUPYTER_CONFIG_PATH): saving drops the
 # explorers' widget views, so a reopened chapter shows the stored explorer, not an error.
 lab: $(STAMP)
-	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 		$(BIN)/jupyter lab book $(ALLOW_ROOT)
 
 bench: $(STAMP)

@@ -1,6 +1,7 @@
-"""Tests of the Jupyter server settings (jupyter/jupyter_server_config.py)."""
+"""Tests of the Jupyter server settings (.jupyter/jupyter_server_config.py)."""
 
 import copy
+import doctest
 import importlib.util
 import json
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG = ROOT / "jupyter" / "jupyter_server_config.py"
+CONFIG = ROOT / ".jupyter" / "jupyter_server_config.py"
 BOOK = ROOT / "book"
 
 
@@ -60,6 +61,11 @@ EXPLORER = display(
 )
 PLAIN_WIDGET = display(**{VIEW: {"model_id": "def"}, "text/plain": "IntSlider()"})
 STATE = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+
+
+def test_the_docstring_examples_run():
+    result = doctest.testmod(config)
+    assert result.attempted > 0 and result.failed == 0
 
 
 def test_a_widget_view_with_an_html_form_loses_only_the_view():

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BOOK = Path(os.environ.get("GDCOURSE_JUPYTER_BOOK", ROOT / "book"))
 SHOTS = ROOT / "_build" / "jupyter-screenshots"
 #: The course's server settings (its pre-save hook), as ``make lab`` uses them.
-CONFIG = ROOT / "jupyter"
+CONFIG = ROOT / ".jupyter"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
     "--headless",

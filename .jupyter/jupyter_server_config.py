@@ -8,13 +8,16 @@ drops the widget view from every output that also has HTML, and the widget
 state from the notebook's metadata, so a reopened notebook shows the stored
 explorer.  Widgets without an HTML form are left as they are.
 
-Used by ``make lab`` and the real-Jupyter test (``tests/jupyter``) through
-``JUPYTER_CONFIG_PATH=<repo>/jupyter``; any Jupyter server reads it that way::
+``make lab`` and the real-Jupyter test (``tests/jupyter``) read this file
+through ``JUPYTER_CONFIG_PATH``; any Jupyter server started from the
+repository's root does with::
 
-    JUPYTER_CONFIG_PATH=$PWD/jupyter jupyter lab book
+    JUPYTER_CONFIG_PATH=$PWD/.jupyter jupyter lab book
 
-Jupyter reads no configuration from the directory it starts in, so a host that
-starts its own server (Binder) needs that variable set by a start script.
+Jupyter reads no configuration from the directory it starts in.  It does read
+``~/.jupyter``, its user configuration directory, and Binder (repo2docker)
+copies the repository into the home directory unless told otherwise, so there
+this file is ``~/.jupyter/jupyter_server_config.py`` and needs no setting.
 """
 
 import copy
