@@ -3,6 +3,15 @@
 One chapter alone: ``pytest tests/jupyter -k "lab and 01_"``.  What is measured
 (key-to-picture round trips, what widget outputs show after reopening, which MyST
 constructs stay raw) is written next to the screenshots, one JSON file a test.
+
+The servers run with the course's ``.jupyter/jupyter_server_config.py``, as
+``make lab`` does: saving drops the widget views of outputs that have an HTML
+form, so the reopened chapter shows each explorer's stored frame and note.
+
+A windowed notebook (JupyterLab and Notebook 7, ``windowingMode`` set to
+``contentVisibility``) creates Markdown cells as placeholders and renders each
+only once it has been in the viewport; the prose is therefore read after
+scrolling every Markdown cell into view.
 """
 
 import json
