@@ -136,6 +136,8 @@ def normalize(nb, python_version=None):
     first_code = True
     for cell in nb.get("cells", []):
         cell["metadata"] = _cell_metadata(cell)
+        if "outputs" in cell:
+            cell["outputs"] = stored_outputs(cell["outputs"])
         if cell.get("cell_type") == "code" and first_code:
             first_code = False
             cell["source"] = install_cell_source(_text(cell.get("source", "")))
@@ -144,6 +146,47 @@ def normalize(nb, python_version=None):
                 tags.append("hide-cell")
             cell["metadata"] = _cell_metadata(cell)
     return nb
+
+
+#: The MIME type of a live ipywidgets view; its model lives only as long as its kernel.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def stored_outputs(outputs):
+    """A cell's outputs as a notebook opened later can show them.
+
+    - Consecutive stream outputs of the same name are merged: how the kernel
+      splits its writes into messages varies from run to run.
+    - An output that carries a widget view *and* a ``text/html`` form (every
+      explorer) keeps only the HTML: the view's model died with the kernel that
+      made it, so a reopened notebook would show "model not found", while the
+      HTML (one frame and a note to run the cell) shows everywhere.
+      Widgets without an HTML form are left alone.
+
+    Examples
+    --------
+    >>> outs = [{"output_type": "stream", "name": "stdout", "text": "a\\n"},
+    ...         {"output_type": "stream", "name": "stdout", "text": ["b\\n"]}]
+    >>> stored_outputs(outs)[0]["text"]
+    'a\\nb\\n'
+    """
+    result = []
+    for out in outputs:
+        out = copy.deepcopy(out)
+        data = out.get("data", {})
+        if WIDGET_VIEW in data and "text/html" in data:
+            del data[WIDGET_VIEW]
+        previous = result[-1] if result else None
+        if (
+            out.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == out.get("name")
+        ):
+            previous["text"] = _text(previous["text"]) + _text(out["text"])
+            continue
+        result.append(out)
+    return result
 
 
 def _cell_metadata(cell):

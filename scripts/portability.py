@@ -63,7 +63,11 @@ def configurations():
 
 def environment(extra):
     env = dict(os.environ)
-    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "NPY_DISABLE_CPU_FEATURES"):
+    for key in (
+        "OPENBLAS_CORETYPE",
+        "OPENBLAS_NUM_THREADS",
+        "NPY_DISABLE_CPU_FEATURES",
+    ):
         env.pop(key, None)
     env.update(extra)
     env.setdefault("GDCOURSE_STATIC_EXPLORERS", "1")

@@ -260,3 +260,43 @@ def test_committed_chapters_are_normalised(path):
     text = path.read_text(encoding="utf-8")
     normalised = norm.dumps(norm.normalize(json.loads(text), version)) == text
     assert normalised, f"run: python scripts/normalize_notebooks.py {path.name}"
+
+
+def test_a_widget_view_with_an_html_form_keeps_only_the_html():
+    view = {"model_id": "abc", "version_major": 2, "version_minor": 0}
+    outputs = [
+        {
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {
+                norm.WIDGET_VIEW: view,
+                "text/html": "<div>frame</div>",
+                "text/plain": "Explorer",
+            },
+        },
+        {
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {norm.WIDGET_VIEW: view},
+        },
+    ]
+    stored = norm.stored_outputs(outputs)
+    assert norm.WIDGET_VIEW not in stored[0]["data"]
+    assert stored[0]["data"]["text/html"] == "<div>frame</div>"
+    assert stored[1]["data"] == {norm.WIDGET_VIEW: view}  # no fallback: left alone
+    assert norm.WIDGET_VIEW in outputs[0]["data"]  # the input is not changed
+
+
+def test_stream_chunks_are_merged_only_within_one_stream():
+    outputs = [
+        {"output_type": "stream", "name": "stdout", "text": ["a\n"]},
+        {"output_type": "stream", "name": "stdout", "text": "b\n"},
+        {"output_type": "stream", "name": "stderr", "text": "c\n"},
+        {"output_type": "stream", "name": "stdout", "text": "d\n"},
+    ]
+    stored = norm.stored_outputs(outputs)
+    assert [(o["name"], "".join(o["text"])) for o in stored] == [
+        ("stdout", "a\nb\n"),
+        ("stderr", "c\n"),
+        ("stdout", "d\n"),
+    ]
