@@ -143,16 +143,20 @@ ARM = """(i) => {
 
 ACTIVE_CELL = f"() => {PANEL}.content.activeCellIndex"
 
-#: What the outputs of cells `indices` show once scrolled into view (JupyterLab
-#: renders cells lazily): the rendered MIME type, the first words, the pictures.
+#: What the outputs of cells `indices` show once scrolled into view (a windowed
+#: notebook attaches cells lazily; Notebook 7 may take over a second): the
+#: rendered MIME type, the first words, the pictures.
 CELL_OUTPUTS = f"""async (indices) => {{
   const w = {PANEL};
   const seen = [];
   for (const i of indices) {{
     const cell = w.content.widgets[i];
     await w.content.scrollToCell(cell);
-    await new Promise(r => setTimeout(r, 500));
-    for (const o of cell.node.querySelectorAll('.jp-OutputArea-output'))
+    const outs = () => cell.node.querySelectorAll('.jp-OutputArea-output');
+    for (let t = 0; t < 100 && outs().length < cell.model.outputs.length; t++)
+      await new Promise(r => setTimeout(r, 50));
+    await new Promise(r => setTimeout(r, 300));  // the output's own rendering
+    for (const o of outs())
       seen.push([i, o.getAttribute('data-mime-type'), o.textContent.trim(),
                  o.querySelectorAll('img').length]);
   }}
