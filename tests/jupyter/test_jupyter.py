@@ -29,6 +29,8 @@ CHAPTERS = sorted(p.name for p in BOOK.glob("[0-9][0-9]_*.ipynb"))
 PRESSES = 6
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: How an explorer's stored HTML form starts (gdcourse.widgets.base.Explorer.to_html).
+EXPLORER_HTML = '<div class="gd-explorer" '
 
 PANEL = "window.jupyterapp && window.jupyterapp.shell.currentWidget"
 
@@ -164,6 +166,14 @@ CELL_OUTPUTS = f"""async (indices) => {{
 }}"""
 
 
+def stores_explorer(cell):
+    """Whether a cell's stored outputs hold an explorer (its HTML form)."""
+    return any(
+        EXPLORER_HTML in "".join(o.get("data", {}).get("text/html", ""))
+        for o in cell.get("outputs", [])
+    )
+
+
 def brief(outputs):
     """Outputs from CELL_OUTPUTS with their text cut to its first words."""
     return [[i, mime, text[:80], images] for i, mime, text, images in outputs]
@@ -254,11 +264,7 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
         if re.search(rf"(?<![\w`]){re.escape(n)}(?!\w)", markdown["text"])
     )
     report["glue_roles"] = len(names)
-    explorer_cells = [
-        i
-        for i, c in enumerate(original["cells"])
-        if any(WIDGET_VIEW in o.get("data", {}) for o in c.get("outputs", []))
-    ]
+    explorer_cells = [i for i, c in enumerate(original["cells"]) if stores_explorer(c)]
     report["widget_outputs_before_run"] = brief(
         page.evaluate(CELL_OUTPUTS, explorer_cells)
     )
@@ -334,10 +340,8 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
     assert not report["dirty_on_open"], "opening the notebook modified it"
     assert markdown["rendered"] > 0 and markdown["text"].strip(), "no prose rendered"
     assert not problems, f"errors or stderr after Run All: {problems}"
-    stored_views = sum(
-        "widget-view" in json.dumps(c.get("outputs", [])) for c in original["cells"]
-    )
-    assert count == stored_views, f"{count} explorers found, {stored_views} stored"
+    stored = len(explorer_cells)
+    assert count == stored, f"{count} explorers found, {stored} stored"
     assert not any(
         "model not found" in o[2] for o in report["widget_outputs_before_run"]
     ), "a stored explorer shows an error before the notebook is run"
