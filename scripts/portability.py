@@ -83,7 +83,8 @@ def probe(extra):
     )
     if done.returncode != 0:
         return None
-    cores = [line for line in done.stdout.splitlines() if line.startswith("Core:")]
+    printed = (done.stdout + done.stderr).splitlines()  # OpenBLAS prints to stderr
+    cores = [line for line in printed if line.startswith("Core:")]
     return cores[0].removeprefix("Core:").strip() if cores else "?"
 
 
