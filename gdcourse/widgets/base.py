@@ -215,9 +215,12 @@ class Explorer(metaclass=_BuiltAfterInit):
 
     ncols = 2
     #: Width of the live picture on screen, in CSS pixels.
-    display_width = 800
-    #: Device pixels per CSS pixel the live picture is drawn with (2: HiDPI).
-    pixel_ratio = 2
+    display_width = 640
+    #: Device pixels per CSS pixel the live picture is drawn with.  At 2 (sharp on
+    #: HiDPI screens) encoding an 800-pixel-wide PNG took the p95 of a control
+    #: change to 65-98 ms, over the 50 ms bar (``make bench``); at 1 the picture is
+    #: drawn at the size it is shown, never stretched on a standard screen.
+    pixel_ratio = 1
     #: Pixels per inch of the precomputed static frames (shown at their own size).
     static_dpi = 80
 
