@@ -280,17 +280,23 @@ def gradient_descent(
             if clip_norm is not None:
                 g = optimizers.clip_by_norm(g, clip_norm)
             w_next, state = opt.update(g, state, w, lrs[k])
-            w = np.where(active[:, None], w_next, w)
+            everyone = active.all()  # the common case skips the masked copies
+            w = w_next if everyone else np.where(active[:, None], w_next, w)
             g = surface.grad_fn(w)
             loss = surface.value_fn(w)
             gnorm = np.sqrt((g * g).sum(-1))
             blown = active & ~(within_bound(w) & np.isfinite(loss))
-            diverged |= blown
-            stopped_at[blown] = k
-            active &= ~blown
-            weights[k + 1][active] = w[active]
-            losses[k + 1][active] = loss[active]
-            grad_norms[k + 1][active] = gnorm[active]
+            if blown.any():
+                diverged |= blown
+                stopped_at[blown] = k
+                active &= ~blown
+                everyone = False
+            if everyone:
+                weights[k + 1], losses[k + 1], grad_norms[k + 1] = w, loss, gnorm
+            else:
+                weights[k + 1][active] = w[active]
+                losses[k + 1][active] = loss[active]
+                grad_norms[k + 1][active] = gnorm[active]
             if tol is not None:
                 done = active & (gnorm < tol)
                 stopped_at[done] = k + 1
