@@ -24,6 +24,7 @@ Rules
 
 import argparse
 import copy
+import importlib.util
 import json
 import platform
 import sys
@@ -93,6 +94,19 @@ def language_info(python_version=None):
     }
 
 
+def _load_server_config():
+    """The repository's Jupyter server settings, home of the widget-view rule."""
+    path = Path(__file__).resolve().parents[1] / ".jupyter" / "jupyter_server_config.py"
+    spec = importlib.util.spec_from_file_location("gdcourse_jupyter_config", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: One rule for saved and committed notebooks alike: an output with a static
+#: HTML form keeps no widget view (see ``.jupyter/jupyter_server_config.py``).
+strip_widget_views = _load_server_config().strip_widget_views
+
 #: Jupyter Book tags whose cell source the site hides or removes.
 SOURCE_HIDDEN = {"hide-cell", "hide-input", "remove-cell", "remove-input"}
 #: Jupyter Book tags whose cell outputs the site hides or removes.  A hidden
@@ -127,7 +141,7 @@ def normalize(nb, python_version=None):
     """
     if not isinstance(nb, dict) or nb.get("nbformat") != 4:
         raise ValueError(f"nb must be an nbformat 4 notebook, got {type(nb).__name__}")
-    nb = copy.deepcopy(nb)
+    nb = strip_widget_views(nb)  # a deep copy without widget views or state
     metadata = nb.setdefault("metadata", {})
     for key in ("widgets", "signature", "orig_nbformat", "orig_nbformat_minor"):
         metadata.pop(key, None)
@@ -148,20 +162,11 @@ def normalize(nb, python_version=None):
     return nb
 
 
-#: The MIME type of a live ipywidgets view; its model lives only as long as its kernel.
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
 def stored_outputs(outputs):
-    """A cell's outputs as a notebook opened later can show them.
+    """A cell's outputs with consecutive chunks of one stream merged.
 
-    - Consecutive stream outputs of the same name are merged: how the kernel
-      splits its writes into messages varies from run to run.
-    - An output that carries a widget view *and* a ``text/html`` form (every
-      explorer) keeps only the HTML: the view's model died with the kernel that
-      made it, so a reopened notebook would show "model not found", while the
-      HTML (one frame and a note to run the cell) shows everywhere.
-      Widgets without an HTML form are left alone.
+    How the kernel splits its writes into messages varies from run to run, so
+    merging them keeps the stored notebook the same from one run to the next.
 
     Examples
     --------
@@ -173,9 +178,6 @@ def stored_outputs(outputs):
     result = []
     for out in outputs:
         out = copy.deepcopy(out)
-        data = out.get("data", {})
-        if WIDGET_VIEW in data and "text/html" in data:
-            del data[WIDGET_VIEW]
         previous = result[-1] if result else None
         if (
             out.get("output_type") == "stream"

@@ -263,28 +263,30 @@ def test_committed_chapters_are_normalised(path):
 
 
 def test_a_widget_view_with_an_html_form_keeps_only_the_html():
+    view_type = "application/vnd.jupyter.widget-view+json"
     view = {"model_id": "abc", "version_major": 2, "version_minor": 0}
     outputs = [
         {
             "output_type": "display_data",
             "metadata": {},
             "data": {
-                norm.WIDGET_VIEW: view,
+                view_type: view,
                 "text/html": "<div>frame</div>",
                 "text/plain": "Explorer",
             },
         },
-        {
-            "output_type": "display_data",
-            "metadata": {},
-            "data": {norm.WIDGET_VIEW: view},
-        },
+        {"output_type": "display_data", "metadata": {}, "data": {view_type: view}},
     ]
-    stored = norm.stored_outputs(outputs)
-    assert norm.WIDGET_VIEW not in stored[0]["data"]
+    code = {"cell_type": "code", "metadata": {}, "source": "x = 1", "outputs": []}
+    cell = {"cell_type": "code", "metadata": {}, "source": "show()", "outputs": outputs}
+    nb = {"cells": [code, cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    stored = norm.normalize(nb, "3.11.7")["cells"][1]["outputs"]
+    assert view_type not in stored[0]["data"]
     assert stored[0]["data"]["text/html"] == "<div>frame</div>"
-    assert stored[1]["data"] == {norm.WIDGET_VIEW: view}  # no fallback: left alone
-    assert norm.WIDGET_VIEW in outputs[0]["data"]  # the input is not changed
+    assert stored[1]["data"] == {view_type: view}  # no fallback: left alone
+    assert view_type in outputs[0]["data"]  # the input is not changed
+    # the same rule as the server's pre-save hook, not a copy of it
+    assert norm.strip_widget_views.__module__ == "gdcourse_jupyter_config"
 
 
 def test_stream_chunks_are_merged_only_within_one_stream():
