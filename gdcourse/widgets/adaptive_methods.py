@@ -11,6 +11,7 @@ from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import (
     _loss_bands,
     divergence_status,
+    draw_bands,
     dropdown,
     float_slider,
     log_slider,
@@ -151,21 +152,8 @@ class AdaptiveExplorer(Explorer):
 
     def build(self, axes):
         ax_w, ax_l = axes
-        first = self.surfaces[self.controls["surface"].value]
-        (x0, x1), (y0, y1) = first.box
-        self.field = ax_w.imshow(
-            self.bands[self.controls["surface"].value],
-            origin="lower",
-            extent=(x0, x1, y0, y1),
-            cmap=plotting.CMAP,
-            interpolation="nearest",
-            aspect="equal",
-        )
-        ax_w.set_xlim(x0, x1)
-        ax_w.set_ylim(y0, y1)
-        ax_w.set_xlabel("$w_1$")
-        ax_w.set_ylabel("$w_2$")
-        plotting.mark_minima(ax_w, first)
+        name = self.controls["surface"].value
+        self.field = draw_bands(ax_w, self.surfaces[name], self.bands[name])
         self.ref_line, self.ref_start = plotting.path(
             ax_w,
             self.start_point[None, :],

@@ -240,6 +240,25 @@ def _loss_bands(surface, n=160, levels=18):
     return np.floor(z / z.max() * (levels - 0.001))
 
 
+def draw_bands(ax, surface, bands, xlabel="$w_1$", ylabel="$w_2$"):
+    """Show a surface's loss bands over its box, with its minima; return the image artist."""
+    (x0, x1), (y0, y1) = surface.box
+    image = ax.imshow(
+        bands,
+        origin="lower",
+        extent=(x0, x1, y0, y1),
+        cmap=plotting.CMAP,
+        interpolation="nearest",
+        aspect="equal",
+    )
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    plotting.mark_minima(ax, surface)
+    return image
+
+
 class BandedBowl:
     """An elongated bowl per condition number, drawn as a banded image that can be swapped fast.
 
@@ -255,22 +274,13 @@ class BandedBowl:
 
     def draw(self, ax, kappa):
         """Draw the bowl of condition number ``kappa`` on ``ax``; return the image artist."""
-        s = self.surfaces[kappa]
-        (x0, x1), (y0, y1) = s.box
-        image = ax.imshow(
+        return draw_bands(
+            ax,
+            self.surfaces[kappa],
             self.bands[kappa],
-            origin="lower",
-            extent=(x0, x1, y0, y1),
-            cmap=plotting.CMAP,
-            interpolation="nearest",
-            aspect="equal",
+            xlabel="$w_1$ (flat direction)",
+            ylabel="$w_2$ (steep)",
         )
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        ax.set_xlabel("$w_1$ (flat direction)")
-        ax.set_ylabel("$w_2$ (steep)")
-        plotting.mark_minima(ax, s)
-        return image
 
 
 def loss_gap(run, surface):
