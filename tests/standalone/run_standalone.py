@@ -3,15 +3,18 @@
 Builds a wheel of gdcourse, makes a new virtualenv holding only ipykernel and the
 wheel with its ``book`` extra (from the package registry), registers that venv as
 a kernel, and executes each chapter top to bottom with nbclient, in a folder that
-holds nothing but the notebook.  Prints one line a chapter and exits 1 if any
+holds nothing but the notebook.  Prints one line a notebook and exits 1 if any
 failed.
 
     .venv/bin/python tests/standalone/run_standalone.py [NOTEBOOK ...]
 
 The wheel is built from the last commit (``git archive HEAD``), so work in
 progress in the tree does not leak in; without arguments the chapters of that
-commit are run.  ``--normalize`` runs scripts/normalize_notebooks.py over the
-copies first.  Nothing in the repository is changed.
+commit are run, ``book/NN_name.ipynb``, and then their plain-Markdown copies
+for Colab, ``colab/NN_name.ipynb`` (scripts/colab_notebooks.py), which must run
+top to bottom in the same fresh environment.  ``--normalize`` runs
+scripts/normalize_notebooks.py over the chapters first (not over the copies,
+whose install cell differs).  Nothing in the repository is changed.
 """
 
 import argparse
@@ -81,7 +84,7 @@ def execute(notebook, workdir, jupyter_path, timeout=600):
     from nbclient.exceptions import CellExecutionError
 
     os.environ["JUPYTER_PATH"] = str(jupyter_path)
-    folder = workdir / notebook.stem
+    folder = workdir / f"{notebook.parent.name}-{notebook.stem}"
     folder.mkdir()
     nb = nbformat.read(shutil.copy(notebook, folder / notebook.name), as_version=4)
     client = NotebookClient(
@@ -128,6 +131,8 @@ def main(argv=None):
         if args.normalize:
             normalizer = ROOT / "scripts" / "normalize_notebooks.py"
             run([sys.executable, str(normalizer), *map(str, notebooks)])
+        if not args.notebooks:
+            notebooks += sorted((source / "colab").glob("[0-9][0-9]_*.ipynb"))
         wheel = build_wheel(source, tmp / "wheel")
         python = fresh_venv(tmp / "venv", wheel)
         listed = run(
@@ -141,9 +146,8 @@ def main(argv=None):
         for notebook in notebooks:
             ok, message, seconds = execute(notebook, tmp / "run", tmp / "jupyter")
             failed += not ok
-            print(
-                f"{'PASS' if ok else 'FAIL'} {notebook.name} ({seconds:.0f} s): {message}"
-            )
+            name = f"{notebook.parent.name}/{notebook.name}"
+            print(f"{'PASS' if ok else 'FAIL'} {name} ({seconds:.0f} s): {message}")
     print(f"{len(notebooks) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
