@@ -12,9 +12,9 @@ The wheel is built from the last commit (``git archive HEAD``), so work in
 progress in the tree does not leak in; without arguments the chapters of that
 commit are run, ``book/NN_name.ipynb``, and then their plain-Markdown copies
 for Colab, ``colab/NN_name.ipynb`` (scripts/colab_notebooks.py), which must run
-top to bottom in the same fresh environment.  ``--normalize`` runs
-scripts/normalize_notebooks.py over the chapters first (not over the copies,
-whose install cell differs).  Nothing in the repository is changed.
+top to bottom in the same fresh environment.  ``--normalize`` runs that
+commit's scripts/normalize_notebooks.py over the chapters first (not over the
+copies, whose install cell differs).  Nothing in the repository is changed.
 """
 
 import argparse
@@ -129,7 +129,7 @@ def main(argv=None):
         ] or sorted((source / "book").glob("[0-9][0-9]_*.ipynb"))
         notebooks = [Path(nb) for nb in notebooks]
         if args.normalize:
-            normalizer = ROOT / "scripts" / "normalize_notebooks.py"
+            normalizer = source / "scripts" / "normalize_notebooks.py"
             run([sys.executable, str(normalizer), *map(str, notebooks)])
         if not args.notebooks:
             notebooks += sorted((source / "colab").glob("[0-9][0-9]_*.ipynb"))
