@@ -114,6 +114,58 @@ class Trajectory:
             return float(self.losses[int(idx)])
         return self.losses[idx, np.arange(idx.size)]
 
+    def head(self, steps):
+        """The run as it would have been with only ``steps`` steps: a prefix of this one.
+
+        Gradient descent is the same for its first ``steps`` steps whatever
+        the number of steps it is given, so a shorter run is read off a
+        longer one; only the stop flags need care: a start that diverged
+        later than ``steps`` had not diverged yet.
+
+        Parameters
+        ----------
+        steps : int
+            From 0 to :attr:`steps`.
+
+        Returns
+        -------
+        Trajectory
+
+        Notes
+        -----
+        A start that blew up on step :math:`s + 1` has ``stopped_at`` :math:`= s`;
+        within :math:`k` steps it has diverged iff :math:`s + 1 \\le k`, and
+        otherwise it stops at :math:`\\min(s, k)` (its own stop, or the end).
+
+        Examples
+        --------
+        >>> from gdcourse import surfaces
+        >>> bowl = surfaces.elongated_bowl(kappa=4.0)
+        >>> run = gradient_descent(bowl, [1.0, 1.0], lr=2.5, steps=60)
+        >>> run.diverged, run.stopped_at
+        (True, 45)
+        >>> short = run.head(10)
+        >>> short.diverged, short.stopped_at, short.weights.shape
+        (False, 10, (11, 2))
+        """
+        k = checks.integer("steps", steps, minimum=0)
+        if k > self.steps:
+            raise ValueError(
+                f"steps must be at most the run's {self.steps} steps, got {steps!r}"
+            )
+        stopped = np.asarray(self.stopped_at)
+        blew = np.asarray(self.diverged) & (stopped + 1 <= k)
+        stop = np.where(blew, stopped, np.minimum(stopped, k))
+        single = stopped.ndim == 0
+        return Trajectory(
+            self.weights[: k + 1],
+            self.losses[: k + 1],
+            self.grad_norms[: k + 1],
+            self.lrs[:k],
+            bool(blew) if single else blew,
+            int(stop) if single else stop,
+        )
+
 
 def check_steps(steps):
     """Return ``steps`` as an int, or raise ``ValueError`` unless it is a non-negative integer.

@@ -1,6 +1,7 @@
 """Explorer machinery: live updates, the static form, robustness at every control value."""
 
 import base64
+import gzip
 import html
 import io
 import json
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 from gdcourse import widgets
+from gdcourse.widgets import static_form
 
 
 def sweep_values(widget, n=7):
@@ -85,7 +87,7 @@ def test_set_renders_once_and_rejects_unknown_controls(explorer):
 
 
 def static_data(page):
-    """The page's inert JSON block (the controls and every frame) and the page without it."""
+    """The page's inert JSON block and the page without it."""
     match = re.search(
         r'<script type="application/json" class="gd-explorer-data">(.*?)</script>',
         page,
@@ -95,48 +97,111 @@ def static_data(page):
     return json.loads(match.group(1)), page[: match.start()] + page[match.end() :]
 
 
-def test_static_form(explorer):
-    page = explorer.to_html(full=True)
+def unpacked(data):
+    """The dense form's compressed parts, decoded as the site's script decodes them."""
+    from gdcourse.widgets.overlay import unpack
+
+    form = json.loads(gzip.decompress(base64.b64decode(data["form"])))
+    return form, unpack(gzip.decompress(base64.b64decode(data["ints"])))
+
+
+def trimmed(name, keep=2):
+    """A fresh explorer whose grid keeps ``keep`` values per control (a cheap dense form)."""
+    ex = widgets.EXPLORERS[name]()
+    for spec in ex.specs.values():
+        if len(spec.static) > keep:
+            current = spec.widget.value
+            ends = [spec.static[0], spec.static[-1]][:keep]
+            spec.static = tuple(
+                dict.fromkeys([*ends, current] if current in spec.static else ends)
+            )
+    return ex
+
+
+@pytest.fixture(scope="module", params=sorted(widgets.EXPLORERS))
+def small(request):
+    return trimmed(request.param)
+
+
+def test_dense_form_covers_the_grid_and_says_what_the_live_explorer_says(small):
+    start = small.values
+    offered = {n: s.values() for n, s in small.specs.items()}
+    form = small.static_form()
+    grid = [(n, offered[n]) for n, s in small.specs.items() if not s.prefix]
+    assert len(form["frames"]) == int(np.prod([len(v) for _, v in grid]))
+    vector = [a for a in small.dynamic if not static_form.is_raster(a)]
+    prefix = [(n, offered[n]) for n, s in small.specs.items() if s.prefix]
+    for key, frame in form["frames"].items():
+        values = dict(small.values)
+        values.update({n: v[int(i)] for (n, v), i in zip(grid, key.split("|"))})
+        assert len(frame["o"]) == len(vector)
+        assert 0 <= frame["b"] < len(form["backgrounds"])
+        if prefix:
+            ((name, lengths),) = prefix
+            assert len(frame["steps"]) == len(lengths)
+            for i in (0, len(lengths) // 2, len(lengths) - 1):
+                small.set(**dict(values, **{name: lengths[i]}))
+                assert frame["steps"][i]["st"] == small.status
+        else:
+            small.set(**values)
+            assert frame["st"] == small.status
+    names = [c["name"] for c in form["controls"]]
+    assert names == list(small.controls)
+    for c, (name, spec) in zip(form["controls"], small.specs.items()):
+        assert len(c["labels"]) == len(offered[name])
+        assert c["labels"][c["value"]] == spec.value_label(start[name])
+    small.set(**start)
+
+
+def test_stored_html_shows_one_frame_and_a_note_without_the_site(small):
+    page = small.to_html(full=True)
     assert page.startswith('<div class="gd-explorer"')
-    data, markup = static_data(page)
-    grid = explorer.static_grid()
-    assert len(data["frames"]) == int(np.prod([len(v) for _, v in grid]))
-    assert all(
-        f["alt"] and f["src"].startswith("data:image/webp")
-        for f in data["frames"].values()
-    )
-    assert [c["name"] for c in data["controls"]] == list(explorer.controls)
-    for c, (name, vals) in zip(data["controls"], grid):
-        assert c["name"] == name
-        assert len(c["labels"]) == len(vals) and 0 <= c["value"] < len(vals)
-    start = "|".join(str(c["value"]) for c in data["controls"])
-    assert start in data["frames"]
-    assert len(page.encode()) < 600_000
-    assert "http" not in page
-
-
-def test_stored_html_shows_one_frame_and_a_note_without_the_site(explorer):
-    page = explorer.to_html(full=True)
     data, markup = static_data(page)
     assert markup.count("<img") == 1 and page.count("<img") == 1
     assert "<script" not in markup and "style" not in markup
     assert "<input" not in markup and "<select" not in markup
-    img = re.search(
-        r'<img class="gd-frame[^"]*" data-key="([^"]*)" alt="([^"]*)" src="([^"]*)"',
-        markup,
+    alt = re.search(
+        r'<img class="gd-frame[^"]*" data-key="[^"]*" alt="([^"]*)"', markup
     )
-    key, alt, src = img.groups()
-    assert data["frames"][key]["src"] == src
-    assert html.unescape(alt) == data["frames"][key]["alt"]
-    assert key == "|".join(str(c["value"]) for c in data["controls"])
+    assert html.unescape(alt.group(1)) == small._alt(small.values)
     assert "Run this cell for the live explorer" in markup
+    form, ints = unpacked(data)
+    assert set(form) == {"styles", "clips", "fonts", "frames", "scale"}
+    assert len(ints) % 2 == 0
+    assert all(b.startswith("data:image/webp;base64,") for b in data["backgrounds"])
+    assert "http" not in page
 
 
-def test_static_form_restores_the_live_state(explorer):
-    before = explorer.image.value
-    explorer.to_html(full=True)
-    explorer.refresh()
-    assert explorer.image.value == before
+def test_static_form_restores_the_live_state(small):
+    before = small.image.value
+    small.to_html(full=True)
+    small.refresh()
+    assert small.image.value == before
+
+
+def test_backgrounds_are_stored_once():
+    from gdcourse.widgets.controls import dropdown
+
+    class Banded(widgets.Explorer):
+        ncols = 1
+
+        def __init__(self):
+            super().__init__(
+                {"band": dropdown("a", ["a", "b", "c"], "band", static=["a", "b", "c"])}
+            )
+
+        def build(self, axes):
+            self.image_artist = axes.imshow(np.zeros((4, 4)), vmin=0, vmax=1)
+            (self.line,) = axes.plot([0, 3], [0, 3])
+            self.dynamic = [self.image_artist, self.line]
+
+        def draw(self, band):
+            self.image_artist.set_data(np.full((4, 4), 1.0 if band == "b" else 0.0))
+            return band
+
+    form = Banded().static_form()
+    assert len(form["backgrounds"]) == 2
+    assert [form["frames"][k]["b"] for k in ("0", "1", "2")] == [0, 1, 0]
 
 
 def test_mimebundle_carries_widget_and_html(explorer, monkeypatch):
@@ -211,7 +276,8 @@ def test_each_control_is_declared_once():
     assert ex.static_values == {"slope": [-1.0, 1.0]}
     assert ex.static_grid() == [("slope", [-1.0, 1.0])]
     data, _ = static_data(ex.to_html(full=True))
-    assert list(data["frames"]) == ["0", "1"]
+    form, _ = unpacked(data)
+    assert list(form["frames"]) == ["0", "1"]
     assert data["controls"] == [
         {
             "name": "slope",
@@ -259,9 +325,11 @@ def test_the_data_block_cannot_be_closed_by_its_content():
             super().draw(slope)
             return "</script><img src=x>"
 
-    data, markup = static_data(Tricky().to_html(full=True))
-    assert {f["status"] for f in data["frames"].values()} == {"</script><img src=x>"}
-    assert markup.count("<img") == 1
+    for full in (False, True):
+        data, markup = static_data(Tricky().to_html(full=full))
+        assert markup.count("<img") == 1
+    form, _ = unpacked(data)
+    assert {f["st"] for f in form["frames"].values()} == {"</script><img src=x>"}
 
 
 def test_the_live_picture_is_drawn_at_twice_the_size_it_is_shown(explorer):

@@ -6,7 +6,6 @@ import base64
 import contextlib
 import html
 import io
-import itertools
 import json
 import os
 
@@ -15,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image as PILImage
 
 from gdcourse import plotting
+from gdcourse.widgets import static_form
 from gdcourse.widgets.controls import Control
 
 STATIC_ENV = "GDCOURSE_STATIC_EXPLORERS"
@@ -361,77 +361,56 @@ class Explorer(metaclass=_BuiltAfterInit):
             self.invalidate()
             self._render(self.values)
 
-    def frames(self):
-        """Render every frame of the static grid: yields (index tuple, WebP bytes, values)."""
-        grid = self.static_grid()
-        current = self.values
-        with self._static_size():
-            for index in itertools.product(*(range(len(v)) for _, v in grid)):
-                values = dict(current)
-                values.update({name: vals[i] for (name, vals), i in zip(grid, index)})
-                self._render(values)
-                yield index, encode_frame(self.figure), values
-
     def _alt(self, values):
         described = ", ".join(
             f"{self._control_label(n)} {self._label(n, v)}" for n, v in values.items()
         )
         return f"{self.title}: {described}. {self.status}".strip()
 
+    def static_form(self):
+        """The site's form: every setting of the dense grid as background plus vector overlays.
+
+        See :mod:`gdcourse.widgets.static_form`; the explorer is left as it was.
+        """
+        with self._static_size():
+            return static_form.build(self)
+
     def to_html(self, full=True):
-        """The stored HTML form: one frame and a note, with every frame as inert data.
+        """The stored HTML form: one frame and a note, with the explorable form as inert data.
 
         What any HTML view shows without the course site's script (JupyterLab
         or Notebook before the cell runs, GitHub, nbviewer, Colab) is the
         title, the frame of the current settings and a one-line note; only
-        plain elements are used, so it survives HTML sanitisers.  The
-        controls and every precomputed frame ride along in a
-        ``<script type="application/json" class="gd-explorer-data">`` block,
-        which sanitisers drop and browsers never run; the site's
-        ``_static/gd-explorer.js`` reads it to build the controls and swap
-        the frames.
+        plain elements are used, so it survives HTML sanitisers.  The data
+        rides along in a ``<script type="application/json"
+        class="gd-explorer-data">`` block, which sanitisers drop and browsers
+        never run; the site's ``_static/gd-explorer.js`` reads it.
 
         Parameters
         ----------
         full : bool
-            Precompute every frame of :meth:`static_grid`; if False, only the
-            current one (a live display's preview).
+            Carry the dense static form (:meth:`static_form`: backgrounds,
+            overlays for every setting, compressed), which the site's script
+            turns into controls over a canvas.  If False, only the current
+            frame (a live display's preview; the site shows it as a
+            snapshot).
 
         Returns
         -------
         str
         """
-        grid = (
-            self.static_grid()
-            if full
-            else [(n, [w.value]) for n, w in self.controls.items()]
-        )
-        start = tuple(
-            vals.index(self.controls[n].value) if self.controls[n].value in vals else 0
-            for n, vals in grid
-        )
-        items = self.frames() if full else self._preview(start)
-        frames, shown = {}, None
-        for index, data, values in items:
-            key = "|".join(map(str, index))
-            frame = {
-                "src": "data:image/webp;base64,"
-                + base64.b64encode(data).decode("ascii"),
-                "alt": self._alt(values),
-                "status": self.status,
-            }
-            frames[key] = frame
-            if tuple(index) == start:
-                shown = (key, frame)
-        key, frame = shown
-        data = {
-            "controls": [
-                self._control_data(name, vals, i)
-                for (name, vals), i in zip(grid, start)
-            ],
-            "frames": frames,
-            "note": SITE_NOTE if full else SITE_SNAPSHOT_NOTE,
-        }
+        key, frame = self._current_frame()
+        data = {"title": self.title}
+        if full:
+            data.update(static_form.pack_form(self.static_form()))
+            data["note"] = SITE_NOTE
+        else:
+            data["controls"] = [
+                static_form.control_data(name, spec, [spec.widget.value], 0)
+                for name, spec in self.specs.items()
+            ]
+            data["frames"] = {key: frame}
+            data["note"] = SITE_SNAPSHOT_NOTE
         # "<" escaped: the JSON can never close its script element early
         blob = json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
         title = html.escape(self.title)
@@ -451,20 +430,14 @@ class Explorer(metaclass=_BuiltAfterInit):
             ]
         )
 
-    def _preview(self, start):
-        """The current frame alone, at the static size: [(index, WebP bytes, values)]."""
+    def _current_frame(self):
+        """The current setting at the static size: its key and {src, alt, status}."""
         with self._static_size():
             self._render(self.values)
-            return [(start, encode_frame(self.figure), self.values)]
-
-    def _control_data(self, name, vals, i):
-        """One control of the static form, as the site's script builds it."""
-        widget = self.controls[name]
-        menu = isinstance(widget, ipw.Dropdown) and len(vals) > 1
-        return {
-            "name": name,
-            "label": self._control_label(name),
-            "kind": "select" if menu else "range",
-            "labels": [self._label(name, v) for v in vals],
-            "value": i,
-        }
+            frame = {
+                "src": "data:image/webp;base64,"
+                + base64.b64encode(encode_frame(self.figure)).decode("ascii"),
+                "alt": self._alt(self.values),
+                "status": self.status,
+            }
+        return "|".join("0" for _ in self.controls), frame

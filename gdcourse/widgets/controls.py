@@ -6,7 +6,7 @@ The factories below make the kinds the explorers use.
 
 >>> c = log_slider(0.1, -2.0, 0.5, "learning rate", static=[0.05, 0.3])
 >>> c.label, c.values(), c.value_label(0.3)
-('learning rate', [0.05, 0.3], '0.3')
+('learning rate', [0.05, 0.1, 0.3], '0.3')
 >>> int_slider(30, 0, 80, "steps").values()   # no static values: the current one
 [30]
 """
@@ -46,18 +46,35 @@ class Control:
     static : sequence, optional
         The values the static form precomputes, one frame each (combined with
         the other controls' values); empty keeps the current value only.
+    prefix : bool
+        Each value only draws a prefix of what the largest value draws (more
+        steps of a run, more restarts): the static form computes the largest
+        value's drawing and offers every value of the slider, each drawn as
+        its part of it (``static`` must then be empty).
 
     Raises
     ------
     ValueError
-        If a static value is not one the widget can take.
+        If a static value is not one the widget can take, or a prefix
+        control is not an integer slider or is given static values.
     """
 
-    def __init__(self, widget, static=()):
+    def __init__(self, widget, static=(), prefix=False):
         self.widget = widget
         self.static = tuple(static)
+        self.prefix = bool(prefix)
+        if self.prefix and (self.static or not isinstance(widget, ipw.IntSlider)):
+            raise ValueError(
+                "prefix must be False unless the widget is an IntSlider with no "
+                f"static values (it offers every value), got {type(widget).__name__} "
+                f"with static={self.static!r}"
+            )
         for value in self.static:
             self._check(value)
+
+    def is_menu(self):
+        """Whether the control is a menu of options (shown as a select on the site)."""
+        return isinstance(self.widget, ipw.Dropdown)
 
     @property
     def label(self):
@@ -83,8 +100,22 @@ class Control:
             checks.in_interval(name, value, self.widget.min, self.widget.max, "both")
 
     def values(self):
-        """The values the static form precomputes for this control."""
-        return list(self.static) if self.static else [self.widget.value]
+        """The values the static form precomputes: the static ones and the current one.
+
+        A prefix control offers every value of its slider.
+        """
+        w = self.widget
+        if self.prefix:
+            return list(range(w.min, w.max + 1, w.step))
+        values = list(self.static)
+        if w.value in values:
+            return values
+        # the current value joins them: the site opens on the setting the
+        # stored picture shows
+        options = self._options()
+        if options is not None:
+            return [v for _, v in options if v in values or v == w.value]
+        return sorted([*values, w.value])
 
     def value_label(self, value):
         """How ``value`` is written next to the control on the site."""
@@ -127,12 +158,16 @@ def float_slider(value, lo, hi, label, step=0.1, readout=".2f", static=()):
     return Control(widget, static)
 
 
-def int_slider(value, lo, hi, label, step=1, static=()):
-    """A slider over the integers from ``lo`` to ``hi`` (counts: steps, layers, seeds)."""
+def int_slider(value, lo, hi, label, step=1, static=(), prefix=False):
+    """A slider over the integers from ``lo`` to ``hi`` (counts: steps, layers, seeds).
+
+    ``prefix=True`` for a count that only extends the drawing: steps, restarts
+    (see :class:`Control`).
+    """
     widget = ipw.IntSlider(
         value=value, min=lo, max=hi, step=step, description=label, style=_STYLE
     )
-    return Control(widget, static)
+    return Control(widget, static, prefix)
 
 
 def selection_slider(value, options, label, static=()):
@@ -157,16 +192,15 @@ def dropdown(value, options, label, static=(), wide_label=True):
 def descent_controls(lr, steps, max_steps, start, box, names, labels, static=None):
     """The controls of a plain descent explorer: rate (log scale), steps, and a 2-D start in ``box``.
 
-    ``static`` maps some of the names ``"lr"``, ``"steps"`` and ``names`` to
-    their static values.
+    ``static`` maps some of the names ``"lr"`` and ``names`` to their static
+    values; the steps are a prefix control (every value is offered).
     """
     static = static or {}
     (x_lo, x_hi), (y_lo, y_hi) = box
     return {
         "lr": log_slider(lr, -2.5, 0.3, "learning rate", static=static.get("lr", ())),
-        "steps": int_slider(
-            steps, 0, max_steps, "steps", static=static.get("steps", ())
-        ),
+        # the steps only lengthen a run: the site offers every one
+        "steps": int_slider(steps, 0, max_steps, "steps", prefix=True),
         names[0]: float_slider(
             start[0], x_lo, x_hi, labels[0], static=static.get(names[0], ())
         ),

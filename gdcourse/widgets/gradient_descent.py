@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from gdcourse import descent, plotting, surfaces
@@ -15,9 +17,10 @@ class GradientDescentExplorer(Explorer):
 
     Controls: learning rate (log scale), number of steps, and the start
     :math:`(w_1, w_2)` (controls ``x0`` and ``y0``).  The static form offers
-    two starts at the same :math:`w_1`: one high on the steep wall of the
-    bowl (it zig-zags across the valley, and blows up first above
-    :math:`2/L`) and one near the valley floor (it runs straight along it).
+    ten rates (two of them either side of the stability limit :math:`2/L`),
+    every number of steps, and starts over the whole box, from high on the
+    steep wall (the path zig-zags across the valley and blows up first above
+    :math:`2/L`) to the valley floor (it runs straight along it).
     """
 
     def __init__(self, surface=None, lr=0.1, steps=30, start=(-2.5, 1.5), max_steps=80):
@@ -32,15 +35,22 @@ class GradientDescentExplorer(Explorer):
             names=("x0", "y0"),
             labels=("start w1", "start w2"),
             static={
-                "lr": [0.01, 0.03, 0.1, 0.3, 0.6, 1.0, 1.2, 1.3],
-                "steps": [8, 80],
-                # high on the steep wall, and near the valley floor: the bowl is
-                # symmetric about both axes, so starts that differ only in the
-                # sign of a coordinate would give the same losses
-                "y0": [1.5, 0.2],
+                # 2/L = 1.25: the last two rates straddle the stability limit
+                "lr": [0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.7, 1.0, 1.2, 1.3],
+                "x0": [-4.0, -3.2, -2.5, -1.6, -0.8, 0.0, 0.8, 1.6, 2.5, 3.2, 4.0],
+                # from high on the steep wall to the valley floor (0.2: it runs
+                # straight along the valley)
+                "y0": [-2.0, -1.5, -1.0, -0.5, 0.0, 0.2, 0.5, 1.0, 1.5, 2.0],
             },
         )
         super().__init__(controls, title="Gradient descent explorer")
+        self.longest_run = functools.lru_cache(maxsize=4)(self._longest_run)
+
+    def _longest_run(self, lr, x0, y0):
+        """The run with the most steps the slider offers (shorter runs are its prefixes)."""
+        return descent.gradient_descent(
+            self.surface, [x0, y0], lr=lr, steps=self.max_steps
+        )
 
     def build(self, axes):
         ax_w, ax_l = axes
@@ -57,7 +67,7 @@ class GradientDescentExplorer(Explorer):
         self.dynamic = [self.line, self.start, self.note, self.loss]
 
     def draw(self, lr, steps, x0, y0):
-        run = descent.gradient_descent(self.surface, [x0, y0], lr=lr, steps=steps)
+        run = self.longest_run(lr, x0, y0).head(steps)
         plotting.update_path(self.line, self.start, run.weights)
         gap = np.clip(run.losses - self.floor, 1e-12, None)
         self.loss.set_data(np.arange(gap.size), gap)
@@ -136,9 +146,21 @@ class LineFitExplorer(Explorer):
             self.surface.box,
             names=("w1", "w2"),
             labels=("start slope", "start intercept"),
-            static={"lr": [0.03, 0.3, 0.6, 1.0], "steps": [0, 1, 2, 4, 8, 40]},
+            static={
+                # the largest curvature is about 3.0 here: 2/L is near 0.67
+                "lr": [0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.65, 0.7, 1.0],
+                "w1": [-2.0, -1.3, -1.0, -0.2, 0.5, 1.2, 2.0, 2.8, 3.5, 4.2, 5.0],
+                "w2": [-4.5, -3.8, -3.0, -2.2, -1.5, -0.8, 0.0, 0.7, 1.5, 2.0, 2.5],
+            },
         )
         super().__init__(controls, title="Fitting a line by gradient descent")
+        self.longest_run = functools.lru_cache(maxsize=4)(self._longest_run)
+
+    def _longest_run(self, lr, w1, w2):
+        """The run with the most steps the slider offers (shorter runs are its prefixes)."""
+        return descent.gradient_descent(
+            self.surface, [w1, w2], lr=lr, steps=self.max_steps
+        )
 
     def build(self, axes):
         ax_w, ax_d = axes
@@ -178,7 +200,7 @@ class LineFitExplorer(Explorer):
         self.dynamic = [self.line, self.start, self.note, self.fit, self.text]
 
     def draw(self, lr, steps, w1, w2):
-        run = descent.gradient_descent(self.surface, [w1, w2], lr=lr, steps=steps)
+        run = self.longest_run(lr, w1, w2).head(steps)
         plotting.update_path(self.line, self.start, run.weights)
         plotting.update_fit_line(self.fit, run.final_weights)
         trouble = divergence_status(run.losses, run.stopped_at, run.diverged, self.note)

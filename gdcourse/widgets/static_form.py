@@ -1,0 +1,316 @@
+"""The site's form of an explorer: backgrounds plus vector overlays over a dense grid.
+
+For every combination of the controls' static values the explorer computes
+its run in Python, as live, and :class:`~gdcourse.widgets.overlay.Recorder`
+writes down what its changing (vector) artists draw.  What they are drawn
+over, the background, is rendered once per distinct state of the explorer's
+raster artists (a surface's loss bands that a control swaps), so equal
+backgrounds are stored once.
+
+A control whose values only extend the drawing (``prefix=True``: the steps
+of a run, restarts) is not part of the grid: each setting is computed at the
+control's largest value, and for every other value the form records, per
+artist, whether the artist is the same, hidden, the first ``m`` points of
+its line at the largest value, or something else (then its own
+operations).  The browser thus draws any prefix of a run without a picture
+per step.
+
+The data (:func:`build`) is JSON-ready; its coordinates are one packed
+integer stream (:func:`gdcourse.widgets.overlay.pack`), base64-encoded.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import io
+import itertools
+import json
+
+import numpy as np
+from matplotlib.image import AxesImage
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+
+from gdcourse.widgets.overlay import SCALE, Recorder, pack
+
+__all__ = ["build", "control_data", "is_raster", "pack_form", "signature"]
+
+#: Device pixels per CSS pixel of the stored backgrounds (sharp on HiDPI screens;
+#: the overlays are vectors and sharp at any ratio).
+BACKGROUND_RATIO = 2
+#: WebP quality of the stored backgrounds.
+BACKGROUND_QUALITY = 80
+
+#: Per-step state of an artist: hidden, or the same as in the longest run.
+HIDDEN, SAME = 0, -1
+
+
+def is_raster(artist):
+    """Whether an artist is drawn into the background picture (images) rather than as vectors."""
+    return isinstance(artist, AxesImage)
+
+
+def signature(artist):
+    """What an artist would draw, as a comparable value; None if it cannot be told cheaply.
+
+    Two equal signatures draw the same; lines and texts are compared by their
+    data and style, other artists are never taken to be equal.
+    """
+    if isinstance(artist, Line2D):
+        x, y = (np.asarray(a, dtype=float) for a in artist.get_data(orig=True))
+        return (
+            "line",
+            artist.get_visible(),
+            x.tobytes(),
+            y.tobytes(),
+            *_line_style(artist),
+        )
+    if isinstance(artist, Text):
+        patch = artist.get_bbox_patch()
+        return (
+            "text",
+            artist.get_visible(),
+            artist.get_text(),
+            tuple(artist.get_position()),
+            str(artist.get_color()),
+            artist.get_fontsize(),
+            artist.get_rotation(),
+            artist.get_ha(),
+            artist.get_va(),
+            None if patch is None else (str(patch.get_ec()), str(patch.get_fc())),
+        )
+    if isinstance(artist, AxesImage):
+        array = np.asarray(artist.get_array())
+        return (
+            "image",
+            artist.get_visible(),
+            hashlib.sha1(array.tobytes()).hexdigest(),
+            array.shape,
+            tuple(artist.get_extent()),
+            artist.get_clim(),
+            artist.get_cmap().name,
+            artist.get_alpha(),
+        )
+    return None
+
+
+def _line_style(line):
+    return (
+        str(line.get_color()),
+        line.get_linewidth(),
+        str(line.get_linestyle()),
+        str(line.get_marker()),
+        line.get_markersize(),
+        str(line.get_markerfacecolor()),
+        str(line.get_markeredgecolor()),
+        line.get_alpha(),
+        line.get_drawstyle(),
+    )
+
+
+def _line_data(line):
+    """A line's own data (as set, before any unit conversion) as float arrays."""
+    return tuple(np.asarray(a, dtype=float) for a in line.get_data(orig=True))
+
+
+def _prefix_length(line, longest):
+    """``m`` if ``line`` draws the first ``m`` points of ``longest``, else None.
+
+    ``longest`` is ``(style, x, y)`` of the line in the longest run.
+    """
+    style, fx, fy = longest
+    if _line_style(line) != style:
+        return None
+    x, y = _line_data(line)
+    m = len(x)
+    if (
+        m <= len(fx)
+        and x.tobytes() == fx[:m].tobytes()
+        and y.tobytes() == fy[:m].tobytes()
+    ):
+        return m
+    return None
+
+
+def _encode_webp(figure):
+    buf = figure.canvas.buffer_rgba()
+    from PIL import Image
+
+    image = Image.frombuffer(
+        "RGBA", (buf.shape[1], buf.shape[0]), buf, "raw", "RGBA", 0, 1
+    )
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="WEBP", quality=BACKGROUND_QUALITY, method=6)
+    return "data:image/webp;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+class _Backgrounds:
+    """The distinct backgrounds of an explorer, each rendered once."""
+
+    def __init__(self, explorer, vector, raster):
+        self.explorer, self.vector, self.raster = explorer, vector, raster
+        self.keys, self.sources = {}, []
+
+    def index(self):
+        """Index of the background for the current artist states (rendered if new)."""
+        key = tuple(signature(a) for a in self.raster)
+        if key not in self.keys:
+            self.keys[key] = len(self.sources)
+            self.sources.append(self._render())
+        return self.keys[key]
+
+    def _render(self):
+        figure = self.explorer.figure
+        dpi = figure.dpi
+        shown = [a.get_visible() for a in self.vector]
+        for artist in self.vector:
+            artist.set_visible(False)
+        for artist in self.raster:
+            artist.set_animated(False)
+        try:
+            figure.set_dpi(dpi * BACKGROUND_RATIO)
+            figure.canvas.draw()
+            return _encode_webp(figure)
+        finally:
+            figure.set_dpi(dpi)
+            for artist in self.raster:
+                artist.set_animated(True)
+            for artist, visible in zip(self.vector, shown):
+                artist.set_visible(visible)
+
+
+def _steps(explorer, values, name, lengths, vector, recorder):
+    """Per value of the prefix control: its status and, per vector artist, what it draws then.
+
+    Called with the artists drawn for the longest run.
+    """
+    longest = [
+        (_line_style(a), *_line_data(a)) if isinstance(a, Line2D) else signature(a)
+        for a in vector
+    ]
+    out = []
+    for k in lengths:
+        status = explorer.draw(**dict(values, **{name: k})) or ""
+        states = []
+        for artist, full in zip(vector, longest):
+            if not artist.get_visible():
+                state = HIDDEN
+            elif isinstance(artist, Line2D):
+                m = _prefix_length(artist, full)
+                state = SAME if m == len(full[1]) else m
+            else:
+                same = full is not None and signature(artist) == full
+                state = SAME if same else None
+            states.append(recorder.record(artist) if state is None else state)
+        out.append({"st": status, "a": states})
+    return out
+
+
+def build(explorer):
+    """The dense static form of ``explorer``: controls, backgrounds, frames, packed coordinates.
+
+    Parameters
+    ----------
+    explorer : gdcourse.widgets.base.Explorer
+        Drawn at its static resolution (see ``Explorer._static_size``).
+
+    Returns
+    -------
+    dict
+        ``controls`` (name, label, kind, value labels, start index, and
+        ``run`` for a prefix control), ``backgrounds`` (WebP data URLs),
+        ``styles``, ``clips``, ``fonts`` (tables the operations index),
+        ``frames`` (key ``"i|j|..."`` of the grid controls' value indices ->
+        background index ``b``, operations per vector artist ``o``, status
+        ``st``, and ``steps`` per value of the prefix control), ``scale`` and ``ints`` (the
+        packed coordinates, bytes; see :func:`pack_form`).
+    """
+    specs = explorer.specs
+    grid = [(n, s.values()) for n, s in specs.items() if not s.prefix]
+    runs = [(n, s.values()) for n, s in specs.items() if s.prefix]
+    if len(runs) > 1:
+        raise ValueError(
+            f"an explorer may have one prefix control, got {[n for n, _ in runs]}"
+        )
+    vector = [a for a in explorer.dynamic if not is_raster(a)]
+    raster = [a for a in explorer.dynamic if is_raster(a)]
+    recorder = Recorder(explorer.figure)
+    backgrounds = _Backgrounds(explorer, vector, raster)
+    current = explorer.values
+    frames = {}
+    for index in itertools.product(*(range(len(v)) for _, v in grid)):
+        values = dict(current)
+        values.update({n: vals[i] for (n, vals), i in zip(grid, index)})
+        if runs:
+            values[runs[0][0]] = runs[0][1][-1]
+        status = explorer.draw(**values) or ""
+        frame = {"b": backgrounds.index(), "st": status}
+        frame["o"] = [recorder.record(a) for a in vector]
+        if runs:
+            frame["steps"] = _steps(
+                explorer, values, runs[0][0], runs[0][1], vector, recorder
+            )
+            if backgrounds.index() != frame["b"]:
+                raise ValueError(
+                    f"the prefix control {runs[0][0]!r} must not change the background"
+                )
+        frames["|".join(map(str, index))] = frame
+    explorer.draw(**current)
+    return {
+        "controls": [
+            control_data(n, s, s.values(), _start_index(s, s.values()))
+            for n, s in specs.items()
+        ],
+        "backgrounds": backgrounds.sources,
+        "styles": recorder.styles,
+        "clips": recorder.clips,
+        "fonts": recorder.fonts,
+        "frames": frames,
+        "scale": SCALE,
+        "ints": pack(recorder.ints),
+    }
+
+
+def control_data(name, spec, values, index):
+    """One control as the site's script builds it: label, kind, value labels, start index."""
+    data = {
+        "name": name,
+        "label": spec.label or name,
+        "kind": "select" if spec.is_menu() and len(values) > 1 else "range",
+        "labels": [spec.value_label(v) for v in values],
+        "value": index,
+    }
+    if spec.prefix:
+        data["run"] = True
+    return data
+
+
+def _start_index(spec, values):
+    current = spec.widget.value
+    return values.index(current) if current in values else len(values) - 1
+
+
+def pack_form(form):
+    """The form as a page stores it: controls and backgrounds as they are, the rest compressed.
+
+    ``form`` and ``ints`` are base64 of gzip-compressed bytes (the JSON of
+    the tables and frames, and the packed coordinates); browsers decompress
+    them with their built-in ``DecompressionStream``.  Compression is
+    deterministic (no time stamp).
+    """
+    rest = {k: form[k] for k in ("styles", "clips", "fonts", "frames", "scale")}
+    text = json.dumps(rest, separators=(",", ":")).encode()
+    return {
+        "controls": form["controls"],
+        "backgrounds": form["backgrounds"],
+        "form": _gzip64(text),
+        "ints": _gzip64(form["ints"]),
+    }
+
+
+def _gzip64(data):
+    return base64.b64encode(gzip.compress(data, compresslevel=9, mtime=0)).decode(
+        "ascii"
+    )
