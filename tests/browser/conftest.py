@@ -5,6 +5,7 @@ import http.server
 import os
 import threading
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -22,6 +23,8 @@ FLAGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -62,3 +65,67 @@ def browser():
 def screenshots():
     SHOTS.mkdir(parents=True, exist_ok=True)
     return SHOTS
+
+
+def open_page(browser, url, viewport, init_script=None):
+    """Open ``url`` with every non-local request blocked; return page and what went wrong.
+
+    The page has one device pixel per CSS pixel; ``init_script`` runs before
+    the page's own scripts.  ``problems`` lists console errors, failed
+    requests, blocked requests and ``loaded``, the paths of what the page
+    fetched from the site.
+    """
+    page = browser.new_page(viewport=viewport, device_scale_factor=1)
+    problems = {"console": [], "failed": [], "blocked": [], "loaded": []}
+    if init_script:
+        page.add_init_script(init_script)
+
+    def route(r):
+        host = urlparse(r.request.url).hostname
+        if r.request.url.startswith("data:") or host in ("127.0.0.1", "localhost"):
+            r.continue_()
+        else:
+            problems["blocked"].append(r.request.url)
+            r.abort()
+
+    def finished(request):
+        if urlparse(request.url).hostname == "127.0.0.1":
+            problems["loaded"].append(urlparse(request.url).path)
+
+    page.route("**/*", route)
+    page.on(
+        "console",
+        lambda m: problems["console"].append(m.text) if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda e: problems["console"].append(str(e)))
+    page.on(
+        "requestfailed",
+        lambda r: (
+            problems["failed"].append(r.url)
+            if urlparse(r.url).hostname == "127.0.0.1"
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            problems["failed"].append(f"{r.status} {r.url}")
+            if r.status >= 400
+            else None
+        ),
+    )
+    page.on("requestfinished", finished)
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(300)
+    return page, problems
+
+
+def wait_dense(root, timeout=20_000):
+    """Wait until the site's script has turned explorer ``root`` into its dense form."""
+    root.page.wait_for_function(
+        "e => e.hasAttribute('data-gd-dense') || e.hasAttribute('data-gd-error')",
+        arg=root.element_handle(),
+        timeout=timeout,
+    )
+    error = root.get_attribute("data-gd-error")
+    assert error is None, f"the explorer's script failed: {error}"
