@@ -227,8 +227,9 @@ def glossary_terms(text):
 
     Examples
     --------
-    >>> glossary_terms("```{glossary}\\nEpoch\\n  One pass.\\n\\nStep\\n  One.\\n```")
-    {'Epoch', 'Step'}
+    >>> text = "```{glossary}\\nStep\\n  One update.\\n\\nEpoch\\n  One pass.\\n```"
+    >>> sorted(glossary_terms(text))
+    ['Epoch', 'Step']
     """
     terms = set()
     for block in re.finditer(r"^```\{glossary\}[^\n]*\n(.*?)^```", text, re.M | re.S):
