@@ -19,14 +19,22 @@ Rules
 4. The first code cell installs the course package when it is missing (a
    notebook opened on its own, e.g. in Colab) and, if it cannot, prints one
    line saying what is missing and how to get it: :data:`INSTALL_BLOCK`.
-5. JSON as nbformat writes it: :func:`dumps`.
+5. Each Markdown cell stores the results of its inline expressions
+   (``{eval}`glued["name"]```) in ``metadata.user_expressions``, in the form
+   jupyterlab-myst stores a kernel's reply, taken from the notebook's glue
+   outputs: :func:`prose_numbers`.  JupyterLab and Notebook 7 show them before
+   anything has run, and a result cannot drift from the glue output that nbval
+   checks.  Prose that names no glue output of its notebook is an error.
+6. JSON as nbformat writes it: :func:`dumps`.
 """
 
 import argparse
+import ast
 import copy
 import importlib.util
 import json
 import platform
+import re
 import sys
 from pathlib import Path
 
@@ -147,9 +155,20 @@ def normalize(nb, python_version=None):
         metadata.pop(key, None)
     metadata["kernelspec"] = dict(KERNELSPEC)
     metadata["language_info"] = language_info(python_version)
+    texts = glued_texts(nb)
     first_code = True
-    for cell in nb.get("cells", []):
+    for index, cell in enumerate(nb.get("cells", [])):
         cell["metadata"] = _cell_metadata(cell)
+        if cell.get("cell_type") == "markdown":
+            source = _text(cell.get("source", ""))
+            try:
+                results = prose_numbers(source, texts)
+            except ValueError as error:
+                raise ValueError(f"Markdown cell {index}: {error}") from None
+            if results:
+                cell["metadata"]["user_expressions"] = results
+            else:
+                cell["metadata"].pop("user_expressions", None)
         if "outputs" in cell:
             cell["outputs"] = stored_outputs(cell["outputs"])
         if cell.get("cell_type") == "code" and first_code:
@@ -160,6 +179,94 @@ def normalize(nb, python_version=None):
                 tags.append("hide-cell")
             cell["metadata"] = _cell_metadata(cell)
     return nb
+
+
+#: An inline expression in the prose, as MyST writes it.
+EVAL_ROLE = re.compile(r"\{eval\}`([^`]*)`")
+#: The one expression the prose uses: the text glued under a name.
+GLUED = re.compile(r'glued\["([^"\\]+)"\]')
+#: A role of myst-nb's glue extension, which JupyterLab cannot show.
+GLUE_ROLE = re.compile(r"\{glue(:\w+)?\}`[^`]*`")
+#: The MIME type and metadata key of a glue output (gdcourse.report.glue).
+GLUE_TEXT = "application/papermill.record/text/plain"
+
+
+def glued_texts(nb):
+    """The text each glue output of `nb` stores, by name (the last one wins).
+
+    Returns
+    -------
+    dict
+        ``{name: text}``, the text being the stored ``repr`` of a string, as
+        :func:`gdcourse.report.glue` writes it, read back as the string.
+    """
+    texts = {}
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            stored = out.get("data", {}).get(GLUE_TEXT)
+            if name is None or stored is None:
+                continue
+            value = ast.literal_eval(_text(stored))
+            if not isinstance(value, str):
+                raise ValueError(
+                    f"glue output {name!r} must store the repr of a string,"
+                    f" got {_text(stored)!r}"
+                )
+            texts[name] = value
+    return texts
+
+
+def prose_numbers(source, texts):
+    """The ``user_expressions`` metadata of a Markdown cell with `source`.
+
+    Parameters
+    ----------
+    source : str
+        The cell's MyST text.
+    texts : dict
+        The notebook's glued texts by name, from :func:`glued_texts`.
+
+    Returns
+    -------
+    list of dict
+        One entry per ``{eval}`glued["name"]``` in the order of the text, as
+        jupyterlab-myst stores a kernel's reply for each: the expression and
+        ``{"status": "ok", "data": {"text/plain": text}, "metadata": {}}``,
+        where `text` is the glued text itself (``gdcourse.report.Shown``
+        displays without quotes).
+
+    Notes
+    -----
+    jupyterlab-myst looks a result up by its expression, so the stored list
+    is what a kernel that has run the notebook would store when the cell runs.
+
+    Examples
+    --------
+    >>> prose_numbers('rate {eval}`glued["lr"]`.', {"lr": "0.05"})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'expression': 'glued["lr"]', 'result': {'data': {'text/plain': '0.05'},
+      'metadata': {}, 'status': 'ok'}}]
+    """
+    glue_role = GLUE_ROLE.search(source)
+    if glue_role:
+        raise ValueError(
+            'a number in the prose must be shown with {eval}`glued["name"]`,'
+            f" got {glue_role.group(0)}"
+        )
+    results = []
+    for expression in EVAL_ROLE.findall(source):
+        match = GLUED.fullmatch(expression)
+        if match is None:
+            raise ValueError(f'{{eval}} must hold glued["name"], got {expression!r}')
+        name = match.group(1)
+        if name not in texts:
+            raise ValueError(
+                f"{{eval}} must name a glue output of this notebook, got {name!r}"
+            )
+        result = {"data": {"text/plain": texts[name]}, "metadata": {}, "status": "ok"}
+        results.append({"expression": expression, "result": result})
+    return results
 
 
 def stored_outputs(outputs):

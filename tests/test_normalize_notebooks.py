@@ -3,6 +3,7 @@
 import copy
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -56,13 +57,34 @@ def notebook(*cells, **metadata):
     }
 
 
+def glue_output(name, text):
+    """The output of ``gdcourse.report.glue(name, ...)`` that stored `text`."""
+    return {
+        "output_type": "display_data",
+        "data": {norm.GLUE_TEXT: repr(text)},
+        "metadata": {
+            "scrapbook": {
+                "name": name,
+                "mime_prefix": "application/papermill.record/",
+            }
+        },
+    }
+
+
+def stored(text):
+    """A Markdown cell's stored result for an expression whose text is `text`."""
+    return {"data": {"text/plain": text}, "metadata": {}, "status": "ok"}
+
+
 def sample():
     """A small chapter: title, install cell, a solution, a glue cell, a plot."""
+    glue_cell = code('glue("slope", slope, ".1f")', ["remove-cell"])
+    glue_cell["outputs"] = [glue_output("slope", "2.0")]
     return notebook(
-        markdown("(ch-x)=\n# 1. X\n\nThe slope is {glue:text}`slope`."),
+        markdown('(ch-x)=\n# 1. X\n\nThe slope is {eval}`glued["slope"]`.'),
         code(OLD_INSTALL, ["hide-cell"], execution={"iopub.status.busy": "2026"}),
         code("slope = 2.0\nprint(slope)"),
-        code('glue("slope", slope, ".1f")', ["remove-cell"]),
+        glue_cell,
         code("def solution():\n    return 1", ["hide-cell"]),
         code("plt.plot([1, 2])", ["hide-output"]),
         code("x = 1", jupyter={"source_hidden": True}, collapsed=True),
@@ -129,7 +151,7 @@ def test_kernel_metadata_matches_ipykernel():
 def test_collapse_flags_follow_the_tags():
     out = norm.normalize(sample(), "3.11.7")
     meta = [cell["metadata"] for cell in out["cells"]]
-    assert meta[0] == {}  # markdown untouched
+    assert set(meta[0]) == {"user_expressions"}  # markdown: only its numbers
     assert meta[1]["jupyter"] == {"source_hidden": True}  # install cell
     assert "collapsed" not in meta[1]
     assert "jupyter" not in meta[2]
@@ -302,3 +324,125 @@ def test_stream_chunks_are_merged_only_within_one_stream():
         ("stderr", "c\n"),
         ("stdout", "d\n"),
     ]
+
+
+def test_markdown_cells_store_the_glued_text_of_each_expression():
+    nb = sample()
+    nb["cells"][3]["outputs"].append(glue_output("rate", "1.2e-03"))
+    nb["cells"].append(
+        markdown(
+            'Rate {eval}`glued["rate"]`, slope {eval}`glued["slope"]`,'
+            ' rate again {eval}`glued["rate"]`.'
+        )
+    )
+    nb["cells"].append(markdown("No numbers here."))
+    nb["cells"][-1]["metadata"]["user_expressions"] = [{"expression": "x"}]
+    out = norm.normalize(nb, "3.11.7")
+    assert out["cells"][0]["metadata"]["user_expressions"] == [
+        {"expression": 'glued["slope"]', "result": stored("2.0")}
+    ]
+    # One entry per expression, in the order of the text, as jupyterlab-myst.
+    assert out["cells"][-2]["metadata"]["user_expressions"] == [
+        {"expression": 'glued["rate"]', "result": stored("1.2e-03")},
+        {"expression": 'glued["slope"]', "result": stored("2.0")},
+        {"expression": 'glued["rate"]', "result": stored("1.2e-03")},
+    ]
+    assert "user_expressions" not in out["cells"][-1]["metadata"]  # stale: gone
+
+
+def test_a_changed_glue_output_changes_the_stored_prose():
+    nb = norm.normalize(sample(), "3.11.7")
+    nb["cells"][3]["outputs"] = [glue_output("slope", "2.5")]
+    again = norm.normalize(nb, "3.11.7")
+    (entry,) = again["cells"][0]["metadata"]["user_expressions"]
+    assert entry["result"]["data"] == {"text/plain": "2.5"}
+
+
+def test_the_last_glue_of_a_name_wins_as_on_the_site():
+    nb = sample()
+    nb["cells"][5]["outputs"] = [glue_output("slope", "3.0")]
+    out = norm.normalize(nb, "3.11.7")
+    (entry,) = out["cells"][0]["metadata"]["user_expressions"]
+    assert entry["result"]["data"] == {"text/plain": "3.0"}
+
+
+@pytest.mark.parametrize(
+    "prose, message",
+    [
+        (
+            '{eval}`glued["nope"]`',
+            "must name a glue output of this notebook, got 'nope'",
+        ),
+        ("{eval}`slope * 2`", "must hold glued"),
+        ("{glue:text}`slope`", "must be shown with {eval}"),
+        ("{glue}`slope`", "must be shown with {eval}"),
+    ],
+)
+def test_prose_that_names_no_glue_output_is_refused(prose, message):
+    nb = sample()
+    nb["cells"].append(markdown(prose))
+    with pytest.raises(ValueError, match=re.escape(message)):
+        norm.normalize(nb, "3.11.7")
+
+
+def test_stored_results_are_what_a_kernel_replies():
+    """What the normaliser stores equals a real kernel's user_expressions reply."""
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        outputs = []
+        kc.execute_interactive(
+            "from gdcourse.report import glue, glued\n"
+            'glue("rate", 0.0123456, ".2e")\n'
+            'glue("steps", 1200)\n'
+            'glue("name", "it\'s")',
+            output_hook=lambda msg: outputs.append(msg),
+            timeout=60,
+        )
+        displayed = [
+            {"output_type": "display_data", **m["content"]}
+            for m in outputs
+            if m["msg_type"] == "display_data"
+        ]
+        prose = " ".join(f'{{eval}}`glued["{k}"]`' for k in ("rate", "steps", "name"))
+        expressions = {str(i): e for i, e in enumerate(norm.EVAL_ROLE.findall(prose))}
+        reply = kc.execute_interactive("", user_expressions=expressions, timeout=60)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    nb = notebook(markdown(prose), code("glue(...)"))
+    nb["cells"][1]["outputs"] = displayed
+    written = norm.prose_numbers(prose, norm.glued_texts(nb))
+    replied = reply["content"]["user_expressions"]
+    assert written == [
+        {"expression": expressions[k], "result": replied[k]} for k in sorted(replied)
+    ]
+    assert [w["result"]["data"]["text/plain"] for w in written] == [
+        "1.23e-02",
+        "1200",
+        "it's",
+    ]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_every_number_in_the_prose_is_a_glue_output_of_its_chapter(path):
+    """The stored numbers of the prose are the glue outputs nbval compares."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    texts = norm.glued_texts(nb)
+    expressions = 0
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        source = "".join(cell["source"])
+        assert not norm.GLUE_ROLE.search(source)
+        names = [
+            norm.GLUED.fullmatch(e).group(1) for e in norm.EVAL_ROLE.findall(source)
+        ]
+        assert set(names) <= set(texts)
+        stored_results = cell["metadata"].get("user_expressions", [])
+        assert [e["result"]["data"]["text/plain"] for e in stored_results] == [
+            texts[n] for n in names
+        ]
+        expressions += len(names)
+    assert expressions > 0

@@ -162,3 +162,90 @@ def test_repo_root_follows_the_book_path():
 def test_colab_copy_url_needs_a_github_file_link():
     with pytest.raises(ValueError, match="url must be"):
         gd_colab.colab_copy_url("https://colab.research.google.com/", "colab/x.ipynb")
+
+
+def _chapter(prose):
+    """A small executed notebook: one glue output, one Markdown cell of `prose`."""
+    glue_output = {
+        "output_type": "display_data",
+        "data": {"application/papermill.record/text/plain": "'1.23e-02'"},
+        "metadata": {
+            "scrapbook": {
+                "name": "rate",
+                "mime_prefix": "application/papermill.record/",
+            }
+        },
+    }
+    return {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "id": "c1",
+                "metadata": {},
+                "outputs": [glue_output],
+                "source": 'glue("rate", 0.0123456, ".2e")',
+            },
+            {"cell_type": "markdown", "id": "m1", "metadata": {}, "source": prose},
+        ],
+        "metadata": {
+            "kernelspec": {
+                "display_name": "Python 3",
+                "language": "python",
+                "name": "python3",
+            }
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def _build(tmp_path, prose):
+    """Build the notebook with myst-nb and the book's extension; return HTML, warnings."""
+    import io
+    import json
+
+    from sphinx.application import Sphinx
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(gd_site.__file__).parent)!r})\n"
+        "extensions = ['myst_nb', 'gd_site']\n"
+        "nb_execution_mode = 'off'\n"
+    )
+    (src / "index.ipynb").write_text(json.dumps(_chapter(f"# T\n\n{prose}\n")))
+    warnings = io.StringIO()
+    app = Sphinx(
+        str(src),
+        str(src),
+        str(tmp_path / "html"),
+        str(tmp_path / "doctrees"),
+        "html",
+        status=None,
+        warning=warnings,
+        freshenv=True,
+    )
+    app.build()
+    return (tmp_path / "html" / "index.html").read_text(), warnings.getvalue()
+
+
+def test_eval_of_a_glued_name_shows_what_glue_text_shows(tmp_path):
+    html, warnings = _build(tmp_path, 'A {eval}`glued["rate"]` B {glue:text}`rate` C')
+    assert warnings == ""
+    shown = re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
+    assert shown == ["1.23e-02", "1.23e-02"]
+
+
+@pytest.mark.parametrize(
+    "expression, message",
+    [
+        ('glued["nope"]', "No key 'nope' found in glue data"),
+        ("rate * 2", "{eval} must hold glued"),
+    ],
+)
+def test_eval_of_anything_else_is_a_warning(tmp_path, expression, message):
+    html, warnings = _build(tmp_path, f"A {{eval}}`{expression}` B")
+    assert message in warnings
+    assert "pasted-text" not in html

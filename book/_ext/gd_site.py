@@ -9,9 +9,23 @@
 * No page embeds the ipywidgets state.  The site shows each explorer's
   static HTML form, never the widget view, so the state (which includes
   every Image widget's PNG) would only add weight to the page.
+* Numbers in the prose: ``{eval}`glued["name"]``` shows the text the
+  notebook glued under ``name`` (``gdcourse.report.glue``), as myst-nb's
+  ``{glue:text}`name``` would.  In JupyterLab the same role is evaluated in
+  the kernel or read from the cell's stored results; on the site the chapters
+  are executed ahead of the build, so myst-nb's own ``eval`` role (which asks
+  a kernel that is still running, in its "inline" execution mode only) is
+  replaced by :class:`GluedText`, which reads the glue outputs.
 """
 
+import re
+
+from docutils import nodes
+
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+#: The one expression the prose evaluates: the text glued under a name.
+GLUED = re.compile(r'glued\["([^"\\]+)"\]')
 
 
 def _key(script):
@@ -52,7 +66,40 @@ def drop_widget_state(app, pagename, templatename, context, doctree):
         ]
 
 
+class GluedText:
+    """The ``eval`` role: ``{eval}`glued["name"]``` is the glued text of ``name``.
+
+    Renders exactly what myst-nb's ``{glue:text}`name``` renders (an inline
+    node with class ``pasted-text``); anything else in the role, or a name the
+    notebook did not glue, is a warning (an error under ``-W``).
+    """
+
+    def __call__(
+        self, name, rawtext, text, lineno, inliner, options=None, content=()
+    ):
+        from myst_nb.core.variables import RetrievalError, format_plain_text
+        from myst_nb.ext.glue.utils import glue_warning, retrieve_glue_data
+
+        document = inliner.document
+        source, line = inliner.reporter.get_source_and_line(lineno)
+        match = GLUED.fullmatch(nodes.unescape(text))
+        if match is None:
+            message = f'{{eval}} must hold glued["name"], got {text!r}'
+            return [], [glue_warning(message, document, line)]
+        try:
+            result = retrieve_glue_data(document, match.group(1))
+            value = format_plain_text(result.data["text/plain"], "s")
+        except (RetrievalError, KeyError) as error:
+            return [], [glue_warning(f"{{eval}}: {error}", document, line)]
+        node = nodes.inline(value, value, classes=["pasted-text"])
+        node.source, node.line = source, line
+        return [node], []
+
+
 def setup(app):
+    # myst-nb registers its own eval role in its setup: make sure it ran first.
+    app.setup_extension("myst_nb")
+    app.add_role("eval", GluedText(), override=True)
     # Early: emit_firstresult stops at the first handler that returns a template.
     app.connect("html-page-context", dedupe_scripts, priority=100)
     # Late: after myst-nb has added the notebook's scripts.
