@@ -8,7 +8,8 @@ STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 # Keeps the debugger's "frozen modules" notice out of kernel stderr.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-# Explorers carry their full static form (precomputed frames) in executed outputs.
+# The site's explorers carry their dense static form (computed for a grid of settings);
+# the committed notebooks keep one picture per explorer, so only the book sets this.
 STATIC := GDCOURSE_STATIC_EXPLORERS=1
 # Strips widget state, sets Jupyter's own metadata and collapse flags, writes one install cell.
 NORMALIZE := $(BIN)/python scripts/normalize_notebooks.py
@@ -45,28 +46,31 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(NORMALIZE) --check book/*.ipynb
+	$(BIN)/python scripts/colab_notebooks.py --check
 
 test-package: $(STAMP)
 	$(BIN)/python -m pytest tests gdcourse --doctest-modules --ignore=tests/browser --ignore=tests/fixtures \
 		--ignore=tests/jupyter --ignore=tests/standalone -q -n 2
 
 test-notebooks: $(STAMP)
-	$(STATIC) $(BIN)/python -m pytest $(NBVAL) book -n 2 --dist loadfile -q
+	$(BIN)/python -m pytest $(NBVAL) book -n 2 --dist loadfile -q
 
 # The stored outputs must not depend on the CPU: nbval once per OpenBLAS kernel family,
 # once with NumPy's SIMD dispatch lowered and once single-threaded, in parallel.
 portability: $(STAMP)
-	$(STATIC) $(BIN)/python scripts/portability.py
+	$(BIN)/python scripts/portability.py
 
 book: $(STAMP)
 	$(STATIC) $(BIN)/jupyter-book build . --path-output . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
-# Re-execute every chapter and store its outputs (after changing a chapter or gdcourse).
+# Re-execute every chapter and store its outputs (after changing a chapter or gdcourse),
+# then rebuild the plain-Markdown copies for Colab.
 notebooks: $(STAMP)
 	for nb in book/*.ipynb; do \
-		$(STATIC) $(BIN)/jupyter execute --inplace "$$nb" && $(NORMALIZE) "$$nb" || exit 1; \
+		$(BIN)/jupyter execute --inplace "$$nb" && $(NORMALIZE) "$$nb" || exit 1; \
 	done
+	$(BIN)/python scripts/colab_notebooks.py
 
 # JupyterLab refuses to run as root unless told to (containers, CI machines).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)

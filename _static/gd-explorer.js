@@ -307,6 +307,7 @@
         function show() {
           var key = grid.map(function (c) { return c.input.value; }).join("|");
           var frame = form.frames[key];
+          if (typeof frame === "string") { frame = form.frames[frame]; }
           if (!frame) { return; }
           var step = run ? frame.steps[Number(run.input.value)] : null;
           var text = step ? step.st : frame.st;

@@ -114,6 +114,34 @@ class Trajectory:
             return float(self.losses[int(idx)])
         return self.losses[idx, np.arange(idx.size)]
 
+    def first(self, n):
+        """The record of the first ``n`` starts of a run from several starts.
+
+        Starts do not interact, so this is the run from those starts alone.
+
+        Examples
+        --------
+        >>> from gdcourse import surfaces
+        >>> bowl = surfaces.elongated_bowl(kappa=4.0)
+        >>> run = gradient_descent(bowl, [[1.0, 1.0], [2.0, 0.0], [0.5, 0.5]], lr=0.1, steps=5)
+        >>> run.first(2).weights.shape, run.first(2).stopped_at.tolist()
+        ((6, 2, 2), [5, 5])
+        """
+        stopped = np.asarray(self.stopped_at)
+        if stopped.ndim == 0:
+            raise ValueError(
+                "first needs a run from several starts (w0 of shape (n, d))"
+            )
+        k = checks.integer("n", n, minimum=1, maximum=stopped.size)
+        return Trajectory(
+            self.weights[:, :k],
+            self.losses[:, :k],
+            self.grad_norms[:, :k],
+            self.lrs,
+            np.asarray(self.diverged)[:k],
+            stopped[:k],
+        )
+
     def head(self, steps):
         """The run as it would have been with only ``steps`` steps: a prefix of this one.
 

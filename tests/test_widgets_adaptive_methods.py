@@ -88,10 +88,23 @@ def test_static_form_covers_every_surface_and_ten_rates():
     grid = dict(ex.static_grid())
     assert set(grid["surface"]) == set(adaptive_methods.ADAPTIVE_SURFACES)
     assert len(grid["lr"]) >= 10
-    assert "Adam" in grid["method"]
+    assert grid["method"] == list(adaptive_methods.ADAPTIVE_METHODS)
+    assert len(grid["beta1"]) >= 10 and grid["beta2"] == list(
+        adaptive_methods.BETA2_VALUES
+    )
     assert all(ex.controls[name].value in values for name, values in grid.items())
     lo, hi = ex.controls["lr"].min, ex.controls["lr"].max
     assert all(10**lo <= v <= 10**hi for v in grid["lr"])
+
+
+@pytest.mark.parametrize("method", adaptive_methods.ADAPTIVE_METHODS)
+def test_the_ignored_hyperparameters_are_the_ones_the_method_lacks(method):
+    ex = EXPLORERS["adaptive methods"]()
+    ignored = ex.ignores(dict(ex.values, method=method))
+    for name, other in (("beta1", (0.5, 0.999)), ("beta2", (0.9, 0.9))):
+        a = adaptive_methods.make_optimizer(method, 0.9, 0.999)
+        b = adaptive_methods.make_optimizer(method, *other)
+        assert (name in ignored) == (repr(a) == repr(b)), (method, name)
 
 
 def test_opens_on_the_turned_ravine_where_momentum_wins():

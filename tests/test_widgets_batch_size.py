@@ -66,7 +66,7 @@ def test_seed_changes_the_path_only_for_small_batches(explorer):
     np.testing.assert_allclose(paths[1024, 0], paths[1024, 1], rtol=1e-10)
 
 
-def test_static_form_is_small_enough(explorer):
-    html = explorer.to_html(full=True)
-    assert html.count('"src":"data:image/webp;base64,') == 16
-    assert len(html) < 600_000
+def test_static_grid_offers_every_batch_size_and_seed(explorer):
+    grid = dict(explorer.static_grid())
+    assert grid["batch_size"] == list(explorer.controls["batch_size"].options)
+    assert grid["seed"] == list(range(10)) and len(grid["lr"]) >= 10

@@ -11,7 +11,8 @@ def test_a_declaration_carries_widget_label_and_static_values():
     c = controls.log_slider(0.1, -2.0, 0.5, "learning rate", static=[0.05, 0.3])
     assert isinstance(c.widget, ipw.FloatLogSlider)
     assert c.label == c.widget.description == "learning rate"
-    assert c.values() == [0.05, 0.3]
+    # the current value joins the static ones: the site opens on it
+    assert c.values() == [0.05, 0.1, 0.3]
     assert c.widget.min == -2.0 and c.widget.max == 0.5 and c.widget.value == 0.1
 
 

@@ -33,17 +33,18 @@ def test_path_and_line_follow_gradient_descent(ex):
     w1, w2 = run.final_weights
     xs = ex.fit.get_xdata()
     np.testing.assert_allclose(ex.fit.get_ydata(), w1 * xs + w2)
-    assert ex.status == f"loss {run.final_loss:.3g} after 12 steps"
-    assert ex.text.get_text().startswith("after 12 steps: y = ")
+    sign = "+" if w2 >= 0 else "\u2212"
+    assert ex.status == (
+        f"loss {run.final_loss:.3g} after 12 steps: y = {w1:.2f} x {sign} {abs(w2):.2f}"
+    )
 
 
 def test_zero_steps_shows_the_starting_line(ex):
     ex.set(lr=0.3, steps=0, w1=2.0, w2=-1.0)
     xs = ex.fit.get_xdata()
     np.testing.assert_allclose(ex.fit.get_ydata(), 2.0 * xs - 1.0)
-    assert (
-        ex.text.get_text()
-        == f"after 0 steps: y = 2.00 x \u2212 1.00\nloss {ex.surface(np.array([2.0, -1.0])):.3g}"
+    assert ex.status == (
+        f"loss {ex.surface(np.array([2.0, -1.0])):.3g} after 0 steps: y = 2.00 x \u2212 1.00"
     )
 
 
@@ -58,7 +59,6 @@ def test_a_large_rate_reports_divergence_on_the_figure(ex):
     ex.set(lr=2.0, steps=60, w1=-1.0, w2=1.5)
     assert re.fullmatch(r"diverged at step \d+", ex.status)
     assert ex.note.get_visible() and ex.note.get_text() == ex.status
-    assert ex.text.get_text() == ex.status
     ex.set(lr=0.3, steps=8)
     assert not ex.note.get_visible() and ex.status.startswith("loss")
 
@@ -84,17 +84,17 @@ def test_bad_data_raises_through_the_surface():
         widgets.EXPLORERS["line fit"](x=[1.0, 1.0], y=[0.0, 1.0])
 
 
-def test_static_grid_stays_in_budget(ex):
+def test_static_grid_covers_creeping_settling_and_diverging(ex):
     grid = dict(ex.static_grid())
-    assert grid["lr"] == [0.03, 0.3, 0.6, 1.0] and grid["steps"] == [0, 1, 2, 4, 8, 40]
-    assert len(grid["w1"]) == len(grid["w2"]) == 1
-    page = ex.to_html(full=True)
-    assert page.count('"src":"data:image/webp;base64,') == 24
-    assert len(page.encode()) < 600_000
-    # the static form covers each behaviour: creeping, settling, and diverging
-    alts = re.findall(r'"alt":"([^"]*)"', page)
-    assert any("diverged at step" in a for a in alts)
-    assert any("after 40 steps" in a for a in alts)
+    assert grid["steps"] == list(range(ex.max_steps + 1))
+    lrs = grid["lr"]
+    assert len(lrs) >= 10 and len(grid["w1"]) >= 10 and len(grid["w2"]) >= 10
+    statuses = []
+    for lr in (lrs[0], 0.3, lrs[-1]):
+        ex.set(lr=lr, steps=ex.max_steps)
+        statuses.append(ex.status)
+    assert statuses[1].startswith(f"loss 0.316 after {ex.max_steps} steps")
+    assert statuses[0] != statuses[1] and statuses[2].startswith("diverg")
 
 
 def test_a_growing_loss_is_called_diverging_before_it_blows_up(ex):
@@ -105,7 +105,6 @@ def test_a_growing_loss_is_called_diverging_before_it_blows_up(ex):
         f"diverging: loss up from {run.losses[0]:.3g} to {run.final_loss:.3g} in 8 steps"
     )
     assert ex.note.get_visible() and ex.note.get_text() == "diverging"
-    assert ex.text.get_text().endswith(f"loss {run.final_loss:.3g}")
     ex.set(lr=0.3)
     assert not ex.note.get_visible() and ex.status.startswith("loss")
 
@@ -144,16 +143,19 @@ def test_the_static_starts_give_different_runs():
     ex = widgets.EXPLORERS["gradient descent"]()
     grid = dict(ex.static_grid())
     starts = [(x0, y0) for x0 in grid["x0"] for y0 in grid["y0"]]
-    assert len(starts) == 2
-    (x_a, y_a), (x_b, y_b) = starts
-    assert (abs(x_a), abs(y_a)) != (abs(x_b), abs(y_b))
-    for lr in grid["lr"]:
-        wall, floor = (
-            gradient_descent(ex.surface, s, lr=lr, steps=8).losses for s in starts
-        )
-        assert not np.allclose(wall, floor, rtol=0.01)
-    statuses = set()
-    for s in starts:
-        ex.set(lr=grid["lr"][-1], steps=80, x0=s[0], y0=s[1])
-        statuses.add(ex.status)
-    assert len(statuses) == 2  # above 2/L the two blow up at different speeds
+    assert len(starts) >= 100
+    losses = {
+        s: gradient_descent(ex.surface, s, lr=0.3, steps=8).losses[-1] for s in starts
+    }
+    distinct = {(abs(x), abs(y)) for x, y in starts}
+    assert len({round(float(v), 12) for v in losses.values()}) == len(distinct)
+
+
+def test_shorter_runs_are_prefixes_of_the_longest():
+    ex = widgets.EXPLORERS["gradient descent"]()
+    for lr in (0.1, 1.3):
+        for steps in (0, 7, 22, 80):
+            ex.set(lr=lr, steps=steps)
+            fresh = gradient_descent(ex.surface, [-2.5, 1.5], lr=lr, steps=steps)
+            np.testing.assert_array_equal(ex.line.get_xdata(), fresh.weights[:, 0])
+            assert ex.status.startswith(("loss", "diverged", "diverging"))

@@ -48,10 +48,16 @@ def test_minima_explorer_every_value_works_quietly(minima):
                 assert not minima.status.startswith("error"), minima.status
 
 
-def test_minima_static_form_is_small(minima):
-    html = minima.to_html()
-    assert 'class="gd-explorer"' in html and len(html) < 600_000
-    assert html.count('"src":"data:image/webp;base64,') == 5 * 2 * 2
+def test_minima_restarts_are_a_prefix_of_all_of_them(minima):
+    assert minima.specs["restarts"].prefix
+    minima.set(restarts=minima.max_restarts)
+    everything = [line.get_xydata().copy() for line in minima.restart_lines]
+    minima.set(restarts=3)
+    for k, line in enumerate(minima.restart_lines):
+        assert line.get_visible() == (k < 3)
+        if k < 3:
+            np.testing.assert_array_equal(line.get_xydata(), everything[k])
+    minima.set(restarts=0)
 
 
 def test_minima_status_tells_an_unfinished_run_from_a_bouncing_one(minima):

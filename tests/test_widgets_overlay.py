@@ -107,7 +107,9 @@ def test_a_line_is_recorded_at_its_pixels_from_the_top_left():
     px[:, 1] = fig.canvas.get_width_height()[1] - px[:, 1]
     np.testing.assert_allclose(got, px, atol=0.5 / SCALE)
     style = rec.styles[op["s"]]
-    assert style["stroke"] == "#112233ff" and style["lw"] == pytest.approx(2 * 80 / 72, abs=0.01)
+    assert style["stroke"] == "#112233ff" and style["lw"] == pytest.approx(
+        2 * 80 / 72, abs=0.01
+    )
     x0, y0, w, h = rec.clips[op["c"]]
     assert (w, h) == pytest.approx(tuple(ax.bbox.size), abs=0.01)
 

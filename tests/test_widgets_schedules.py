@@ -157,11 +157,16 @@ def test_every_control_value_works_without_warnings(explorer, recwarn):
     assert len(recwarn) == 0
 
 
-def test_static_form_has_a_select_and_fits_the_budget(explorer):
-    html = explorer.to_html(full=True)
-    assert 'class="gd-explorer"' in html
-    assert '{"name":"kind","label":"schedule","kind":"select"' in html
-    assert (
-        html.count('"src":"data:image/webp;base64,') == len(widgets.SCHEDULE_KINDS) * 3
-    )
-    assert len(html) < 600_000
+def test_static_grid_offers_every_kind_and_ignores_the_period_where_there_is_none(
+    explorer,
+):
+    grid = dict(explorer.static_grid())
+    assert grid["kind"] == list(widgets.SCHEDULE_KINDS) and len(grid["lr"]) >= 10
+    for kind in widgets.SCHEDULE_KINDS:
+        values = dict(explorer.values, kind=kind)
+        rates = [
+            widgets.schedule_from_kind(kind, 0.3, p, 300)(np.arange(300))
+            for p in (10, 150)
+        ]
+        same = np.array_equal(*rates)
+        assert ("period" in explorer.ignores(values)) == same, kind

@@ -42,7 +42,7 @@ def test_every_setting_renders(explorer):
                 assert explorer.grad_line.get_xdata().size == depth + 1
 
 
-def test_static_form_is_small_enough(explorer):
-    html = explorer.to_html(full=True)
-    assert html.count('"src":"data:image/webp;base64,') == 3 * 3 * 4
-    assert len(html) < 600_000
+def test_static_grid_offers_every_depth_and_choice(explorer):
+    grid = dict(explorer.static_grid())
+    assert grid["depth"] == list(range(1, explorer.max_depth + 1))
+    assert len(grid["activation"]) == 3 and len(grid["init"]) == 4

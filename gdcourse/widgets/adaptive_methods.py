@@ -30,6 +30,16 @@ __all__ = [
 #: The methods the explorer offers, in menu order.
 ADAPTIVE_METHODS = ("SGD", "momentum", "AdaGrad", "RMSProp", "Adam", "AMSGrad")
 
+#: The explorer's hyperparameter controls each method uses (see :func:`make_optimizer`).
+METHOD_USES = {
+    "SGD": (),
+    "momentum": ("beta1",),
+    "AdaGrad": (),
+    "RMSProp": ("beta2",),
+    "Adam": ("beta1", "beta2"),
+    "AMSGrad": ("beta1", "beta2"),
+}
+
 #: The surfaces the explorer offers: label -> (angle in degrees, loss scale).
 ADAPTIVE_SURFACES = {
     "ravine along the axes": (0.0, 1.0),
@@ -120,7 +130,7 @@ class AdaptiveExplorer(Explorer):
                 method,
                 ADAPTIVE_METHODS,
                 "method",
-                static=["Adam"],
+                static=ADAPTIVE_METHODS,
             ),
             "lr": log_slider(
                 lr,
@@ -130,8 +140,17 @@ class AdaptiveExplorer(Explorer):
                 step=0.1,
                 static=[0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 2.0, 3.0, 10.0],
             ),
-            "beta1": float_slider(beta1, 0.0, 0.99, "beta1 / momentum", step=0.01),
-            "beta2": selection_slider(beta2, BETA2_VALUES, "beta2 / alpha"),
+            "beta1": float_slider(
+                beta1,
+                0.0,
+                0.99,
+                "beta1 / momentum",
+                step=0.01,
+                static=[0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99],
+            ),
+            "beta2": selection_slider(
+                beta2, BETA2_VALUES, "beta2 / alpha", static=BETA2_VALUES
+            ),
         }
         super().__init__(controls, title="Adaptive methods explorer")
 
@@ -187,6 +206,10 @@ class AdaptiveExplorer(Explorer):
             self.ref_loss,
             self.loss,
         ]
+
+    def ignores(self, values):
+        """The hyperparameters the chosen method does not have."""
+        return {"beta1", "beta2"} - set(METHOD_USES[values["method"]])
 
     def draw(self, surface, method, lr, beta1, beta2):
         s = self.surfaces[surface]

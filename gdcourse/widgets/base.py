@@ -21,10 +21,6 @@ STATIC_ENV = "GDCOURSE_STATIC_EXPLORERS"
 
 #: The note under a stored explorer wherever the site's script is missing.
 STORED_NOTE = "Run this cell for the live explorer (the course site offers a kernel-free version)."
-#: The note the site's script shows instead, over the precomputed frames.
-SITE_NOTE = (
-    "A preview over precomputed settings; run the notebook to explore every value live."
-)
 #: The same for a one-frame preview.
 SITE_SNAPSHOT_NOTE = "A snapshot; run the notebook to use this explorer."
 
@@ -209,6 +205,8 @@ class Explorer(metaclass=_BuiltAfterInit):
             width=str(css),
             layout=ipw.Layout(width=f"{css}px", max_width="100%", height="auto"),
         )
+        #: The status under the picture, as the site shows it.
+        self.status_line = ipw.HTML(layout=ipw.Layout(margin="0 0 0 4px"))
         for widget in self.controls.values():
             widget.observe(self._on_change, names="value")
         self.refresh()
@@ -232,6 +230,14 @@ class Explorer(metaclass=_BuiltAfterInit):
     def draw(self, **values):
         """Update the artists for these control values; return a status string."""
         raise NotImplementedError
+
+    def ignores(self, values):
+        """Names of the controls that make no difference at these control values.
+
+        The static form computes such settings once (for instance a method's
+        hyperparameter that another method does not have).  None by default.
+        """
+        return ()
 
     # -- machinery -----------------------------------------------------------
     @property
@@ -290,6 +296,7 @@ class Explorer(metaclass=_BuiltAfterInit):
         """Recompute for the current control values and re-render :attr:`image`."""
         self._render(self.values)
         self.image.value = encode_png(self.figure)
+        self.status_line.value = html.escape(self.status)
 
     def _on_change(self, change):
         self.refresh()
@@ -313,7 +320,7 @@ class Explorer(metaclass=_BuiltAfterInit):
     # -- display -------------------------------------------------------------
     @property
     def widget(self):
-        """The live ipywidgets view: title, controls, image."""
+        """The live ipywidgets view: title, controls, image, status."""
         if not hasattr(self, "_widget"):
             parts = (
                 [ipw.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
@@ -325,6 +332,7 @@ class Explorer(metaclass=_BuiltAfterInit):
                 )
             )
             parts.append(self.image)
+            parts.append(self.status_line)
             self._widget = ipw.VBox(parts)
         return self._widget
 
@@ -402,8 +410,9 @@ class Explorer(metaclass=_BuiltAfterInit):
         key, frame = self._current_frame()
         data = {"title": self.title}
         if full:
-            data.update(static_form.pack_form(self.static_form()))
-            data["note"] = SITE_NOTE
+            form = self.static_form()
+            data.update(static_form.pack_form(form))
+            data["note"] = static_form.describe(form)
         else:
             data["controls"] = [
                 static_form.control_data(name, spec, [spec.widget.value], 0)

@@ -42,12 +42,16 @@ class BatchSizeExplorer(Explorer):
             sizes.append(self.n)
         controls = {
             "batch_size": selection_slider(
-                batch_size, sizes, "batch size", static=[1, 8, 64, self.n]
+                batch_size, sizes, "batch size", static=sizes
             ),
             "lr": log_slider(
-                lr, -3.0, 0.0, "learning rate", static=[0.03, 0.1, 0.3, 0.8]
+                lr,
+                -3.0,
+                0.0,
+                "learning rate",
+                static=[0.003, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8],
             ),
-            "seed": int_slider(seed, 0, 9, "seed"),
+            "seed": int_slider(seed, 0, 9, "seed", static=range(10)),
         }
         super().__init__(controls, title="Batch size explorer")
 

@@ -30,6 +30,7 @@ __all__ = [
     "log_slider",
     "loss_gap",
     "selection_slider",
+    "stops",
 ]
 
 _STYLE = {"description_width": "initial"}
@@ -189,11 +190,28 @@ def dropdown(value, options, label, static=(), wide_label=True):
     return Control(widget, static)
 
 
+def stops(lo, hi, n=10, step=0.1):
+    """``n`` evenly spaced values from ``lo`` to ``hi``, on the slider's grid of ``step``.
+
+    >>> stops(-2.0, 2.0)
+    [-2.0, -1.6, -1.1, -0.7, -0.2, 0.2, 0.7, 1.1, 1.6, 2.0]
+    """
+    values = np.round(np.linspace(lo, hi, n) / step) * step
+    return [round(float(v), 10) for v in values]
+
+
+def _start_stops(lo, hi, start):
+    """Ten values over ``[lo, hi]`` with ``start`` among them (nine and the start, if need be)."""
+    nine = stops(lo, hi, 9)
+    return nine if start not in nine else stops(lo, hi, 10)
+
+
 def descent_controls(lr, steps, max_steps, start, box, names, labels, static=None):
     """The controls of a plain descent explorer: rate (log scale), steps, and a 2-D start in ``box``.
 
     ``static`` maps some of the names ``"lr"`` and ``names`` to their static
-    values; the steps are a prefix control (every value is offered).
+    values (by default the starts offer :func:`stops` over the box); the steps
+    are a prefix control (every value is offered).
     """
     static = static or {}
     (x_lo, x_hi), (y_lo, y_hi) = box
@@ -202,10 +220,18 @@ def descent_controls(lr, steps, max_steps, start, box, names, labels, static=Non
         # the steps only lengthen a run: the site offers every one
         "steps": int_slider(steps, 0, max_steps, "steps", prefix=True),
         names[0]: float_slider(
-            start[0], x_lo, x_hi, labels[0], static=static.get(names[0], ())
+            start[0],
+            x_lo,
+            x_hi,
+            labels[0],
+            static=static.get(names[0], _start_stops(x_lo, x_hi, start[0])),
         ),
         names[1]: float_slider(
-            start[1], y_lo, y_hi, labels[1], static=static.get(names[1], ())
+            start[1],
+            y_lo,
+            y_hi,
+            labels[1],
+            static=static.get(names[1], _start_stops(y_lo, y_hi, start[1])),
         ),
     }
 

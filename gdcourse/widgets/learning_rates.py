@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from gdcourse import descent, plotting
@@ -43,14 +45,22 @@ class LearningRateExplorer(Explorer):
                 lr,
                 *self.lr_range,
                 "learning rate",
-                static=[0.05, 0.2, 0.6, 1.0, 1.6, 1.9, 2.1],
+                # 2/L = 2: the last three rates are just below and above it
+                static=[0.02, 0.05, 0.1, 0.2, 0.4, 0.6, 1.0, 1.6, 1.9, 2.1, 2.5],
             ),
             "kappa": selection_slider(
-                kappa, CONDITION_NUMBERS, "condition number", static=[3, 10, 30]
+                kappa, CONDITION_NUMBERS, "condition number", static=CONDITION_NUMBERS
             ),
-            "steps": int_slider(steps, 1, self.max_steps, "steps"),
+            "steps": int_slider(steps, 1, self.max_steps, "steps", prefix=True),
         }
         super().__init__(controls, title="Learning-rate explorer")
+        self.longest_run = functools.lru_cache(maxsize=4)(self._longest_run)
+
+    def _longest_run(self, lr, kappa):
+        """The run with the most steps the slider offers (shorter runs are its prefixes)."""
+        return descent.gradient_descent(
+            self.bowls.surfaces[kappa], self.start_point, lr=lr, steps=self.max_steps
+        )
 
     def build(self, axes):
         ax_w, ax_l, ax_r = axes
@@ -112,7 +122,7 @@ class LearningRateExplorer(Explorer):
     def draw(self, lr, kappa, steps):
         surface = self.bowls.surfaces[kappa]
         self.field.set_data(self.bowls.bands[kappa])
-        run = descent.gradient_descent(surface, self.start_point, lr=lr, steps=steps)
+        run = self.longest_run(lr, kappa).head(steps)
         plotting.update_path(self.line, self.start, run.weights)
         gap = loss_gap(run, surface)
         self.loss.set_data(np.arange(gap.size), gap)

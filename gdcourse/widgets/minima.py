@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.colors import ListedColormap as _ListedColormap
 
@@ -104,15 +106,49 @@ class MinimaExplorer(Explorer):
         self.stability_limits = 2.0 / top
         controls = {
             "lr": log_slider(
-                lr, *self.LR_EXP, "learning rate", static=[0.01, 0.05, 0.15, 0.21, 0.25]
+                lr,
+                *self.LR_EXP,
+                "learning rate",
+                static=[
+                    0.006,
+                    0.01,
+                    0.02,
+                    0.03,
+                    0.05,
+                    0.08,
+                    0.12,
+                    0.15,
+                    0.18,
+                    0.21,
+                    0.25,
+                ],
             ),
+            # restarts only add runs: the site draws the first ones of all of them
             "restarts": int_slider(
-                restarts, 0, max_restarts, "random restarts", static=[0, 3]
+                restarts, 0, max_restarts, "random restarts", prefix=True
             ),
-            "x0": float_slider(start[0], x_lo, x_hi, "start w1", static=[-0.5, 1.5]),
-            "y0": float_slider(start[1], y_lo, y_hi, "start w2"),
+            "x0": float_slider(
+                start[0],
+                x_lo,
+                x_hi,
+                "start w1",
+                static=np.round(np.linspace(x_lo + 0.2, x_hi - 0.1, 10), 1).tolist(),
+            ),
+            "y0": float_slider(
+                start[1],
+                y_lo,
+                y_hi,
+                "start w2",
+                static=np.round(np.linspace(y_lo + 0.1, y_hi - 0.2, 10), 1).tolist(),
+            ),
         }
         super().__init__(controls, title="Minima, basins and restarts explorer")
+        self.all_runs = functools.lru_cache(maxsize=4)(self._all_runs)
+
+    def _all_runs(self, lr, x0, y0):
+        """The run from the start and from every restart point (fewer restarts: the first ones)."""
+        starts = np.vstack([[x0, y0], self.restart_points])
+        return descent.gradient_descent(self.surface, starts, lr=lr, steps=self.steps)
 
     def build(self, axes):
         ax_w, ax_l = axes
@@ -173,22 +209,12 @@ class MinimaExplorer(Explorer):
         ax_l.set_xlabel("step")
         ax_l.set_ylabel("loss")
         ax_l.legend(loc="upper right", fontsize=8)
-        self.text = ax_l.text(
-            0.03,
-            0.04,
-            "",
-            transform=ax_l.transAxes,
-            ha="left",
-            va="bottom",
-            fontsize=9,
-            bbox=dict(boxstyle="round", fc="white", ec="0.7"),
-        )
         self.dynamic = (
             [self.basins]
             + self.restart_lines
             + [self.line, self.start, self.best, self.note]
             + self.restart_curves
-            + [self.curve, self.text]
+            + [self.curve]
         )
 
     def bucket(self, lr):
@@ -198,8 +224,7 @@ class MinimaExplorer(Explorer):
     def draw(self, lr, restarts, x0, y0):
         s = self.surface
         self.basins.set_data(self.maps[self.bucket(lr)] + 1)
-        starts = np.vstack([[x0, y0], self.restart_points[:restarts]])
-        run = descent.gradient_descent(s, starts, lr=lr, steps=self.steps)
+        run = self.all_runs(lr, x0, y0).first(restarts + 1)
         steps = np.arange(self.steps + 1)
         plotting.update_path(self.line, self.start, run.weights[:, 0])
         self.curve.set_data(steps, run.losses[:, 0])
@@ -221,7 +246,6 @@ class MinimaExplorer(Explorer):
             status = f"every run diverged (first at step {int(run.stopped_at.min())})"
             self.note.set_text(status)
             self.note.set_visible(True)
-            self.text.set_text(status)
             return status
         b = int(np.argmin(final))
         self.best.set_data(run.final_weights[b, :1], run.final_weights[b, 1:])
@@ -245,11 +269,10 @@ class MinimaExplorer(Explorer):
                 where = "still approaching " + where
         runs = "1 run" if restarts == 0 else f"best of {restarts + 1} runs"
         found = int(np.sum(labels == glob))
-        status = f"{runs}: {where} (loss {final[b]:.3f})"
-        self.text.set_text(
-            f"{status}\n{found} of {restarts + 1} reached the global minimum"
+        return (
+            f"{runs}: {where} (loss {final[b]:.3f}); "
+            f"{found} of {restarts + 1} reached the global minimum"
         )
-        return status
 
 
 @register("minima")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from gdcourse import descent, plotting
@@ -35,20 +37,39 @@ class MomentumExplorer(Explorer):
         self.start_point = np.asarray(start, dtype=float)
         self.steps = int(steps)
         controls = {
-            "lr": log_slider(lr, -2.0, 0.7, "learning rate", static=[0.3, 1.0, 3.3]),
+            "lr": log_slider(
+                lr,
+                -2.0,
+                0.7,
+                "learning rate",
+                static=[0.03, 0.1, 0.2, 0.3, 0.5, 1.0, 1.5, 2.0, 3.3, 5.0],
+            ),
             "momentum": float_slider(
                 momentum,
                 0.0,
                 0.99,
                 "momentum",
                 step=0.01,
-                static=[0.0, 0.5, 0.67, 0.9, 0.99],
+                static=[0.0, 0.3, 0.5, 0.6, 0.67, 0.8, 0.9, 0.95, 0.97, 0.99],
             ),
             "kappa": selection_slider(
-                kappa, CONDITION_NUMBERS, "condition number", static=[30, 100]
+                kappa, CONDITION_NUMBERS, "condition number", static=CONDITION_NUMBERS
             ),
         }
         super().__init__(controls, title="Momentum explorer")
+        self.plain_run = functools.lru_cache(maxsize=len(CONDITION_NUMBERS))(
+            self._plain_run
+        )
+
+    def _plain_run(self, kappa):
+        """Plain gradient descent at its best rate on the bowl of condition number ``kappa``."""
+        mu, L = self.bowls.L / kappa, self.bowls.L
+        return descent.gradient_descent(
+            self.bowls.surfaces[kappa],
+            self.start_point,
+            lr=_theory.optimal_lr(mu, L),
+            steps=self.steps,
+        )
 
     def build(self, axes):
         ax_w, ax_l = axes
@@ -90,10 +111,7 @@ class MomentumExplorer(Explorer):
     def draw(self, lr, momentum, kappa):
         surface = self.bowls.surfaces[kappa]
         self.field.set_data(self.bowls.bands[kappa])
-        mu, L = self.bowls.L / kappa, self.bowls.L
-        plain = descent.gradient_descent(
-            surface, self.start_point, lr=_theory.optimal_lr(mu, L), steps=self.steps
-        )
+        plain = self.plain_run(kappa)
         run = descent.gradient_descent(
             surface, self.start_point, lr=lr, steps=self.steps, momentum=momentum
         )

@@ -233,6 +233,34 @@ class Recorder(RendererBase):
             artist.draw(self)
         return self.ops
 
+    def record_line(self, line, template):
+        """The operations of ``line`` drawn like ``template`` (its ops for other data).
+
+        A fast path for a line whose style is unchanged: its points are
+        transformed to pixels here, skipping Matplotlib's draw; ``template``
+        holds the line's operations recorded by :meth:`record` for other
+        data (a path, markers, or both).
+        """
+        xy = line.get_transform().transform(np.column_stack(line.get_data()))
+        finite = np.all(np.isfinite(xy), axis=1)
+        inside = finite & np.all((xy >= self.box[:2]) & (xy <= self.box[2:]), axis=1)
+        ops = []
+        for old in template:
+            op = {k: v for k, v in old.items() if k not in ("d", "v", "u")}
+            if old["k"] == "p":
+                codes, verts, upto = polyline(xy, self.box)
+                if not np.array_equal(upto, np.arange(1, len(upto) + 1)):
+                    op["u"] = upto.tolist()
+                op["d"] = _runs(codes.replace(" ", ""))
+                op["v"] = self._vertices(verts)
+            else:
+                op["d"] = old["d"]
+                op["v"] = self._vertices(xy[inside])
+                if not inside.all():
+                    op["u"] = np.cumsum(inside).tolist()
+            ops.append(op)
+        return ops
+
     # -- what Matplotlib asks of a renderer ----------------------------------
     def flipy(self):
         return True

@@ -69,15 +69,30 @@ class SaddleExplorer(Explorer):
                 -1.0,
                 "offset eps",
                 step=0.25,
-                static=[1e-12, 1e-8, 1e-4, 1e-1],
+                static=[
+                    1e-12,
+                    1e-11,
+                    1e-10,
+                    1e-9,
+                    1e-8,
+                    1e-7,
+                    1e-6,
+                    1e-5,
+                    1e-4,
+                    1e-3,
+                    1e-2,
+                    1e-1,
+                ],
             ),
-            "noise": dropdown(noise, SADDLE_NOISE, "noise", static=[0.0, 1e-5, 0.03]),
+            "noise": dropdown(
+                noise, SADDLE_NOISE, "noise", static=[v for _, v in SADDLE_NOISE]
+            ),
             "lr": log_slider(
                 lr,
                 np.log10(0.05),
                 np.log10(0.5),
                 "learning rate",
-                static=[0.1, 0.3],
+                static=[0.06, 0.07, 0.1, 0.13, 0.17, 0.2, 0.25, 0.3, 0.4, 0.5],
             ),
         }
         super().__init__(controls, title="Saddle escape explorer")
@@ -152,7 +167,7 @@ class SaddleExplorer(Explorer):
         )
         k = _landscape.escape_step(run.weights[:, 1:], [0.0], self.radius)
         inside = np.all(np.abs(run.weights) <= 2.0, axis=-1)
-        last = int(np.argmin(inside)) if not inside.all() else len(inside)
+        last = int(np.argmin(inside)) if not inside.all() else len(inside) - 1
         plotting.update_path(self.line, self.start, run.weights[: last + 1])
         self.curve.set_data(np.arange(last + 1), run.losses[: last + 1])
         self.predicted.set_xdata([k_hat, k_hat])

@@ -27,6 +27,9 @@ SCHEDULE_KINDS = (
     "one-cycle",
 )
 
+#: The kinds whose schedule does not depend on the period (see :func:`schedule_from_kind`).
+UNTIMED_KINDS = ("constant", "cosine", "one-cycle")
+
 
 def schedule_from_kind(kind, lr, period, total_steps, warmup_steps=0):
     """Build a schedule of :mod:`gdcourse.schedules` from a kind and three numbers.
@@ -146,9 +149,24 @@ class ScheduleExplorer(Explorer):
                 static=SCHEDULE_KINDS,
                 wide_label=False,
             ),
-            "lr": log_slider(lr, -2.0, 0.5, "peak rate", static=[0.05, 0.3, 3.0]),
-            "period": int_slider(period, 10, 150, "period (steps)", step=10),
-            "warmup": int_slider(warmup_steps, 0, 100, "warmup (steps)", step=10),
+            "lr": log_slider(
+                lr,
+                -2.0,
+                0.5,
+                "peak rate",
+                static=[0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2, 2.0, 3.0],
+            ),
+            "period": int_slider(
+                period,
+                10,
+                150,
+                "period (steps)",
+                step=10,
+                static=[10, 20, 30, 40, 60, 80, 100, 150],
+            ),
+            "warmup": int_slider(
+                warmup_steps, 0, 100, "warmup (steps)", step=10, static=[0, 20, 50]
+            ),
         }
         super().__init__(controls, title="Learning-rate schedule explorer")
 
@@ -207,6 +225,10 @@ class ScheduleExplorer(Explorer):
             self.note,
             self.final_text,
         ]
+
+    def ignores(self, values):
+        """The period, for the kinds without one."""
+        return {"period"} if values["kind"] in UNTIMED_KINDS else set()
 
     def draw(self, kind, lr, period, warmup):
         warmup = min(int(warmup), self.steps - 2)

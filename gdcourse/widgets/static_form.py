@@ -35,7 +35,7 @@ from matplotlib.text import Text
 
 from gdcourse.widgets.overlay import SCALE, Recorder, pack
 
-__all__ = ["build", "control_data", "is_raster", "pack_form", "signature"]
+__all__ = ["build", "control_data", "describe", "is_raster", "pack_form", "signature"]
 
 #: Device pixels per CSS pixel of the stored backgrounds (sharp on HiDPI screens;
 #: the overlays are vectors and sharp at any ratio).
@@ -181,10 +181,43 @@ class _Backgrounds:
                 artist.set_visible(visible)
 
 
-def _steps(explorer, values, name, lengths, vector, recorder):
+class _Cached:
+    """Records artists, reusing the operations of an artist drawn before exactly alike.
+
+    Laying text out is the slowest part of recording (Matplotlib measures
+    every string with FreeType), and notes, labels and runs that do not
+    depend on every control repeat over settings; a repeat costs no new
+    coordinates either.
+    """
+
+    def __init__(self, recorder):
+        self.recorder = recorder
+        self.seen = {}
+
+    def record(self, artist):
+        key = signature(artist)
+        if key is None:
+            return self.recorder.record(artist)
+        key = hashlib.sha1(repr(key).encode()).digest()
+        if key not in self.seen:
+            self.seen[key] = self.recorder.record(artist)
+        return self.seen[key]
+
+
+def _canonical(explorer, grid, values, current):
+    """Grid indices of ``values`` with the controls they ignore at their current values."""
+    ignored = set(explorer.ignores(values))
+    return tuple(
+        vals.index(current[n] if n in ignored else values[n]) for n, vals in grid
+    )
+
+
+def _steps(explorer, values, name, lengths, vector, templates, recorder):
     """Per value of the prefix control: its status and, per vector artist, what it draws then.
 
-    Called with the artists drawn for the longest run.
+    Called with the artists drawn for the control's largest value, whose
+    operations are ``templates`` (one list per artist); ``recorder`` is a
+    :class:`_Cached`.
     """
     longest = [
         (_line_style(a), *_line_data(a)) if isinstance(a, Line2D) else signature(a)
@@ -194,12 +227,14 @@ def _steps(explorer, values, name, lengths, vector, recorder):
     for k in lengths:
         status = explorer.draw(**dict(values, **{name: k})) or ""
         states = []
-        for artist, full in zip(vector, longest):
+        for artist, full, ops in zip(vector, longest, templates):
             if not artist.get_visible():
                 state = HIDDEN
             elif isinstance(artist, Line2D):
                 m = _prefix_length(artist, full)
                 state = SAME if m == len(full[1]) else m
+                if state is None and ops and _line_style(artist) == full[0]:
+                    state = recorder.recorder.record_line(artist, ops)
             else:
                 same = full is not None and signature(artist) == full
                 state = SAME if same else None
@@ -223,6 +258,8 @@ def build(explorer):
         ``run`` for a prefix control), ``backgrounds`` (WebP data URLs),
         ``styles``, ``clips``, ``fonts`` (tables the operations index),
         ``frames`` (key ``"i|j|..."`` of the grid controls' value indices ->
+        the key of the same picture, for a setting with a control it
+        ignores (:meth:`~gdcourse.widgets.base.Explorer.ignores`), or
         background index ``b``, operations per vector artist ``o``, status
         ``st``, and ``steps`` per value of the prefix control), ``scale`` and ``ints`` (the
         packed coordinates, bytes; see :func:`pack_form`).
@@ -237,20 +274,26 @@ def build(explorer):
     vector = [a for a in explorer.dynamic if not is_raster(a)]
     raster = [a for a in explorer.dynamic if is_raster(a)]
     recorder = Recorder(explorer.figure)
+    texts = _Cached(recorder)
     backgrounds = _Backgrounds(explorer, vector, raster)
     current = explorer.values
     frames = {}
     for index in itertools.product(*(range(len(v)) for _, v in grid)):
         values = dict(current)
         values.update({n: vals[i] for (n, vals), i in zip(grid, index)})
+        same = _canonical(explorer, grid, values, current)
+        if same != index:
+            # a control this setting ignores: the frame of its canonical setting
+            frames["|".join(map(str, index))] = "|".join(map(str, same))
+            continue
         if runs:
             values[runs[0][0]] = runs[0][1][-1]
         status = explorer.draw(**values) or ""
         frame = {"b": backgrounds.index(), "st": status}
-        frame["o"] = [recorder.record(a) for a in vector]
+        frame["o"] = [texts.record(a) for a in vector]
         if runs:
             frame["steps"] = _steps(
-                explorer, values, runs[0][0], runs[0][1], vector, recorder
+                explorer, values, runs[0][0], runs[0][1], vector, frame["o"], texts
             )
             if backgrounds.index() != frame["b"]:
                 raise ValueError(
@@ -308,6 +351,36 @@ def pack_form(form):
         "form": _gzip64(text),
         "ints": _gzip64(form["ints"]),
     }
+
+
+def describe(form):
+    """The site's note under a dense explorer: what it offers without a kernel.
+
+    Examples
+    --------
+    >>> describe({"controls": [
+    ...     {"label": "rate", "kind": "range", "labels": ["0.1", "0.3", "1"]},
+    ...     {"label": "steps", "kind": "range", "labels": ["0", "1", "2"], "run": True},
+    ...     {"label": "kind", "kind": "select", "labels": ["a", "b"]}]})
+    'Without a kernel: rate 3 values from 0.1 to 1; steps every value from 0 to 2; kind 2 choices. Every one of the 18 settings was computed in Python as the live explorer does; run the notebook for the values in between.'
+    """
+    parts, count = [], 1
+    for c in form["controls"]:
+        labels, n = c["labels"], len(c["labels"])
+        count *= n
+        if c["kind"] == "select":
+            parts.append(f"{c['label']} {n} choices")
+        elif n == 1:
+            parts.append(f"{c['label']} {labels[0]}")
+        elif c.get("run"):
+            parts.append(f"{c['label']} every value from {labels[0]} to {labels[-1]}")
+        else:
+            parts.append(f"{c['label']} {n} values from {labels[0]} to {labels[-1]}")
+    return (
+        f"Without a kernel: {'; '.join(parts)}. Every one of the {count:,} settings "
+        "was computed in Python as the live explorer does; run the notebook for the "
+        "values in between."
+    )
 
 
 def _gzip64(data):

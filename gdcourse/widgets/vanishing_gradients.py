@@ -74,7 +74,7 @@ class VanishingGradientsExplorer(Explorer):
         self.width, self.max_depth, self.seed = width, max_depth, seed
         controls = {
             "depth": int_slider(
-                depth, 1, max_depth, "hidden layers", static=[2, 6, 12]
+                depth, 1, max_depth, "hidden layers", static=range(1, max_depth + 1)
             ),
             "activation": dropdown(
                 activation,
