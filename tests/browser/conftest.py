@@ -9,7 +9,12 @@ from urllib.parse import urlparse
 
 import pytest
 
-SITE = Path(__file__).resolve().parents[2] / "_build" / "html"
+# The built site; GDCOURSE_SITE=/path/to/html tests another build.
+SITE = Path(
+    os.environ.get(
+        "GDCOURSE_SITE", Path(__file__).resolve().parents[2] / "_build" / "html"
+    )
+)
 SHOTS = Path(__file__).resolve().parents[2] / "_build" / "screenshots"
 # Debian's Chromium by default; CHROMIUM=/path/to/chrome to use another installed browser.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
