@@ -323,7 +323,7 @@ def test_every_stop_of_every_control(
     """
     ex = live(name, args)
     page, root, problems = explorer_on_page(browser, site_url, notebook, index)
-    still, failures = [], []
+    still, failures, moved = [], [], 0
     for control in ex.values:
         root.evaluate(SET, ex.default)
         element = root.locator(f'[data-control="{control}"]')
@@ -357,6 +357,7 @@ def test_every_stop_of_every_control(
             if k == where:  # the first stop was the default one: nothing moved
                 continue
             where = k
+            moved += 1
             assert after["key"] != before["key"]
             if after["png"] == before["png"] and after["status"] == before["status"]:
                 live_same = (
@@ -371,7 +372,8 @@ def test_every_stop_of_every_control(
             before, before_live = after, now_live
         # the polite status region speaks when a control moves (unless live is silent too)
         assert len(statuses) > 1 or len(live_statuses) == 1, control
-    _stops[f"{notebook.stem} {name}"] = still
+    _stops[f"{notebook.stem} {name}"] = {"stops": moved, "still": still}
+    assert moved >= sum(len(v) - 1 for v in ex.values.values())
     _write_stops(screenshots)
     assert failures == [], (
         f"stops where nothing changes but the live explorer does: {failures}"
