@@ -134,6 +134,11 @@ def test_dense_form_covers_the_grid_and_says_what_the_live_explorer_says(small):
     for key, frame in form["frames"].items():
         values = dict(small.values)
         values.update({n: v[int(i)] for (n, v), i in zip(grid, key.split("|"))})
+        if isinstance(frame, str):
+            # a control this setting ignores: the same picture as the setting named
+            small.set(**values)
+            assert small.status == form["frames"][frame]["st"]
+            continue
         assert len(frame["o"]) == len(vector)
         assert 0 <= frame["b"] < len(form["backgrounds"])
         if prefix:

@@ -8,11 +8,15 @@ VS Code and Colab alike.
 
 On the static site (no kernel) the same output renders as HTML: a
 ``<div class="gd-explorer">`` with an ``<input type="range">`` or ``<select>``
-per control over a grid of precomputed frames, switched by a small script that
-ships with the book (``_static/gd-explorer.js``).  Precomputing the frames costs
-time, so a live display only carries a one-frame HTML preview; the full
-static form is made when ``GDCOURSE_STATIC_EXPLORERS=1`` is set, as the book
-build and the notebook tests do.
+per control over a canvas.  For every setting of a dense grid (ten or more
+values of most numeric controls, every option of a menu, every step of a
+run) Python computed the run and recorded what the changing artists draw
+(:mod:`~gdcourse.widgets.overlay`, :mod:`~gdcourse.widgets.static_form`);
+a small script that ships with the book (``_static/gd-explorer.js``) paints
+that record over the setting's background.  Computing the grid takes seconds,
+so a live display and the committed notebooks carry one picture; the dense
+form is made when ``GDCOURSE_STATIC_EXPLORERS=1`` is set, as the book build
+does.
 
 The registered explorers, by chapter: "gradient descent" and "line fit" (1),
 "learning rate" (2), "minima" (3), "saddle" (4), "batch size" (5),

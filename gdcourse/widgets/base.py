@@ -100,8 +100,10 @@ class Explorer(metaclass=_BuiltAfterInit):
                 super().__init__(
                     {
                         "lr": log_slider(lr, -2.0, 0.5, "learning rate",
-                                         static=[0.01, 0.1, 1.0]),
-                        "steps": int_slider(steps, 1, 80, "steps", static=[10, 80]),
+                                         static=[0.01, 0.02, 0.05, 0.1, 0.2, 0.4,
+                                                 0.7, 1.0, 1.5, 2.0]),
+                        # more steps only lengthen the run: the site draws its prefix
+                        "steps": int_slider(steps, 1, 80, "steps", prefix=True),
                     },
                     title="My explorer",
                 )
