@@ -113,9 +113,9 @@ class LineFitExplorer(Explorer):
     Examples
     --------
     >>> ex = LineFitExplorer()
-    >>> _ = ex.set(lr=0.5, steps=40)
+    >>> _ = ex.set(lr=0.5, steps=30)
     >>> ex.status
-    'loss 0.316 after 40 steps: y = 1.63 x \u2212 1.02'
+    'loss 0.316 after 30 steps: y = 1.63 x \u2212 1.02'
     >>> _ = ex.set(lr=1.0)                 # above 2 / (largest curvature): the run blows up
     >>> ex.status
     'diverged at step 26'

@@ -156,7 +156,7 @@ def pack(ints):
     on every byte but its last; the first value is its difference from 0.
 
     >>> pack([3, 5, 5, -60]).hex()
-    '0604007f'
+    '0604008101'
     >>> unpack(pack([3, 5, 5, -60, 100000])).tolist()
     [3, 5, 5, -60, 100000]
     """
