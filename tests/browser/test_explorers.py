@@ -175,25 +175,37 @@ def pixels(data_url):
     return np.asarray(Image.open(io.BytesIO(raw)).convert("RGB"))
 
 
-def differing(a, b):
-    """Fraction of pixels whose largest channel differs by more than LEVEL after a blur.
+def differing_pixels(a, b):
+    """Where the largest channel differs by more than LEVEL after a blur (a boolean mask).
 
     The blur (Gaussian, radius BLUR) forgives what antialiasing and the
     browser's text rendering do differently from Matplotlib's; a curve or
     marker in another place still differs.
     """
-    if a.shape != b.shape:
-        return 1.0
     blur = ImageFilter.GaussianBlur(BLUR)
     A, B = (np.asarray(Image.fromarray(x).filter(blur), dtype=float) for x in (a, b))
-    return float((np.abs(A - B).max(axis=2) > LEVEL).mean())
+    return np.abs(A - B).max(axis=2) > LEVEL
+
+
+def differing(a, b):
+    """Fraction of pixels that differ (:func:`differing_pixels`); 1 if the sizes differ."""
+    if a.shape != b.shape:
+        return 1.0
+    return float(differing_pixels(a, b).mean())
 
 
 def side_by_side(path, site, live_rgb):
-    """Site canvas | live picture | differing pixels (black), one above the other."""
-    diff = np.abs(site.astype(int) - live_rgb.astype(int)).max(axis=2) > LEVEL
-    mask = np.where(diff[..., None], 0, 255).astype(np.uint8).repeat(3, axis=2)
-    Image.fromarray(np.concatenate([site, live_rgb, mask], axis=0)).save(path)
+    """The site's canvas, the live picture and, in black, the pixels counted as differing."""
+    if site.shape == live_rgb.shape:
+        mask = differing_pixels(site, live_rgb)
+    else:
+        mask = np.ones(site.shape[:2], dtype=bool)
+    shown = np.where(mask[..., None], 0, 255).astype(np.uint8).repeat(3, axis=2)
+    width = max(x.shape[1] for x in (site, live_rgb))
+    rows = [
+        np.pad(x, ((0, 0), (0, width - x.shape[1]), (0, 0))) for x in (site, live_rgb)
+    ]
+    Image.fromarray(np.concatenate([*rows, shown[:, :width]], axis=0)).save(path)
 
 
 def explorer_on_page(browser, site_url, notebook, index):
@@ -224,6 +236,18 @@ def test_the_line_fit_arguments_are_the_chapters():
     assert ("line fit", "x=x, y=y, box=surface.box") in chapter_explorers(notebook)
     for line in LINE_FIT_SOURCE:
         assert line in code
+
+
+def test_the_picture_comparison_tells_settings_apart():
+    """Same picture: nothing differs; one stop of the rate or of the start: over the bar."""
+    ex = live("gradient descent", "")
+    start = dict(ex.default)
+    picture = ex.show(start)[0]
+    assert differing(picture, picture.copy()) == 0.0
+    for control in ("lr", "x0"):
+        step = 1 if start[control] + 1 < len(ex.values[control]) else -1
+        other = ex.show(dict(start, **{control: start[control] + step}))[0]
+        assert differing(picture, other) > SAME_PICTURE, control
 
 
 def settings(live_ex, name, samples=SAMPLES):
