@@ -89,9 +89,8 @@ def test_static_form_covers_every_surface_and_ten_rates():
     assert set(grid["surface"]) == set(adaptive_methods.ADAPTIVE_SURFACES)
     assert len(grid["lr"]) >= 10
     assert grid["method"] == list(adaptive_methods.ADAPTIVE_METHODS)
-    assert len(grid["beta1"]) >= 10 and grid["beta2"] == list(
-        adaptive_methods.BETA2_VALUES
-    )
+    assert len(grid["beta1"]) >= 10 and len(grid["beta2"]) >= 2
+    assert set(grid["beta2"]) <= set(adaptive_methods.BETA2_VALUES)
     assert all(ex.controls[name].value in values for name, values in grid.items())
     lo, hi = ex.controls["lr"].min, ex.controls["lr"].max
     assert all(10**lo <= v <= 10**hi for v in grid["lr"])

@@ -196,9 +196,15 @@ class Explorer(metaclass=_BuiltAfterInit):
         self.build(axes)
         self.figure.get_layout_engine().execute(self.figure)
         self.figure.set_layout_engine("none")
-        for artist in self.dynamic:
+        # vector artists are drawn over a cached background; raster ones (a
+        # surface's loss bands that a control swaps) belong to the background
+        # itself, in their place among the static artists
+        self._vector = [a for a in self.dynamic if not static_form.is_raster(a)]
+        self._raster = [a for a in self.dynamic if static_form.is_raster(a)]
+        for artist in self._vector:
             artist.set_animated(True)
         self._background = None
+        self._raster_state = None
         self._error = None
         # shown at CSS size = PNG size / pixel_ratio, never stretched
         css = round(width * dpi / self.pixel_ratio)
@@ -278,17 +284,21 @@ class Explorer(metaclass=_BuiltAfterInit):
             if self._error is not None:
                 self._show_error("")
         canvas = self.figure.canvas
+        raster_state = [static_form.signature(a) for a in self._raster]
+        if raster_state != self._raster_state:
+            self._raster_state = raster_state
+            self._background = None
         if self._background is None:
-            shown = [artist.get_visible() for artist in self.dynamic]
-            for artist in self.dynamic:
+            shown = [artist.get_visible() for artist in self._vector]
+            for artist in self._vector:
                 artist.set_visible(False)
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.figure.bbox)
-            for artist, visible in zip(self.dynamic, shown):
+            for artist, visible in zip(self._vector, shown):
                 artist.set_visible(visible)
         else:
             canvas.restore_region(self._background)
-        for artist in self.dynamic:
+        for artist in self._vector:
             if artist.get_visible():
                 artist.axes.draw_artist(
                     artist

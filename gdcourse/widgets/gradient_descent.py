@@ -113,16 +113,16 @@ class LineFitExplorer(Explorer):
     Examples
     --------
     >>> ex = LineFitExplorer()
-    >>> _ = ex.set(lr=0.5, steps=30)
+    >>> _ = ex.set(lr=0.5, steps=20)
     >>> ex.status
-    'loss 0.316 after 30 steps: y = 1.63 x \u2212 1.02'
+    'loss 0.316 after 20 steps: y = 1.62 x \u2212 1.01'
     >>> _ = ex.set(lr=1.0)                 # above 2 / (largest curvature): the run blows up
     >>> ex.status
-    'diverged at step 26'
+    'diverging: loss up from 5.16 to 2.09e+12 in 20 steps'
     """
 
     def __init__(
-        self, x=None, y=None, box=None, lr=0.3, steps=8, start=(-1.0, 1.5), max_steps=30
+        self, x=None, y=None, box=None, lr=0.3, steps=8, start=(-1.0, 1.5), max_steps=20
     ):
         if (x is None) != (y is None):
             raise ValueError("give both x and y, or neither (for the chapter's data)")

@@ -167,16 +167,13 @@ class _Backgrounds:
         shown = [a.get_visible() for a in self.vector]
         for artist in self.vector:
             artist.set_visible(False)
-        for artist in self.raster:
-            artist.set_animated(False)
         try:
+            # raster artists are never animated: they are drawn here, in place
             figure.set_dpi(dpi * BACKGROUND_RATIO)
             figure.canvas.draw()
             return _encode_webp(figure)
         finally:
             figure.set_dpi(dpi)
-            for artist in self.raster:
-                artist.set_animated(True)
             for artist, visible in zip(self.vector, shown):
                 artist.set_visible(visible)
 
