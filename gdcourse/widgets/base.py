@@ -203,8 +203,7 @@ class Explorer(metaclass=_BuiltAfterInit):
         self._raster = [a for a in self.dynamic if static_form.is_raster(a)]
         for artist in self._vector:
             artist.set_animated(True)
-        self._background = None
-        self._raster_state = None
+        self._backgrounds = {}
         self._error = None
         # shown at CSS size = PNG size / pixel_ratio, never stretched
         css = round(width * dpi / self.pixel_ratio)
@@ -217,6 +216,7 @@ class Explorer(metaclass=_BuiltAfterInit):
         self.status_line = ipw.HTML(layout=ipw.Layout(margin="0 0 0 4px"))
         for widget in self.controls.values():
             widget.observe(self._on_change, names="value")
+        self._warm_backgrounds()
         self.refresh()
 
     ncols = 2
@@ -259,8 +259,8 @@ class Explorer(metaclass=_BuiltAfterInit):
         return {n: list(s.static) for n, s in self.specs.items() if s.static}
 
     def invalidate(self):
-        """Forget the cached background (call after changing static artists or limits)."""
-        self._background = None
+        """Forget the cached backgrounds (call after changing static artists or limits)."""
+        self._backgrounds = {}
 
     def _show_error(self, message):
         """Write ``message`` over the figure, or clear the last one if ``message`` is ''."""
@@ -283,26 +283,48 @@ class Explorer(metaclass=_BuiltAfterInit):
         else:
             if self._error is not None:
                 self._show_error("")
-        canvas = self.figure.canvas
-        raster_state = [static_form.signature(a) for a in self._raster]
-        if raster_state != self._raster_state:
-            self._raster_state = raster_state
-            self._background = None
-        if self._background is None:
-            shown = [artist.get_visible() for artist in self._vector]
-            for artist in self._vector:
-                artist.set_visible(False)
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-            for artist, visible in zip(self._vector, shown):
-                artist.set_visible(visible)
-        else:
-            canvas.restore_region(self._background)
+        self.figure.canvas.restore_region(self._background())
         for artist in self._vector:
             if artist.get_visible():
                 artist.axes.draw_artist(
                     artist
                 ) if artist.axes else self.figure.draw_artist(artist)
+
+    def _background(self):
+        """The figure without its vector artists, for the raster artists' current state.
+
+        Drawn in full (slow: every static artist) the first time a state
+        of the raster artists is met, then kept: swapping back to a surface
+        seen before costs a copy.
+        """
+        key = tuple(static_form.signature(a) for a in self._raster)
+        if key not in self._backgrounds:
+            shown = [artist.get_visible() for artist in self._vector]
+            for artist in self._vector:
+                artist.set_visible(False)
+            self.figure.canvas.draw()
+            self._backgrounds[key] = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+            for artist, visible in zip(self._vector, shown):
+                artist.set_visible(visible)
+        return self._backgrounds[key]
+
+    def _warm_backgrounds(self):
+        """Draw the background of every raster state the controls' static values reach.
+
+        So that the first swap to another surface does not cost a full draw
+        while a learner moves a slider.
+        """
+        if not self._raster:
+            return
+        current = self.values
+        for name, spec in self.specs.items():
+            for value in spec.values():
+                try:
+                    self.draw(**dict(current, **{name: value}))
+                except Exception:  # shown by _render when the learner gets there
+                    continue
+                self._background()
+        self.draw(**current)
 
     def refresh(self):
         """Recompute for the current control values and re-render :attr:`image`."""
