@@ -64,8 +64,6 @@ from gdcourse.widgets.adaptive_methods import (  # noqa: E402
 from gdcourse.widgets.base import (  # noqa: E402
     STATIC_ENV,
     Explorer,
-    encode_frame,
-    encode_png,
     static_mode,
 )
 from gdcourse.widgets.batch_size import (  # noqa: E402
@@ -95,6 +93,7 @@ from gdcourse.widgets.minima import (  # noqa: E402
     minima_explorer,
 )
 from gdcourse.widgets.momentum import MomentumExplorer, momentum_explorer  # noqa: E402
+from gdcourse.widgets.pictures import encode_frame, encode_png  # noqa: E402
 from gdcourse.widgets.saddle_points import (  # noqa: E402
     SADDLE_NOISE,
     SaddleExplorer,

@@ -1,21 +1,19 @@
-"""The explorer base class and the image encoding it shares with the static form."""
+"""The explorer base class: a figure whose changing artists follow a set of controls."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import html
-import io
 import json
 import os
 
 import ipywidgets as ipw
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PIL import Image as PILImage
 
 from gdcourse import plotting
 from gdcourse.widgets import static_form
 from gdcourse.widgets.controls import Control
+from gdcourse.widgets.pictures import data_url, encode_frame, encode_png
 
 STATIC_ENV = "GDCOURSE_STATIC_EXPLORERS"
 
@@ -28,27 +26,6 @@ SITE_SNAPSHOT_NOTE = "A snapshot; run the notebook to use this explorer."
 def static_mode():
     """Whether displays should carry the full static form (``GDCOURSE_STATIC_EXPLORERS=1``)."""
     return os.environ.get(STATIC_ENV, "") == "1"
-
-
-def _rgba(fig):
-    """The figure's rendered pixels as a PIL image (no re-draw)."""
-    buf = fig.canvas.buffer_rgba()
-    h, w = int(buf.shape[0]), int(buf.shape[1])
-    return PILImage.frombuffer("RGBA", (w, h), buf, "raw", "RGBA", 0, 1).convert("RGB")
-
-
-def encode_png(fig):
-    """PNG bytes of the figure as last drawn, fast (low compression) for live updates."""
-    out = io.BytesIO()
-    _rgba(fig).save(out, format="PNG", compress_level=1)
-    return out.getvalue()
-
-
-def encode_frame(fig, quality=75):
-    """Compact WebP bytes of the figure as last drawn, for precomputed static frames."""
-    out = io.BytesIO()
-    _rgba(fig).save(out, format="WEBP", quality=quality, method=4)
-    return out.getvalue()
 
 
 class _BuiltAfterInit(type):
@@ -478,8 +455,7 @@ class Explorer(metaclass=_BuiltAfterInit):
         with self._static_size():
             self._render(self.values)
             frame = {
-                "src": "data:image/webp;base64,"
-                + base64.b64encode(encode_frame(self.figure)).decode("ascii"),
+                "src": data_url(encode_frame(self.figure)),
                 "alt": self._alt(self.values),
                 "status": self.status,
             }

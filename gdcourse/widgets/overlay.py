@@ -225,6 +225,7 @@ class Recorder(RendererBase):
         self.ops, self.ints = [], []
         self.styles, self.clips, self.fonts = [], [], []
         self._index = {}
+        self._measured = {}
 
     def record(self, artist):
         """The operations that draw ``artist`` (none if it is hidden)."""
@@ -272,7 +273,14 @@ class Recorder(RendererBase):
         return points * self.dpi / 72.0
 
     def get_text_width_height_descent(self, s, prop, ismath):
-        return self.agg.get_text_width_height_descent(s, prop, ismath)
+        # measured once: the layout asks, then draw_text asks again for the width
+        # (a FontProperties compares by its hash, as Matplotlib's own cache does)
+        key = (s, hash(prop), ismath)
+        if key not in self._measured:
+            self._measured[key] = self.agg.get_text_width_height_descent(
+                s, prop, ismath
+            )
+        return self._measured[key]
 
     def new_gc(self):
         return GraphicsContextBase()
@@ -392,7 +400,7 @@ class Recorder(RendererBase):
         if ismath:
             # glyph outlines: mathematical text is not left to the browser's fonts
             return self._draw_text_as_path(gc, x, y, s, prop, angle, ismath, mtext)
-        width, _, _ = self.agg.get_text_width_height_descent(s, prop, ismath)
+        width, _, _ = self.get_text_width_height_descent(s, prop, ismath)
         font = {
             "size": round(float(self.points_to_pixels(prop.get_size_in_points())), 2),
             "weight": prop.get_weight(),

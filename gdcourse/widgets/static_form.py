@@ -24,7 +24,6 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-import io
 import itertools
 import json
 
@@ -34,6 +33,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from gdcourse.widgets.overlay import SCALE, Recorder, pack
+from gdcourse.widgets.pictures import data_url, encode_frame
 
 __all__ = ["build", "control_data", "describe", "is_raster", "pack_form", "signature"]
 
@@ -116,13 +116,19 @@ def _line_data(line):
 
 
 def _prefix_length(line, longest):
-    """``m`` if ``line`` draws the first ``m`` points of ``longest``, else None.
+    """``m`` if ``line`` (in the longest run's style) draws the first ``m`` of its points.
 
-    ``longest`` is ``(style, x, y)`` of the line in the longest run.
+    ``longest`` is ``(x, y)`` of the line in the longest run.
     """
-    style, fx, fy = longest
-    if _line_style(line) != style:
-        return None
+    (x, y), (fx, fy) = _line_data(line), longest
+    m = len(x)
+    if (
+        m <= len(fx)
+        and x.tobytes() == fx[:m].tobytes()
+        and y.tobytes() == fy[:m].tobytes()
+    ):
+        return m
+    return None
     x, y = _line_data(line)
     m = len(x)
     if (
@@ -132,18 +138,6 @@ def _prefix_length(line, longest):
     ):
         return m
     return None
-
-
-def _encode_webp(figure):
-    buf = figure.canvas.buffer_rgba()
-    from PIL import Image
-
-    image = Image.frombuffer(
-        "RGBA", (buf.shape[1], buf.shape[0]), buf, "raw", "RGBA", 0, 1
-    )
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="WEBP", quality=BACKGROUND_QUALITY, method=6)
-    return "data:image/webp;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 class _Backgrounds:
@@ -171,7 +165,7 @@ class _Backgrounds:
             # raster artists are never animated: they are drawn here, in place
             figure.set_dpi(dpi * BACKGROUND_RATIO)
             figure.canvas.draw()
-            return _encode_webp(figure)
+            return data_url(encode_frame(figure, quality=BACKGROUND_QUALITY, method=6))
         finally:
             figure.set_dpi(dpi)
             for artist, visible in zip(self.vector, shown):
@@ -228,10 +222,13 @@ def _steps(explorer, values, name, lengths, vector, templates, recorder):
             if not artist.get_visible():
                 state = HIDDEN
             elif isinstance(artist, Line2D):
-                m = _prefix_length(artist, full)
-                state = SAME if m == len(full[1]) else m
-                if state is None and ops and _line_style(artist) == full[0]:
-                    state = recorder.recorder.record_line(artist, ops)
+                style, data = full[0], full[1:]
+                state = None
+                if _line_style(artist) == style:
+                    m = _prefix_length(artist, data)
+                    state = SAME if m == len(data[0]) else m
+                    if state is None and ops:
+                        state = recorder.recorder.record_line(artist, ops)
             else:
                 same = full is not None and signature(artist) == full
                 state = SAME if same else None
