@@ -87,6 +87,43 @@ def test_classify_tol_decides_what_counts_as_zero():
     assert landscape.classify_critical_point(H, tol=1e-3).kind == "degenerate"
 
 
+def _steep_degenerate_hessian(y):
+    """Hessian of f(x, y) = 50 x^2 + y^4 at (0, y): diag(100, 12 y^2)."""
+    return np.diag([100.0, 12.0 * y**2])
+
+
+def test_classify_zero_is_relative_to_the_largest_curvature():
+    # 50 x^2 + y^4 has a degenerate minimum at the origin.  At (0, 1e-4), where
+    # the gradient (0, 4 y^3) is 4e-12, the flat curvature is 1.2e-7: above an
+    # absolute 1e-8, but a billionth of the steep curvature 100, so it is zero
+    y = 1e-4
+    assert 4 * y**3 < 1e-11
+    H = _steep_degenerate_hessian(y)
+    assert landscape.classify_critical_point(H) == ("degenerate", 0)
+    # the same point with every curvature a hundred times smaller: 1.2e-9
+    # is now below the tolerance 1e-8 of a unit-scale Hessian
+    assert landscape.classify_critical_point(H / 100.0) == ("degenerate", 0)
+    # and a curvature that is not negligible against 100 still counts
+    assert landscape.classify_critical_point(_steep_degenerate_hessian(0.1)) == (
+        "minimum",
+        0,
+    )
+    # scaling a Hessian up never changes its class
+    for H in (np.diag([2.0, 1e-6]), np.diag([3.0, -1e-7]), np.diag([1.0, 1e-9])):
+        kind = landscape.classify_critical_point(H)
+        assert landscape.classify_critical_point(1e6 * H) == kind
+
+
+def test_classify_curvatures_at_rounding_level_count_as_zero():
+    # below unit scale the tolerance stays absolute: a Hessian of rounding
+    # noise (a finite-difference Hessian of a flat spot) is not a saddle
+    H = np.diag([1e-12, -1e-13])
+    assert landscape.classify_critical_point(H) == ("degenerate", 0)
+    assert landscape.classify_critical_point(np.diag([-1e-12, -1e-13])).kind == (
+        "degenerate"
+    )
+
+
 @pytest.mark.parametrize(
     "H, message",
     [
