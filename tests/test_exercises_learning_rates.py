@@ -76,3 +76,40 @@ def test_the_reference_is_theory_stability_limit_of_the_largest_curvature():
     assert learning_rates._largest_stable_rate(A) == theory.stability_limit(
         np.linalg.eigvalsh(A)[-1]
     )
+
+
+def test_the_best_rate_is_named_as_the_best_rate_not_the_limit():
+    def best_rate(A):
+        curvatures = np.linalg.eigvalsh(A)
+        return 2.0 / (curvatures[0] + curvatures[-1])
+
+    result = exercises.check_largest_stable_rate(best_rate)
+    assert not result.ok and result.passed == 0
+    assert "2/(mu + L), the best fixed rate" in diagnosis(result)
+    assert "largest rate that still converges" in diagnosis(result)
+
+
+def test_each_classic_mistake_gets_only_its_own_diagnosis():
+    ev = np.linalg.eigvalsh
+    mistakes = {
+        "1/L instead of 2/L": lambda A: 1.0 / ev(A)[-1],
+        "the best fixed rate": lambda A: 2.0 / (ev(A)[0] + ev(A)[-1]),
+        "diagonal entry": lambda A: 2.0 / np.max(np.diag(A)),
+        "smallest curvature": lambda A: 2.0 / ev(A)[0],
+        "reciprocal": lambda A: ev(A)[-1] / 2.0,
+    }
+    for words, wrong in mistakes.items():
+        said = diagnosis(exercises.check_largest_stable_rate(wrong))
+        assert said is not None and words in said, (words, said)
+        others = [w for w in mistakes if w != words]
+        assert not any(w in said for w in others), (words, said)
+
+
+def test_unrecognised_wrong_answers_get_no_diagnosis():
+    ev = np.linalg.eigvalsh
+    for wrong in (
+        lambda A: 1.0 / (ev(A)[0] + ev(A)[-1]),
+        lambda A: 2.0 / np.trace(A),
+        lambda A: 0.99 * 2.0 / ev(A)[-1],
+    ):
+        assert diagnosis(exercises.check_largest_stable_rate(wrong)) is None

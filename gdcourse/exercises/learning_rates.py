@@ -24,6 +24,13 @@ _LARGEST_STABLE_RATE_MISTAKES = (
         "for which rates is its size below 1?",
     ),
     dg.variant(
+        lambda A: 2.0 / (np.linalg.eigvalsh(A)[0] + np.linalg.eigvalsh(A)[-1]),
+        "2/(mu + L), the best fixed rate, where the largest stable rate was meant",
+        "the best rate is the fastest one; the limit is the largest rate "
+        "that still converges: as the rate grows, which direction's factor "
+        "1 - lr*lambda is the first to reach -1?",
+    ),
+    dg.variant(
         lambda A: 2.0 / np.max(np.diag(A)),
         "the largest diagonal entry of A where its largest eigenvalue was meant",
         "the curvatures of a quadratic are the eigenvalues of its Hessian, "
