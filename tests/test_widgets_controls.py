@@ -78,3 +78,35 @@ def test_a_diverging_gradient_descent_run_is_called_so():
     assert status.startswith("diverging")
     calm = descent.gradient_descent(bowl, [1.0, 1.0], lr=1.0, steps=10)
     assert controls.divergence_status(calm.losses, calm.stopped_at, calm.diverged) == ""
+
+
+def test_start_stops_pin_the_chapter_1_starts():
+    assert controls._start_stops(-2.0, 2.0, 1.5) == [
+        -2.0, -1.6, -1.1, -0.7, -0.2, 0.2, 0.7, 1.1, 1.5, 2.0
+    ]  # fmt: skip
+    assert controls._start_stops(-4.0, 4.0, -2.5) == [
+        -4.0, -3.0, -2.5, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "lo, hi", [(-4.0, 4.0), (-2.0, 2.0), (-2.0, 5.0), (-4.5, 2.5), (0.0, 1.0)]
+)
+def test_start_stops_are_ten_with_the_start_and_none_crowded(lo, hi):
+    spacing = (hi - lo) / 9  # of ten evenly spaced stops
+    for start in np.round(np.arange(lo, hi + 1e-9, 0.1), 10):
+        values = controls._start_stops(lo, hi, float(start))
+        assert len(values) == 10 and start in values, (start, values)
+        assert lo <= values[0] <= lo + spacing / 2
+        assert hi - spacing / 2 <= values[-1] <= hi
+        assert min(np.diff(values)) >= spacing / 3, (start, values)
+
+
+def test_the_start_controls_offer_ten_values_with_the_current_one():
+    c = controls.descent_controls(
+        0.1, 30, 80, (-2.5, 1.5), ((-4.0, 4.0), (-2.0, 2.0)), ("x0", "y0"), ("x", "y")
+    )
+    for name, start in (("x0", -2.5), ("y0", 1.5)):
+        values = c[name].values()
+        assert len(values) == 10 and start in values
+        assert values == sorted(values)

@@ -201,9 +201,23 @@ def stops(lo, hi, n=10, step=0.1):
 
 
 def _start_stops(lo, hi, start):
-    """Ten values over ``[lo, hi]`` with ``start`` among them (nine and the start, if need be)."""
+    """Ten values over ``[lo, hi]``, ``start`` among them, none crowding another.
+
+    Nine evenly spaced stops and the start, when the start lies at least a
+    third of their spacing from each of them; otherwise the ten evenly spaced
+    stops, with the one nearest the start moved onto it.
+
+    >>> _start_stops(-4.0, 4.0, -2.5)
+    [-4.0, -3.0, -2.5, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0]
+    >>> _start_stops(-2.0, 2.0, 1.5)
+    [-2.0, -1.6, -1.1, -0.7, -0.2, 0.2, 0.7, 1.1, 1.5, 2.0]
+    """
     nine = stops(lo, hi, 9)
-    return nine if start not in nine else stops(lo, hi, 10)
+    if min(abs(v - start) for v in nine) >= (hi - lo) / 8 / 3:
+        return sorted([*nine, start])
+    ten = stops(lo, hi, 10)
+    ten[int(np.argmin([abs(v - start) for v in ten]))] = start
+    return ten
 
 
 def descent_controls(lr, steps, max_steps, start, box, names, labels, static=None):
