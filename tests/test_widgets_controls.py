@@ -110,3 +110,15 @@ def test_the_start_controls_offer_ten_values_with_the_current_one():
         values = c[name].values()
         assert len(values) == 10 and start in values
         assert values == sorted(values)
+
+
+@pytest.mark.parametrize("lo, hi, step", [(0, 80, 1), (0, 9, 1), (2, 12, 2)])
+def test_a_prefix_control_offers_every_value_up_to_its_largest(lo, hi, step):
+    from gdcourse.widgets import static_form
+
+    c = controls.int_slider(lo, lo, hi, "steps", step=step, prefix=True)
+    assert c.values() == list(range(lo, hi + 1, step))
+    assert c.values()[-1] == hi
+    data = static_form.control_data("steps", c, c.values(), 0)
+    assert data["run"] and data["labels"][-1] == str(hi)
+    assert len(data["labels"]) == (hi - lo) // step + 1
