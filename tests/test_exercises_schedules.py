@@ -118,7 +118,7 @@ def test_cosine_warmup_names_each_classic_mistake():
 
     cases = [
         (over_all_steps, "a cosine over all total_steps"),
-        (ramp_from_zero, "a warmup ramp that starts at 0"),
+        (ramp_from_zero, "the ramp lr_max * t / warmup_steps, which starts at 0"),
         (
             lambda t, lr_max, w, total: cosine_warmup(t, 1.0, w, total),
             "divided by lr_max",
@@ -162,7 +162,7 @@ def test_early_stopping_names_each_classic_mistake():
         result = exercises.check_early_stopping(wrong)
         assert not result.ok and named in diagnosis(result), named
     assert repr(exercises.check_early_stopping(early_stopping)) == (
-        "All 5 cases passed: early_stopping(val_losses, patience) is right."
+        "All 7 cases passed: early_stopping(val_losses, patience) is right."
     )
 
 
@@ -204,7 +204,7 @@ def test_noise_floor_accepts_a_right_answer():
             lambda lr, lams, s: float(np.sum(lr * s**2 / (lams * (2 - lr * lams)))),
             "variance of the weights",
         ),
-        (lambda lr, lams, s: 2 * noise_floor(lr, lams, s), "the 1/2 of the loss"),
+        (lambda lr, lams, s: 2 * noise_floor(lr, lams, s), "the 1/2 in the loss"),
     ],
 )
 def test_noise_floor_names_the_classic_mistakes(wrong, words):
@@ -217,3 +217,229 @@ def test_noise_floor_starter_and_crash_are_reported():
     assert not starter.ok and "returned None" in starter.failure
     crash = exercises.check_noise_floor(lambda lr, lams, sigma: 1 / 0)
     assert "ZeroDivisionError" in crash.failure
+
+
+# ---------------------------------------------------------------------------
+# every diagnosis is true of its cause, and a right answer gets none
+# ---------------------------------------------------------------------------
+
+
+def _cosine_with(ramp=None, progress=None, decay=None):
+    """cosine_warmup with its ramp, its cosine's clock or its decay changed."""
+
+    def schedule(t, lr_max, w, total):
+        up = ramp(t, lr_max, w, total) if ramp else lr_max * (t + 1) / (w + 1)
+        u = progress(t, w, total) if progress else np.maximum(t - w, 0) / (total - w)
+        down = decay(lr_max, u) if decay else 0.5 * lr_max * (1 + np.cos(np.pi * u))
+        return np.where(t < w, up, down)
+
+    return schedule
+
+
+def _if_on_array(t, lr_max, w, total):
+    if t < w:
+        return lr_max * (t + 1) / (w + 1)
+    return lr_max
+
+
+def _math_cos(t, lr_max, w, total):
+    import math
+
+    u = np.maximum(t - w, 0) / (total - w)
+    return np.where(t < w, 0.0, 0.5 * lr_max * (1 + math.cos(math.pi * u)))
+
+
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        # the library convention (Hugging Face's get_linear_schedule_with_warmup)
+        (_cosine_with(ramp=lambda t, lr, w, T: lr * t / w), "this course's convention"),
+        (
+            _cosine_with(ramp=lambda t, lr, w, T: lr * (t + 1) / w),
+            "reaches lr_max one step before the cosine starts",
+        ),
+        (
+            _cosine_with(ramp=lambda t, lr, w, T: lr * ((t + 1) // (w + 1))),
+            "integer division",
+        ),
+        (
+            _cosine_with(progress=lambda t, w, T: np.maximum(t - w, 0) / T),
+            "a cosine over all total_steps where it should span",
+        ),
+        (
+            _cosine_with(progress=lambda t, w, T: t / T),
+            "starts at step 0, under the warmup",
+        ),
+        (
+            _cosine_with(progress=lambda t, w, T: t / (T - w)),
+            "a cosine of t where it should be of t - warmup_steps",
+        ),
+        (
+            _cosine_with(progress=lambda t, w, T: np.maximum(t - w, 0) / (T - w - 1)),
+            "reaches 0 at the last step",
+        ),
+        (
+            _cosine_with(decay=lambda lr, u: lr * np.cos(np.pi * u)),
+            "which falls to -lr_max",
+        ),
+        (lambda t, lr, w, T: cosine_warmup(t, 1.0, w, T), "divided by lr_max"),
+        (lambda t, lr, w, T: 2 * cosine_warmup(t, lr, w, T), "times a constant, 2"),
+        (lambda t, lr, w, T: -cosine_warmup(t, lr, w, T), "the opposite sign"),
+        (_if_on_array, "an `if`"),
+        (_math_cos, "math.cos"),
+    ],
+)
+def test_cosine_warmup_diagnoses_name_the_cause(wrong, words):
+    result = exercises.check_cosine_warmup(wrong)
+    assert not result.ok and words in diagnosis(result), diagnosis(result)
+
+
+def test_cosine_warmup_calls_the_library_ramp_a_convention_not_a_mistake():
+    result = exercises.check_cosine_warmup(
+        _cosine_with(ramp=lambda t, lr, w, T: lr * t / w)
+    )
+    text = diagnosis(result)
+    assert "get_linear_schedule_with_warmup" in text and "mistake" not in text
+
+
+def test_cosine_warmup_two_mistakes_at_once_get_no_single_name():
+    both = _cosine_with(
+        ramp=lambda t, lr, w, T: lr * t / w,
+        progress=lambda t, w, T: np.maximum(t - w, 0) / T,
+    )
+    result = exercises.check_cosine_warmup(both)
+    assert not result.ok and diagnosis(result) is None
+
+
+def _stopping(
+    *, improves=None, reset=0, test_first=False, start=1, stop_at=None, best=None
+):
+    """early_stopping written with one classic slip (the defaults are right)."""
+
+    def rule(val_losses, patience):
+        best_loss, best_epoch, wait, previous = np.inf, 0, 0, np.inf
+        limit = patience if stop_at is None else stop_at(patience)
+        for epoch, loss in enumerate(val_losses, start=start):
+            if test_first and wait == limit:
+                return best_epoch, epoch
+            better = (
+                improves(loss, best_loss, previous) if improves else loss < best_loss
+            )
+            if better:
+                wait = wait if reset is None else reset
+            else:
+                wait += 1
+            if loss < best_loss:
+                best_loss, best_epoch = loss, epoch
+            previous = loss
+            if not test_first and wait == limit:
+                return best_epoch, epoch
+        return best_epoch, len(val_losses)
+
+    return rule
+
+
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        # the counter never reset: not "patience - 1", whose advice would break it
+        (_stopping(reset=None), "a counter that an improvement does not reset"),
+        # non-improvement counted against the previous epoch: not "one epoch late"
+        (
+            _stopping(improves=lambda loss, best, previous: loss < previous),
+            "a counter reset by any epoch that beats the one before it",
+        ),
+        (_stopping(test_first=True), "the counter tested before the epoch is counted"),
+        (_stopping(stop_at=lambda p: p + 1), "a stop one epoch late"),
+        (_stopping(stop_at=lambda p: p - 1), "a stop one epoch early"),
+        (_stopping(reset=1), "a stop one epoch early"),
+        (_stopping(start=0), "epochs counted from 0"),
+        (
+            _stopping(improves=lambda loss, best, previous: loss <= best),
+            "a loss equal to the best counted as an improvement",
+        ),
+        (
+            lambda v, p: (int(np.argmin(v)) + 1, early_stopping(v, p)[1]),
+            "the lowest loss of the whole list",
+        ),
+        (
+            lambda v, p: (
+                float(v[early_stopping(v, p)[0] - 1]),
+                early_stopping(v, p)[1],
+            ),
+            "the best loss where its epoch belongs",
+        ),
+        (lambda v, p: early_stopping(v, p)[::-1], "the two answers in the other order"),
+        (
+            lambda v, p: (
+                (early_stopping(v, p)[0], early_stopping(v, p)[1] - 1)
+                if early_stopping(v, p)[1] == len(v)
+                else early_stopping(v, p)
+            ),
+            "best_epoch is right but stop_epoch is wrong",
+        ),
+    ],
+)
+def test_early_stopping_diagnoses_name_the_cause(wrong, words):
+    result = exercises.check_early_stopping(wrong)
+    assert not result.ok and words in diagnosis(result), diagnosis(result)
+
+
+def test_early_stopping_no_hint_breaks_a_right_answer():
+    # the hints of the old one-early and one-late diagnoses, followed on the
+    # two slips they were given for, would have broken correct code; now
+    # neither slip gets them
+    for slip in (
+        _stopping(reset=None),
+        _stopping(improves=lambda loss, best, previous: loss < previous),
+    ):
+        text = diagnosis(exercises.check_early_stopping(slip))
+        assert "one epoch early" not in text and "one epoch late" not in text
+    assert exercises.check_early_stopping(_stopping()).ok
+
+
+def test_a_variant_is_named_only_if_it_explains_the_cases_that_passed_too():
+    # stops after patience - 1 epochs, except with patience 1, where it is right:
+    # the failing cases look like "one epoch early", the passing one does not
+    def early_unless_one(val_losses, patience):
+        return early_stopping(val_losses, max(patience - 1, 1))
+
+    result = exercises.check_early_stopping(early_unless_one)
+    assert not result.ok and diagnosis(result) is None
+
+
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        (lambda lr, lams, s: noise_floor(lr, lams, s) / 2, "divided by 2"),
+        (
+            lambda lr, lams, s: float(np.mean(lr * s**2 / (2 * (2 - lr * lams)))),
+            "divided by d, the number of curvatures",
+        ),
+        (
+            lambda lr, lams, s: float(np.sum(lr * s**2 / (2 * (2 + lr * lams)))),
+            "2 + lr * lambda_i where 2 - lr * lambda_i belongs",
+        ),
+        (lambda lr, lams, s: noise_floor(lr, lams, s) / lr, "divided by lr"),
+        (
+            lambda lr, lams, s: float(np.sum(lr * s**2 / (2 * lams * (2 - lr * lams)))),
+            "half the variance of the weights",
+        ),
+        (
+            lambda lr, lams, s: lr * s**2 / (2 * (2 - lr * lams)),
+            "an array where a single",
+        ),
+        (lambda lr, lams, s: -noise_floor(lr, lams, s), "the opposite sign"),
+    ],
+)
+def test_noise_floor_diagnoses_name_the_cause(wrong, words):
+    result = exercises.check_noise_floor(wrong)
+    assert not result.ok and words in diagnosis(result), diagnosis(result)
+
+
+def test_noise_floor_report_uses_the_exercise_s_name():
+    assert repr(exercises.check_noise_floor(noise_floor)) == (
+        "All 5 cases passed: floor_formula(lr, lams, sigma) is right."
+    )
+    starter = exercises.check_noise_floor(lambda lr, lams, sigma: None)
+    assert "Case 1: floor_formula(" in starter.failure

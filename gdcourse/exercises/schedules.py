@@ -10,6 +10,67 @@ from .core import check
 __all__ = ["check_cosine_warmup", "check_early_stopping", "check_noise_floor"]
 
 
+def _copies(args):
+    return [np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
+
+
+def _same(a, b):
+    """Whether two answers agree: numbers or arrays, or tuples of them."""
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(dg.close(x, y) for x, y in zip(a, b))
+    return dg.close(a, b)
+
+
+def _variant(wrong, what, hint, cases, reference):
+    """:func:`~gdcourse.exercises.diagnose.variant`, given only if ``wrong`` explains *every* case.
+
+    A diagnosis sees only the failing cases.  This one also asks that the
+    mistake gives the right answer on each case that passed, so it is named
+    only when it reproduces the reader's whole record, not just the failures.
+    """
+    loose = dg.variant(wrong, what, hint)
+
+    def diagnosis(failing):
+        def failed(case):
+            return any(
+                len(o.args) == len(case) and all(a is b for a, b in zip(o.args, case))
+                for o in failing
+            )
+
+        for case in cases:
+            if not failed(case) and not _same(
+                wrong(*_copies(case)), reference(*_copies(case))
+            ):
+                return None
+        return loose(failing)
+
+    return diagnosis
+
+
+def _array_if(failing):
+    """An ``if`` on an array of steps: NumPy cannot tell whether it is true."""
+    for o in failing:
+        if not (isinstance(o.error, ValueError) and "truth value" in str(o.error)):
+            return None
+    return dg.say(
+        "an `if` (or `and`, `or`, `max`) on the whole array of steps",
+        "t holds many steps at once, and each needs its own branch: "
+        "np.where(condition, a, b) chooses element by element",
+    )
+
+
+def _math_on_arrays(failing):
+    """A function of the ``math`` module given an array."""
+    for o in failing:
+        text = str(o.error)
+        if not (isinstance(o.error, TypeError) and "arrays can be converted" in text):
+            return None
+    return dg.say(
+        "a function of the math module (math.cos) given an array",
+        "math.cos takes one number; np.cos takes a whole array",
+    )
+
+
 def _cosine_warmup(t, lr_max, warmup_steps, total_steps):
     from gdcourse import schedules
 
@@ -19,38 +80,109 @@ def _cosine_warmup(t, lr_max, warmup_steps, total_steps):
     return sched(np.asarray(t))
 
 
-def _cosine_over_all_steps(t, lr_max, warmup_steps, total_steps):
-    from gdcourse import schedules
-
-    sched = schedules.warmup(schedules.cosine(lr_max, total_steps), warmup_steps)
-    return sched(np.asarray(t))
-
-
-def _ramp_from_zero(t, lr_max, warmup_steps, total_steps):
+def _with_parts(t, lr_max, warmup_steps, total_steps, ramp=None, decay=None):
+    """The reference schedule with its ramp or its decay replaced."""
     t = np.asarray(t)
-    decay = _cosine_warmup(t, lr_max, warmup_steps, total_steps)
-    return np.where(t < warmup_steps, lr_max * t / warmup_steps, decay)
+    right = _cosine_warmup(t, lr_max, warmup_steps, total_steps)
+    if ramp is not None:
+        right = np.where(t < warmup_steps, ramp, right)
+    if decay is not None:
+        right = np.where(t < warmup_steps, right, decay)
+    return right
+
+
+def _half_cosine(lr_max, x):
+    return 0.5 * lr_max * (1 + np.cos(np.pi * x))
+
+
+_COSINE_WARMUP_CASES = [
+    (np.arange(12), 1.0, 3, 12),
+    (np.arange(0, 100, 9), 0.1, 10, 100),
+    (np.arange(20), 0.5, 1, 20),
+    (np.array([0, 19, 20, 21, 60, 99]), 0.3, 20, 100),
+]
+
+
+def _cosine_variant(wrong, what, hint):
+    return _variant(wrong, what, hint, _COSINE_WARMUP_CASES, _cosine_warmup)
 
 
 _COSINE_WARMUP_MISTAKES = (
-    dg.variant(
-        _cosine_over_all_steps,
+    _cosine_variant(
+        lambda t, lr, W, T: _with_parts(t, lr, W, T, ramp=lr * np.asarray(t) / W),
+        "the ramp lr_max * t / warmup_steps, which starts at 0 "
+        "(the convention of many libraries, e.g. Hugging Face's "
+        "get_linear_schedule_with_warmup)",
+        "this course's convention, gd.schedules.warmup, gives step 0 a "
+        "nonzero rate: lr_max * (t + 1) / (warmup_steps + 1), which reaches "
+        "lr_max at t = warmup_steps, where the cosine starts",
+    ),
+    _cosine_variant(
+        lambda t, lr, W, T: _with_parts(t, lr, W, T, ramp=lr * (np.asarray(t) + 1) / W),
+        "the ramp lr_max * (t + 1) / warmup_steps, which reaches lr_max "
+        "one step before the cosine starts",
+        "in this course's convention the ramp reaches lr_max at "
+        "t = warmup_steps, the first step of the cosine: divide by "
+        "warmup_steps + 1",
+    ),
+    _cosine_variant(
+        lambda t, lr, W, T: _with_parts(
+            t, lr, W, T, ramp=lr * ((np.asarray(t) + 1) // (W + 1))
+        ),
+        "integer division (//) in the ramp: it is 0 until the warmup ends",
+        "// rounds down to a whole number; / divides",
+    ),
+    _cosine_variant(
+        lambda t, lr, W, T: _with_parts(
+            t, lr, W, T, decay=_half_cosine(lr, (np.asarray(t) - W) / T)
+        ),
         "a cosine over all total_steps where it should span the steps after the warmup",
         "the cosine starts when the warmup ends and reaches 0 at total_steps",
     ),
-    dg.variant(
-        _ramp_from_zero,
-        "a warmup ramp that starts at 0",
-        "step 0 already trains, so its rate is not 0; "
-        "the ramp reaches lr_max exactly at t = warmup_steps",
+    _cosine_variant(
+        lambda t, lr, W, T: _with_parts(
+            t, lr, W, T, decay=_half_cosine(lr, np.asarray(t) / T)
+        ),
+        "a cosine over all total_steps that starts at step 0, under the warmup",
+        "the cosine starts when the warmup ends, so its clock is "
+        "t - warmup_steps, and it reaches 0 at total_steps",
+    ),
+    _cosine_variant(
+        lambda t, lr, W, T: _with_parts(
+            t, lr, W, T, decay=_half_cosine(lr, np.asarray(t) / (T - W))
+        ),
+        "a cosine of t where it should be of t - warmup_steps",
+        "the cosine starts when the warmup ends: its clock is the number "
+        "of steps since then",
+    ),
+    _cosine_variant(
+        lambda t, lr, W, T: _with_parts(
+            t, lr, W, T, decay=_half_cosine(lr, (np.asarray(t) - W) / (T - W - 1))
+        ),
+        "a cosine that reaches 0 at the last step, total_steps - 1",
+        "this course's cosine reaches 0 at t = total_steps, one step after "
+        "the last (PyTorch's CosineAnnealingLR with T_max = total_steps - "
+        "warmup_steps): divide by total_steps - warmup_steps",
+    ),
+    _cosine_variant(
+        lambda t, lr, W, T: _with_parts(
+            t, lr, W, T, decay=lr * np.cos(np.pi * (np.asarray(t) - W) / (T - W))
+        ),
+        "lr_max * cos(...), which falls to -lr_max",
+        "the decay runs from lr_max down to 0: half a cosine, lifted by 1 and halved",
     ),
     dg.factor(
         ("lr_max", lambda t, lr_max, warmup_steps, total_steps: lr_max),
         hint="the whole schedule scales with lr_max",
-        constant=False,
+    ),
+    dg.sign(
+        "a rate is a positive step size; the minus sign belongs to the "
+        "update w - lr * g, not to the schedule"
     ),
     dg.not_finite(),
     dg.wrong_shape(),
+    _array_if,
+    _math_on_arrays,
     dg.raised(),
 )
 
@@ -80,6 +212,12 @@ def check_cosine_warmup(function):
             \\tfrac12 \\eta_{\\max} \\left(1 + \\cos \\dfrac{\\pi (t - W)}{T - W}\\right) & t \\ge W.
         \\end{cases}
 
+    The ramp is this course's convention (:func:`gdcourse.schedules.warmup`):
+    step 0 already trains at :math:`\\eta_{\\max}/(W + 1)`. Many libraries
+    ramp as :math:`\\eta_{\\max} t / W` from 0 instead (Hugging Face's
+    ``get_linear_schedule_with_warmup``); the checker names that convention
+    when it sees it.
+
     Examples
     --------
     >>> def cosine_warmup(t, lr_max, warmup_steps, total_steps):
@@ -105,16 +243,10 @@ def check_cosine_warmup(function):
       the numbers differ
       It looks like a cosine over all total_steps where it should span the steps after the warmup. Hint: the cosine starts when the warmup ends and reaches 0 at total_steps.
     """
-    cases = [
-        (np.arange(12), 1.0, 3, 12),
-        (np.arange(0, 100, 9), 0.1, 10, 100),
-        (np.arange(20), 0.5, 1, 20),
-        (np.array([0, 19, 20, 21, 60, 99]), 0.3, 20, 100),
-    ]
     return check(
         function,
         _cosine_warmup,
-        cases,
+        _COSINE_WARMUP_CASES,
         name="cosine_warmup(t, lr_max, warmup_steps, total_steps)",
         diagnoses=_COSINE_WARMUP_MISTAKES,
     )
@@ -128,6 +260,33 @@ def _early_stopping(val_losses, patience):
         if stopper.step(float(loss)):
             break
     return stopper.best_epoch, stopper.epoch
+
+
+def _walk(val_losses, patience, *, judge="best", reset=True, test_first=False, start=1):
+    """The rule of :func:`_early_stopping` with one part changed: a classic mistake.
+
+    ``judge="previous"`` calls an epoch an improvement (and the best) when it
+    beats the epoch before it; ``judge="previous counter"`` only resets the
+    counter that way and keeps the lowest loss as the best; ``reset=False``
+    never resets the counter; ``test_first`` tests the counter before
+    counting the epoch; ``start=0`` counts epochs from 0.
+    """
+    best, best_epoch, wait, previous = np.inf, 0, 0, np.inf
+    for epoch, loss in enumerate(val_losses, start=start):
+        if test_first and wait == patience:
+            return best_epoch, epoch
+        if loss < (best if judge == "best" else previous):
+            wait = 0 if reset else wait
+            best_epoch = epoch if judge == "previous" else best_epoch
+        else:
+            wait += 1
+        if loss < best:
+            best = loss
+            best_epoch = best_epoch if judge == "previous" else epoch
+        previous = loss
+        if not test_first and wait == patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_losses)
 
 
 def _counted_from_zero(val_losses, patience):
@@ -155,34 +314,100 @@ def _equal_improves(val_losses, patience):
     return best_epoch, len(val_losses)
 
 
+_EARLY_STOPPING_CASES = [
+    (np.array([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9]), 3),
+    (np.array([1.0, 0.9, 0.8, 0.7, 0.6]), 2),
+    (np.array([0.5, 0.5, 0.5, 0.4, 0.6]), 2),
+    (np.array([0.5, 0.6, 0.4, 0.45, 0.41, 0.39, 0.5, 0.5]), 1),
+    (np.array([2.0, 1.0, 1.5, 0.9, 1.2, 1.1, 1.0, 0.95, 0.3]), 4),
+    # two epochs without improvement, then a new best: only a counter that
+    # an improvement resets survives them
+    (np.array([1.0, 1.1, 1.2, 0.9, 1.0, 1.0, 1.0, 0.8]), 3),
+    # losses that fall again without reaching the best: each beats the
+    # epoch before it, none is an improvement
+    (np.array([1.0, 0.5, 0.9, 0.8, 0.7, 0.6, 0.55, 0.4]), 2),
+]
+
+
+def _stopping_variant(wrong, what, hint):
+    return _variant(wrong, what, hint, _EARLY_STOPPING_CASES, _early_stopping)
+
+
+_FROM_ONE = "val_losses[i] is the loss after epoch i + 1: epochs count from 1"
+_AGAINST_BEST = (
+    "an epoch improves only when its loss is below the best so far; "
+    "beating the epoch before it is not enough"
+)
+
 _EARLY_STOPPING_MISTAKES = (
-    dg.variant(
-        _counted_from_zero,
-        "epochs counted from 0",
-        "val_losses[i] is the loss after epoch i + 1: epochs count from 1",
+    _stopping_variant(_counted_from_zero, "epochs counted from 0", _FROM_ONE),
+    _stopping_variant(
+        lambda v, p: _walk(v, p, start=0), "epochs counted from 0", _FROM_ONE
     ),
-    dg.variant(
+    _stopping_variant(
         _equal_improves,
         "a loss equal to the best counted as an improvement",
         "an epoch improves only when its loss is strictly below the best so far",
     ),
-    dg.variant(
-        _stops_late,
-        "a stop one epoch late: patience + 1 epochs without improvement",
-        "training stops after the epoch at which the counter reaches patience",
+    _stopping_variant(
+        lambda v, p: _walk(v, p, reset=False),
+        "a counter that an improvement does not reset: it counts every "
+        "epoch without improvement since the start",
+        "an improvement sets the counter back to 0, so that it counts the "
+        "epochs in a row since the best one",
     ),
-    dg.variant(
+    _stopping_variant(
+        lambda v, p: _walk(v, p, judge="previous counter"),
+        "a counter reset by any epoch that beats the one before it, "
+        "not only by a new best",
+        _AGAINST_BEST,
+    ),
+    _stopping_variant(
+        lambda v, p: _walk(v, p, judge="previous"),
+        "improvements judged against the epoch before, not the best so far",
+        _AGAINST_BEST,
+    ),
+    _stopping_variant(
+        lambda v, p: _walk(v, p, test_first=True),
+        "the counter tested before the epoch is counted: training stops one "
+        "epoch after the counter reached patience, whatever that epoch's loss",
+        "count the epoch first, then test the counter, in the same epoch",
+    ),
+    _stopping_variant(
+        _stops_late,
+        "a stop one epoch late: after patience + 1 epochs in a row without improvement",
+        "training stops right after the epoch that brings the counter to patience",
+    ),
+    _stopping_variant(
         _stops_early,
-        "a stop one epoch early: patience - 1 epochs without improvement",
-        "the counter must reach patience, not patience - 1",
+        "a stop one epoch early: after patience - 1 epochs in a row without improvement",
+        "an improving epoch leaves the counter at 0 and each epoch without "
+        "improvement adds 1: stop when it equals patience",
+    ),
+    _stopping_variant(
+        lambda v, p: (int(np.argmin(v)) + 1, _early_stopping(v, p)[1]),
+        "the lowest loss of the whole list, including epochs after the stop",
+        "training never sees the losses after it stops: the best epoch is "
+        "the best one up to the stop",
+    ),
+    _stopping_variant(
+        lambda v, p: (float(v[_early_stopping(v, p)[0] - 1]), _early_stopping(v, p)[1]),
+        "the best loss where its epoch belongs",
+        "best_epoch is the number of the epoch (counted from 1) with the best loss",
+    ),
+    _stopping_variant(
+        lambda v, p: _early_stopping(v, p)[::-1],
+        "the two answers in the other order",
+        "return (best_epoch, stop_epoch)",
     ),
     dg.components(
         ("best_epoch", "stop_epoch"),
         notes={
             ("stop_epoch",): "the best epoch is right; check when the counter "
-            "grows, when it resets and when it stops training",
-            ("best_epoch",): "the stop is right; check which epoch holds the "
-            "lowest loss (the first one, if several are equal)",
+            "grows, when it resets, when it stops training and what is "
+            "returned when it never stops early",
+            ("best_epoch",): "the stop is right; the best epoch is the one "
+            "with the lowest loss up to the stop (the first, if several are equal)",
         },
     ),
     dg.raised(),
@@ -213,6 +438,11 @@ def check_early_stopping(function):
     ``patience`` (or after the last epoch). If the best epoch is :math:`b` and
     nothing improves afterwards, training stops after epoch :math:`b + p`.
 
+    A classic mistake is named only when it reproduces the answer to every
+    case, the ones that passed included; the last two cases tell a counter
+    that is never reset, and one reset by beating the previous epoch, from
+    a stop one epoch early or late.
+
     Examples
     --------
     >>> def early_stopping(val_losses, patience):
@@ -226,29 +456,32 @@ def check_early_stopping(function):
     ...             return best_epoch, epoch
     ...     return best_epoch, len(val_losses)
     >>> check_early_stopping(early_stopping)
-    All 5 cases passed: early_stopping(val_losses, patience) is right.
+    All 7 cases passed: early_stopping(val_losses, patience) is right.
 
-    A classic mistake, stopping one epoch late:
+    A classic mistake, a counter that an improvement does not reset:
 
-    >>> check_early_stopping(lambda losses, patience: early_stopping(losses, patience + 1))
-    0 of 5 cases passed before one failed.
-    Case 1: early_stopping(array([1.  , 0.8 , 0.7 , 0.75, 0.72, 0.71, 0.9 ]), 3)
-      expected: (3, 6)
-      got:      (3, 7)
+    >>> def no_reset(val_losses, patience):
+    ...     best, best_epoch, wait = float("inf"), 0, 0
+    ...     for epoch, loss in enumerate(val_losses, start=1):
+    ...         if loss < best:
+    ...             best, best_epoch = loss, epoch
+    ...         else:
+    ...             wait += 1
+    ...         if wait == patience:
+    ...             return best_epoch, epoch
+    ...     return best_epoch, len(val_losses)
+    >>> check_early_stopping(no_reset)
+    4 of 7 cases passed before one failed.
+    Case 5: early_stopping(array([2.  , 1.  , 1.5 , 0.9 , 1.2 , 1.1 , 1.  , 0.95, 0.3 ]), 4)
+      expected: (4, 8)
+      got:      (4, 7)
       the numbers differ
-      It looks like a stop one epoch late: patience + 1 epochs without improvement. Hint: training stops after the epoch at which the counter reaches patience.
+      It looks like a counter that an improvement does not reset: it counts every epoch without improvement since the start. Hint: an improvement sets the counter back to 0, so that it counts the epochs in a row since the best one.
     """
-    cases = [
-        (np.array([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9]), 3),
-        (np.array([1.0, 0.9, 0.8, 0.7, 0.6]), 2),
-        (np.array([0.5, 0.5, 0.5, 0.4, 0.6]), 2),
-        (np.array([0.5, 0.6, 0.4, 0.45, 0.41, 0.39, 0.5, 0.5]), 1),
-        (np.array([2.0, 1.0, 1.5, 0.9, 1.2, 1.1, 1.0, 0.95, 0.3]), 4),
-    ]
     return check(
         function,
         _early_stopping,
-        cases,
+        _EARLY_STOPPING_CASES,
         name="early_stopping(val_losses, patience)",
         diagnoses=_EARLY_STOPPING_MISTAKES,
     )
@@ -260,27 +493,83 @@ def _noise_floor(lr, lams, sigma):
     return theory.noise_floor(lr, lams, sigma**2)
 
 
+_NOISE_FLOOR_CASES = [
+    (0.1, np.array([0.1, 1.0]), 1),
+    (0.2, np.array([0.1, 1.0]), 0.5),
+    (1.5, np.array([1.0]), 0.3),
+    (0.01, np.array([0.5, 2.0, 4.0]), 2.0),
+    (0.9, np.array([0.2, 2.0]), 1.5),
+]
+
+
+def _floor_variant(wrong, what, hint):
+    return _variant(wrong, what, hint, _NOISE_FLOOR_CASES, _noise_floor)
+
+
+def _per_direction(lr, lams, sigma, loss):
+    """A sum over directions of ``loss(lr, lam, sigma)``."""
+    return float(np.sum(loss(lr, np.asarray(lams, dtype=float), sigma)))
+
+
+_VARIANCE_HINT = (
+    "along each direction the loss is lambda_i / 2 times the variance of w_i"
+)
+
 _NOISE_FLOOR_MISTAKES = (
-    dg.variant(
+    _floor_variant(
         lambda lr, lams, sigma: len(lams) * lr * sigma**2 / 4,
         "the small-rate approximation d lr sigma^2 / 4",
         "keep the factor 2 - lr * lambda_i of each direction: "
         "it is far from 2 when the rate is not small",
     ),
-    dg.variant(
-        lambda lr, lams, sigma: float(np.sum(lr * sigma / (2 * (2 - lr * lams)))),
+    _floor_variant(
+        lambda lr, lams, sigma: _per_direction(
+            lr, lams, sigma, lambda e, lam, s: e * s / (2 * (2 - e * lam))
+        ),
         "sigma where its square belongs",
         "the noise adds lr**2 * sigma**2 to the variance of w at every step",
     ),
-    dg.variant(
-        lambda lr, lams, sigma: float(np.sum(lr * sigma**2 / (lams * (2 - lr * lams)))),
+    _floor_variant(
+        lambda lr, lams, sigma: _per_direction(
+            lr, lams, sigma, lambda e, lam, s: e * s**2 / (lam * (2 - e * lam))
+        ),
         "the variance of the weights, not the loss above the minimum",
-        "along each direction the loss is lambda_i / 2 times the variance of w_i",
+        _VARIANCE_HINT,
+    ),
+    _floor_variant(
+        lambda lr, lams, sigma: _per_direction(
+            lr, lams, sigma, lambda e, lam, s: e * s**2 / (2 * lam * (2 - e * lam))
+        ),
+        "half the variance of the weights, without the curvature lambda_i",
+        _VARIANCE_HINT,
+    ),
+    _floor_variant(
+        lambda lr, lams, sigma: _per_direction(
+            lr, lams, sigma, lambda e, lam, s: e * s**2 / (2 * (2 + e * lam))
+        ),
+        "2 + lr * lambda_i where 2 - lr * lambda_i belongs",
+        "expand (1 - lr * lambda_i)**2 again: mind the sign of each term",
+    ),
+    dg.factor(
+        ("lr", lambda lr, lams, sigma: lr),
+        hint="the rate enters through each step's kick lr * sigma * xi, which "
+        "adds lr**2 * sigma**2 to the variance of w: count the powers of lr",
+        constant=False,
+    ),
+    dg.factor(
+        ("d, the number of curvatures", lambda lr, lams, sigma: len(lams)),
+        hint="every direction adds its own term: the floor is their sum",
+        constant=False,
     ),
     dg.factor(
         ("2", lambda lr, lams, sigma: 2),
-        hint="check the 1/2 of the loss and the 2 in 2 - lr * lambda_i",
+        hint="check the 1/2 in the loss lambda_i * v_i / 2 and the "
+        "stationary variance v_i you solved for",
     ),
+    dg.sign(
+        "a mean loss above the minimum is positive: check the order of a subtraction"
+    ),
+    dg.wrong_shape(),
     dg.not_finite(),
     dg.raised(),
 )
@@ -317,32 +606,25 @@ def check_noise_floor(function):
 
     Examples
     --------
-    >>> def noise_floor(lr, lams, sigma):
+    >>> def floor_formula(lr, lams, sigma):
     ...     return float(np.sum(lr * sigma**2 / (2 * (2 - lr * lams))))
-    >>> check_noise_floor(noise_floor)
-    All 5 cases passed: noise_floor(lr, lams, sigma) is right.
+    >>> check_noise_floor(floor_formula)
+    All 5 cases passed: floor_formula(lr, lams, sigma) is right.
 
     A classic mistake, the small-rate approximation:
 
     >>> check_noise_floor(lambda lr, lams, sigma: len(lams) * lr * sigma**2 / 4)
     0 of 5 cases passed before one failed.
-    Case 1: noise_floor(0.1, array([0.1, 1. ]), 1)
+    Case 1: floor_formula(0.1, array([0.1, 1. ]), 1)
       expected: 0.0514414
       got:      0.05
       the numbers differ
       It looks like the small-rate approximation d lr sigma^2 / 4. Hint: keep the factor 2 - lr * lambda_i of each direction: it is far from 2 when the rate is not small.
     """
-    cases = [
-        (0.1, np.array([0.1, 1.0]), 1),
-        (0.2, np.array([0.1, 1.0]), 0.5),
-        (1.5, np.array([1.0]), 0.3),
-        (0.01, np.array([0.5, 2.0, 4.0]), 2.0),
-        (0.9, np.array([0.2, 2.0]), 1.5),
-    ]
     return check(
         function,
         _noise_floor,
-        cases,
-        name="noise_floor(lr, lams, sigma)",
+        _NOISE_FLOOR_CASES,
+        name="floor_formula(lr, lams, sigma)",
         diagnoses=_NOISE_FLOOR_MISTAKES,
     )
