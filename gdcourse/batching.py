@@ -13,7 +13,8 @@ computation, and measures the statistics the chapter compares with theory:
 - :func:`gradient_variance` and :func:`gradient_variance_theory` -- the
   variance of a mini-batch gradient, measured over many batches and predicted
   (with the finite-population correction for sampling without replacement);
-- :func:`noise_scale` -- McCandlish et al.'s simple noise scale;
+- :func:`noise_scale` -- McCandlish et al.'s gradient noise scale
+  (:math:`B_\\text{noise}`, or :math:`B_\\text{simple}` without a Hessian);
 - :func:`steps_to_target` and :func:`fit_critical_batch` -- steps needed to
   reach a loss, and the critical batch size fitted to them.
 
@@ -432,31 +433,55 @@ def gradient_variance_theory(per_example, batch_size, replace=False):
     return float(variance) if variance.ndim == 0 else variance
 
 
-def noise_scale(per_example):
-    """The simple gradient noise scale :math:`B_\\text{simple} = \\operatorname{tr}\\Sigma / \\lVert G \\rVert^2`.
+def noise_scale(per_example, hessian=None):
+    """McCandlish et al.'s gradient noise scale: :math:`B_\\text{noise}`, or its simplification :math:`B_\\text{simple}`.
 
-    A batch of this size has gradient noise about as large as the gradient
+    A batch of about this size has gradient noise as large as the gradient
     itself: much smaller batches are dominated by noise, much larger ones
-    barely improve the step. McCandlish et al. show it predicts the critical
-    batch size.
+    barely improve the step. McCandlish et al. predict the critical batch
+    size with :math:`B_\\text{noise}`, which needs the Hessian, and measure
+    :math:`B_\\text{simple}`, which is what :math:`B_\\text{noise}` becomes
+    when the Hessian is a multiple of the identity.
 
     Parameters
     ----------
     per_example : array_like, shape (n, p)
         One gradient per example.
+    hessian : array_like, shape (p, p), optional
+        Hessian of the loss at the same point. Without it the result is
+        :math:`B_\\text{simple}`; with it, :math:`B_\\text{noise}`.
 
     Returns
     -------
     float
-        ``inf`` if the full gradient is exactly zero.
+        ``inf`` if the full gradient is exactly zero (or, with a Hessian,
+        has zero curvature :math:`G^\\top H G`).
+
+    Raises
+    ------
+    ValueError
+        If ``hessian`` is not a finite ``(p, p)`` array, or if the curvature
+        along the gradient, :math:`G^\\top H G`, is negative (then no step
+        size along the gradient is best and the noise scale has no meaning).
 
     Notes
     -----
+    With the full gradient :math:`G = \\frac1n \\sum_i g_i` and the covariance
+    :math:`\\Sigma = \\frac1n \\sum_i (g_i - G)(g_i - G)^\\top` of the per-example gradients,
+
     .. math::
 
-        B_\\text{simple} = \\frac{\\operatorname{tr}\\Sigma}{\\lVert G \\rVert^2},
-        \\qquad \\operatorname{tr}\\Sigma = \\frac1n \\sum_i \\lVert g_i - G \\rVert^2,
-        \\qquad G = \\frac1n \\sum_i g_i .
+        B_\\text{noise} = \\frac{\\operatorname{tr}(H\\Sigma)}{G^\\top H G},
+        \\qquad
+        B_\\text{simple} = \\frac{\\operatorname{tr}\\Sigma}{\\lVert G \\rVert^2}.
+
+    On a quadratic model of the loss, a step :math:`-\\epsilon g_{\\mathcal B}`
+    with batches of :math:`B` examples drawn with replacement lowers the
+    expected loss most at :math:`\\epsilon_\\text{opt}(B) =
+    \\epsilon_\\text{max} / (1 + B_\\text{noise}/B)`, where
+    :math:`\\epsilon_\\text{max} = \\lVert G\\rVert^2 / G^\\top H G` is the best
+    step with the exact gradient: at :math:`B = B_\\text{noise}` the best
+    step is half the noiseless one.
 
     References
     ----------
@@ -468,12 +493,31 @@ def noise_scale(per_example):
     >>> g = np.array([[1.0], [3.0]])     # mean 2, spread 1
     >>> print(noise_scale(g))
     0.25
+    >>> g = np.array([[1.0, 0.0], [3.0, 2.0]])    # G = (2, 1)
+    >>> print(noise_scale(g), noise_scale(g, hessian=np.diag([1.0, 4.0])))
+    0.4 0.625
     """
     g = _check_per_example(per_example)
     G = g.mean(axis=0)
-    trace = float(np.mean(np.sum((g - G) ** 2, axis=1)))
-    norm2 = float(G @ G)
-    return np.inf if norm2 == 0 else trace / norm2
+    deviation = g - G
+    if hessian is None:
+        trace = float(np.mean(np.sum(deviation**2, axis=1)))
+        curvature = float(G @ G)
+    else:
+        H = np.asarray(hessian, dtype=float)
+        p = g.shape[1]
+        if H.shape != (p, p) or not np.all(np.isfinite(H)):
+            raise ValueError(
+                f"hessian must be a finite array of shape ({p}, {p}), got shape {np.shape(hessian)}"
+            )
+        trace = float(np.mean(np.einsum("np,pq,nq->n", deviation, H, deviation)))
+        curvature = float(G @ H @ G)
+        if curvature < 0:
+            raise ValueError(
+                "hessian must have non-negative curvature along the mean gradient "
+                f"(G^T H G >= 0), got {curvature:.3g}"
+            )
+    return np.inf if curvature == 0 else trace / curvature
 
 
 # ----------------------------------------------------------------------------

@@ -263,6 +263,46 @@ def test_noise_scale_closed_form():
     assert batching.noise_scale(np.array([[1.0], [-1.0]])) == np.inf
 
 
+def test_noise_scale_with_a_multiple_of_the_identity_is_the_simple_one():
+    g = np.random.default_rng(0).normal(size=(50, 3)) + [1.0, -2.0, 0.5]
+    assert batching.noise_scale(g, hessian=3.0 * np.eye(3)) == pytest.approx(
+        batching.noise_scale(g), rel=1e-12
+    )
+
+
+def _best_step(g, H, B):
+    """The step along g_B that lowers the expected quadratic model most,
+    averaged over every ordered batch of B examples drawn with replacement."""
+    n = len(g)
+    batches = np.stack(np.meshgrid(*[np.arange(n)] * B, indexing="ij"), -1)
+    g_b = g[batches.reshape(-1, B)].mean(axis=1)
+    G = g.mean(axis=0)
+    # E[L(w - e g_B)] - L(w) = -e G.G + e^2 / 2 E[g_B' H g_B]: minimised at
+    return float(G @ G) / float(np.mean(np.einsum("bp,pq,bq->b", g_b, H, g_b)))
+
+
+@pytest.mark.parametrize("B", [1, 2, 3])
+def test_noise_scale_sets_the_best_step_by_brute_force(B):
+    # McCandlish et al.: e_opt(B) = e_max / (1 + B_noise / B), so
+    # B_noise = B (e_max / e_opt(B) - 1), whatever the batch size
+    g = np.array([[1.0, 0.5], [-0.5, 2.0], [2.0, -1.0], [0.5, 0.0]])
+    H = np.array([[2.0, 0.3], [0.3, 0.5]])
+    G = g.mean(axis=0)
+    e_max = float(G @ G) / float(G @ H @ G)
+    measured = B * (e_max / _best_step(g, H, B) - 1)
+    assert batching.noise_scale(g, hessian=H) == pytest.approx(measured, rel=1e-12)
+    assert batching.noise_scale(g) != pytest.approx(measured, rel=1e-3)
+
+
+def test_noise_scale_rejects_a_bad_hessian():
+    g = np.array([[1.0, 0.0], [3.0, 2.0]])
+    with pytest.raises(ValueError, match="hessian must be a finite array"):
+        batching.noise_scale(g, hessian=np.eye(3))
+    with pytest.raises(ValueError, match="non-negative curvature"):
+        batching.noise_scale(g, hessian=-np.eye(2))
+    assert batching.noise_scale(g, hessian=np.zeros((2, 2))) == np.inf
+
+
 @pytest.mark.parametrize(
     "call, match",
     [
