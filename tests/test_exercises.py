@@ -61,6 +61,29 @@ def test_not_a_function():
     assert not result.ok and "Expected a function" in result.failure
 
 
+@pytest.mark.parametrize("error, ok", [(1e-9, True), (1e-8, True), (1e-4, False)])
+def test_a_near_miss_fails_and_rounding_passes(error, ok):
+    # the default tolerance (1e-6 relative) accepts a different summation
+    # order, not an answer off in its fourth digit
+    def perturbed(w, grad, lr):
+        return right_step(w, grad, lr) * (1 + error)
+
+    result = exercises.check_gradient_step(perturbed)
+    assert result.ok is ok
+    if not ok:
+        assert "the numbers differ" in result.failure
+    twice = exercises.core.check(
+        lambda x: 2 * x * (1 + error), lambda x: 2 * x, [(1.0,), (300.0,)]
+    )
+    assert twice.ok is ok
+
+
+def test_an_answer_off_by_more_than_the_absolute_tolerance_near_zero_fails():
+    zero = [(0.0,)]
+    assert exercises.core.check(lambda x: 1e-10, lambda x: x, zero).ok
+    assert not exercises.core.check(lambda x: 1e-7, lambda x: x, zero).ok
+
+
 def test_inputs_are_copied_so_mutation_cannot_fool_the_check():
     def mutating(w, grad, lr):
         w -= lr * grad
