@@ -12,9 +12,10 @@ whose Markdown cells read right there:
 * admonitions and dropdowns become block quotes with a bold title;
 * ``(label)=`` targets are dropped;
 * ``{ref}``, ``{numref}``, ``{doc}`` and ``{term}`` become links to the page
-  on the course site (:data:`DEFAULT_SITE_URL`, or ``html.baseurl`` in
-  ``_config.yml`` when it is set); a figure or equation of the same chapter is
-  named by its number as text, "Fig. 1.2" or "(1.2)";
+  on the course site (``html.baseurl`` in ``_config.yml`` when it is set, else
+  the GitHub Pages address of ``repository.url``: scripts/course_address.py);
+  a figure or equation of the same chapter is named by its number as text,
+  "Fig. 1.2" or "(1.2)";
 * citations become "Author (year)" text linked to the site's bibliography
   page, and the chapter's ``{bibliography}`` becomes a list of the works it
   cites;
@@ -40,6 +41,7 @@ MyST syntax reaches a copy unconverted.
 import argparse
 import ast
 import copy
+import functools
 import importlib.util
 import re
 import sys
@@ -51,9 +53,6 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 #: Where the copies live; Colab opens them from GitHub.
 COPY_DIR = "colab"
-#: The course site, used when ``_config.yml`` sets no ``html.baseurl``: the
-#: GitHub Pages address of the repository named in ``_config.yml``.
-DEFAULT_SITE_URL = "https://gdcourse.github.io/gdcourse/"
 #: The site's bibliography page, which lists every work cited.
 BIBLIOGRAPHY_DOC = "book/bibliography"
 #: The MIME type under which ``gdcourse.report.glue`` stores a number's text.
@@ -76,6 +75,8 @@ _normalize_spec = importlib.util.spec_from_file_location(
 )
 normalize_notebooks = importlib.util.module_from_spec(_normalize_spec)
 _normalize_spec.loader.exec_module(normalize_notebooks)
+#: The course's addresses, derived from ``_config.yml``.
+course_address = normalize_notebooks.course_address
 
 
 # --------------------------------------------------------------------------
@@ -123,18 +124,18 @@ class Book:
 def site_url(config):
     """The course site's base address from the book's `config` (a dict).
 
-    ``html.baseurl`` when it is set, else :data:`DEFAULT_SITE_URL`; always
-    ending in ``/``.
+    ``html.baseurl`` when it is set, else the GitHub Pages address of
+    ``repository.url`` (scripts/course_address.py); always ending in ``/``.
 
     Examples
     --------
-    >>> site_url({"html": {"baseurl": "https://example.org/course"}})
-    'https://example.org/course/'
-    >>> site_url({}) == DEFAULT_SITE_URL
-    True
+    >>> repository = {"url": "https://github.com/ann/notes"}
+    >>> site_url({"repository": repository})
+    'https://ann.github.io/notes/'
+    >>> site_url({"repository": repository, "html": {"baseurl": "https://a.b/c"}})
+    'https://a.b/c/'
     """
-    url = (config.get("html") or {}).get("baseurl") or DEFAULT_SITE_URL
-    return url.rstrip("/") + "/"
+    return course_address.CourseAddress.from_config(config).site
 
 
 def toc_docnames(toc):
@@ -482,7 +483,9 @@ def author_year(entry):
 
     persons = entry.persons.get("author") or entry.persons.get("editor") or []
     surnames = [
-        Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as("text")
+        Text.from_latex(" ".join(p.prelast_names + p.last_names)).render(
+            _backend("text")
+        )
         for p in persons
     ]
     if len(surnames) > 2:
@@ -518,9 +521,18 @@ def reference_list(keys, book):
     unique = list(dict.fromkeys(keys))
     entries = style.format_bibliography(book.bibliography, unique)
     return [
-        "- " + " ".join(entry.text.render_as("markdown").split("\n"))
+        "- " + " ".join(entry.text.render(_backend("markdown")).split("\n"))
         for entry in entries
     ]
+
+
+@functools.cache
+def _backend(name):
+    """pybtex's output backend `name`, looked up once (``Text.render_as`` looks
+    it up among every installed package's entry points at each call)."""
+    from pybtex.plugin import find_plugin
+
+    return find_plugin("pybtex.backends", name)()
 
 
 # --------------------------------------------------------------------------

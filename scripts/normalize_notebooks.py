@@ -18,7 +18,8 @@ Rules
    :data:`SOURCE_HIDDEN` and :data:`OUTPUTS_HIDDEN`.
 4. The first code cell installs the course package when it is missing (a
    notebook opened on its own, e.g. in Colab) and, if it cannot, prints one
-   line saying what is missing and how to get it: :data:`INSTALL_BLOCK`.
+   line saying what is missing and how to get it: :data:`INSTALL_BLOCK`, which
+   installs from the repository ``_config.yml`` names (scripts/course_address.py).
 5. Each Markdown cell stores the results of its inline expressions
    (``{eval}`glued["name"]```) in ``metadata.user_expressions``, in the form
    jupyterlab-myst stores a kernel's reply, taken from the notebook's glue
@@ -38,13 +39,48 @@ import re
 import sys
 from pathlib import Path
 
-#: Where a reader without the package gets it, with the notebooks' own needs.
-PACKAGE = "gdcourse[book] @ git+https://github.com/gdcourse/gdcourse"
 
-#: What the first code cell starts with.  It must stay within the book's code
-#: line length (76).  IPython prints an exception's ``_render_traceback_()``
-#: lines instead of a traceback; raising still stops "Run All".
-INSTALL_BLOCK = f'''\
+def _load_script(name):
+    """A module of scripts/ (they are files, not a package)."""
+    path = Path(__file__).resolve().parent / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"gdcourse_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+course_address = _load_script("course_address")
+
+#: Where a reader without the package gets it, with the notebooks' own needs:
+#: the repository named in ``_config.yml`` (``repository.url``).
+PACKAGE = course_address.load().requirement
+
+
+#: The book's code line length (book/ruff.toml).
+CODE_WIDTH = 76
+
+
+def install_block(package):
+    """The install block of a chapter whose readers install `package`.
+
+    Its lines stay within the book's code line length, :data:`CODE_WIDTH`:
+    a long `package` is split after a ``/``.  IPython prints an exception's
+    ``_render_traceback_()`` lines instead of a traceback; raising still stops
+    "Run All".
+
+    Examples
+    --------
+    >>> print(install_block("p @ git+https://git.example/a/b").splitlines()[7])
+        package = "p @ git+https://git.example/a/b"
+    >>> repo = "a-university-department/a-gradient-descent-course"
+    >>> long = "p @ git+https://github.com/" + repo
+    >>> print("\\n".join(install_block(long).splitlines()[7:11]))
+        package = (
+            "p @ git+https://github.com/a-university-department/"
+            "a-gradient-descent-course"
+        )
+    """
+    return f"""\
 try:  # opened on its own (e.g. in Colab)? get the course package first
     import gdcourse as gd
 except ImportError as missing:
@@ -52,7 +88,7 @@ except ImportError as missing:
     import subprocess
     import sys
 
-    package = "{PACKAGE}"
+{_assign("package", package, "    ")}
     pip = [sys.executable, "-m", "pip", "install", "--quiet", package]
     subprocess.run(pip, capture_output=True)
     importlib.invalidate_caches()
@@ -67,7 +103,26 @@ except ImportError as missing:
         raise NotInstalled(
             f"{{missing.name}} is missing and pip could not install it"
             f" here; run  pip install '{{package}}'  and restart the kernel"
-        ) from None'''
+        ) from None"""
+
+
+def _assign(name, text, indent):
+    """``name = "text"`` within :data:`CODE_WIDTH`, split after a ``/`` if need be."""
+    line = f'{indent}{name} = "{text}"'
+    if len(line) <= CODE_WIDTH:
+        return line
+    room = CODE_WIDTH - len(indent) - 4 - 2  # the inner indent and the quotes
+    pieces = [""]
+    for part in re.split(r"(?<=/)", text):
+        if pieces[-1] and len(pieces[-1]) + len(part) > room:
+            pieces.append("")
+        pieces[-1] += part
+    body = "\n".join(f'{indent}    "{piece}"' for piece in pieces)
+    return f"{indent}{name} = (\n{body}\n{indent})"
+
+
+#: What the first code cell starts with.
+INSTALL_BLOCK = install_block(PACKAGE)
 
 #: The kernel the chapters run in, as JupyterLab 4 and Notebook 7 store it.
 KERNELSPEC = {

@@ -359,10 +359,12 @@ def test_conversion_is_deterministic(book):
 
 
 def test_site_url_prefers_the_configured_baseurl():
-    assert cn.site_url({"html": {"baseurl": "https://a.example/b"}}) == (
-        "https://a.example/b/"
+    repository = {"url": "https://github.com/Owner/name"}
+    config = {"repository": repository, "html": {"baseurl": "https://a.example/b"}}
+    assert cn.site_url(config) == "https://a.example/b/"
+    assert cn.site_url({"repository": repository, "html": {}}) == (
+        "https://owner.github.io/name/"
     )
-    assert cn.site_url({"html": {}}) == cn.DEFAULT_SITE_URL
 
 
 # --------------------------------------------------------------------------

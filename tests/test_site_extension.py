@@ -74,6 +74,7 @@ def theme_page(srcdir, pagename):
     theme = {
         "launch_buttons": config["launch_buttons"],
         "path_to_docs": repo["path_to_book"],
+        "repository_url": repo["url"],
         "repository_branch": repo["branch"],
     }
     app = SimpleNamespace(
@@ -159,9 +160,10 @@ def test_repo_root_follows_the_book_path():
     assert gd_colab.repo_root("/r", "") == Path("/r")
 
 
-def test_colab_copy_url_needs_a_github_file_link():
-    with pytest.raises(ValueError, match="url must be"):
-        gd_colab.colab_copy_url("https://colab.research.google.com/", "colab/x.ipynb")
+def test_colab_copy_url_needs_a_repository_on_github():
+    theme = {"repository_url": "https://gitlab.com/o/r", "repository_branch": "main"}
+    with pytest.raises(ValueError, match="Colab opens notebooks on GitHub"):
+        gd_colab.colab_copy_url(theme, "colab/x.ipynb")
 
 
 def _chapter(prose):

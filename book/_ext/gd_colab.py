@@ -9,42 +9,63 @@ opening ``book/``.
 
 sphinx-book-theme builds the launch buttons in an ``html-page-context``
 handler (priority 501) as ``context["header_buttons"]``: a group labelled
-``launch-buttons`` whose Colab entry links to
-``{colab_url}/github/{org}/{repo}/blob/{branch}/{path in the repository}``.
-:func:`point_colab_at_copy` runs after it and rewrites the path of that link.
+``launch-buttons`` with a Colab entry when the repository is on GitHub.
+:func:`point_colab_at_copy` runs after it and points that entry at the copy,
+by the rule scripts/course_address.py keeps for every address of the course,
+from the repository and branch that ``_config.yml`` gives the theme.
 """
 
+import importlib.util
 from pathlib import Path, PurePosixPath
 
 #: Where the copies live, relative to the repository root.
 COPY_DIR = "colab"
 
 
-def colab_copy_url(url, copy_path):
-    """The Colab `url` of a notebook on GitHub, opening `copy_path` instead.
+def _course_address():
+    """scripts/course_address.py (a file, not a package)."""
+    path = (
+        Path(__file__).resolve().parents[2]
+        / "scripts"
+        / "course_address.py"
+    )
+    spec = importlib.util.spec_from_file_location(
+        "gdcourse_course_address", path
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+course_address = _course_address()
+
+
+def colab_copy_url(theme, copy_path):
+    """Colab's address of the copy `copy_path`, from the theme's options.
 
     Parameters
     ----------
-    url : str
-        ``.../github/ORG/REPO/blob/BRANCH/PATH``, as the theme builds it.
+    theme : dict
+        ``html_theme_options``, as jupyter-book makes them from ``_config.yml``
+        (``repository_url``, ``repository_branch``, ``launch_buttons``).
     copy_path : str
         The copy's path in the repository, such as ``colab/01_x.ipynb``.
 
     Examples
     --------
     >>> colab_copy_url(
-    ...     "https://colab.research.google.com/github/o/r/blob/main/./book/01_x.ipynb",
+    ...     {"repository_url": "https://github.com/o/r", "repository_branch": "dev"},
     ...     "colab/01_x.ipynb",
     ... )
-    'https://colab.research.google.com/github/o/r/blob/main/colab/01_x.ipynb'
+    'https://colab.research.google.com/github/o/r/blob/dev/colab/01_x.ipynb'
     """
-    head, sep, tail = url.partition("/blob/")
-    if not sep:
-        raise ValueError(
-            f"url must be a Colab link to a file on GitHub, got {url!r}"
-        )
-    branch = tail.split("/", 1)[0]
-    return f"{head}/blob/{branch}/{copy_path}"
+    course = course_address.CourseAddress(
+        theme["repository_url"], theme.get("repository_branch") or "main"
+    )
+    launch = theme.get("launch_buttons") or {}
+    return course.colab(
+        copy_path, launch.get("colab_url") or course_address.COLAB_URL
+    )
 
 
 def copy_for(pagename, repo_root):
@@ -87,7 +108,7 @@ def point_colab_at_copy(app, pagename, templatename, context, doctree):
             continue
         for button in group.get("buttons", []):
             if button.get("text") == "Colab":
-                button["url"] = colab_copy_url(button["url"], copy_path)
+                button["url"] = colab_copy_url(theme, copy_path)
 
 
 def setup(app):
