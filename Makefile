@@ -90,7 +90,7 @@ browser-test: $(STAMP)
 # JUPYTER_TEST_ARGS picks chapters and clients, e.g. JUPYTER_TEST_ARGS='-k "lab and 01_"'.
 JUPYTER_TEST_ARGS ?=
 jupyter-test: $(STAMP)
-	$(BIN)/python -m pytest tests/jupyter -q -p no:xdist -rxX $(JUPYTER_TEST_ARGS)
+	$(BIN)/python -m pytest tests/jupyter -q -p no:xdist -rsxX $(JUPYTER_TEST_ARGS)
 
 standalone-test: $(STAMP)
 	$(BIN)/python tests/standalone/run_standalone.py --normalize

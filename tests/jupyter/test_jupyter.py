@@ -464,3 +464,9 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
         # command-mode shortcuts take arrow keys before a focused slider does.
         pytest.xfail("Notebook 7: arrow keys move the cell focus, not the slider")
     assert not stuck, f"the keyboard did not move the picture: {stuck}"
+    if not report["myst_active"]:
+        # every other check passed; say which did not run rather than pass
+        pytest.skip(
+            f"{server.client}: jupyterlab-myst rendered no Markdown cell, so the "
+            "checks for raw MyST and for the stored numbers in the prose did not run"
+        )
