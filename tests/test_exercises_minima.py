@@ -16,8 +16,8 @@ def _classify(H):
 
 def test_classify_checker_accepts_a_correct_answer():
     result = exercises.check_classify_critical_point(_classify)
-    assert result.ok and result.passed == result.total == 6
-    assert repr(result) == "All 6 cases passed: classify(hessian) is right."
+    assert result.ok and result.passed == result.total == 9
+    assert repr(result) == "All 9 cases passed: classify(hessian) is right."
 
 
 def test_classify_checker_accepts_the_library_function():
@@ -69,7 +69,7 @@ def _diagonal(H):
 
 def test_classify_names_the_diagonal_and_swapped_mistakes():
     named = diagnosis(exercises.check_classify_critical_point(_diagonal))
-    assert "diagonal entries where its eigenvalues were meant" in named
+    assert "diagonal entries where its eigenvalues were meant. Hint" in named
 
     def swapped(H):
         kind = _classify(H)
@@ -82,3 +82,105 @@ def test_classify_names_the_diagonal_and_swapped_mistakes():
     assert (
         diagnosis(exercises.check_classify_critical_point(lambda H: "saddle")) is None
     )
+
+
+def test_the_rank_one_case_has_rounding_level_eigenvalues_of_both_signs():
+    # in exact arithmetic its eigenvalues are 14, 0, 0
+    eig = np.linalg.eigvalsh(np.outer([1.0, 2.0, 3.0], [1.0, 2.0, 3.0]))
+    assert np.isclose(eig[-1], 14.0)
+    assert eig[0] < 0 < eig[1] and np.abs(eig[:2]).max() < 1e-12
+
+
+def test_classify_names_an_answer_without_a_tolerance():
+    def exact(H):
+        eig = np.linalg.eigvalsh(H)
+        if eig.min() < 0 < eig.max():
+            return "saddle"
+        if np.any(eig == 0):
+            return "degenerate"
+        return "minimum" if eig.min() > 0 else "maximum"
+
+    result = exercises.check_classify_critical_point(exact)
+    # only the rank-one case, whose zeros come out as +-1e-16, shows it
+    assert result.passed == 8 and "Case 9" in result.failure
+    assert "with no tolerance" in diagnosis(result)
+
+
+def test_classify_names_a_zero_tested_before_mixed_signs():
+    def degenerate_first(H):
+        eig = np.linalg.eigvalsh(H)
+        if np.any(np.abs(eig) <= 1e-9):
+            return "degenerate"
+        if eig.min() < 0 < eig.max():
+            return "saddle"
+        return "minimum" if eig.min() > 0 else "maximum"
+
+    result = exercises.check_classify_critical_point(degenerate_first)
+    assert "Case 7" in result.failure and "got:      'degenerate'" in result.failure
+    assert "a zero eigenvalue tested before mixed signs. Hint" in diagnosis(result)
+
+
+def test_classify_names_a_semidefinite_hessian_taken_for_a_minimum():
+    def semidefinite(H):
+        eig = np.linalg.eigvalsh(H)
+        if eig.min() < -1e-9 and eig.max() > 1e-9:
+            return "saddle"
+        if eig.min() >= -1e-9 and eig.max() > 1e-9:
+            return "minimum"
+        if eig.max() <= 1e-9 and eig.min() < -1e-9:
+            return "maximum"
+        return "degenerate"
+
+    result = exercises.check_classify_critical_point(semidefinite)
+    assert "Case 5" in result.failure and "got:      'minimum'" in result.failure
+    assert "no negative eigenvalue taken to mean a minimum" in diagnosis(result)
+
+
+def test_classify_names_the_two_weight_determinant_test():
+    def determinant(H):
+        det = np.linalg.det(H)
+        if abs(det) <= 1e-9:
+            return "degenerate"
+        if det < 0:
+            return "saddle"
+        return "minimum" if np.trace(H) > 0 else "maximum"
+
+    result = exercises.check_classify_critical_point(determinant)
+    # right on every 2x2 case; wrong on diag(2, 0, -1) and diag(3, -1, -1)
+    assert result.passed == 6
+    assert "the determinant test for two weights used with three" in diagnosis(result)
+
+
+def test_classify_names_a_diagonal_answer_that_also_tests_zero_first():
+    def diagonal_zero_first(H):
+        d = np.diag(H)
+        if np.all(d > 0):
+            return "minimum"
+        if np.all(d < 0):
+            return "maximum"
+        return "degenerate" if np.any(d == 0) else "saddle"
+
+    named = diagnosis(exercises.check_classify_critical_point(diagonal_zero_first))
+    assert "diagonal entries" in named and "a zero tested before mixed signs" in named
+
+
+def test_each_classic_mistake_fails_a_different_set_of_cases():
+    from gdcourse.exercises import minima
+
+    mistakes = [
+        _diagonal,
+        minima._no_tolerance,
+        minima._degenerate_first,
+        minima._determinant_test,
+        minima._semidefinite_as_definite,
+        minima._swap_min_max,
+    ]
+    failing = [
+        frozenset(
+            i
+            for i, H in enumerate(minima._CLASSIFY_CASES)
+            if wrong(H) != landscape.classify_critical_point(H).kind
+        )
+        for wrong in mistakes
+    ]
+    assert all(failing) and len(set(failing)) == len(failing)

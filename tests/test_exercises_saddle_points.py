@@ -43,8 +43,20 @@ def _growth(eps, lr, b, radius):
 def test_escape_checker_names_each_classic_mistake():
     cases = [
         (lambda *a: math.floor(_growth(*a)), "rounding down (floor)"),
-        # where rounding to the nearest fails, it rounded down
-        (lambda *a: round(_growth(*a)), "rounding down (floor)"),
+        (lambda *a: int(_growth(*a)), "rounding down (floor)"),
+        (lambda *a: round(_growth(*a)), "rounding to the nearest whole step"),
+        (
+            lambda eps, lr, b, radius: math.ceil(
+                math.log(radius / eps) / math.log(1 + lr)
+            ),
+            "the curvature b left out",
+        ),
+        (
+            lambda eps, lr, b, radius: math.ceil(
+                math.log(1 / eps) / math.log(1 + lr * b)
+            ),
+            "the radius taken as 1",
+        ),
         (
             lambda *a: float(math.ceil(_growth(*a))),
             "a float where an integer count of steps",
@@ -83,3 +95,13 @@ def test_escape_reference_matches_measured_escapes_over_a_grid():
         assert landscape.escape_step(run.weights[:, 1:], [0.0], 1.0) == _escape_step(
             eps, lr, b, 1.0
         )
+
+
+def test_escape_checker_tells_rounding_to_the_nearest_from_floor():
+    # floor fails where round would pass (a fraction of one half or more), so
+    # the two mistakes fail different cases and each gets its own diagnosis
+    rounded = exercises.check_escape_step(lambda *a: round(_growth(*a)))
+    floored = exercises.check_escape_step(lambda *a: math.floor(_growth(*a)))
+    assert rounded.passed == 1 and floored.passed == 0
+    assert "floor" not in diagnosis(rounded)
+    assert "nearest" not in diagnosis(floored)

@@ -21,6 +21,14 @@ def _growth_steps(eps, lr, b, radius):
 
 
 _ESCAPE_STEP_MISTAKES = (
+    # before floor: where rounding to the nearest fails, it equals floor, but
+    # floor also fails where the fraction is one half or more
+    dg.variant(
+        lambda eps, lr, b, radius: int(np.round(_growth_steps(eps, lr, b, radius))),
+        "rounding to the nearest whole step where the count must round up (ceiling)",
+        "with a fraction below one half, the nearest whole step is the one "
+        "before the distance reaches radius",
+    ),
     dg.variant(
         lambda eps, lr, b, radius: int(np.floor(_growth_steps(eps, lr, b, radius))),
         "rounding down (floor) where the count must round up (ceiling)",
@@ -37,6 +45,16 @@ _ESCAPE_STEP_MISTAKES = (
         ),
         "a negative count: the ratio inside the logarithm is upside down",
         "the distance grows from eps to radius",
+    ),
+    dg.variant(
+        lambda eps, lr, b, radius: int(np.ceil(np.log(radius / eps) / np.log1p(lr))),
+        "the curvature b left out of the growth factor",
+        "each step multiplies the distance from the stable line by 1 + lr*b",
+    ),
+    dg.variant(
+        lambda eps, lr, b, radius: int(np.ceil(np.log(1.0 / eps) / np.log1p(lr * b))),
+        "the radius taken as 1",
+        "the run must grow from eps to radius, whatever radius is",
     ),
     dg.not_an_integer("steps"),
     dg.off_by_one(
