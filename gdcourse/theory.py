@@ -838,10 +838,13 @@ def nesterov_gap_bound(L, dist0, k):
     With :math:`y_0 = w_0`, :math:`w_{k+1} = y_k - \\nabla f(y_k) / L` and
     :math:`y_{k+1} = w_{k+1} + \\frac{k}{k+3} (w_{k+1} - w_k)`,
 
-    .. math:: f(w_k) - f^\\star \\le \\frac{2 L \\|w_0 - w^\\star\\|^2}{(k + 1)^2} .
+    .. math:: f(w_k) - f^\\star \\le \\frac{2 L \\|w_0 - w^\\star\\|^2}{(k + 1)^2}
 
-    The momentum grows towards 1 along the run; a fixed momentum has no such
-    guarantee on merely convex functions.
+    for every convex, :math:`L`-smooth :math:`f` with a minimiser
+    :math:`w^\\star`.  The bound is on the points :math:`w_k` where the
+    gradient steps land, not on the extrapolated :math:`y_k` where the
+    gradients are taken.  The momentum grows towards 1 along the run; a fixed
+    momentum has no such guarantee on merely convex functions.
 
     References
     ----------

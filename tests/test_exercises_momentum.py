@@ -65,8 +65,13 @@ def test_momentum_step_names_each_classic_mistake():
     def stale_velocity(w, v, g, lr, beta):  # right weights, returns the old velocity
         return w - lr * (beta * v + g), v
 
+    def rate_in_velocity(w, v, g, lr, beta):  # the chapter's other form
+        v = beta * v - lr * g
+        return w + v, v
+
     cases = [
         (lr_inside, "the other momentum convention"),
+        (rate_in_velocity, "the form with the rate inside the velocity"),
         (damped, "a damped average"),
         (
             lambda w, v, g, lr, beta: tuple(
@@ -159,3 +164,26 @@ def test_optimal_momentum_is_the_fastest_measured_heavy_ball_run():
         (lr, min(1.1 * beta, 0.99)),
     ]:
         assert measured(*other) > best
+
+
+def test_the_other_form_is_named_and_is_the_same_method_for_a_constant_rate():
+    """The form v = beta v - lr g, w = w + v is heavy ball too: from the same
+    start it gives the same weights, with velocity -lr times this one's; the
+    checker names it, with a hint towards this exercise's convention."""
+    s = quadratic(np.array([[2.0, 0.5], [0.5, 1.0]]))
+    w_a, v_a = np.array([1.0, -1.0]), np.zeros(2)
+    w_b, v_b = w_a.copy(), np.zeros(2)
+    for _ in range(20):
+        w_a, v_a = momentum._momentum_step(w_a, v_a, s.grad(w_a), 0.3, 0.8)
+        v_b = 0.8 * v_b - 0.3 * s.grad(w_b)
+        w_b = w_b + v_b
+        np.testing.assert_allclose(w_b, w_a, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(v_b, -0.3 * v_a, rtol=1e-12, atol=1e-14)
+
+    def other(w, v, g, lr, beta):
+        v = beta * v - lr * g
+        return w + v, v
+
+    report = diagnosis(exercises.check_momentum_step(other))
+    assert "the rate inside the velocity" in report
+    assert "the velocity sums raw gradients" in report

@@ -24,6 +24,11 @@ def _lr_inside(w, v, g, lr, beta):
     return w - v_new, v_new
 
 
+def _rate_in_velocity(w, v, g, lr, beta):
+    v_new = beta * v - lr * g
+    return w + v_new, v_new
+
+
 def _damped(w, v, g, lr, beta):
     v_new = beta * v + (1 - beta) * g
     return w - lr * v_new, v_new
@@ -40,6 +45,14 @@ _MOMENTUM_STEP_MISTAKES = (
         "the other momentum convention, v = beta*v + lr*g and w = w - v",
         "here the rate multiplies the velocity in the weights' update, "
         "as in torch.optim.SGD and gd.descent",
+    ),
+    dg.variant(
+        _rate_in_velocity,
+        "the form with the rate inside the velocity, v = beta*v - lr*g and "
+        "w = w + v: the same weights for a constant rate, but its velocity is "
+        "-lr times this exercise's, so from the same v it takes another step",
+        "in this exercise the velocity sums raw gradients and the rate scales "
+        "it only in the weights' update, as in torch.optim.SGD and gd.descent",
     ),
     dg.variant(
         _damped,
@@ -87,7 +100,12 @@ def check_momentum_step(function):
     The convention of :func:`gdcourse.descent.gradient_descent` and
     PyTorch's ``torch.optim.SGD``:
 
-    .. math:: v_{k+1} = \\beta v_k + g_k, \\qquad w_{k+1} = w_k - \\eta\\, v_{k+1} .
+    .. math:: v_k = \\beta v_{k-1} + g_k, \\qquad w_{k+1} = w_k - \\eta\\, v_k .
+
+    The other form, :math:`v \\leftarrow \\beta v - \\eta g` and
+    :math:`w \\leftarrow w + v`, gives the same weights for a constant rate
+    but a velocity :math:`-\\eta` times this one; given this convention's
+    velocity it takes another step, and the check names it.
 
     Examples
     --------
