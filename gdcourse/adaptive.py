@@ -8,9 +8,14 @@ optimizer over a grid of rates (:func:`steps_to` counts the steps).
 :func:`effective_rates` reads AdaGrad's and RMSProp's per-coordinate rates out
 of their state; :func:`bias_factors` and :func:`uncorrected_adam` measure and
 reproduce Adam without its bias correction.
+:func:`adam_scales` records the diagonal preconditioner of every Adam step,
+:func:`preconditioned_sharpness` measures the curvature Adam sees through it
+and :func:`frozen_adam_limit` is the edge of stability it is compared with
+(Cohen et al., 2022).
 :func:`reddi_gradients` and :func:`online_descent` run the one-dimensional
 online problem on which Adam converges to the worst point of the interval
-(Reddi, Kale and Kumar, 2018).
+(Reddi, Kale and Kumar, 2018); :func:`adam_unit_steps` takes it apart round
+by round.  :class:`NormLog` records the gradients an optimizer receives.
 
 >>> import numpy as np
 >>> from gdcourse import adaptive
@@ -37,8 +42,13 @@ __all__ = [
     "effective_rates",
     "bias_factors",
     "uncorrected_adam",
+    "adam_scales",
+    "preconditioned_sharpness",
+    "frozen_adam_limit",
     "reddi_gradients",
     "online_descent",
+    "adam_unit_steps",
+    "NormLog",
 ]
 
 
@@ -356,6 +366,161 @@ def uncorrected_adam(lr, betas=(0.9, 0.999)):
     return Schedule("uncorrected_adam", {"lr": lr, "betas": (b1, b2)}, rule)
 
 
+def adam_scales(surface, w0, lr, steps, betas=(0.9, 0.999), eps=1e-8):
+    r"""Run Adam on a surface and record the diagonal preconditioner of every step.
+
+    Parameters
+    ----------
+    surface : Surface
+        Anything with ``grad(w)``.
+    w0 : array_like, shape (d,)
+        The start.
+    lr : float
+        The rate :math:`\eta` (> 0).
+    steps : int
+        Number of steps (>= 0).
+    betas : pair of float
+        :math:`(\beta_1, \beta_2)`.
+    eps : float
+        Adam's :math:`\epsilon` (> 0).
+
+    Returns
+    -------
+    weights : numpy.ndarray, shape (steps + 1, d)
+        The start, then the weights after every step: the path
+        :func:`gdcourse.descent.gradient_descent` takes with
+        ``optimizer=gdcourse.optimizers.adam(betas, eps)``.
+    scales : numpy.ndarray, shape (steps, d)
+        The diagonal of :math:`D_t` for steps :math:`t = 1, \dots`.
+
+    Notes
+    -----
+    Adam's step :math:`t` is a momentum step preconditioned by
+
+    .. math::
+
+        D_t = \operatorname{diag}\big(\sqrt{\hat v_t}\big) + \epsilon I,
+        \qquad
+        w_t = w_{t-1} - \eta\, D_t^{-1} \hat m_t ,
+
+    with :math:`\hat v_t = v_t / (1 - \beta_2^t)` read from the optimizer's
+    state after the step.
+
+    Examples
+    --------
+    >>> from gdcourse import surfaces
+    >>> s = surfaces.quadratic([[4.0]])
+    >>> weights, scales = adam_scales(s, [1.0], lr=0.1, steps=2)
+    >>> print(np.round(scales[:, 0], 4))
+    [4.     3.8052]
+    """
+    lr = checks.positive("lr", lr)
+    steps = checks.integer("steps", steps, minimum=0)
+    opt = optimizers.adam(betas=betas, eps=eps)
+    beta2 = opt.hyperparameters["betas"][1]
+    w = checks.finite_array("w0", w0, ndim=1)
+    state = opt.init(w)
+    weights = np.empty((steps + 1, w.size))
+    scales = np.empty((steps, w.size))
+    weights[0] = w
+    for t in range(steps):
+        w, state = opt.update(surface.grad(w), state, w, lr)
+        weights[t + 1] = w
+        scales[t] = np.sqrt(state.exp_avg_sq / (1 - beta2**state.count)) + eps
+    return weights, scales
+
+
+def preconditioned_sharpness(H, scales):
+    r"""The largest eigenvalue of :math:`D^{-1} H` for a diagonal :math:`D`.
+
+    Parameters
+    ----------
+    H : array_like, shape (d, d)
+        A symmetric matrix (a Hessian).
+    scales : array_like, shape (..., d)
+        The diagonal of :math:`D`, positive; one row per step if many.
+
+    Returns
+    -------
+    float or numpy.ndarray, shape (...)
+        :math:`\lambda_{\max}(D^{-1} H)` for each row of ``scales``.
+
+    Notes
+    -----
+    :math:`D^{-1} H` is not symmetric, but it is similar to
+    :math:`D^{-1/2} H D^{-1/2}`, which is:
+
+    .. math::
+
+        \lambda_{\max}(D^{-1} H) = \lambda_{\max}\big(D^{-1/2} H D^{-1/2}\big),
+        \qquad \big(D^{-1/2} H D^{-1/2}\big)_{ij} = \frac{H_{ij}}{\sqrt{d_i d_j}} .
+
+    Gradient descent preconditioned by :math:`D` on a quadratic with Hessian
+    :math:`H` is plain gradient descent on this matrix, so its largest
+    eigenvalue is what a stability limit is compared with.
+
+    Examples
+    --------
+    >>> H = [[1.0, 0.0], [0.0, 0.01]]
+    >>> print(f"{preconditioned_sharpness(H, [0.5, 0.001]):.3f}")
+    10.000
+    """
+    H = checks.symmetric_matrix("H", H)
+    d = np.asarray(scales, dtype=float)
+    if d.ndim < 1 or d.shape[-1] != H.shape[0] or not np.all(d > 0):
+        raise ValueError(
+            f"scales must be positive numbers of shape (..., {H.shape[0]}), "
+            f"got shape {d.shape}"
+        )
+    root = np.sqrt(d)
+    scaled = H / (root[..., :, None] * root[..., None, :])
+    top = np.linalg.eigvalsh(scaled)[..., -1]
+    return float(top) if top.ndim == 0 else top
+
+
+def frozen_adam_limit(beta1=0.9):
+    r"""The largest stable :math:`\eta \lambda` of Adam with a frozen preconditioner.
+
+    Parameters
+    ----------
+    beta1 : float
+        Adam's :math:`\beta_1`, in [0, 1).
+
+    Returns
+    -------
+    float
+        :math:`2 (1 + \beta_1) / (1 - \beta_1)`: 38 for :math:`\beta_1 = 0.9`.
+
+    Notes
+    -----
+    With :math:`D` fixed and the bias correction of :math:`m` at 1 (late in a
+    run), Adam on a quadratic with Hessian :math:`H` is, along an eigenvector
+    of :math:`D^{-1} H` with eigenvalue :math:`\lambda`,
+
+    .. math::
+
+        m_t = \beta_1 m_{t-1} + (1 - \beta_1) \lambda w_{t-1}, \qquad
+        w_t = w_{t-1} - \eta\, m_t ,
+
+    heavy-ball momentum with rate :math:`(1 - \beta_1)\eta` and momentum
+    :math:`\beta_1`, stable if and only if
+    :math:`0 < (1 - \beta_1)\eta\lambda < 2 (1 + \beta_1)`
+    (Cohen et al., 2022, who measured full-batch Adam hovering there).
+
+    References
+    ----------
+    .. [1] J. M. Cohen, B. Ghorbani, S. Krishnan et al., "Adaptive gradient
+       methods at the edge of stability", arXiv:2207.14484, 2022.
+
+    Examples
+    --------
+    >>> print(f"{frozen_adam_limit(0.9):.1f}")
+    38.0
+    """
+    beta1 = checks.in_interval("beta1", beta1, 0.0, 1.0)
+    return 2.0 * (1.0 + beta1) / (1.0 - beta1)
+
+
 def reddi_gradients(steps, big=1010.0, small=-10.0, period=101):
     """Gradients of Reddi et al.'s online linear losses, :math:`f_t(x) = g_t x`.
 
@@ -380,8 +545,9 @@ def reddi_gradients(steps, big=1010.0, small=-10.0, period=101):
     Over one cycle the losses add up to
     :math:`(\\text{big} + (\\text{period} - 1)\\,\\text{small})\\,x`; with the
     defaults that is :math:`10 x`, so on :math:`[-1, 1]` the best fixed point
-    is :math:`x = -1`.  The large gradient is rare: an exponential average of
-    squared gradients forgets it before it comes back.
+    is :math:`x = -1`.  The large gradient is rare: between two of them an
+    exponential average of squared gradients forgets part of it
+    (:func:`adam_unit_steps` measures how much).
 
     References
     ----------
@@ -456,3 +622,99 @@ def online_descent(optimizer, grads, x0, lr, bounds=(-1.0, 1.0)):
         x = np.clip(x, lo, hi)
         xs[t + 1] = x
     return xs
+
+
+def adam_unit_steps(grads, betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
+    r"""Adam's steps at rate 1 on a stream of gradients, and the scale each is divided by.
+
+    Parameters
+    ----------
+    grads : array_like, shape (T,)
+        The gradient of each round (in an online linear problem it does not
+        depend on the point).
+    betas : pair of float
+        :math:`(\beta_1, \beta_2)`.
+    eps : float
+        Adam's :math:`\epsilon` (> 0).
+    amsgrad : bool
+        Divide by the running maximum of :math:`v_t` (AMSGrad).
+
+    Returns
+    -------
+    steps : numpy.ndarray, shape (T,)
+        :math:`-\hat m_t / (\sqrt{\hat v_t} + \epsilon)`: round :math:`t`'s
+        step in units of its rate, before any projection.
+    scales : numpy.ndarray, shape (T,)
+        :math:`\sqrt{\hat v_t}`, or AMSGrad's
+        :math:`\sqrt{u_t / (1 - \beta_2^t)}` with
+        :math:`u_t = \max(u_{t-1}, v_t)`.
+
+    Notes
+    -----
+    The run is :func:`gdcourse.optimizers.adam` at rate 1 with no projection.
+    With a slowly varying rate :math:`\eta_t` (such as :math:`1/\sqrt t`),
+    the move over a stretch of rounds is about :math:`\eta_t` times the sum
+    of these steps.  On a periodic stream the scales settle into a cycle:
+    for Reddi et al.'s gradients (``big`` once every ``period`` rounds,
+    ``small`` otherwise) the average just before a large gradient tends to
+
+    .. math::
+
+        v_{\min} = \frac{\text{small}^2 (1 - \beta_2^{p-1})
+                   + \beta_2^{p-1} (1 - \beta_2)\, \text{big}^2}
+                  {1 - \beta_2^{p}}, \qquad p = \text{period} .
+
+    Examples
+    --------
+    >>> steps, scales = adam_unit_steps([2.0, 2.0, -1.0])
+    >>> print(np.round(steps, 3), np.round(scales, 3))
+    [-1.    -1.    -0.516] [2.    2.    1.732]
+    """
+    g = np.asarray(grads, dtype=float)
+    if g.ndim != 1 or not np.all(np.isfinite(g)):
+        raise ValueError("grads must be a 1-D array of finite numbers")
+    opt = optimizers.adam(betas=betas, eps=eps, amsgrad=amsgrad)
+    beta2 = opt.hyperparameters["betas"][1]
+    x = np.zeros(1)
+    state = opt.init(x)
+    steps, scales = np.empty(len(g)), np.empty(len(g))
+    for t in range(len(g)):
+        new, state = opt.update(g[t : t + 1], state, x, 1.0)
+        steps[t] = new[0] - x[0]
+        v = state.max_exp_avg_sq if amsgrad else state.exp_avg_sq
+        scales[t] = np.sqrt(v[0] / (1 - beta2**state.count))
+        x = new
+    return steps, scales
+
+
+class NormLog:
+    """Records the norm of every gradient an optimizer is handed.
+
+    ``log.wrap(optimizer)`` is the same update rule, which first appends
+    the Euclidean norm of the gradient it receives to ``log.norms``; with
+    ``clip_norm`` in :func:`gdcourse.training.train`, that is the gradient
+    after clipping.  One log may follow several runs, one after the other.
+
+    Examples
+    --------
+    >>> from gdcourse import optimizers
+    >>> log = NormLog()
+    >>> opt = log.wrap(optimizers.sgd())
+    >>> w, state = opt.update(np.array([3.0, 4.0]), opt.init(np.zeros(2)), np.zeros(2), 0.1)
+    >>> print(log.norms, w)
+    [5.0] [-0.3 -0.4]
+    """
+
+    def __init__(self):
+        self.norms = []
+
+    def wrap(self, optimizer):
+        """The optimizer's update rule, recording each gradient's norm here."""
+
+        def update(grad, state, params, lr):
+            self.norms.append(float(np.sqrt(np.sum(np.square(grad)))))
+            return optimizer.update(grad, state, params, lr)
+
+        return optimizers.Optimizer(
+            optimizer.name, optimizer.hyperparameters, optimizer.init, update
+        )

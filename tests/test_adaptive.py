@@ -218,3 +218,119 @@ def test_uncorrected_adam_schedule_gives_adam_without_bias_correction():
     )
     with pytest.raises(ValueError, match="betas"):
         adaptive.uncorrected_adam(0.1, (0.9,))
+
+
+def test_adam_scales_follow_the_optimizer_and_the_closed_form():
+    from gdcourse.descent import gradient_descent
+
+    s = adaptive.ravine(kappa=10.0, angle=30.0)
+    w0 = [1.0, -2.0]
+    weights, scales = adaptive.adam_scales(s, w0, 0.05, 40, betas=(0.8, 0.99))
+    run = gradient_descent(
+        s, w0, lr=0.05, steps=40, optimizer=optimizers.adam(betas=(0.8, 0.99))
+    )
+    np.testing.assert_allclose(weights, run.weights, rtol=1e-13)
+    # the bias-corrected average of squared gradients, written out
+    g = s.grad(weights[:-1])
+    t = np.arange(1, 41)
+    v = np.cumsum(0.01 * 0.99 ** (40 - t)[:, None] * g**2, axis=0)
+    v = v / 0.99 ** (40 - t)[:, None] / (1 - 0.99**t)[:, None]
+    np.testing.assert_allclose(scales, np.sqrt(v) + 1e-8, rtol=1e-10)
+    # a constant gradient: the scale is its size, at every step
+    slope = type("Slope", (), {"grad": staticmethod(lambda w: np.full(1, -3.0))})
+    _, const = adaptive.adam_scales(slope, [0.0], 0.1, 5)
+    np.testing.assert_allclose(const[:, 0], 3.0 + 1e-8, rtol=1e-14)
+
+
+def test_preconditioned_sharpness_is_the_top_eigenvalue_of_d_inverse_h():
+    rng = np.random.default_rng(4)
+    M = rng.standard_normal((3, 3))
+    H = M @ M.T + 0.1 * np.eye(3)
+    d = rng.uniform(0.1, 2.0, size=(5, 3))
+    got = adaptive.preconditioned_sharpness(H, d)
+    assert got.shape == (5,)
+    for row, top in zip(d, got):
+        eig = np.linalg.eigvals(np.diag(1 / row) @ H)
+        assert top == pytest.approx(eig.real.max(), rel=1e-10)
+    # diagonal H: the largest ratio of curvature to scale
+    top = adaptive.preconditioned_sharpness(np.diag([1.0, 0.01]), [0.01, 1e-5])
+    assert top == pytest.approx(1000.0, rel=1e-12)
+    with pytest.raises(ValueError, match="scales must be"):
+        adaptive.preconditioned_sharpness(H, [1.0, 0.0, 1.0])
+    with pytest.raises(ValueError, match="scales must be"):
+        adaptive.preconditioned_sharpness(H, [1.0, 1.0])
+
+
+@pytest.mark.parametrize("beta1", [0.0, 0.5, 0.9, 0.99])
+def test_frozen_adam_limit_is_where_frozen_adam_turns_unstable(beta1):
+    limit = adaptive.frozen_adam_limit(beta1)
+    # (m, w) -> (m', w') of Adam with a fixed preconditioner, eta = 1
+    for h, stable in ((limit * 0.999, True), (limit * 1.001, False)):
+        step = np.array([[beta1, (1 - beta1) * h], [-beta1, 1 - (1 - beta1) * h]])
+        radius = np.abs(np.linalg.eigvals(step)).max()
+        assert (radius < 1) == stable
+    assert adaptive.frozen_adam_limit(0.9) == pytest.approx(38.0)
+    with pytest.raises(ValueError, match="beta1"):
+        adaptive.frozen_adam_limit(1.0)
+
+
+def test_adam_on_a_quadratic_settles_at_the_edge_of_stability():
+    for L in (1.0, 1000.0):
+        s = adaptive.ravine(kappa=100.0, L=L)
+        _, scales = adaptive.adam_scales(s, [-3.0, -1.0], 0.1, 3000, (0.9, 0.99))
+        sharp = 0.1 * adaptive.preconditioned_sharpness(s.hessian(np.zeros(2)), scales)
+        late = np.median(sharp[1000:])
+        assert 0.9 * adaptive.frozen_adam_limit(0.9) < late < 38.0
+        assert sharp[0] < 5.0  # it starts far below the edge
+
+
+def test_adam_unit_steps_match_the_projected_run_and_the_steady_cycle():
+    g = adaptive.reddi_gradients(101 * 60)
+    steps, scales = adaptive.adam_unit_steps(g, betas=(0.9, 0.99))
+    xs = adaptive.online_descent(
+        optimizers.adam(betas=(0.9, 0.99)), g, 0.0, 1.0, bounds=(-1e9, 1e9)
+    )
+    np.testing.assert_allclose(steps, np.diff(xs), rtol=1e-9, atol=1e-12)
+    # the average just before a large gradient, in closed form
+    b, p = 0.99, 101
+    v_min = (100.0 * (1 - b ** (p - 1)) + b ** (p - 1) * (1 - b) * 1010.0**2) / (
+        1 - b**p
+    )
+    assert scales[-1] ** 2 == pytest.approx(v_min, rel=1e-9)
+    assert scales[-101:].min() == scales[-1]
+    # AMSGrad divides the whole cycle by one scale: it moves by -10 / scale
+    ams, top = adaptive.adam_unit_steps(g, betas=(0.9, 0.99), amsgrad=True)
+    np.testing.assert_allclose(top[-101:], top[-1], rtol=1e-12)
+    assert ams[-101:].sum() == pytest.approx(-10.0 / top[-1], rel=1e-6)
+    # Adam's cycle adds up to a move towards +1
+    assert steps[-101:].sum() > 1.0
+    with pytest.raises(ValueError, match="grads must be"):
+        adaptive.adam_unit_steps([[1.0]])
+
+
+def test_norm_log_records_what_the_optimizer_is_handed():
+    from gdcourse import data, models, training
+
+    log = adaptive.NormLog()
+    opt = log.wrap(optimizers.adam())
+    g, w = np.array([[3.0, 4.0]]), np.zeros((1, 2))
+    new, _ = opt.update(g[0], opt.init(w[0]), w[0], 0.1)
+    ref, _ = optimizers.adam().update(g[0], optimizers.adam().init(w[0]), w[0], 0.1)
+    np.testing.assert_array_equal(new, ref)
+    assert log.norms == [5.0]
+    moons = data.standardize(data.two_moons(n=200, noise=0.2, seed=0))
+    net = models.MLP([2, 4, 1], activation="tanh", task="binary")
+    log = adaptive.NormLog()
+    training.train(
+        net,
+        moons,
+        lr=0.01,
+        batch_size=20,
+        epochs=2,
+        seed=0,
+        optimizer=log.wrap(optimizers.adam()),
+        clip_norm=0.05,
+    )
+    norms = np.array(log.norms)
+    assert norms.size == 2 * -(-moons.n_train // 20)
+    assert np.all(norms <= 0.05) and np.any(norms > 0.0499)

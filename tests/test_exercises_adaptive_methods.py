@@ -64,6 +64,18 @@ def test_the_notebook_starter_gets_the_plain_report():
             "without bias correction",
         ),
         (
+            lambda g, lr, eps: -lr * g / (np.sqrt(0.001 * g**2) + eps),
+            "m bias-corrected but not v",
+        ),
+        (
+            lambda g, lr, eps: -lr * 0.1 * g / (np.abs(g) + eps),
+            "v bias-corrected but not m",
+        ),
+        (
+            lambda g, lr, eps: -lr * np.sign(g),
+            "no eps in the denominator",
+        ),
+        (
             lambda g, lr, eps: -lr * g / np.sqrt(g**2 + eps),
             "eps inside the square root",
         ),

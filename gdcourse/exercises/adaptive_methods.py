@@ -27,6 +27,18 @@ def _without_bias_correction(grad, lr, eps):
     return -lr * m / (np.sqrt(v) + eps)
 
 
+def _only_m_corrected(grad, lr, eps):
+    beta1, beta2 = _BETAS
+    m_hat, v = (1 - beta1) * grad / (1 - beta1), (1 - beta2) * grad**2
+    return -lr * m_hat / (np.sqrt(v) + eps)
+
+
+def _only_v_corrected(grad, lr, eps):
+    beta1, beta2 = _BETAS
+    m, v_hat = (1 - beta1) * grad, (1 - beta2) * grad**2 / (1 - beta2)
+    return -lr * m / (np.sqrt(v_hat) + eps)
+
+
 def _eps_inside_root(grad, lr, eps):
     return -lr * grad / np.sqrt(grad**2 + eps)
 
@@ -47,6 +59,18 @@ _ADAM_FIRST_STEP_MISTAKES = (
         "1 - beta1 and 1 - beta2; Adam divides these out",
     ),
     dg.variant(
+        _only_m_corrected,
+        "m bias-corrected but not v",
+        "v_1 = (1 - beta2) g**2 is too small by the factor 1 - beta2 as well; "
+        "divide it by 1 - beta2 before taking the square root",
+    ),
+    dg.variant(
+        _only_v_corrected,
+        "v bias-corrected but not m",
+        "m_1 = (1 - beta1) g is too small by the factor 1 - beta1 as well; "
+        "divide it by 1 - beta1",
+    ),
+    dg.variant(
         _eps_inside_root,
         "eps inside the square root",
         "torch.optim.Adam adds eps to the square root of v, outside it",
@@ -54,7 +78,8 @@ _ADAM_FIRST_STEP_MISTAKES = (
     dg.variant(
         _without_eps,
         "no eps in the denominator",
-        "eps keeps the division safe where a gradient is 0 or tiny",
+        "torch.optim.Adam adds eps to the square root of v, so a step is "
+        "shorter than lr wherever the gradient is not much larger than eps",
     ),
     dg.variant(
         _plain_gradient_step,
