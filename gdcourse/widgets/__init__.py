@@ -24,12 +24,14 @@ The registered explorers, by chapter: "gradient descent" and "line fit" (1),
 "adaptive methods" (9).
 
 The package holds the base class (:mod:`~gdcourse.widgets.base`, whose
-docstring has a template for a new explorer), what several explorers share
-(:mod:`~gdcourse.widgets.controls`: control declarations, the one wording of
-a diverging run) and one module per chapter, named after the chapter's
-notebook.  A chapter module registers its explorers with :func:`register`
-when it is imported; import it below (that is all a new chapter needs) and
-re-export its public names in ``__all__``.
+docstring has a template for a new explorer), the registry
+(:mod:`~gdcourse.widgets.registry`: :data:`EXPLORERS` and :func:`register`),
+what several explorers share (:mod:`~gdcourse.widgets.controls`: control
+declarations, the one wording of a diverging run) and one module per
+chapter, named after the chapter's notebook.  A chapter module registers its
+explorers with ``gdcourse.widgets.registry.register`` when it is imported;
+import it below (that is all a new chapter needs) and re-export its public
+names in ``__all__``.
 
 >>> ex = EXPLORERS["gradient descent"]()
 >>> sorted(ex.controls)
@@ -39,43 +41,32 @@ re-export its public names in ``__all__``.
 'diverged at step 22'
 """
 
-#: Registry of every explorer used in the book: name -> factory.
-EXPLORERS = {}
+from gdcourse.widgets.registry import EXPLORERS, register
 
-
-def register(name):
-    """Decorator adding an explorer factory to :data:`EXPLORERS` under ``name``."""
-
-    def add(factory):
-        if name in EXPLORERS:
-            raise ValueError(f"an explorer named {name!r} is already registered")
-        EXPLORERS[name] = factory
-        return factory
-
-    return add
-
-
-# The chapter modules register their explorers in the registry above, so they are
-# imported after it.
-from gdcourse.widgets.adaptive_methods import (  # noqa: E402
+# isort: split
+# The chapter modules below add their explorers to EXPLORERS when imported.
+# The registry is bound first, so a chapter module that still imports
+# register from this package (rather than from gdcourse.widgets.registry)
+# finds it here while the package is being imported.
+from gdcourse.widgets.adaptive_methods import (
     AdaptiveExplorer,
     adaptive_explorer,
 )
-from gdcourse.widgets.base import (  # noqa: E402
+from gdcourse.widgets.base import (
     STATIC_ENV,
     Explorer,
     static_mode,
 )
-from gdcourse.widgets.batch_size import (  # noqa: E402
+from gdcourse.widgets.batch_size import (
     BatchSizeExplorer,
     batch_size_explorer,
 )
-from gdcourse.widgets.controls import (  # noqa: E402
+from gdcourse.widgets.controls import (
     CONDITION_NUMBERS,
     Control,
     divergence_status,
 )
-from gdcourse.widgets.gradient_descent import (  # noqa: E402
+from gdcourse.widgets.gradient_descent import (
     LINE_FIT_BOX,
     LINE_FIT_DATA,
     GradientDescentExplorer,
@@ -83,29 +74,29 @@ from gdcourse.widgets.gradient_descent import (  # noqa: E402
     gradient_descent_explorer,
     line_fit_explorer,
 )
-from gdcourse.widgets.learning_rates import (  # noqa: E402
+from gdcourse.widgets.learning_rates import (
     LearningRateExplorer,
     learning_rate_explorer,
 )
-from gdcourse.widgets.minima import (  # noqa: E402
+from gdcourse.widgets.minima import (
     BASIN_COLORS,
     MinimaExplorer,
     minima_explorer,
 )
-from gdcourse.widgets.momentum import MomentumExplorer, momentum_explorer  # noqa: E402
-from gdcourse.widgets.pictures import encode_frame, encode_png  # noqa: E402
-from gdcourse.widgets.saddle_points import (  # noqa: E402
+from gdcourse.widgets.momentum import MomentumExplorer, momentum_explorer
+from gdcourse.widgets.pictures import encode_frame, encode_png
+from gdcourse.widgets.saddle_points import (
     SADDLE_NOISE,
     SaddleExplorer,
     saddle_explorer,
 )
-from gdcourse.widgets.schedules import (  # noqa: E402
+from gdcourse.widgets.schedules import (
     SCHEDULE_KINDS,
     ScheduleExplorer,
     schedule_explorer,
     schedule_from_kind,
 )
-from gdcourse.widgets.vanishing_gradients import (  # noqa: E402
+from gdcourse.widgets.vanishing_gradients import (
     VANISHING_INITS,
     VanishingGradientsExplorer,
     layer_statistics,

@@ -57,14 +57,14 @@ class Explorer(metaclass=_BuiltAfterInit):
     :attr:`image`.
 
     A new explorer, in its chapter's module (``gdcourse/widgets/<chapter>.py``,
-    imported by the package, which registers it)::
+    which the package imports; the import registers it)::
 
         import numpy as np
 
         from gdcourse import descent, plotting, surfaces
-        from gdcourse.widgets import register
         from gdcourse.widgets.base import Explorer
         from gdcourse.widgets.controls import divergence_status, int_slider, log_slider
+        from gdcourse.widgets.registry import register
 
 
         class MyExplorer(Explorer):

@@ -6,7 +6,6 @@ import numpy as np
 
 from gdcourse import batching as _batching
 from gdcourse import plotting, surfaces
-from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import (
     divergence_status,
@@ -14,6 +13,7 @@ from gdcourse.widgets.controls import (
     log_slider,
     selection_slider,
 )
+from gdcourse.widgets.registry import register
 
 
 class BatchSizeExplorer(Explorer):

@@ -7,9 +7,9 @@ import functools
 import numpy as np
 
 from gdcourse import descent, plotting, surfaces
-from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import descent_controls, divergence_status
+from gdcourse.widgets.registry import register
 
 
 class GradientDescentExplorer(Explorer):

@@ -9,7 +9,6 @@ from matplotlib.colors import ListedColormap as _ListedColormap
 
 from gdcourse import descent, plotting, surfaces
 from gdcourse import landscape as _landscape
-from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import (
     divergence_status,
@@ -17,6 +16,7 @@ from gdcourse.widgets.controls import (
     int_slider,
     log_slider,
 )
+from gdcourse.widgets.registry import register
 
 #: Colours of the basin map: no minimum reached, then one per minimum.
 BASIN_COLORS = (

@@ -8,7 +8,6 @@ import numpy as np
 
 from gdcourse import descent, plotting
 from gdcourse import theory as _theory
-from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import (
     CONDITION_NUMBERS,
@@ -19,6 +18,7 @@ from gdcourse.widgets.controls import (
     loss_gap,
     selection_slider,
 )
+from gdcourse.widgets.registry import register
 
 
 class MomentumExplorer(Explorer):

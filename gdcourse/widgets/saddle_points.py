@@ -6,9 +6,9 @@ import numpy as np
 
 from gdcourse import descent, plotting, surfaces, theory
 from gdcourse import landscape as _landscape
-from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import dropdown, log_slider
+from gdcourse.widgets.registry import register
 
 #: Noise levels offered by the saddle explorer: label -> standard deviation.
 SADDLE_NOISE = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from gdcourse import checks, descent, plotting, schedules, surfaces
-from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import (
     divergence_status,
@@ -13,6 +12,7 @@ from gdcourse.widgets.controls import (
     int_slider,
     log_slider,
 )
+from gdcourse.widgets.registry import register
 
 #: The schedule kinds the chapter-6 explorer offers, in menu order.
 SCHEDULE_KINDS = (

@@ -7,9 +7,9 @@ import numpy as np
 from gdcourse import data as _data
 from gdcourse import models as _models
 from gdcourse import plotting
-from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import dropdown, int_slider
+from gdcourse.widgets.registry import register
 
 #: Initialisations the chapter-8 explorer offers: label -> (init name, std).
 VANISHING_INITS = {
