@@ -162,7 +162,7 @@ def test_early_stopping_names_each_classic_mistake():
         result = exercises.check_early_stopping(wrong)
         assert not result.ok and named in diagnosis(result), named
     assert repr(exercises.check_early_stopping(early_stopping)) == (
-        "All 7 cases passed: early_stopping(val_losses, patience) is right."
+        "All 8 cases passed: early_stopping(val_losses, patience) is right."
     )
 
 
@@ -383,6 +383,52 @@ def _stopping(
 def test_early_stopping_diagnoses_name_the_cause(wrong, words):
     result = exercises.check_early_stopping(wrong)
     assert not result.ok and words in diagnosis(result), diagnosis(result)
+
+
+def _with_margin(margin):
+    """early_stopping that asks a new best to beat the old one by more than margin."""
+
+    def rule(val_losses, patience):
+        best, best_epoch, wait = np.inf, 0, 0
+        for epoch, loss in enumerate(val_losses, start=1):
+            if loss < best - margin:
+                best, best_epoch, wait = loss, epoch, 0
+            else:
+                wait += 1
+            if wait == patience:
+                return best_epoch, epoch
+        return best_epoch, len(val_losses)
+
+    return rule
+
+
+def test_early_stopping_reference_counts_a_small_gain_as_an_improvement():
+    # the last case: epoch 2 beats epoch 1 by 0.01, which is an improvement
+    losses = np.array([1.0, 0.99, 1.1, 1.1, 0.5])
+    assert ch6._early_stopping(losses, 2) == early_stopping(losses, 2) == (2, 4)
+    assert _with_margin(0.02)(losses, 2) == (1, 3)
+
+
+@pytest.mark.parametrize("margin", [0.01, 0.02, 0.05, 0.1, 0.2])
+def test_early_stopping_names_a_margin(margin):
+    result = exercises.check_early_stopping(_with_margin(margin))
+    assert not result.ok
+    assert "beats the best so far by some margin" in diagnosis(result)
+
+
+def test_early_stopping_a_margin_below_every_gap_is_the_rule_itself():
+    # no case has two losses closer than 0.01, so a margin of 1e-4 (PyTorch's
+    # default threshold) answers every case like the rule without one
+    assert exercises.check_early_stopping(_with_margin(1e-4)).ok
+
+
+def test_early_stopping_margin_is_not_named_for_other_slips():
+    # a rule that never improves after the first epoch is not a margin rule
+    def first_is_best(val_losses, patience):
+        return 1, min(1 + patience, len(val_losses))
+
+    text = diagnosis(exercises.check_early_stopping(first_is_best))
+    assert text is None or "margin" not in text
 
 
 def test_early_stopping_no_hint_breaks_a_right_answer():

@@ -252,10 +252,10 @@ def check_cosine_warmup(function):
     )
 
 
-def _early_stopping(val_losses, patience):
+def _early_stopping(val_losses, patience, min_delta=0.0):
     from gdcourse.training import EarlyStopping
 
-    stopper = EarlyStopping(patience)
+    stopper = EarlyStopping(patience, min_delta=min_delta)
     for loss in val_losses:
         if stopper.step(float(loss)):
             break
@@ -326,11 +326,52 @@ _EARLY_STOPPING_CASES = [
     # losses that fall again without reaching the best: each beats the
     # epoch before it, none is an improvement
     (np.array([1.0, 0.5, 0.9, 0.8, 0.7, 0.6, 0.55, 0.4]), 2),
+    # a new best by a small gain (0.01) is still an improvement: a rule
+    # that asks for a margin stops after epoch 3 with epoch 1 as the best
+    (np.array([1.0, 0.99, 1.1, 1.1, 0.5]), 2),
 ]
 
 
 def _stopping_variant(wrong, what, hint):
     return _variant(wrong, what, hint, _EARLY_STOPPING_CASES, _early_stopping)
+
+
+def _margins(cases, largest=0.25):
+    """Margins that stand for every margin up to ``largest`` on these cases.
+
+    A rule that asks an improvement to beat the best by more than a margin
+    changes its answer to a case only where the margin crosses a gap between
+    two of the case's losses. The gaps themselves (a margin written as a round
+    number often equals one, up to rounding), the points between neighbouring
+    gaps and a few round numbers cover every behaviour.
+    """
+    gaps = sorted(
+        {
+            float(a - b)
+            for losses, _ in cases
+            for i, a in enumerate(losses)
+            for b in losses[i + 1 :]
+            if 0 < a - b <= largest
+        }
+    )
+    between = [(a + b) / 2 for a, b in zip(gaps, gaps[1:])]
+    rounds = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]
+    return sorted(set(gaps + between + rounds))
+
+
+def _margin(failing):
+    """An improvement that has to beat the best by a margin (``min_delta > 0``)."""
+    for margin in _margins(_EARLY_STOPPING_CASES):
+        found = _stopping_variant(
+            lambda v, p, m=margin: _early_stopping(v, p, min_delta=m),
+            "an epoch counted as an improvement only when it beats the best "
+            "so far by some margin",
+            "the rule has no margin: a loss below the best so far is an "
+            "improvement, however small the gain",
+        )(failing)
+        if found is not None:
+            return found
+    return None
 
 
 _FROM_ONE = "val_losses[i] is the loss after epoch i + 1: epochs count from 1"
@@ -400,6 +441,7 @@ _EARLY_STOPPING_MISTAKES = (
         "the two answers in the other order",
         "return (best_epoch, stop_epoch)",
     ),
+    _margin,
     dg.components(
         ("best_epoch", "stop_epoch"),
         notes={
@@ -439,9 +481,10 @@ def check_early_stopping(function):
     nothing improves afterwards, training stops after epoch :math:`b + p`.
 
     A classic mistake is named only when it reproduces the answer to every
-    case, the ones that passed included; the last two cases tell a counter
-    that is never reset, and one reset by beating the previous epoch, from
-    a stop one epoch early or late.
+    case, the ones that passed included; the sixth and seventh cases tell a
+    counter that is never reset, and one reset by beating the previous
+    epoch, from a stop one epoch early or late; the last one catches an
+    improvement that has to beat the best by a margin (0.01 is enough).
 
     Examples
     --------
@@ -456,7 +499,7 @@ def check_early_stopping(function):
     ...             return best_epoch, epoch
     ...     return best_epoch, len(val_losses)
     >>> check_early_stopping(early_stopping)
-    All 7 cases passed: early_stopping(val_losses, patience) is right.
+    All 8 cases passed: early_stopping(val_losses, patience) is right.
 
     A classic mistake, a counter that an improvement does not reset:
 
@@ -471,7 +514,7 @@ def check_early_stopping(function):
     ...             return best_epoch, epoch
     ...     return best_epoch, len(val_losses)
     >>> check_early_stopping(no_reset)
-    4 of 7 cases passed before one failed.
+    4 of 8 cases passed before one failed.
     Case 5: early_stopping(array([2.  , 1.  , 1.5 , 0.9 , 1.2 , 1.1 , 1.  , 0.95, 0.3 ]), 4)
       expected: (4, 8)
       got:      (4, 7)
