@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import json
 import os
@@ -86,6 +87,11 @@ class Explorer(metaclass=_BuiltAfterInit):
                 )
                 self.surface = surfaces.elongated_bowl(kappa=10.0)
 
+            @Explorer.cached()
+            def longest_run(self, lr):
+                '''The run of the most steps the slider offers (shorter runs are its prefixes).'''
+                return descent.gradient_descent(self.surface, [-3.0, 1.0], lr=lr, steps=80)
+
             def build(self, axes):
                 ax_w, ax_l = axes
                 plotting.contour(ax_w, self.surface)
@@ -95,7 +101,7 @@ class Explorer(metaclass=_BuiltAfterInit):
                 self.dynamic = [self.line, self.start, self.note, self.loss]
 
             def draw(self, lr, steps):       # one argument per control
-                run = descent.gradient_descent(self.surface, [-3.0, 1.0], lr=lr, steps=steps)
+                run = self.longest_run(lr).head(steps)
                 plotting.update_path(self.line, self.start, run.weights)
                 self.loss.set_data(np.arange(run.losses.size), run.losses)
                 trouble = divergence_status(
@@ -195,6 +201,56 @@ class Explorer(metaclass=_BuiltAfterInit):
             widget.observe(self._on_change, names="value")
         self._warm_backgrounds()
         self.refresh()
+
+    @staticmethod
+    def cached(maxsize=4):
+        """Decorator: a method that remembers its last ``maxsize`` results, per explorer.
+
+        For the longest run behind a prefix control (steps, restarts): the
+        method computes the run at the control's largest value, from the
+        other controls' values, and :meth:`draw` cuts it
+        (:meth:`~gdcourse.descent.Trajectory.head`,
+        :meth:`~gdcourse.descent.Trajectory.first`), so moving the prefix
+        control costs no new run; also for a run that only some controls
+        decide (a reference run per surface).  The arguments must be
+        hashable; each explorer keeps its own cache
+        (:func:`functools.lru_cache` of the bound method, made at its first
+        call), so an explorer does not keep another alive or evict its
+        runs.
+
+        Parameters
+        ----------
+        maxsize : int
+            How many argument tuples to remember (least recently used
+            forgotten first).
+
+        Examples
+        --------
+        >>> class Counting(Explorer):
+        ...     runs = 0
+        ...     @Explorer.cached(maxsize=2)
+        ...     def longest_run(self, lr):
+        ...         Counting.runs += 1
+        ...         return [lr * k for k in range(5)]
+        >>> ex = object.__new__(Counting)     # no figure needed here
+        >>> ex.longest_run(0.1)[:3], ex.longest_run(0.1)[:2], Counting.runs
+        ([0.0, 0.1, 0.2], [0.0, 0.1], 1)
+        """
+
+        def decorate(method):
+            name = method.__name__
+
+            @functools.wraps(method)
+            def remembered(self, *args, **kwargs):
+                caches = self.__dict__.setdefault("_cached", {})
+                if name not in caches:
+                    bound = functools.partial(method, self)
+                    caches[name] = functools.lru_cache(maxsize=maxsize)(bound)
+                return caches[name](*args, **kwargs)
+
+            return remembered
+
+        return decorate
 
     ncols = 2
     #: Width of the live picture on screen, in CSS pixels.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from gdcourse import descent, plotting, surfaces
@@ -40,9 +38,9 @@ class GradientDescentExplorer(Explorer):
             },
         )
         super().__init__(controls, title="Gradient descent explorer")
-        self.longest_run = functools.lru_cache(maxsize=4)(self._longest_run)
 
-    def _longest_run(self, lr, x0, y0):
+    @Explorer.cached()
+    def longest_run(self, lr, x0, y0):
         """The run with the most steps the slider offers (shorter runs are its prefixes)."""
         return descent.gradient_descent(
             self.surface, [x0, y0], lr=lr, steps=self.max_steps
@@ -149,9 +147,9 @@ class LineFitExplorer(Explorer):
             },
         )
         super().__init__(controls, title="Fitting a line by gradient descent")
-        self.longest_run = functools.lru_cache(maxsize=4)(self._longest_run)
 
-    def _longest_run(self, lr, w1, w2):
+    @Explorer.cached()
+    def longest_run(self, lr, w1, w2):
         """The run with the most steps the slider offers (shorter runs are its prefixes)."""
         return descent.gradient_descent(
             self.surface, [w1, w2], lr=lr, steps=self.max_steps

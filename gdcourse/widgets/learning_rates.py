@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from gdcourse import descent, plotting
@@ -54,9 +52,9 @@ class LearningRateExplorer(Explorer):
             "steps": int_slider(steps, 1, self.max_steps, "steps", prefix=True),
         }
         super().__init__(controls, title="Learning-rate explorer")
-        self.longest_run = functools.lru_cache(maxsize=4)(self._longest_run)
 
-    def _longest_run(self, lr, kappa):
+    @Explorer.cached()
+    def longest_run(self, lr, kappa):
         """The run with the most steps the slider offers (shorter runs are its prefixes)."""
         return descent.gradient_descent(
             self.bowls.surfaces[kappa], self.start_point, lr=lr, steps=self.max_steps

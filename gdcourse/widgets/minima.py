@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from matplotlib.colors import ListedColormap as _ListedColormap
 
@@ -143,9 +141,9 @@ class MinimaExplorer(Explorer):
             ),
         }
         super().__init__(controls, title="Minima, basins and restarts explorer")
-        self.all_runs = functools.lru_cache(maxsize=4)(self._all_runs)
 
-    def _all_runs(self, lr, x0, y0):
+    @Explorer.cached()
+    def all_runs(self, lr, x0, y0):
         """The run from the start and from every restart point (fewer restarts: the first ones)."""
         starts = np.vstack([[x0, y0], self.restart_points])
         return descent.gradient_descent(self.surface, starts, lr=lr, steps=self.steps)

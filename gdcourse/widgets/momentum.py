@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from gdcourse import descent, plotting
@@ -57,11 +55,9 @@ class MomentumExplorer(Explorer):
             ),
         }
         super().__init__(controls, title="Momentum explorer")
-        self.plain_run = functools.lru_cache(maxsize=len(CONDITION_NUMBERS))(
-            self._plain_run
-        )
 
-    def _plain_run(self, kappa):
+    @Explorer.cached(maxsize=len(CONDITION_NUMBERS))
+    def plain_run(self, kappa):
         """Plain gradient descent at its best rate on the bowl of condition number ``kappa``."""
         mu, L = self.bowls.L / kappa, self.bowls.L
         return descent.gradient_descent(
