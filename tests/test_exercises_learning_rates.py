@@ -110,6 +110,45 @@ def test_unrecognised_wrong_answers_get_no_diagnosis():
     for wrong in (
         lambda A: 1.0 / (ev(A)[0] + ev(A)[-1]),
         lambda A: 2.0 / np.trace(A),
-        lambda A: 0.99 * 2.0 / ev(A)[-1],
+        lambda A: 0.8 * 2.0 / ev(A)[-1],
     ):
         assert diagnosis(exercises.check_largest_stable_rate(wrong)) is None
+
+
+def test_unsorted_eigvals_are_named_as_unsorted_not_as_the_smallest():
+    for pick in (-1, 0):  # the last or the first of np.linalg.eigvals
+
+        def unsorted(A, pick=pick):
+            return 2.0 / np.linalg.eigvals(A)[pick]
+
+        result = exercises.check_largest_stable_rate(unsorted)
+        assert not result.ok
+        said = diagnosis(result)
+        assert said is not None and "does not sort them" in said, (pick, said)
+        assert "eigvalsh" in said and "smallest curvature" not in said
+    # eigvalsh sorts: its first entry is the smallest curvature on every case
+    smallest = diagnosis(
+        exercises.check_largest_stable_rate(lambda A: 2.0 / np.linalg.eigvalsh(A)[0])
+    )
+    assert "the smallest curvature" in smallest and "does not sort" not in smallest
+
+
+def test_a_rate_just_below_the_limit_is_named():
+    ev = np.linalg.eigvalsh
+    for wrong, shown in (
+        (lambda A: 0.99 * 2.0 / ev(A)[-1], "0.99 times it"),
+        (lambda A: 1.9 / ev(A)[-1], "0.95 times it"),
+        (lambda A: 2.0 / ev(A)[-1] - 1e-6, "times it"),
+    ):
+        said = diagnosis(exercises.check_largest_stable_rate(wrong))
+        assert said is not None and "just below the limit" in said, said
+        assert shown in said and "supremum" in said
+    # the best fixed rate can be 0.9 of the limit on some cases, not on all
+    best = diagnosis(
+        exercises.check_largest_stable_rate(lambda A: 2.0 / (ev(A)[0] + ev(A)[-1]))
+    )
+    assert "the best fixed rate" in best and "just below" not in best
+    # a rate above the limit, or one per eigenvalue, is not "just below"
+    for wrong in (lambda A: 1.05 * 2.0 / ev(A)[-1], lambda A: 0.99 * 2.0 / ev(A)):
+        said = diagnosis(exercises.check_largest_stable_rate(wrong))
+        assert said is None or "just below" not in said

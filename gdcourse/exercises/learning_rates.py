@@ -16,7 +16,45 @@ def _largest_stable_rate(A):
     return theory.stability_limit(theory.curvature_range(A)[1])
 
 
+def _just_below_the_limit(failing):
+    """A stable rate a little under the limit in every failing case.
+
+    The answer is between 0.9 and 1 times the limit: a rate that converges,
+    returned where the supremum was asked for.
+    """
+    ratios = []
+    for outcome in failing:
+        if outcome.error is not None or np.ndim(outcome.got) != 0:
+            return None
+        try:
+            ratio = float(outcome.got) / float(outcome.expected)
+        except (TypeError, ValueError):
+            return None
+        if not 0.9 <= ratio < 1.0:
+            return None
+        ratios.append(ratio)
+    return dg.say(
+        f"a stable rate just below the limit ({ratios[0]:.6g} times it)",
+        "the exercise asks for the supremum, the boundary that every stable "
+        "rate stays under; return the boundary itself, even though a run "
+        "exactly at it does not converge",
+    )
+
+
+_UNSORTED = (
+    "an eigenvalue picked by its position in np.linalg.eigvals(A), which "
+    "does not sort them: here it is not the largest"
+)
+_UNSORTED_HINT = (
+    "take the largest with .max(), or use np.linalg.eigvalsh(A), which "
+    "returns the eigenvalues of a symmetric matrix in ascending order"
+)
+
 _LARGEST_STABLE_RATE_MISTAKES = (
+    # unsorted eigenvalues first: on these cases they can look like the
+    # smallest curvature, but the learner meant the largest
+    dg.variant(lambda A: 2.0 / np.linalg.eigvals(A)[-1], _UNSORTED, _UNSORTED_HINT),
+    dg.variant(lambda A: 2.0 / np.linalg.eigvals(A)[0], _UNSORTED, _UNSORTED_HINT),
     dg.variant(
         lambda A: 1.0 / np.linalg.eigvalsh(A)[-1],
         "1/L instead of 2/L: half the largest stable rate",
@@ -46,6 +84,7 @@ _LARGEST_STABLE_RATE_MISTAKES = (
         "the reciprocal of the expected rate",
         "a steeper surface allows a smaller rate, not a larger one",
     ),
+    _just_below_the_limit,
     dg.not_finite(),
     dg.wrong_shape(),
     dg.raised(),
