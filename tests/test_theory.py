@@ -1,5 +1,7 @@
 """Closed forms of gradient descent on quadratics, checked against measured runs."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -760,3 +762,139 @@ def test_saddle_escape_steps_refuses_bad_input(kwargs, message):
     args = {"eps": 1e-3, "lr": 0.1, "curvature": 1.0} | kwargs
     with pytest.raises(ValueError, match=message):
         theory.saddle_escape_steps(**args)
+
+
+# ---------------------------------------------------------------------------
+# every formula at a point, every argument named in its error, edge cases
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "func, args, expected",
+    [
+        (theory.convex_gap_bound, (0.5, 0.2, 3), 0.5**2 / (2 * 0.2 * 3)),
+        (theory.strongly_convex_gap_bound, (0.5, 0.5, 2.0, 3), 0.5 * 0.75**3),
+        (theory.nonconvex_gradient_bound, (0.5, 3.0, 4), 2 * 3.0 * 0.5 / 4),
+        (theory.sgd_averaged_bound, (0.5, 3.0, 4), 0.5 * 3.0 / 2),
+        (theory.sgd_rate, (0.5, 3.0, 4), 0.5 / (3.0 * 2)),
+        (theory.nesterov_gap_bound, (3.0, 0.5, 2), 2 * 3.0 * 0.25 / 9),
+        (theory.first_order_lower_bound, (2.0, 0.5, 3), 3 * 2.0 * 0.25 / (32 * 16)),
+        (theory.descent_lemma_bound, (1.0, 0.5, 0.3, 2.0), 1 - 0.3 * 0.7 * 0.5),
+        (theory.steps_to_tolerance, (math.inf,), math.inf),
+    ],
+)
+def test_each_bound_is_its_formula_and_a_scalar_is_a_python_float(func, args, expected):
+    got = func(*args)
+    assert type(got) is float
+    assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_saddle_escape_steps_formula_and_integer_results():
+    # ln(radius / eps) / ln(1 + lr b), rounded up: ln(2000) / ln(1.2) = 41.7
+    k = theory.saddle_escape_steps(1e-3, 0.1, 2.0, radius=2.0)
+    assert type(k) is int and k == 42
+    ks = theory.saddle_escape_steps([1e-3, 1e-2], 0.1, 2.0, radius=2.0)
+    assert ks.dtype.kind == "i" and list(ks) == [42, 30]
+
+
+@pytest.mark.parametrize(
+    "func, args, message",
+    [
+        (theory.steps_to_tolerance, (-0.1,), "rate must"),
+        (theory.steps_to_tolerance, (0.5, 1.0), "tol must"),
+        (theory.saddle_escape_steps, (0.0, 0.1, 1.0), "eps must"),
+        (theory.saddle_escape_steps, (1e-3, 0.0, 1.0), "lr must"),
+        (theory.saddle_escape_steps, (1e-3, 0.1, 0.0), "curvature must"),
+        (theory.saddle_escape_steps, (1e-3, 0.1, 1.0, 0.0), "radius must"),
+        (theory.saddle_escape_steps, (1.0, 0.1, 1.0, 1.0), "eps must be smaller"),
+        (theory.heavy_ball_optimal, ([0.1, 0.2], 1.0), "mu and L must be single"),
+        (theory.heavy_ball_optimal, (0.0, 1.0), "mu must"),
+        (theory.descent_lemma_bound, (math.inf, 1.0, 0.1, 1.0), "loss must"),
+        (theory.descent_lemma_bound, (1.0, -1.0, 0.1, 1.0), "grad_norm_sq must"),
+        (theory.descent_lemma_bound, (1.0, 1.0, 0.0, 1.0), "lr must"),
+        (theory.descent_lemma_bound, (1.0, 1.0, 0.1, 0.0), "L must"),
+        (theory.convex_gap_bound, (-1.0, 0.1, 1), "dist0 must"),
+        (theory.convex_gap_bound, (1.0, 0.0, 1), "lr must"),
+        (theory.convex_gap_bound, (1.0, 0.1, 0), "k must"),
+        (theory.convex_gap_bound, (1.0, 0.1, 1.5), "k must be a positive integer"),
+        (theory.strongly_convex_gap_bound, (-1.0, 0.1, 1.0, 1), "gap0 must"),
+        (theory.strongly_convex_gap_bound, (1.0, 0.0, 1.0, 1), "mu must"),
+        (theory.strongly_convex_gap_bound, (1.0, 0.1, 0.0, 1), "L must"),
+        (theory.nonconvex_gradient_bound, (-1.0, 1.0, 1), "gap0 must"),
+        (theory.nonconvex_gradient_bound, (1.0, 0.0, 1), "L must"),
+        (theory.sgd_averaged_bound, (-1.0, 1.0, 1), "dist0 must"),
+        (theory.sgd_averaged_bound, (1.0, 0.0, 1), "G must"),
+        (theory.sgd_rate, (0.0, 1.0, 1), "dist0 must"),
+        (theory.sgd_rate, (1.0, 0.0, 1), "G must"),
+        (theory.nesterov_gap_bound, (0.0, 1.0, 1), "L must"),
+        (theory.nesterov_gap_bound, (1.0, -1.0, 1), "dist0 must"),
+        (theory.first_order_lower_bound, (0.0, 1.0, 1), "L must"),
+        (theory.first_order_lower_bound, (1.0, -1.0, 1), "dist0 must"),
+        (theory.worst_quadratic, (0.0, 5), "L must"),
+        (theory.worst_quadratic, (1.0, 1), "d must"),
+        (theory.heavy_ball_roots, (0.0, 0.5, 1.0), "lr must"),
+        (theory.heavy_ball_roots, (0.1, 1.5, 1.0), "momentum must"),
+        (theory.heavy_ball_roots, (0.1, 0.5, 0.0), "curvature must"),
+        (theory.curvature_range, (np.diag([1.0, -2.0]),), "A must be positive"),
+        (theory.curvature_range, ([[1.0, 2.0], [0.0, 1.0]],), "A must be symmetric"),
+        (theory.measured_steps, (np.empty((0, 2)), [0.0, 0.0]), "weights must"),
+        (theory.measured_steps, (np.zeros((3, 2)), [0.0, 0.0], 1.5), "tol must"),
+        (theory.measured_contraction, (np.zeros((3, 2)), [0.0]), "minimum must"),
+    ],
+)
+def test_an_error_names_the_argument_it_is_about(func, args, message):
+    with pytest.raises(ValueError, match=f"^{message}"):
+        func(*args)
+
+
+def test_errors_show_the_offending_numbers():
+    with pytest.raises(ValueError, match="smallest eigenvalue is -2$"):
+        theory.curvature_range(np.diag([1.0, -2.0]))
+    # a minimum of the wrong length is told the length of the weights
+    with pytest.raises(ValueError, match=r"shape \(2,\), got shape \(3,\)"):
+        theory.measured_steps(np.zeros((3, 4, 2)), [0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match=r"shape \(2,\), got shape \(3,\)"):
+        theory.measured_contraction(np.zeros((5, 2)), [0.0, 0.0, 0.0])
+
+
+def test_argument_ranges_reach_their_ends():
+    # the smallest legal values are legal: no hidden lower bound of 1 or 3
+    assert theory.convex_gap_bound(0.0, 0.1, 1) == 0.0
+    assert theory.strongly_convex_gap_bound(0.0, 0.1, 1.0, 1) == 0.0
+    assert theory.nonconvex_gradient_bound(0.0, 1.0, 1) == 0.0
+    assert theory.sgd_averaged_bound(0.0, 1.0, 1) == 0.0
+    assert theory.nesterov_gap_bound(1.0, 0.0, 1) == 0.0
+    assert theory.first_order_lower_bound(1.0, 0.0, 1) == 0.0
+    A, b = theory.worst_quadratic(1.0, 2)
+    assert A.shape == (2, 2) and b.shape == (2,)
+    assert theory.heavy_ball_roots(0.1, 0.0, 1.0).shape == (2,)
+
+
+def test_heavy_ball_regime_at_its_boundaries():
+    # beta = 0, lr * curvature = 1: both factors are 0, the error is gone
+    # after one step (no sign change): monotone
+    assert theory.heavy_ball_regime(1.0, 0.0, 1.0) == 0
+    # beta = 0, lr * curvature = 2: the factor is -1, the error never shrinks
+    assert theory.heavy_ball_regime(2.0, 0.0, 1.0) == 3
+
+
+def test_measured_steps_edge_cases():
+    # distance to a minimum that is not the origin: 2, 1, 0.5
+    w = np.array([[3.0, 1.0], [2.0, 1.0], [1.5, 1.0]])
+    assert theory.measured_steps(w, [1.0, 1.0], tol=0.5) == 1.0  # 1 <= 0.5 * 2
+    assert theory.measured_steps(w, [1.0, 1.0], tol=0.25) == 2.0
+    # one start that gets there and one that never does
+    two = np.array([[[2.0], [2.0]], [[1.0], [2.0]], [[0.5], [2.0]]])
+    np.testing.assert_array_equal(theory.measured_steps(two, [0.0], 0.5), [1, np.inf])
+    # a run of no steps is a run: it has not got there
+    assert theory.measured_steps(np.ones((1, 2)), [0.0, 0.0], 0.5) == np.inf
+
+
+def test_measured_contraction_edge_cases():
+    w = np.array([[3.0, 1.0], [2.0, 1.0], [1.5, 1.0]])
+    np.testing.assert_allclose(theory.measured_contraction(w, [1.0, 1.0]), [0.5, 0.5])
+    # landing on the minimum: 1 / 0 and 0 / 0 give NaN, without a warning
+    np.testing.assert_array_equal(
+        theory.measured_contraction([[0.0], [1.0], [0.0], [0.0]], [0.0]),
+        [np.nan, 0.0, np.nan],
+    )
