@@ -84,6 +84,24 @@ class Trajectory:
         Index of the last valid row of ``weights``: ``steps`` for a run that
         used all its steps, the step it met ``tol`` at, or the last step
         before it diverged.
+
+    Examples
+    --------
+    Printed, a run is a one-line summary: its steps, starts (for several)
+    and dimension, then its final loss (the range over the starts that did
+    not diverge), where it stopped early, or where it diverged (for several
+    starts, how many did).  The arrays are its attributes.
+
+    >>> from gdcourse import surfaces
+    >>> bowl = surfaces.elongated_bowl(kappa=4.0)
+    >>> gradient_descent(bowl, [1.0, 1.0], lr=0.1, steps=20)
+    Trajectory(steps=20, d=2, final loss 0.05279)
+    >>> gradient_descent(bowl, [1.0, 1.0], lr=2.5, steps=60)
+    Trajectory(steps=60, d=2, diverged at step 45)
+    >>> gradient_descent(bowl, [1.0, 1.0], lr=0.4, steps=100, tol=1e-3)
+    Trajectory(steps=100, d=2, stopped at step 53, final loss 1.764e-06)
+    >>> gradient_descent(bowl, [[1.0, 1.0], [2.0, 0.0], [4.0, 3.0]], lr=0.1, steps=20)
+    Trajectory(steps=20, starts=3, d=2, final loss 0.05279 to 0.793)
     """
 
     weights: np.ndarray
@@ -97,6 +115,27 @@ class Trajectory:
     def steps(self):
         """Number of steps the run was given."""
         return self.weights.shape[0] - 1
+
+    def __repr__(self):
+        """Steps, starts, dimension and how the run ended; not the arrays."""
+        several = np.ndim(self.stopped_at) > 0
+        stopped = np.atleast_1d(self.stopped_at)
+        diverged = np.atleast_1d(np.asarray(self.diverged, dtype=bool))
+        parts = [f"steps={self.steps}"]
+        if several:
+            parts.append(f"starts={stopped.size}")
+        parts.append(f"d={self.weights.shape[-1]}")
+        if not several and diverged[0]:
+            parts.append(f"diverged at step {stopped[0]}")
+        elif not several and stopped[0] < self.steps:
+            parts.append(f"stopped at step {stopped[0]}")
+        finite = np.atleast_1d(self.final_loss)[~diverged]
+        if finite.size:
+            lo, hi = finite.min(), finite.max()
+            parts.append(f"final loss {lo:.4g}" + (f" to {hi:.4g}" if hi > lo else ""))
+        if several and diverged.any():
+            parts.append(f"{diverged.sum()} of {stopped.size} diverged")
+        return f"Trajectory({', '.join(parts)})"
 
     @property
     def final_weights(self):

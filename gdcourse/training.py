@@ -296,6 +296,19 @@ class TrainingResult:
         Batch size used.
     steps_per_epoch : int
         Number of mini-batches per epoch.
+
+    Examples
+    --------
+    Printed, a result is a one-line summary: epochs and steps run, the batch
+    size, and the final test loss or the step the run diverged at.  The
+    arrays are its attributes.
+
+    >>> from gdcourse import data as gdata, models
+    >>> d = gdata.regression(n=200, weights=2.0, bias=1.0, noise=0.5, seed=0)
+    >>> train(models.LinearRegression(1), d, lr=0.1, batch_size=16, epochs=20)
+    TrainingResult(epochs=20, steps=200, batch_size=16, final test loss 0.1627)
+    >>> train(models.LinearRegression(1), d, lr=50.0, batch_size=16, epochs=20)
+    TrainingResult(epochs=8, steps=85, batch_size=16, diverged at step 84)
     """
 
     params: np.ndarray

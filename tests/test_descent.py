@@ -203,6 +203,38 @@ def test_tol_stops_at_the_first_small_gradient():
     assert np.isnan(run.weights[k + 1 :]).all()
 
 
+def test_a_run_prints_as_a_summary_not_its_arrays():
+    s = surfaces.quadratic([[2.0]])
+    # x_k = 10 * 0.6^k, loss x^2: 100 * 0.36^k after k steps
+    run = gradient_descent(s, [10.0], lr=0.2, steps=1000)
+    assert (
+        repr(run) == f"Trajectory(steps=1000, d=1, final loss {100 * 0.36**1000:.4g})"
+    )
+    assert "array" not in repr(run) and len(repr(run)) < 80
+    tol = gradient_descent(s, [10.0], lr=0.2, steps=100, tol=1e-3)
+    assert repr(tol).startswith(
+        f"Trajectory(steps=100, d=1, stopped at step {tol.stopped_at}, "
+    )
+    blown = gradient_descent(s, [1.0], lr=1.2, steps=200)
+    assert (
+        repr(blown)
+        == f"Trajectory(steps=200, d=1, diverged at step {blown.stopped_at})"
+    )
+    # several starts: the range of the final losses of those that did not diverge
+    many = gradient_descent(s, np.array([[1.0], [1e-3], [0.0], [0.5]]), lr=0.2, steps=3)
+    assert (
+        repr(many)
+        == f"Trajectory(steps=3, starts=4, d=1, final loss 0 to {0.36**3:.4g})"
+    )
+    mixed = gradient_descent(s, np.array([[1.0], [1e-3], [0.0]]), lr=1.2, steps=200)
+    assert (
+        repr(mixed)
+        == "Trajectory(steps=200, starts=3, d=1, final loss 0, 2 of 3 diverged)"
+    )
+    gone = gradient_descent(s, np.array([[1.0], [2.0]]), lr=1.2, steps=200)
+    assert repr(gone) == "Trajectory(steps=200, starts=2, d=1, 2 of 2 diverged)"
+
+
 def test_noise_is_seeded_and_zero_noise_is_exact():
     s = surfaces.saddle()
     a = gradient_descent(s, [1.0, 0.0], lr=0.1, steps=50, noise=0.01, seed=4)
