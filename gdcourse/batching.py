@@ -16,7 +16,11 @@ computation, and measures the statistics the chapter compares with theory:
 - :func:`noise_scale` -- McCandlish et al.'s gradient noise scale
   (:math:`B_\\text{noise}`, or :math:`B_\\text{simple}` without a Hessian);
 - :func:`steps_to_target` and :func:`fit_critical_batch` -- steps needed to
-  reach a loss, and the critical batch size fitted to them.
+  reach a loss, and the critical batch size fitted to them;
+- :func:`expected_loss`, :func:`mean_square_rate` and
+  :func:`expected_steps_to_target` -- the loss averaged over every possible
+  sequence of batches (a fresh independent batch each step), computed exactly
+  rather than over seeds, its long-run growth factor, and the steps it needs.
 
 The sharpness of a trained network (its largest Hessian eigenvalue) is
 measured with :func:`gdcourse.landscape.sharpness`.
@@ -43,6 +47,9 @@ __all__ = [
     "steps_to_target",
     "fit_critical_batch",
     "tuned_steps_to_target",
+    "expected_loss",
+    "mean_square_rate",
+    "expected_steps_to_target",
 ]
 
 # ----------------------------------------------------------------------------
@@ -688,4 +695,278 @@ def tuned_steps_to_target(X, y, theta0, batch_size, lrs, seeds, targets, steps):
         k = int(np.argmin(first))
         best_steps.append(first[k])
         best_lrs.append(lrs[k] if np.isfinite(first[k]) else np.nan)
+    return np.array(best_steps), np.array(best_lrs)
+
+
+# ----------------------------------------------------------------------------
+# the expected loss, exactly
+# ----------------------------------------------------------------------------
+
+
+def _moment_operators(X, y, lr, batch_size):
+    """Operators of the second-moment recursion, one per rate (see :func:`expected_loss`)."""
+    A = _design(X)
+    n, p = A.shape
+    H = A.T @ A / n
+    theta_star = np.linalg.lstsq(A, y, rcond=None)[0]
+    residual = A @ theta_star - y
+    q = p + 1
+    # K_i = T_i - mean(T): the part of example i's update map that varies
+    K = np.zeros((n, q, q))
+    K[:, :p, :p] = A[:, :, None] * A[:, None, :] - H
+    K[:, :p, p] = A * residual[:, None]
+    spread = np.einsum("nij,nkl->ikjl", K, K).reshape(q * q, q * q) / n
+    kappa = (n - batch_size) / (batch_size * (n - 1))
+    mean_map = np.broadcast_to(np.eye(q), (lr.size, q, q)).copy()
+    mean_map[:, :p, :p] -= lr[:, None, None] * H
+    ops = np.einsum("kij,kab->kiajb", mean_map, mean_map).reshape(-1, q * q, q * q)
+    ops += (lr**2 * kappa)[:, None, None] * spread
+    return ops, H, theta_star
+
+
+def _check_rates(lr):
+    lr = np.atleast_1d(np.asarray(lr, dtype=float))
+    if lr.ndim != 1 or lr.size == 0 or not np.all(np.isfinite(lr) & (lr > 0)):
+        raise ValueError(
+            f"lr must be a positive finite number or a 1-D array of them, got {lr!r}"
+        )
+    return lr
+
+
+def expected_loss(X, y, theta0, lr, batch_size, steps):
+    """Expected full training loss of mini-batch SGD after every step, computed exactly.
+
+    Every step draws a fresh batch of ``batch_size`` distinct examples,
+    uniformly at random and independently of the steps before (the sampling
+    that :func:`gradient_variance_theory` and :func:`noise_scale` assume; the
+    reshuffled epochs of :func:`least_squares_sgd` are a different process).
+    For a linear model the mean and covariance of the weights over all
+    possible batch sequences follow a small linear recursion, so the
+    expectation over infinitely many seeds costs about as much as one run.
+
+    Parameters
+    ----------
+    X, y, theta0, batch_size, steps
+        As for :func:`least_squares_sgd` (``theta0`` a single start, shape ``(d + 1,)``).
+    lr : float or array_like of shape (k,)
+        Positive finite learning rate(s).
+
+    Returns
+    -------
+    ndarray, shape (steps + 1,) or (steps + 1, k)
+        :math:`\\mathbb E f(\\theta_t)` for ``t = 0..steps``, one column per rate
+        for an array ``lr``; ``inf`` once a rate's expected loss (or a second
+        moment of its weights) has grown past about ``1e16``, as it does when
+        :func:`mean_square_rate` is above 1.
+
+    Notes
+    -----
+    With :math:`a_i = (x_i, 1)`, the minimiser :math:`\\theta^\\star`, its
+    residuals :math:`r_i = a_i^\\top\\theta^\\star - y_i` and
+    :math:`s_t = (\\theta_t - \\theta^\\star, 1)`, a step on batch
+    :math:`\\mathcal B` is :math:`s_{t+1} = T_{\\mathcal B} s_t`, where
+    :math:`T_{\\mathcal B}` is the mean over the batch of the per-example maps
+
+    .. math::
+
+        T_i = \\begin{pmatrix} I - \\eta\\, a_i a_i^\\top & -\\eta\\, r_i a_i \\\\
+        0 & 1 \\end{pmatrix}, \\qquad \\bar T = \\frac1n \\sum_i T_i .
+
+    The second moment :math:`S_t = \\mathbb E[s_t s_t^\\top]` then follows,
+    with the finite-population factor of a batch drawn without replacement,
+
+    .. math::
+
+        S_{t+1} = \\bar T S_t \\bar T^\\top + \\frac{n - B}{B\\,(n - 1)}\\,
+        \\frac1n \\sum_{i=1}^n (T_i - \\bar T)\\, S_t\\, (T_i - \\bar T)^\\top,
+
+    and :math:`\\mathbb E f(\\theta_t) = f(\\theta^\\star) + \\tfrac12
+    \\operatorname{tr}(H S_t^{\\theta\\theta})`, with :math:`S^{\\theta\\theta}`
+    the block of :math:`\\theta`. At :math:`B = n` the correction vanishes
+    and this is full-batch gradient descent.
+
+    Examples
+    --------
+    Three points, batches of two, one step: the exact expectation is the mean
+    over the three possible batches.
+
+    >>> X, y = np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 2.0, 5.0])
+    >>> A, theta0 = np.c_[X, np.ones(3)], np.zeros(2)
+    >>> after = [0.3 * A[b].T @ y[b] / 2 for b in ([0, 1], [0, 2], [1, 2])]
+    >>> loss = models.quadratic_loss(np.array(after), *models.least_squares_form(X, y))[0]
+    >>> print(f"{loss.mean():.6f}")
+    1.094167
+    >>> print(f"{expected_loss(X, y, theta0, 0.3, 2, steps=1)[1]:.6f}")
+    1.094167
+    """
+    X, y = _check_data(X, y)
+    n, p = X.shape[0], X.shape[1] + 1
+    batch_size = checks.integer("batch_size", batch_size, minimum=1, maximum=n)
+    steps = checks.integer("steps", steps, minimum=0)
+    theta0 = np.asarray(theta0, dtype=float)
+    if theta0.shape != (p,) or not np.all(np.isfinite(theta0)):
+        raise ValueError(
+            f"theta0 must be a finite array of shape ({p},), got shape {theta0.shape}"
+        )
+    scalar = np.ndim(lr) == 0
+    lr = _check_rates(lr)
+    ops, H, theta_star = _moment_operators(X, y, lr, batch_size)
+    q = p + 1
+    s0 = np.append(theta0 - theta_star, 1.0)
+    state = np.tile(np.outer(s0, s0).ravel(), (lr.size, 1))
+    weigh = np.zeros((q, q))
+    weigh[:p, :p] = H / 2
+    weigh = weigh.ravel()
+    floor = float(
+        models.quadratic_loss(theta_star, *models.least_squares_form(X, y))[0]
+    )
+    # blocks of `chunk` steps: read the losses of a whole block from the state
+    # at its start (rows readout[m] = weigh^T Op^m), then jump Op^chunk ahead
+    chunk = max(1, min(64, steps))
+    readout = np.empty((chunk, lr.size, q * q))
+    readout[0] = weigh
+    with np.errstate(all="ignore"):
+        for m in range(1, chunk):
+            readout[m] = np.einsum("ki,kij->kj", readout[m - 1], ops)
+        jump = np.broadcast_to(np.eye(q * q), ops.shape)
+        for _ in range(chunk):
+            jump = ops @ jump
+        gaps = np.empty((steps + 1, lr.size))
+        bound = DIVERGENCE_BOUND**2
+        for start in range(0, steps + 1, chunk):
+            block = np.einsum("mki,ki->mk", readout, state)
+            gaps[start : start + chunk] = block[: steps + 1 - start]
+            state = np.einsum("kij,kj->ki", jump, state)
+            blown = ~(np.abs(state) <= bound).all(axis=1)
+            state[blown] = np.inf  # every later loss of the rate is then infinite
+        # once past the bound, a rate's expected loss stays infinite
+        past = np.maximum.accumulate(~(np.abs(gaps) <= bound), axis=0)
+        gaps[past] = np.inf
+    losses = floor + gaps
+    return losses[:, 0] if scalar else losses
+
+
+def mean_square_rate(X, y, lr, batch_size):
+    """Long-run factor by which mini-batch SGD multiplies its mean squared error each step.
+
+    With batches drawn as in :func:`expected_loss`, the expected squared
+    distance from the minimiser of a run on noise-free targets shrinks (or
+    grows) by this factor per step in the long run; below 1 the expected loss
+    settles at a finite floor, above 1 it grows without bound.
+
+    Parameters
+    ----------
+    X, y : array_like
+        As for :func:`least_squares_sgd`.
+    lr : float or array_like of shape (k,)
+        Positive finite learning rate(s).
+    batch_size : int
+        In ``1..n``.
+
+    Returns
+    -------
+    float or ndarray of shape (k,)
+
+    Notes
+    -----
+    The spectral radius of the operator that maps :math:`\\mathbb E[e e^\\top]`,
+    :math:`e = \\theta - \\theta^\\star`, to its value one step later,
+
+    .. math::
+
+        \\rho = \\rho\\Big((I - \\eta H) \\otimes (I - \\eta H)
+        + \\eta^2 \\frac{n - B}{B\\,(n - 1)}\\, \\frac1n \\sum_i
+        (a_i a_i^\\top - H) \\otimes (a_i a_i^\\top - H)\\Big).
+
+    At :math:`B = n` it is :math:`\\max_i (1 - \\eta\\lambda_i)^2`, below 1
+    exactly when :math:`\\eta < 2/\\lambda_{\\max}`; smaller batches add the
+    second, positive term and can push it above 1 at smaller rates.
+
+    Examples
+    --------
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> print(np.round(mean_square_rate(X, y, [0.1, 0.5], batch_size=4), 4))
+    [0.9414 1.2128]
+    >>> print(np.round(mean_square_rate(X, y, [0.1, 0.5], batch_size=1), 4))
+    [0.9424 4.7643]
+    """
+    X, y = _check_data(X, y)
+    n = X.shape[0]
+    batch_size = checks.integer("batch_size", batch_size, minimum=1, maximum=n)
+    scalar = np.ndim(lr) == 0
+    lr = _check_rates(lr)
+    ops, _, _ = _moment_operators(X, y, lr, batch_size)
+    p = X.shape[1] + 1
+    q = p + 1
+    # the block acting on E[e e^T] alone: rows and columns with both indices < p
+    keep = (np.arange(q)[:, None] < p) & (np.arange(q)[None, :] < p)
+    keep = keep.ravel()
+    block = ops[:, keep][:, :, keep]
+    rho = np.abs(np.linalg.eigvals(block)).max(axis=1)
+    return float(rho[0]) if scalar else rho
+
+
+def expected_steps_to_target(X, y, theta0, batch_size, lrs, targets, steps):
+    """Fewest steps after which the expected loss stays within each target, the rate tuned.
+
+    The expected loss of every rate in ``lrs`` is computed exactly
+    (:func:`expected_loss`, a fresh independent batch every step); for each
+    target, a rate needs the first step from which its expected loss stays at
+    or below the target up to step ``steps``, and the rate that needs the
+    fewest wins.
+
+    Parameters
+    ----------
+    X, y, theta0, batch_size, steps
+        As for :func:`expected_loss`.
+    lrs : array_like of float, shape (k,)
+        Candidate learning rates.
+    targets : array_like of float, shape (m,)
+        Target values of the expected full training loss.
+
+    Returns
+    -------
+    best_steps : ndarray, shape (m,)
+        Fewest steps for each target (``inf`` if no rate is within it at step ``steps``).
+    best_lrs : ndarray, shape (m,)
+        The rate that achieved it (NaN where none did).
+
+    Notes
+    -----
+    With :math:`\\bar L_\\eta(t) = \\mathbb E f(\\theta_t)` at rate :math:`\\eta`
+    and the cap :math:`T` (``steps``),
+
+    .. math::
+
+        S(B, L_\\text{target}) = \\min_\\eta \\ \\min\\{t \\le T :
+        \\bar L_\\eta(u) \\le L_\\text{target} \\text{ for } t \\le u \\le T\\},
+
+    the quantity whose dependence on :math:`B` McCandlish et al. model as
+    :math:`S_\\min (1 + B_\\text{crit} / B)` (see :func:`fit_critical_batch`).
+    A rate whose expected loss dips below the target and rises above it
+    again before the cap is not counted at the dip.
+
+    Examples
+    --------
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> s, lr = expected_steps_to_target(X, y, [0.0, 0.0], 4, [0.05, 0.2], [1.0, 0.1], 100)
+    >>> print(s, lr)
+    [1. 2.] [0.2 0.2]
+    """
+    lrs = _check_rates(lrs)
+    targets = np.atleast_1d(np.asarray(targets, dtype=float))
+    if targets.ndim != 1 or targets.size == 0 or not np.all(np.isfinite(targets)):
+        raise ValueError(f"targets must be finite numbers, got {targets!r}")
+    losses = expected_loss(X, y, theta0, lrs, batch_size, steps)
+    best_steps, best_lrs = [], []
+    for target in targets:
+        above = ~(losses <= target)
+        # the step after the last one above the target (0 if never above)
+        last_above = np.where(
+            above.any(axis=0), losses.shape[0] - 1 - np.argmax(above[::-1], axis=0), -1
+        )
+        settled = np.where(above[-1], np.inf, last_above + 1.0)
+        k = int(np.argmin(settled))
+        best_steps.append(settled[k])
+        best_lrs.append(lrs[k] if np.isfinite(settled[k]) else np.nan)
     return np.array(best_steps), np.array(best_lrs)

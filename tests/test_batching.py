@@ -1,5 +1,7 @@
 """Tests of gdcourse.batching: batches, many-run SGD, gradient noise, critical batch size."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -402,5 +404,226 @@ def test_tuned_steps_follow_halving_below_the_critical_batch(problem):
     ],
 )
 def test_step_functions_reject_bad_arguments(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+# -- the expected loss, exactly ------------------------------------------------------
+
+
+def _small_problem(n=5, seed=3):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1.0, 2.0, size=(n, 1))
+    y = 1.5 * X[:, 0] - 0.5 + rng.normal(size=n)
+    return X, y
+
+
+def _loss(theta, X, y):
+    return models.quadratic_loss(np.asarray(theta), *models.least_squares_form(X, y))[0]
+
+
+def _step(theta, X, y, lr, batch):
+    A = np.c_[X[batch], np.ones(len(batch))]
+    return theta - lr * A.T @ (A @ theta - y[batch]) / len(batch)
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3])
+def test_expected_loss_is_the_mean_over_every_sequence_of_batches(batch_size):
+    from itertools import combinations, product
+
+    X, y = _small_problem(n=4)
+    theta0, lr, steps = np.array([0.5, -1.0]), 0.4, 3
+    batches = list(combinations(range(4), batch_size))
+    losses = np.zeros(steps + 1)
+    for sequence in product(batches, repeat=steps):
+        theta = theta0
+        losses[0] += _loss(theta, X, y)
+        for t, batch in enumerate(sequence):
+            theta = _step(theta, X, y, lr, list(batch))
+            losses[t + 1] += _loss(theta, X, y)
+    losses /= len(batches) ** steps
+    np.testing.assert_allclose(
+        batching.expected_loss(X, y, theta0, lr, batch_size, steps), losses, rtol=1e-12
+    )
+
+
+def test_expected_loss_over_many_steps_follows_the_batch_average_recursion():
+    # E[s s^T] one step later is the mean of T_B S T_B^T over all batches B
+    from itertools import combinations
+
+    X, y = _small_problem(n=5)
+    A, n = np.c_[X, np.ones(5)], 5
+    theta0, lrs, steps = np.array([2.0, 1.0]), np.array([0.05, 0.3, 0.6]), 150
+    for lr in lrs:
+        maps = []
+        for batch in combinations(range(n), 2):
+            Ab, yb = A[list(batch)], y[list(batch)]
+            T = np.eye(3)
+            T[:2, :2] -= lr * Ab.T @ Ab / 2
+            T[:2, 2] = lr * Ab.T @ yb / 2
+            maps.append(T)
+        S = np.outer(np.append(theta0, 1.0), np.append(theta0, 1.0))
+        H, c, c0 = models.least_squares_form(X, y)
+        Q = np.block([[H / 2, -c[:, None] / 2], [-c[None, :] / 2, np.array([[c0]])]])
+        expected = [np.sum(Q * S)]
+        for _ in range(steps):
+            S = np.mean([T @ S @ T.T for T in maps], axis=0)
+            expected.append(np.sum(Q * S))
+        got = batching.expected_loss(X, y, theta0, lrs, 2, steps)
+        k = int(np.flatnonzero(lrs == lr)[0])
+        np.testing.assert_allclose(got[:, k], expected, rtol=1e-10, atol=1e-12)
+
+
+def test_expected_loss_at_full_batch_is_gradient_descent(problem):
+    X, y = problem.X_train, problem.y_train
+    lrs = np.array([0.05, 0.3, 0.6])
+    runs = batching.least_squares_sgd(X, y, [-2.0, 3.0], lrs, 1024, 200)
+    expected = batching.expected_loss(X, y, [-2.0, 3.0], lrs, 1024, 200)
+    np.testing.assert_allclose(expected, runs.losses, rtol=1e-12, atol=1e-12)
+
+
+def test_expected_loss_settles_at_the_small_rate_noise_floor(problem):
+    from gdcourse import theory
+
+    X, y = problem.X_train, problem.y_train
+    s = surfaces.least_squares(X, y)
+    w_star = s.minima[0]
+    lam, V = np.linalg.eigh(s.hessian(w_star))
+    G = models.LinearRegression(1).per_example_grads(w_star, X, y)
+    noise_var = np.diag(V.T @ np.cov(G.T, bias=True) @ V)
+    lr = 0.002
+    floor = batching.expected_loss(X, y, w_star, lr, 1, 40000)[-1] - float(s(w_star))
+    # the additive-noise formula is right to first order in the rate
+    assert floor == pytest.approx(theory.noise_floor(lr, lam, noise_var), rel=0.01)
+
+
+def test_mean_square_rate_at_full_batch_is_the_gradient_descent_factor(problem):
+    X, y = problem.X_train, problem.y_train
+    lam = np.linalg.eigvalsh(surfaces.least_squares(X, y).hessian(np.zeros(2)))
+    lrs = np.array([0.1, 0.5, 0.7, 0.8])
+    expected = np.max((1 - lrs[:, None] * lam) ** 2, axis=1)
+    np.testing.assert_allclose(batching.mean_square_rate(X, y, lrs, 1024), expected)
+    assert (
+        batching.mean_square_rate(X, y, 0.8, 1024)
+        > 1
+        > batching.mean_square_rate(X, y, 0.7, 1024)
+    )
+
+
+def test_mean_square_rate_is_the_growth_of_the_expected_error():
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-1.0, 3.0, size=(50, 1))
+    y = 1.5 * X[:, 0] - 0.5  # noise-free: the expected loss is E[e^T H e] / 2
+    for lr in (0.2, 0.35):  # one shrinking, one growing
+        rho = batching.mean_square_rate(X, y, lr, 1)
+        loss = batching.expected_loss(X, y, [3.0, 3.0], lr, 1, 100)
+        assert loss[-1] / loss[-2] == pytest.approx(rho, rel=1e-6)
+    assert (
+        batching.mean_square_rate(X, y, 0.2, 1)
+        < 1
+        < batching.mean_square_rate(X, y, 0.35, 1)
+    )
+    # smaller batches add noise: the factor falls as the batch grows
+    rhos = [batching.mean_square_rate(X, y, 0.5, B) for B in (1, 5, 25, 50)]
+    assert np.all(np.diff(rhos) < 0)
+
+
+def test_a_diverging_expected_loss_is_infinite_without_warnings(problem):
+    X, y = problem.X_train, problem.y_train
+    assert batching.mean_square_rate(X, y, 0.6, 1) > 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = batching.expected_loss(X, y, [-2.0, 3.0], [0.1, 0.6], 1, 3000)
+    assert np.isfinite(loss[:, 0]).all()
+    assert np.isinf(loss[-1, 1]) and np.isfinite(loss[:10, 1]).all()
+    assert np.all(np.diff(np.isinf(loss[:, 1]).astype(int)) >= 0)  # stays infinite
+
+
+def test_expected_steps_at_full_batch_are_gradient_descents(problem):
+    X, y = problem.X_train, problem.y_train
+    lrs = np.array([0.05, 0.2, 0.5])
+    runs = batching.least_squares_sgd(X, y, [-2.0, 3.0], lrs, 1024, 300)
+    s = surfaces.least_squares(X, y)
+    f_star = float(s(s.minima[0]))
+    targets = f_star + (runs.losses[0, 0] - f_star) * np.array([0.5, 0.01])
+    steps, best = batching.expected_steps_to_target(
+        X, y, [-2.0, 3.0], 1024, lrs, targets, 300
+    )
+    first = np.array([batching.steps_to_target(runs.losses, t) for t in targets])
+    np.testing.assert_array_equal(steps, first.min(axis=1))
+    np.testing.assert_array_equal(best, lrs[first.argmin(axis=1)])
+
+
+def test_expected_steps_count_only_a_loss_that_stays_within_the_target(problem):
+    # started at the minimiser, the expected loss rises to the noise floor
+    X, y = problem.X_train, problem.y_train
+    s = surfaces.least_squares(X, y)
+    w_star, f_star = s.minima[0], float(s(s.minima[0]))
+    loss = batching.expected_loss(X, y, w_star, 0.1, 1, 500)
+    rise = loss[-1] - f_star
+    steps, best = batching.expected_steps_to_target(
+        X, y, w_star, 1, [0.1], f_star + np.array([rise / 2, 2 * rise]), 500
+    )
+    assert steps[0] == np.inf and np.isnan(best[0])  # below at first, not after
+    assert steps[1] == 0 and best[1] == 0.1
+
+
+def test_expected_steps_follow_halving_below_the_critical_batch(problem):
+    X, y = problem.X_train, problem.y_train
+    s = surfaces.least_squares(X, y)
+    target = float(s(s.minima[0])) + 1e-2
+    lrs = np.geomspace(1e-3, 0.7, 24)
+    s1, lr1 = batching.expected_steps_to_target(X, y, [-2.0, 3.0], 1, lrs, target, 5000)
+    s2, lr2 = batching.expected_steps_to_target(X, y, [-2.0, 3.0], 2, lrs, target, 2500)
+    assert s1[0] / s2[0] == pytest.approx(2.0, rel=0.1)
+    assert lr2[0] > lr1[0]
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (
+            lambda: batching.expected_loss(
+                np.ones((3, 1)), np.ones(3), [0, 0], 0.0, 1, 5
+            ),
+            "lr must be",
+        ),
+        (
+            lambda: batching.expected_loss(
+                np.ones((3, 1)), np.ones(3), [0, 0], 0.1, 4, 5
+            ),
+            "batch_size",
+        ),
+        (
+            lambda: batching.expected_loss(
+                np.ones((3, 1)), np.ones(3), [[0, 0]], 0.1, 1, 5
+            ),
+            "theta0 must be",
+        ),
+        (
+            lambda: batching.expected_loss(
+                np.ones((3, 1)), np.ones(3), [0, 0], 0.1, 1, -1
+            ),
+            "steps",
+        ),
+        (
+            lambda: batching.mean_square_rate(np.ones((3, 1)), np.ones(3), [np.inf], 1),
+            "lr must be",
+        ),
+        (
+            lambda: batching.expected_steps_to_target(
+                np.ones((3, 1)), np.ones(3), [0, 0], 1, [0.1], [np.nan], 5
+            ),
+            "targets must be",
+        ),
+        (
+            lambda: batching.expected_steps_to_target(
+                np.ones((3, 1)), np.ones(3), [0, 0], 1, [], [1.0], 5
+            ),
+            "lr must be",
+        ),
+    ],
+)
+def test_expected_loss_functions_reject_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call()
