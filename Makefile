@@ -14,7 +14,7 @@ STATIC := GDCOURSE_STATIC_EXPLORERS=1
 # Strips widget state, sets Jupyter's own metadata and collapse flags, writes one install cell.
 NORMALIZE := $(BIN)/python scripts/normalize_notebooks.py
 
-.PHONY: help setup test test-package test-notebooks lint portability book notebooks lab bench browser-test jupyter-test standalone-test clean
+.PHONY: help setup test test-package test-notebooks lint portability book notebooks lab bench browser-test jupyter-test standalone-test mutation clean
 
 help:
 	@echo "make book          set up .venv, execute the notebooks, build _build/html"
@@ -26,6 +26,7 @@ help:
 	@echo "make browser-test  open the built site in headless Chromium (needs make book)"
 	@echo "make jupyter-test  open, run, drive, save and reopen the chapters in JupyterLab and Notebook 7"
 	@echo "make standalone-test  run every chapter in a fresh venv with only the gdcourse wheel and its book extra"
+	@echo "make mutation      mutation-test the modules with closed-form and reference tests (slow)"
 	@echo "make clean         remove the build, caches and .venv"
 
 $(BIN)/python:
@@ -94,6 +95,31 @@ jupyter-test: $(STAMP)
 
 standalone-test: $(STAMP)
 	$(BIN)/python tests/standalone/run_standalone.py --normalize
+
+# Mutation testing, for maintainers (slow; not run by CI): mutmut makes small changes to each
+# module listed (an operator, a constant, a comparison) and runs the module's own tests,
+# tests/test_<module>.py, on each; a change that no test notices "survives".  It works on a
+# copy in _build/mutation, with one worker.  List a module here once its tests check closed
+# forms or reference values; `make mutation MUTATION_MODULES=theory` runs one.
+MUTATION_MODULES ?= optimizers schedules descent surfaces theory
+MUTMUT := mutmut==3.8.1
+MUTATION_DIR := _build/mutation
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(MUTMUT)
+	rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR)
+	cp -r gdcourse tests pyproject.toml $(MUTATION_DIR)/
+	{ echo "[mutmut]"; echo "source_paths = gdcourse"; echo "only_mutate ="; \
+	  printf '    gdcourse/%s.py\n' $(MUTATION_MODULES); \
+	  echo "pytest_add_cli_args_test_selection ="; \
+	  printf '    tests/test_%s.py\n' $(MUTATION_MODULES); } > $(MUTATION_DIR)/setup.cfg
+	cd $(MUTATION_DIR) && $(CURDIR)/$(BIN)/mutmut run --max-children 1 > run.log 2>&1 \
+		|| { tail -20 run.log; exit 1; }
+	cd $(MUTATION_DIR) && $(CURDIR)/$(BIN)/mutmut export-cicd-stats > /dev/null \
+		&& $(CURDIR)/$(BIN)/mutmut results
+	@$(BIN)/python -c "import json, sys; s = json.load(open(sys.argv[1])); \
+		print('%(killed)d of %(total)d mutants killed, %(survived)d survived, ' \
+		'%(timeout)d timed out, %(no_tests)d reached by no test' % s)" \
+		$(MUTATION_DIR)/mutants/mutmut-cicd-stats.json
 
 clean:
 	rm -rf _build $(VENV) .pytest_cache .hypothesis

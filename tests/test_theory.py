@@ -898,3 +898,10 @@ def test_measured_contraction_edge_cases():
         theory.measured_contraction([[0.0], [1.0], [0.0], [0.0]], [0.0]),
         [np.nan, 0.0, np.nan],
     )
+
+
+def test_heavy_ball_regime_calls_a_factor_complex_above_rounding():
+    # lr * curvature = 1 leaves the factors +-i sqrt(beta): an imaginary part
+    # of 1e-12 is taken for rounding, 1.5e-12 already spirals
+    assert theory.heavy_ball_regime(1.0, 1e-24, 1.0) == 0
+    assert theory.heavy_ball_regime(1.0, 2.25e-24, 1.0) == 2
