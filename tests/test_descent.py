@@ -398,3 +398,45 @@ def test_within_bound_is_the_one_divergence_rule():
     np.testing.assert_array_equal(within_bound(w), [True, False, False, False])
     assert within_bound(np.array([0.5, 2.0])) == np.True_
     assert batching.DIVERGENCE_BOUND is DIVERGENCE_BOUND
+
+
+def _same_run(a, b):
+    for name in ("weights", "losses", "grad_norms", "lrs"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), name)
+    np.testing.assert_array_equal(a.diverged, b.diverged)
+    np.testing.assert_array_equal(a.stopped_at, b.stopped_at)
+    assert np.ndim(a.stopped_at) == np.ndim(b.stopped_at)
+    assert type(a.stopped_at) is type(b.stopped_at)
+
+
+def test_head_is_the_run_with_fewer_steps():
+    # three starts on a steep wall blow up at steps 46, 63 and 48 (stopped
+    # at 45, 62, 47): cut before, at and after each
+    bowl = surfaces.elongated_bowl(kappa=4.0)
+    starts = [[1.0, 1.0], [0.0, 1e-3], [0.5, 0.5]]
+    run = gradient_descent(bowl, starts, lr=2.5, steps=80)
+    assert run.stopped_at.tolist() == [45, 62, 47]
+    for k in (0, 1, 45, 46, 47, 48, 62, 63, 80):
+        _same_run(run.head(k), gradient_descent(bowl, starts, lr=2.5, steps=k))
+    one = gradient_descent(bowl, starts[0], lr=2.5, steps=80)
+    for k in (0, 45, 46, 80):
+        _same_run(one.head(k), gradient_descent(bowl, starts[0], lr=2.5, steps=k))
+    with pytest.raises(ValueError, match="^steps must be at most the run's 80 steps"):
+        run.head(81)
+    with pytest.raises(ValueError, match="^steps must"):
+        run.head(-1)
+
+
+def test_first_is_the_run_from_the_first_starts():
+    bowl = surfaces.elongated_bowl(kappa=4.0)
+    starts = [[1.0, 1.0], [0.0, 1e-3], [0.5, 0.5]]
+    run = gradient_descent(bowl, starts, lr=2.5, steps=50)
+    for n in (1, 2, 3):
+        _same_run(run.first(n), gradient_descent(bowl, starts[:n], lr=2.5, steps=50))
+    with pytest.raises(ValueError, match="^n must"):
+        run.first(4)
+    with pytest.raises(ValueError, match="^n must"):
+        run.first(0)
+    one = gradient_descent(bowl, starts[0], lr=2.5, steps=5)
+    with pytest.raises(ValueError, match="^first needs a run from several starts"):
+        one.first(1)

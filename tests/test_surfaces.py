@@ -207,3 +207,66 @@ def test_quadratic_taylor_expansion_is_exact(w, d):
     s = surfaces.quadratic(A, b=[0.3, -0.2])
     predicted = s(w) + s.grad(w) @ d + 0.5 * d @ s.hessian(w) @ d
     assert s(w + d) == pytest.approx(predicted, rel=1e-9, abs=1e-12)
+
+
+def test_least_squares_is_half_the_mean_squared_error_of_a_line():
+    rng = np.random.default_rng(4)
+    x = rng.uniform(-1, 3, 9)
+    y = 1.5 * x - 1.0 + rng.normal(0, 0.5, 9)
+    s = surfaces.least_squares(x, y)
+    assert s.dim == 2 and s.name == "least squares"
+    w = np.array([[0.7, -0.3], [2.0, 1.5]])
+    r = w[:, :1] * x + w[:, 1:] - y  # residuals, one row per point
+    np.testing.assert_allclose(s(w), 0.5 * (r**2).mean(-1), rtol=1e-12)
+    grad = np.stack([(r * x).mean(-1), r.mean(-1)], axis=-1)
+    np.testing.assert_allclose(s.grad(w), grad, rtol=1e-12, atol=1e-14)
+    X = np.stack([x, np.ones_like(x)], axis=1)
+    np.testing.assert_allclose(s.hessian(w), np.stack([X.T @ X / 9] * 2), rtol=1e-12)
+    # its one minimum is numpy's least-squares line, in a box of half-width 3
+    best = np.linalg.lstsq(X, y, rcond=None)[0]
+    np.testing.assert_allclose(s.minima, [best], rtol=1e-10)
+    np.testing.assert_allclose(np.ravel(s.box), np.repeat(best, 2) + [-3, 3, -3, 3])
+    # x as a column, and a given box and name
+    t = surfaces.least_squares(x[:, None], y, box=((0, 1), (2, 3)), name="fit")
+    assert t.box == ((0.0, 1.0), (2.0, 3.0)) and t.name == "fit"
+    assert t(w[0]) == pytest.approx(s(w[0]), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "x, y, message",
+    [
+        ([1.0], [1.0], "x must be at least 2 finite numbers"),
+        ([[1.0, 2.0], [3.0, 4.0]], [1.0, 2.0], "x must be at least 2"),
+        ([1.0, np.nan], [1.0, 2.0], "x must be at least 2 finite numbers"),
+        ([1.0, 2.0], [1.0, 2.0, 3.0], r"y must be finite numbers of the same shape"),
+        ([1.0, 2.0], [1.0, np.inf], r"y must be finite numbers of the same shape"),
+        ([2.0, 2.0], [1.0, 2.0], "x must take at least two distinct values"),
+    ],
+)
+def test_least_squares_refuses_data_without_one_best_line(x, y, message):
+    with pytest.raises(ValueError, match=f"^{message}"):
+        surfaces.least_squares(x, y)
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        ((0, 1), (1, 0)),
+        ((1, 1), (0, 1)),
+        ((0, np.inf), (0, 1)),
+        ((0, 1),),
+        "box",
+        None,
+    ],
+)
+def test_check_box_refuses_anything_but_two_finite_ranges(box):
+    with pytest.raises(ValueError, match=r"^box must be \(\(lo, hi\), \(lo, hi\)\)"):
+        surfaces.Surface.check_box(box)
+
+
+def test_check_box_returns_floats_and_names_the_argument():
+    box = surfaces.Surface.check_box(((0, 1), (-2, 3.5)))
+    assert box == ((0.0, 1.0), (-2.0, 3.5))
+    assert all(type(v) is float for pair in box for v in pair)
+    with pytest.raises(ValueError, match="^limits must"):
+        surfaces.Surface.check_box(None, name="limits")
