@@ -619,6 +619,79 @@ def _activation_slope(name, z, a):
     return (z > 0).astype(float)
 
 
+# The network's arithmetic, as functions of explicit arrays (see the MLP's
+# Notes for the formulas); the MLP checks its arguments and calls them.
+
+
+def _forward(params, X, activation):
+    """The output :math:`z_L` and the cache ``{"a": [a_0 .. a_{L-1}], "z": [z_1 .. z_L]}``."""
+    activations, pre_activations = [X], []
+    a = X
+    for layer, (W, b) in enumerate(params, start=1):
+        z = a @ W + b
+        pre_activations.append(z)
+        if layer < len(params):
+            a = _activate(activation, z)
+            activations.append(a)
+    return z, {"a": activations, "z": pre_activations}
+
+
+def _output_loss(task, out, y):
+    """Mean loss and :math:`\\delta_L` = d loss / d out (already divided by n)."""
+    n = out.shape[0]
+    if task == "regression":
+        residual = out[:, 0] - y
+        return _half_mse(residual), residual[:, None] / n
+    if task == "binary":
+        z = out[:, 0]
+        loss = _binary_cross_entropy(z, y)
+        return loss, (sigmoid(z) - y)[:, None] / n
+    log_norm = np.logaddexp.reduce(out, axis=1)
+    log_probs = out - log_norm[:, None]
+    one_hot = np.eye(out.shape[1])[y]
+    loss = -np.mean(log_probs[np.arange(n), y])
+    return loss, (np.exp(log_probs) - one_hot) / n
+
+
+def _backward(params, cache, delta, activation):
+    """The chain rule from the top layer down: ``[(dW, db), ...]`` and every layer's delta."""
+    n_layers = len(params)
+    grads, deltas = [None] * n_layers, [None] * n_layers
+    for k in reversed(range(n_layers)):
+        W, _ = params[k]
+        a_prev = cache["a"][k]
+        deltas[k] = delta
+        grads[k] = (a_prev.T @ delta, delta.sum(axis=0))
+        if k > 0:
+            slope = _activation_slope(activation, cache["z"][k - 1], a_prev)
+            delta = (delta @ W.T) * slope
+    return grads, deltas
+
+
+def _per_example_grads(cache, deltas):
+    """Example *i*'s own flat gradient, :math:`a_{l-1,i}^\\top (n\\,\\delta_{l,i})` per layer, as rows."""
+    n = cache["a"][0].shape[0]
+    parts = []
+    for a_prev, d in zip(cache["a"], deltas):
+        parts.append(n * np.einsum("ni,nj->nij", a_prev, d).reshape(n, -1))
+        parts.append(n * d)
+    return np.concatenate(parts, axis=1)
+
+
+def _flat(layers):
+    """A list of ``(W, b)`` as one vector: per layer ``W`` row-major, then ``b``."""
+    return np.concatenate([part.ravel() for layer in layers for part in layer])
+
+
+def _spreads(activations):
+    """Per layer: root-mean-square distance from the mean representation, and root-mean-square size."""
+    spreads, sizes = [], []
+    for a in activations:
+        spreads.append(np.sqrt(np.mean(np.sum((a - a.mean(axis=0)) ** 2, axis=1))))
+        sizes.append(np.sqrt(np.mean(np.sum(a**2, axis=1))))
+    return np.array(spreads), np.array(sizes)
+
+
 def _check_sizes(sizes):
     """``sizes`` as a tuple of at least two ints >= 1, or ``ValueError``."""
     allowed = "a sequence of at least 2 positive integers"
@@ -823,7 +896,7 @@ class MLP:
         self.is_classifier = task != "regression"
         self.shapes = [((m, k), (k,)) for m, k in zip(self.sizes[:-1], self.sizes[1:])]
         self.n_params = sum(m * k + k for (m, k), _ in self.shapes)
-        init_params(self.sizes, init, 0, std=std)  # validates std early
+        checks.positive("std", std)
 
     def __repr__(self):
         return (
@@ -895,8 +968,7 @@ class MLP:
         ...     for a, b in zip(layer, back))
         True
         """
-        params = self._check_params(params)
-        return np.concatenate([part.ravel() for layer in params for part in layer])
+        return _flat(self._check_params(params))
 
     def unflatten(self, theta):
         """Split a flat vector into a list of ``(W, b)`` (read-only views of ``theta``).
@@ -935,6 +1007,12 @@ class MLP:
             checked.append((W, b))
         return checked
 
+    def _layers(self, params):
+        """Checked ``(W, b)`` pairs from pairs or from a flat vector."""
+        if isinstance(params, np.ndarray) and params.ndim == 1:
+            params = self.unflatten(params)
+        return self._check_params(params)
+
     def _check_data(self, X, y=None):
         X = _as_X(X, self.sizes[0])
         if y is None:
@@ -963,47 +1041,15 @@ class MLP:
             ``"z"``: list of pre-activations :math:`z_1, \\dots, z_L`.
         """
         params = self._check_params(params)
-        return self._forward(params, self._check_data(X))
+        return _forward(params, self._check_data(X), self.activation)
 
-    def _forward(self, params, X):
-        activations, pre_activations = [X], []
-        a = X
-        for layer, (W, b) in enumerate(params, start=1):
-            z = a @ W + b
-            pre_activations.append(z)
-            if layer < self.n_layers:
-                a = _activate(self.activation, z)
-                activations.append(a)
-        return z, {"a": activations, "z": pre_activations}
-
-    def _output_loss(self, out, y):
-        """Mean loss and delta_L = d loss / d out (already divided by n)."""
-        n = out.shape[0]
-        if self.task == "regression":
-            residual = out[:, 0] - y
-            return _half_mse(residual), residual[:, None] / n
-        if self.task == "binary":
-            z = out[:, 0]
-            loss = _binary_cross_entropy(z, y)
-            return loss, (sigmoid(z) - y)[:, None] / n
-        log_norm = np.logaddexp.reduce(out, axis=1)
-        log_probs = out - log_norm[:, None]
-        one_hot = np.eye(out.shape[1])[y]
-        loss = -np.mean(log_probs[np.arange(n), y])
-        return loss, (np.exp(log_probs) - one_hot) / n
-
-    def _backward(self, params, cache, delta):
-        """Chain rule from the top layer down; returns [(dW, db), ...] and the deltas."""
-        grads, deltas = [None] * self.n_layers, [None] * self.n_layers
-        for k in reversed(range(self.n_layers)):
-            W, _ = params[k]
-            a_prev = cache["a"][k]
-            deltas[k] = delta
-            grads[k] = (a_prev.T @ delta, delta.sum(axis=0))
-            if k > 0:
-                slope = _activation_slope(self.activation, cache["z"][k - 1], a_prev)
-                delta = (delta @ W.T) * slope
-        return grads, deltas
+    def _backprop(self, params, X, y):
+        """Checked data through the network and back: loss, grads, deltas and the cache."""
+        X, y = self._check_data(X, y)
+        out, cache = _forward(params, X, self.activation)
+        loss, delta = _output_loss(self.task, out, y)
+        grads, deltas = _backward(params, cache, delta, self.activation)
+        return float(loss), grads, deltas, cache
 
     def loss_and_grads(self, params, X, y):
         """Mean loss and its gradient for every layer, by backpropagation.
@@ -1025,12 +1071,8 @@ class MLP:
         -----
         See the class Notes for the chain rule used.
         """
-        params = self._check_params(params)
-        X, y = self._check_data(X, y)
-        out, cache = self._forward(params, X)
-        loss, delta = self._output_loss(out, y)
-        grads, _ = self._backward(params, cache, delta)
-        return float(loss), grads
+        loss, grads, _, _ = self._backprop(self._check_params(params), X, y)
+        return loss, grads
 
     def layer_grad_norms(self, params, X, y):
         """Frobenius norm of the loss gradient with respect to each weight matrix.
@@ -1056,9 +1098,7 @@ class MLP:
         >>> norms.shape, bool(norms[0] < norms[-1])
         ((4,), True)
         """
-        if isinstance(params, np.ndarray) and params.ndim == 1:
-            params = self.unflatten(params)
-        _, grads = self.loss_and_grads(params, X, y)
+        _, grads, _, _ = self._backprop(self._layers(params), X, y)
         return np.array([np.linalg.norm(dW) for dW, _ in grads])
 
     def layer_spreads(self, params, X, *, relative=False):
@@ -1114,21 +1154,15 @@ class MLP:
         >>> spreads.shape, bool(np.all(np.diff(spreads) < 0))
         ((4,), True)
         """
-        if isinstance(params, np.ndarray) and params.ndim == 1:
-            params = self.unflatten(params)
-        params = self._check_params(params)
+        params = self._layers(params)
         X = self._check_data(X)
         checks.integer("the number of rows of X", X.shape[0], minimum=2)
-        _, cache = self._forward(params, X)
-        spreads, sizes = [], []
-        for a in cache["a"]:
-            spreads.append(np.sqrt(np.mean(np.sum((a - a.mean(axis=0)) ** 2, axis=1))))
-            sizes.append(np.sqrt(np.mean(np.sum(a**2, axis=1))))
-        spreads = np.array(spreads)
+        _, cache = _forward(params, X, self.activation)
+        spreads, sizes = _spreads(cache["a"])
         if not relative:
             return spreads
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(np.array(sizes) > 0, spreads / np.array(sizes), 0.0)
+            return np.where(sizes > 0, spreads / sizes, 0.0)
 
     # -- the flat-vector Model interface ------------------------------------
 
@@ -1146,8 +1180,8 @@ class MLP:
         float
         """
         X, y = self._check_data(X, y)
-        out, _ = self._forward(self.unflatten(theta), X)
-        return float(self._output_loss(out, y)[0])
+        out, _ = _forward(self.unflatten(theta), X, self.activation)
+        return float(_output_loss(self.task, out, y)[0])
 
     def loss_and_grad(self, theta, X, y):
         """Mean loss and its gradient as a flat vector.
@@ -1163,14 +1197,8 @@ class MLP:
         loss : float
         grad : ndarray, shape (n_params,)
         """
-        params = self.unflatten(theta)
-        X, y = self._check_data(X, y)
-        out, cache = self._forward(params, X)
-        loss, delta = self._output_loss(out, y)
-        grads, _ = self._backward(params, cache, delta)
-        return float(loss), np.concatenate(
-            [part.ravel() for layer in grads for part in layer]
-        )
+        loss, grads, _, _ = self._backprop(self.unflatten(theta), X, y)
+        return loss, _flat(grads)
 
     def grad(self, theta, X, y):
         """Gradient of :meth:`loss` as a flat vector.
@@ -1205,17 +1233,8 @@ class MLP:
         Example *i*'s own gradient is the outer product
         :math:`a_{l-1,i}^\\top (n\\,\\delta_{l,i})` (the factor *n* undoes the mean).
         """
-        params = self.unflatten(theta)
-        X, y = self._check_data(X, y)
-        n = X.shape[0]
-        out, cache = self._forward(params, X)
-        _, delta = self._output_loss(out, y)
-        _, deltas = self._backward(params, cache, delta)
-        parts = []
-        for a_prev, d in zip(cache["a"], deltas):
-            parts.append(n * np.einsum("ni,nj->nij", a_prev, d).reshape(n, -1))
-            parts.append(n * d)
-        return np.concatenate(parts, axis=1)
+        _, _, deltas, cache = self._backprop(self.unflatten(theta), X, y)
+        return _per_example_grads(cache, deltas)
 
     def predict_proba(self, theta, X):
         """Class probabilities (classifiers only).
@@ -1235,7 +1254,7 @@ class MLP:
             raise ValueError(
                 "predict_proba is defined for classifiers only; this MLP has task='regression'"
             )
-        out, _ = self._forward(self.unflatten(theta), self._check_data(X))
+        out, _ = _forward(self.unflatten(theta), self._check_data(X), self.activation)
         if self.task == "binary":
             return sigmoid(out[:, 0])
         return np.exp(out - np.logaddexp.reduce(out, axis=1)[:, None])
@@ -1252,7 +1271,7 @@ class MLP:
         -------
         ndarray, shape (n,)
         """
-        out, _ = self._forward(self.unflatten(theta), self._check_data(X))
+        out, _ = _forward(self.unflatten(theta), self._check_data(X), self.activation)
         if self.task == "regression":
             return out[:, 0]
         if self.task == "binary":
