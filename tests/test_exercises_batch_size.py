@@ -88,8 +88,21 @@ def test_fpc_factor_accepts_a_right_answer_and_names_the_classic_mistakes():
     for wrong, words in [
         (lambda N, B: (N - B) / N, "denominator N"),
         (lambda N, B: B / N, "share of the data set"),
+        (lambda N, B: (N - 1) / (N - B), "reciprocal of the correction"),
+        (
+            lambda N, B: np.divide(N - 1.0, N - B) if B < N else np.inf,
+            "reciprocal of the correction",
+        ),
+        (lambda N, B: ((N - B) / (N - 1)) ** 0.5, "standard deviation"),
+        (lambda N, B: (N - B) / (N - 1) / B, "the 1/B of the plain law"),
     ]:
         result = exercises.check_fpc_factor(wrong)
         assert not result.ok and words in result.failure, words
     starter = exercises.check_fpc_factor(lambda N, B: None)
     assert not starter.ok and "returned None" in starter.failure
+
+
+def test_fpc_factor_names_nothing_for_an_answer_off_in_another_way():
+    # a plausible slip with no single cause: no diagnosis, only the numbers
+    result = exercises.check_fpc_factor(lambda N, B: (N - B) / (N + 1))
+    assert not result.ok and "It looks like" not in repr(result)

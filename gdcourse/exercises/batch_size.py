@@ -121,6 +121,30 @@ def _fpc_factor(N, B):
     return (N - B) / (N - 1)
 
 
+def _reciprocal_fpc(failing):
+    """The reciprocal ``(N - 1) / (N - B)``, which cannot be computed at ``B = N``.
+
+    A division by zero at ``B = N`` is part of the mistake, so a case that
+    raised there (or gave ``inf``) does not count against it; every other
+    failing case must match the reciprocal.
+    """
+    answered = []
+    for outcome in failing:
+        N, B = outcome.args
+        if outcome.error is None:
+            reciprocal = (N - 1) / (N - B) if B < N else np.inf
+            answered.append(dg.close(outcome.got, reciprocal))
+        elif not (B == N and isinstance(outcome.error, ZeroDivisionError)):
+            return None
+    if not answered or not all(answered):
+        return None
+    return dg.say(
+        "the reciprocal of the correction",
+        "the factor multiplies the variance sigma^2 / B and is at most 1: "
+        "drawing without replacement can only lower the variance",
+    )
+
+
 _FPC_FACTOR_MISTAKES = (
     dg.variant(
         lambda N, B: (N - B) / N,
@@ -132,6 +156,19 @@ _FPC_FACTOR_MISTAKES = (
         lambda N, B: B / N,
         "the share of the data set in the batch",
         "the correction is largest (1) for the smallest batch",
+    ),
+    _reciprocal_fpc,
+    dg.variant(
+        lambda N, B: np.sqrt((N - B) / (N - 1)),
+        "the correction of the standard deviation, not of the variance",
+        "the law is about the variance, the mean squared error of the batch "
+        "gradient, so its factor is not a square root",
+    ),
+    dg.variant(
+        lambda N, B: (N - B) / ((N - 1) * B),
+        "the whole variance over sigma^2, with the 1/B of the plain law in it",
+        "the factor is what drawing without replacement adds on top of "
+        "sigma^2 / B, so 1/B is not part of it",
     ),
     dg.not_finite(),
     dg.raised(),
