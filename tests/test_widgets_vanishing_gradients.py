@@ -15,6 +15,14 @@ def test_registered_with_its_controls(explorer):
     assert sorted(explorer.controls) == ["activation", "depth", "init"]
 
 
+def test_gradient_axis_names_the_loss_f_and_the_frobenius_norm(explorer):
+    # the course writes the loss f (L is the largest curvature), and
+    # layer_grad_norms returns Frobenius norms
+    label = explorer.figure.axes[0].get_ylabel()
+    assert r"\partial f / \partial W_l" in label and label.endswith(r"\|_F$")
+    assert "L" not in label
+
+
 def test_layer_statistics_match_the_model():
     net = models.MLP([2, 8, 8, 8, 1], activation="tanh", task="binary", init="glorot")
     params = net.init_params(seed=2)

@@ -33,7 +33,8 @@ def layer_statistics(net, params, X, y):
     Returns
     -------
     grad_norms : ndarray, shape (net.n_layers,)
-        :math:`\\lVert \\partial L / \\partial W_l \\rVert_F`, input layer first.
+        :math:`\\lVert \\partial f / \\partial W_l \\rVert_F` (Frobenius norm, with
+        :math:`f` the loss), input layer first.
     spreads : ndarray, shape (net.n_layers - 1,)
         Standard deviation of each hidden layer's activations :math:`a_l`.
 
@@ -98,7 +99,7 @@ class VanishingGradientsExplorer(Explorer):
         ax_g.set_xlim(0.5, top + 0.5)
         ax_g.set_ylim(1e-24, 1e8)
         ax_g.set_xlabel("layer $l$ (1 = next to the input)")
-        ax_g.set_ylabel(r"gradient norm $\|\partial L / \partial W_l\|$")
+        ax_g.set_ylabel(r"gradient norm $\|\partial f / \partial W_l\|_F$")
         ax_g.grid(True, which="major", alpha=0.3)
         (self.spread_line,) = ax_a.semilogy(
             [1, 2], [1, 1], "-s", color=plotting.COLORS["blue"], ms=4
