@@ -3,12 +3,14 @@
 A coordinate-wise (diagonal) rescaling such as AdaGrad, RMSProp or Adam can
 undo the ill-conditioning of a ravine whose axes are the coordinate axes, but
 not of the same ravine turned by an angle.  :func:`ravine` builds both,
-:func:`rotate` turns a start with the ravine, and :func:`best_rate` races an
-optimizer over a grid of rates (:func:`steps_to` counts the steps).
+:func:`rotate` turns a start with the ravine, and :func:`grid_steps` and
+:func:`best_rate` race an optimizer over a grid of rates (:func:`steps_to`
+counts the steps).
 :func:`effective_rates` reads AdaGrad's and RMSProp's per-coordinate rates out
 of their state; :func:`bias_factors` and :func:`uncorrected_adam` measure and
 reproduce Adam without its bias correction.
-:func:`adam_scales` records the diagonal preconditioner of every Adam step,
+:func:`adam_step_bound` is the longest step Adam can take, in units of its
+rate; :func:`adam_scales` records the diagonal preconditioner of every Adam step,
 :func:`preconditioned_sharpness` measures the curvature Adam sees through it
 and :func:`frozen_adam_limit` is the edge of stability it is compared with
 (Cohen et al., 2022).
@@ -38,10 +40,12 @@ __all__ = [
     "ravine",
     "rotate",
     "steps_to",
+    "grid_steps",
     "best_rate",
     "effective_rates",
     "bias_factors",
     "uncorrected_adam",
+    "adam_step_bound",
     "adam_scales",
     "preconditioned_sharpness",
     "frozen_adam_limit",
@@ -143,7 +147,7 @@ def rotate(w, angle):
     return np.stack([c * x - s * y, s * x + c * y], axis=-1)
 
 
-def steps_to(losses, cut=1e-4):
+def steps_to(losses, cut=1e-4, stay=False):
     """The first step at which the loss is below ``cut`` times its start.
 
     Parameters
@@ -152,11 +156,16 @@ def steps_to(losses, cut=1e-4):
         A run's losses, the start first (NaN after a stop counts as not below).
     cut : float
         The fraction of the starting loss to reach (> 0).
+    stay : bool
+        If True, the first step from which the loss stays below the cut up
+        to the end of the run, so that a run that dips below and climbs back
+        has not arrived yet.
 
     Returns
     -------
     int or None
-        The step, or None if the run never got there.
+        The step, or None if the run never got there (or, with ``stay``,
+        is not below the cut at its end).
 
     Examples
     --------
@@ -164,6 +173,9 @@ def steps_to(losses, cut=1e-4):
     3
     >>> steps_to([8.0, np.nan], cut=0.5) is None
     True
+    >>> losses = [8.0, 1e-5, 1.0, 1e-5, 1e-6]
+    >>> steps_to(losses), steps_to(losses, stay=True)
+    (1, 3)
     """
     losses = np.asarray(losses, dtype=float)
     cut = checks.positive("cut", cut)
@@ -172,11 +184,58 @@ def steps_to(losses, cut=1e-4):
             f"losses must be a non-empty 1-D array, got shape {losses.shape}"
         )
     with np.errstate(invalid="ignore"):
-        hit = np.flatnonzero(losses < cut * losses[0])
-    return int(hit[0]) if hit.size else None
+        below = losses < cut * losses[0]
+    if not stay:
+        hit = np.flatnonzero(below)
+        return int(hit[0]) if hit.size else None
+    above = np.flatnonzero(~below)
+    if above.size == 0:
+        return 0
+    last = int(above[-1])
+    return last + 1 if last + 1 < losses.size else None
 
 
-def best_rate(surface, w0, optimizer, rates, steps, cut=1e-4):
+def grid_steps(surface, w0, optimizer, rates, steps, cut=1e-4, stay=False):
+    """Run an optimizer at each rate of a grid; the steps each run needs to ``cut``.
+
+    Parameters
+    ----------
+    surface : Surface
+    w0 : array_like, shape (d,)
+        The start.
+    optimizer : gdcourse.optimizers.Optimizer
+    rates : sequence of float
+        The grid of learning rates.
+    steps : int
+        Steps per run.
+    cut, stay
+        See :func:`steps_to`.
+
+    Returns
+    -------
+    list of (int or None)
+        :func:`steps_to` of each rate's run, in the order of ``rates``.
+
+    Examples
+    --------
+    >>> from gdcourse import surfaces, optimizers
+    >>> s = surfaces.quadratic([[1.0]])
+    >>> grid_steps(s, [1.0], optimizers.sgd(), [0.1, 0.5, 1.0, 3.0], steps=50)
+    [44, 7, 1, None]
+    """
+    return [
+        steps_to(
+            descent.gradient_descent(
+                surface, w0, lr=lr, steps=steps, optimizer=optimizer
+            ).losses,
+            cut,
+            stay,
+        )
+        for lr in rates
+    ]
+
+
+def best_rate(surface, w0, optimizer, rates, steps, cut=1e-4, stay=False):
     """Run an optimizer at each rate of a grid; the fewest steps to ``cut`` and that rate.
 
     Parameters
@@ -189,7 +248,7 @@ def best_rate(surface, w0, optimizer, rates, steps, cut=1e-4):
         The grid of learning rates.
     steps : int
         Steps per run.
-    cut : float
+    cut, stay
         See :func:`steps_to`.
 
     Returns
@@ -206,11 +265,8 @@ def best_rate(surface, w0, optimizer, rates, steps, cut=1e-4):
     (1, 1.0)
     """
     best = (None, None)
-    for lr in rates:
-        run = descent.gradient_descent(
-            surface, w0, lr=lr, steps=steps, optimizer=optimizer
-        )
-        k = steps_to(run.losses, cut)
+    counts = grid_steps(surface, w0, optimizer, rates, steps, cut, stay)
+    for k, lr in zip(counts, rates):
         if k is not None and (best[0] is None or k < best[0]):
             best = (k, float(lr))
     return best
@@ -364,6 +420,69 @@ def uncorrected_adam(lr, betas=(0.9, 0.999)):
         )
 
     return Schedule("uncorrected_adam", {"lr": lr, "betas": (b1, b2)}, rule)
+
+
+def adam_step_bound(betas=(0.9, 0.999), t=None):
+    r"""The longest step Adam (with :math:`\epsilon = 0`) can take, in units of its rate.
+
+    Parameters
+    ----------
+    betas : pair of float
+        :math:`(\beta_1, \beta_2)`, both in [0, 1), with
+        :math:`\beta_1^2 < \beta_2`.
+    t : int, optional
+        The step (>= 1); by default the bound over every step.
+
+    Returns
+    -------
+    float
+        :math:`B_t`, the largest :math:`|\hat m_t| / \sqrt{\hat v_t}` any
+        sequence of gradients can give at step :math:`t`, or its limit
+        :math:`B_\infty`, 7.27 for the defaults.
+
+    Notes
+    -----
+    With :math:`\rho = \beta_1^2 / \beta_2`, the Cauchy--Schwarz inequality
+    applied to :math:`\sum_i \beta_1^{t-i} g_i = \sum_i
+    (\beta_1 / \sqrt{\beta_2})^{t-i} \cdot \beta_2^{(t-i)/2} g_i` gives, for
+    Adam's bias-corrected averages,
+
+    .. math::
+
+        \frac{|\hat m_t|}{\sqrt{\hat v_t}} \le B_t =
+        \frac{1 - \beta_1}{1 - \beta_1^t}
+        \sqrt{\frac{(1 - \beta_2^t)(1 - \rho^t)}{(1 - \beta_2)(1 - \rho)}}
+        \le B_\infty = \frac{1 - \beta_1}{\sqrt{(1 - \beta_2)(1 - \rho)}} ,
+
+    where :math:`B_t \le B_\infty` because
+    :math:`(1 - \beta_2^t)(1 - \rho^t) \le (1 - \beta_1^t)^2` (the arithmetic
+    and geometric means of :math:`\beta_2^t` and :math:`\rho^t`).  Equality
+    at step :math:`t` holds for gradients that grow by the factor
+    :math:`\beta_2 / \beta_1` every step, :math:`g_i \propto
+    (\beta_2 / \beta_1)^{i}`.  A lone large gradient after a long quiet
+    spell gives only :math:`(1 - \beta_1) / \sqrt{1 - \beta_2}`, and a
+    steady gradient gives 1.
+
+    Examples
+    --------
+    >>> print(f"{adam_step_bound():.2f} {adam_step_bound(t=1):.2f}")
+    7.27 1.00
+    """
+    try:
+        b1, b2 = betas
+    except (TypeError, ValueError):
+        raise ValueError(f"betas must be a pair of numbers, got {betas!r}") from None
+    b1 = checks.in_interval("betas[0]", b1, 0.0, 1.0)
+    b2 = checks.in_interval("betas[1]", b2, 0.0, 1.0)
+    if not b1 * b1 < b2:
+        raise ValueError(f"the bound needs betas[0]**2 < betas[1], got betas {betas!r}")
+    rho = b1 * b1 / b2
+    limit = (1 - b1) / math.sqrt((1 - b2) * (1 - rho))
+    if t is None:
+        return limit
+    t = checks.integer("t", t, minimum=1)
+    growth = math.sqrt((1 - b2**t) * (1 - rho**t)) / (1 - b1**t)
+    return limit * growth
 
 
 def adam_scales(surface, w0, lr, steps, betas=(0.9, 0.999), eps=1e-8):
@@ -646,8 +765,8 @@ def adam_unit_steps(grads, betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
         step in units of its rate, before any projection.
     scales : numpy.ndarray, shape (T,)
         :math:`\sqrt{\hat v_t}`, or AMSGrad's
-        :math:`\sqrt{u_t / (1 - \beta_2^t)}` with
-        :math:`u_t = \max(u_{t-1}, v_t)`.
+        :math:`\sqrt{v^{\max}_t / (1 - \beta_2^t)}` with
+        :math:`v^{\max}_t = \max(v^{\max}_{t-1}, v_t)` (PyTorch's form).
 
     Notes
     -----

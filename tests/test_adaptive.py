@@ -145,6 +145,41 @@ def test_steps_to_finds_the_first_step_below_the_cut():
         adaptive.steps_to([1.0], cut=0.0)
 
 
+def test_steps_to_with_stay_waits_until_the_loss_stays_below():
+    losses = [10.0, 0.5, 3.0, 0.5, 0.2]
+    assert adaptive.steps_to(losses, cut=0.1) == 1
+    assert adaptive.steps_to(losses, cut=0.1, stay=True) == 3
+    # below at the end only at the last step, or not at the end at all
+    assert adaptive.steps_to([10.0, 0.5, 3.0, 0.5], cut=0.1, stay=True) == 3
+    assert adaptive.steps_to([10.0, 0.5, 3.0], cut=0.1, stay=True) is None
+    assert adaptive.steps_to([10.0, 0.5, np.nan], cut=0.1, stay=True) is None
+    # a monotone run arrives at the same step by either count
+    falling = 10.0 * 0.5 ** np.arange(20)
+    assert adaptive.steps_to(falling, stay=True) == adaptive.steps_to(falling)
+
+
+def test_grid_steps_counts_each_rate_of_the_grid():
+    from gdcourse.descent import gradient_descent
+
+    s = adaptive.ravine(kappa=10.0)
+    w0, rates = [-3.0, -1.0], [0.1, 0.5, 1.5, 5.0]
+    opt = optimizers.adam()
+    for stay in (False, True):
+        counts = adaptive.grid_steps(s, w0, opt, rates, 200, stay=stay)
+        expected = [
+            adaptive.steps_to(
+                gradient_descent(s, w0, lr=lr, steps=200, optimizer=opt).losses,
+                stay=stay,
+            )
+            for lr in rates
+        ]
+        assert counts == expected
+    # plain gradient descent on x**2 / 2: (1 - lr)**(2k) < 1e-4, never above 2
+    one = adaptive.ravine(kappa=1.0)
+    counts = adaptive.grid_steps(one, [1.0, 0.0], optimizers.sgd(), [0.5, 2.5], 50)
+    assert counts == [int(np.ceil(np.log(1e-4) / (2 * np.log(0.5)))), None]
+
+
 def test_best_rate_is_the_fastest_run_of_the_grid():
     from gdcourse.descent import gradient_descent
 
@@ -282,6 +317,40 @@ def test_adam_on_a_quadratic_settles_at_the_edge_of_stability():
         late = np.median(sharp[1000:])
         assert 0.9 * adaptive.frozen_adam_limit(0.9) < late < 38.0
         assert sharp[0] < 5.0  # it starts far below the edge
+
+
+def test_adam_step_bound_holds_and_is_reached_by_growing_gradients():
+    b1, b2 = 0.9, 0.999
+    rho = b1**2 / b2
+    assert adaptive.adam_step_bound() == pytest.approx(
+        0.1 / np.sqrt(0.001 * (1 - rho)), rel=1e-12
+    )
+    assert adaptive.adam_step_bound(t=1) == pytest.approx(1.0, rel=1e-12)
+    # gradients growing by beta2 / beta1 every step reach the bound at step t
+    for t in (1, 5, 50, 2000):
+        g = (b1 / b2) ** np.arange(t - 1, -1, -1.0)
+        steps, _ = adaptive.adam_unit_steps(g, (b1, b2), eps=1e-12)
+        bound = adaptive.adam_step_bound((b1, b2), t=t)
+        assert abs(steps[-1]) == pytest.approx(bound, rel=1e-6)
+        assert bound <= adaptive.adam_step_bound((b1, b2))
+    # random streams (heavy tails, spikes, sign flips) never exceed it
+    rng = np.random.default_rng(3)
+    for betas in ((0.9, 0.999), (0.5, 0.99), (0.0, 0.9)):
+        g = rng.standard_cauchy(3000) * rng.choice([1e-3, 1.0, 1e3], 3000)
+        steps, _ = adaptive.adam_unit_steps(g, betas, eps=1e-12)
+        t = np.arange(1, 3001)
+        bounds = [adaptive.adam_step_bound(betas, t=int(k)) for k in t]
+        assert np.all(np.abs(steps) <= np.array(bounds) * (1 + 1e-9))
+        assert np.abs(steps).max() <= adaptive.adam_step_bound(betas)
+    # a lone spike after a long quiet spell: (1 - beta1) / sqrt(1 - beta2)
+    g = np.full(20000, 1e-9)
+    g[-1] = 1.0
+    steps, _ = adaptive.adam_unit_steps(g, (b1, b2), eps=1e-12)
+    assert abs(steps[-1]) == pytest.approx(0.1 / np.sqrt(0.001), rel=1e-3)
+    with pytest.raises(ValueError, match="betas"):
+        adaptive.adam_step_bound((0.99, 0.9))
+    with pytest.raises(ValueError, match="t must"):
+        adaptive.adam_step_bound(t=0)
 
 
 def test_adam_unit_steps_match_the_projected_run_and_the_steady_cycle():

@@ -86,6 +86,15 @@ def test_the_notebook_starter_gets_the_plain_report():
             "the expected answer divided by lr",
         ),
         (lambda g, lr, eps: -lr * g / np.abs(g), "no eps in the denominator"),
+        (
+            # TensorFlow/Keras: the rate carries the correction, eps meets
+            # the root of the uncorrected v
+            lambda g, lr, eps: (
+                -lr * np.sqrt(0.001) / 0.1 * 0.1 * g / (np.sqrt(0.001 * g**2) + eps)
+            ),
+            "before the bias correction",
+        ),
+        (lambda g, lr, eps: -lr * g / (g + eps), "the root of g**2 taken as g"),
         (lambda g, lr, eps: closed_form(g, lr, eps) / 0.0, "NaN or infinity"),
         (
             lambda g, lr, eps: float(np.mean(closed_form(g, lr, eps))),
@@ -96,3 +105,34 @@ def test_the_notebook_starter_gets_the_plain_report():
 def test_classic_mistakes_are_named(wrong, named):
     result = exercises.check_adam_first_step(wrong)
     assert not result.ok and named in diagnosis(result)
+
+
+@pytest.mark.parametrize(
+    "close_but_wrong",
+    [
+        lambda g, lr, eps: -lr * g / (np.abs(g) * (1 + eps)),
+        lambda g, lr, eps: -lr * g / np.sqrt(g**2 + eps**2),
+    ],
+)
+def test_answers_that_print_alike_say_by_how_much_they_differ(close_but_wrong):
+    # case 2 expects -0.01 * 1e-3 / (1e-3 + 1e-8): 6 digits show -0.01 for both
+    text = repr(exercises.check_adam_first_step(close_but_wrong))
+    assert "Case 2:" in text
+    assert "the numbers differ beyond the 6 digits shown: by up to 1e-05" in text
+    assert diagnosis(exercises.check_adam_first_step(close_but_wrong)) is None
+
+
+def test_answers_that_print_differently_keep_the_plain_reason():
+    wrong = lambda g, lr, eps: -lr * g / (g**2 + eps)  # noqa: E731
+    text = repr(exercises.check_adam_first_step(wrong))
+    assert text.splitlines()[4] == "  the numbers differ"
+
+
+def test_swapped_betas_give_the_same_first_step():
+    # the bias correction divides out whatever the betas put in
+    def swapped(grad, lr, eps):
+        m_hat = 0.999 * grad / 0.999
+        v_hat = 0.9 * grad**2 / 0.9
+        return -lr * m_hat / (np.sqrt(v_hat) + eps)
+
+    assert exercises.check_adam_first_step(swapped).ok

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import diagnose as dg
-from .core import check
+from .core import _matches, check, describe
 
 __all__ = ["check_adam_first_step"]
 
@@ -37,6 +37,21 @@ def _only_v_corrected(grad, lr, eps):
     beta1, beta2 = _BETAS
     m, v_hat = (1 - beta1) * grad, (1 - beta2) * grad**2 / (1 - beta2)
     return -lr * m / (np.sqrt(v_hat) + eps)
+
+
+def _eps_before_correction(grad, lr, eps):
+    # the paper's "efficient" ordering, also TensorFlow/Keras's: the rate
+    # carries the correction, lr * sqrt(1 - beta2**t) / (1 - beta1**t), and
+    # eps is added to the root of the uncorrected v
+    beta1, beta2 = _BETAS
+    m, v = (1 - beta1) * grad, (1 - beta2) * grad**2
+    step = lr * np.sqrt(1 - beta2) / (1 - beta1)
+    return -step * m / (np.sqrt(v) + eps)
+
+
+def _root_of_square_as_g(grad, lr, eps):
+    # sqrt(g**2) written as g: the denominator changes sign with the gradient
+    return -lr * grad / (grad + eps)
 
 
 def _eps_inside_root(grad, lr, eps):
@@ -71,6 +86,20 @@ _ADAM_FIRST_STEP_MISTAKES = (
         "divide it by 1 - beta1",
     ),
     dg.variant(
+        _eps_before_correction,
+        "eps added to the root of v before the bias correction, "
+        "as TensorFlow/Keras (and the paper's faster form) do",
+        "torch.optim.Adam bias-corrects v first and adds eps to the root of "
+        "v_hat; added to the root of the uncorrected v, eps counts "
+        "1 / sqrt(1 - beta2), about 32, times as much",
+    ),
+    dg.variant(
+        _root_of_square_as_g,
+        "the root of g**2 taken as g itself",
+        "v_hat is a mean of squares, so its root is positive whatever the "
+        "gradient's sign: each coordinate moves against its own gradient",
+    ),
+    dg.variant(
         _eps_inside_root,
         "eps inside the square root",
         "torch.optim.Adam adds eps to the square root of v, outside it",
@@ -98,6 +127,21 @@ _ADAM_FIRST_STEP_MISTAKES = (
     dg.wrong_shape(),
     dg.raised(),
 )
+
+
+def _compare(got, expected):
+    # the report prints 6 digits: when the two print alike, say by how much
+    # they differ, so that "the numbers differ" never sits under equal text
+    reason = _matches(got, expected, 1e-6, 1e-9)
+    if reason != "the numbers differ" or describe(got) != describe(expected):
+        return reason
+    a, b = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    with np.errstate(all="ignore"):
+        gap = np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-9))
+    return (
+        f"the numbers differ beyond the 6 digits shown: by up to {gap:.1g} "
+        "of the expected value"
+    )
 
 
 def check_adam_first_step(function):
@@ -167,4 +211,5 @@ def check_adam_first_step(function):
         cases,
         name="adam_first_step(grad, lr, eps)",
         diagnoses=_ADAM_FIRST_STEP_MISTAKES,
+        compare=_compare,
     )
