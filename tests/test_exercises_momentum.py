@@ -69,6 +69,10 @@ def test_momentum_step_names_each_classic_mistake():
         v = beta * v - lr * g
         return w + v, v
 
+    def downhill_velocity(w, v, g, lr, beta):  # v sums -g, w moves along +v
+        v = beta * v - g
+        return w + lr * v, v
+
     cases = [
         (lr_inside, "the other momentum convention"),
         (rate_in_velocity, "the form with the rate inside the velocity"),
@@ -79,7 +83,12 @@ def test_momentum_step_names_each_classic_mistake():
             ),
             "a step uphill",
         ),
-        (stale_velocity, "w_new is right but v_new is wrong"),
+        (stale_velocity, "the new weights returned with the old velocity"),
+        (
+            lambda w, v, g, lr, beta: step(w, v, g, lr, beta)[::-1],
+            "the pair in the other order",
+        ),
+        (downhill_velocity, "the velocity pointing downhill"),
     ]
     for wrong, named in cases:
         result = exercises.check_momentum_step(wrong)
@@ -187,3 +196,28 @@ def test_the_other_form_is_named_and_is_the_same_method_for_a_constant_rate():
     report = diagnosis(exercises.check_momentum_step(other))
     assert "the rate inside the velocity" in report
     assert "the velocity sums raw gradients" in report
+
+
+def test_a_velocity_in_no_named_form_gets_the_velocity_note():
+    """Right weights, a velocity that is neither the new one nor a named
+    mistake: the note says the velocity returned is not the new one."""
+
+    def scaled_velocity(w, v, g, lr, beta):
+        v_new = beta * v + g
+        return w - lr * v_new, lr * v_new
+
+    report = diagnosis(exercises.check_momentum_step(scaled_velocity))
+    assert "w_new is right but v_new is wrong" in report
+    assert "it is not the new one of this convention" in report
+
+
+def test_downhill_velocity_gives_the_same_weights_over_a_run():
+    """v = beta v - g, w = w + lr v is heavy ball with the velocity negated."""
+    s = quadratic(np.array([[2.0, 0.5], [0.5, 1.0]]))
+    w_a, v_a = np.array([1.0, -1.0]), np.zeros(2)
+    w_b, v_b = w_a.copy(), np.zeros(2)
+    for _ in range(20):
+        w_a, v_a = momentum._momentum_step(w_a, v_a, s.grad(w_a), 0.3, 0.8)
+        w_b, v_b = momentum._downhill_velocity(w_b, v_b, s.grad(w_b), 0.3, 0.8)
+        np.testing.assert_allclose(w_b, w_a, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(v_b, -v_a, rtol=1e-12, atol=1e-14)

@@ -39,6 +39,19 @@ def _uphill(w, v, g, lr, beta):
     return w + lr * v_new, v_new
 
 
+def _downhill_velocity(w, v, g, lr, beta):
+    v_new = beta * v - g
+    return w + lr * v_new, v_new
+
+
+def _stale_velocity(w, v, g, lr, beta):
+    return w - lr * (beta * v + g), v
+
+
+def _swapped(w, v, g, lr, beta):
+    return _momentum_step(w, v, g, lr, beta)[::-1]
+
+
 _MOMENTUM_STEP_MISTAKES = (
     dg.variant(
         _lr_inside,
@@ -64,12 +77,30 @@ _MOMENTUM_STEP_MISTAKES = (
         "a step uphill, along the velocity",
         "the velocity accumulates gradients, which point uphill",
     ),
+    dg.variant(
+        _downhill_velocity,
+        "the velocity pointing downhill, v = beta*v - g and w = w + lr*v: "
+        "over a run from v = 0 it gives the same weights with the velocity "
+        "negated, but given this exercise's v it adds beta*v the wrong way",
+        "here the velocity sums the gradients, which point uphill, and the "
+        "weights step against it, as in torch.optim.SGD and gd.descent",
+    ),
+    dg.variant(
+        _stale_velocity,
+        "the new weights returned with the old velocity, the v passed in",
+        "the next step starts from the velocity this step computed, so return that one",
+    ),
+    dg.variant(
+        _swapped,
+        "the pair in the other order, (new_v, new_w)",
+        "return (new_w, new_v)",
+    ),
     dg.components(
         ("w_new", "v_new"),
         notes={
-            ("v_new",): "the weights move as expected, so look at the velocity you "
-            "return: with another convention the same weights come with a "
-            "differently scaled velocity",
+            ("v_new",): "the weights are right, so look at the velocity you "
+            "return: it is not the new one of this convention (an old one, "
+            "or one in another convention)",
             (
                 "w_new",
             ): "the velocity is right; check the step the weights take with it",
@@ -105,7 +136,11 @@ def check_momentum_step(function):
     The other form, :math:`v \\leftarrow \\beta v - \\eta g` and
     :math:`w \\leftarrow w + v`, gives the same weights for a constant rate
     but a velocity :math:`-\\eta` times this one; given this convention's
-    velocity it takes another step, and the check names it.
+    velocity it takes another step, and the check names it.  It also names
+    the form with the velocity pointing downhill, :math:`v \\leftarrow \\beta v - g`
+    and :math:`w \\leftarrow w + \\eta v` (the same weights over a run, the
+    velocity negated), the old velocity returned with the new weights, and the
+    pair in the other order.
 
     Examples
     --------
