@@ -16,8 +16,8 @@ def _classify(H):
 
 def test_classify_checker_accepts_a_correct_answer():
     result = exercises.check_classify_critical_point(_classify)
-    assert result.ok and result.passed == result.total == 9
-    assert repr(result) == "All 9 cases passed: classify(hessian) is right."
+    assert result.ok and result.passed == result.total == 10
+    assert repr(result) == "All 10 cases passed: classify(hessian) is right."
 
 
 def test_classify_checker_accepts_the_library_function():
@@ -148,7 +148,45 @@ def test_classify_names_the_two_weight_determinant_test():
     result = exercises.check_classify_critical_point(determinant)
     # right on every 2x2 case; wrong on diag(2, 0, -1) and diag(3, -1, -1)
     assert result.passed == 6
-    assert "the determinant test for two weights used with three" in diagnosis(result)
+    named = diagnosis(result)
+    assert "the determinant test for two weights used with three" in named
+    # the hint covers both failing cases: the shown one (det 0 at a saddle)
+    # and diag(3, -1, -1) (two negative eigenvalues, det positive)
+    assert "Case 7" in result.failure
+    assert "makes it 0 even at a saddle" in named and "make it positive" in named
+
+
+def test_classify_names_a_zero_eigenvalue_taken_for_a_saddle():
+    def no_degenerate(H):
+        eig = np.linalg.eigvalsh(H)
+        if eig[0] > 1e-9:
+            return "minimum"
+        if eig[-1] < -1e-9:
+            return "maximum"
+        return "saddle"
+
+    result = exercises.check_classify_critical_point(no_degenerate)
+    # diag(2, 0), the rank-one case and the zero matrix: all degenerate
+    assert result.passed == 4 and "Case 5" in result.failure
+    assert "got:      'saddle'" in result.failure
+    named = diagnosis(result)
+    assert "a zero eigenvalue with no mixed signs taken to mean a saddle" in named
+    assert "w1**2 + w2**4" in named
+
+    def psd_singular_saddle(H):
+        # only a zero eigenvalue beside positive ones is called a saddle
+        eig = np.linalg.eigvalsh(H)
+        if eig[0] < -1e-9 and eig[-1] > 1e-9:
+            return "saddle"
+        if np.all(np.abs(eig) <= 1e-9):
+            return "degenerate"
+        if np.any(np.abs(eig) <= 1e-9):
+            return "saddle"
+        return "minimum" if eig[0] > 0 else "maximum"
+
+    assert "taken to mean a saddle" in diagnosis(
+        exercises.check_classify_critical_point(psd_singular_saddle)
+    )
 
 
 def test_classify_names_a_diagonal_answer_that_also_tests_zero_first():
@@ -173,6 +211,7 @@ def test_each_classic_mistake_fails_a_different_set_of_cases():
         minima._degenerate_first,
         minima._determinant_test,
         minima._semidefinite_as_definite,
+        minima._degenerate_as_saddle,
         minima._swap_min_max,
     ]
     failing = [

@@ -27,6 +27,8 @@ _CLASSIFY_CASES = (
     np.diag([3.0, -1.0, -1.0]),
     # rank one, eigenvalues 14, 0, 0: the zeros come out near +-1e-15
     np.outer([1.0, 2.0, 3.0], [1.0, 2.0, 3.0]),
+    # every eigenvalue 0 (the monkey saddle's Hessian at its centre)
+    np.zeros((2, 2)),
 )
 
 
@@ -83,6 +85,12 @@ def _semidefinite_as_definite(H):
     return "maximum" if eig.min() < -_ZERO else kind
 
 
+def _degenerate_as_saddle(H):
+    """A zero eigenvalue with no mixed signs read as a saddle, not as undecided."""
+    kind = _classify_kind(H)
+    return "saddle" if kind == "degenerate" else kind
+
+
 def _determinant_test(H):
     """The two-weight test of calculus: the sign of det H, then of H[0, 0]."""
     det = np.linalg.det(H)
@@ -124,7 +132,8 @@ _CLASSIFY_MISTAKES = (
         _determinant_test,
         "the determinant test for two weights used with three",
         "the determinant is the product of all the eigenvalues, so with three "
-        "weights two negative ones make it positive too",
+        "weights it hides their signs: a zero eigenvalue makes it 0 even at a "
+        "saddle, and two negative ones make it positive",
     ),
     dg.variant(
         _semidefinite_as_definite,
@@ -133,6 +142,12 @@ _CLASSIFY_MISTAKES = (
         "along a zero-curvature direction the second-order term is flat and "
         "higher orders decide: w1**2 + w2**3 has the Hessian [[2, 0], [0, 0]] "
         "at the origin and no minimum there",
+    ),
+    dg.variant(
+        _degenerate_as_saddle,
+        "a zero eigenvalue with no mixed signs taken to mean a saddle",
+        "a zero eigenvalue leaves the second-order test undecided: w1**2 + w2**4 "
+        "has the Hessian [[2, 0], [0, 0]] at the origin and a minimum there",
     ),
     dg.variant(
         _swap_min_max,
@@ -170,9 +185,9 @@ def check_classify_critical_point(function):
     --------
     >>> from gdcourse.landscape import classify_critical_point
     >>> check_classify_critical_point(lambda H: classify_critical_point(H).kind)
-    All 9 cases passed: classify(hessian) is right.
+    All 10 cases passed: classify(hessian) is right.
     >>> check_classify_critical_point(lambda H: "minimum")
-    1 of 9 cases passed before one failed.
+    1 of 10 cases passed before one failed.
     Case 2: classify([[ 1., 0.], [ 0., -3.]])
       expected: 'saddle'
       got:      'minimum'
@@ -187,7 +202,7 @@ def check_classify_critical_point(function):
     ...         return "maximum"
     ...     return "saddle" if d.min() < 0 < d.max() else "degenerate"
     >>> check_classify_critical_point(by_diagonal)
-    3 of 9 cases passed before one failed.
+    3 of 10 cases passed before one failed.
     Case 4: classify([[1., 2.], [2., 1.]])
       expected: 'saddle'
       got:      'minimum'
