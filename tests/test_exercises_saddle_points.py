@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+
 from gdcourse import exercises, landscape
 
 
@@ -105,3 +107,31 @@ def test_escape_checker_tells_rounding_to_the_nearest_from_floor():
     assert rounded.passed == 1 and floored.passed == 0
     assert "floor" not in diagnosis(rounded)
     assert "nearest" not in diagnosis(floored)
+
+
+def test_escape_checker_tells_a_float_count_to_convert_or_to_round():
+    # the right count as a float (np.ceil returns one): convert, not round
+    whole = diagnosis(exercises.check_escape_step(lambda *a: np.ceil(_growth(*a))))
+    assert "the right count as a float" in whole and "int()" in whole
+    assert "rounded" not in whole
+    # the count not rounded at all: round (and which way)
+    raw = diagnosis(exercises.check_escape_step(lambda *a: _growth(*a)))
+    assert "which way must it be rounded" in raw and "int()" not in raw
+    # a float five steps off has a second mistake: no type diagnosis
+    far = exercises.check_escape_step(lambda *a: np.ceil(_growth(*a)) + 5.0)
+    assert not far.ok and diagnosis(far) is None
+
+
+def test_escape_checker_names_the_growth_factor_without_the_half():
+    def doubled(eps, lr, b, radius):
+        return math.ceil(math.log(radius / eps) / math.log(1 + 2 * lr * b))
+
+    result = exercises.check_escape_step(doubled)
+    assert not result.ok and "1 + 2*lr*b" in diagnosis(result)
+    # b squared agrees with 2b only where b = 2: not named
+    squared = exercises.check_escape_step(
+        lambda eps, lr, b, radius: math.ceil(
+            math.log(radius / eps) / math.log(1 + lr * b * b)
+        )
+    )
+    assert not squared.ok and diagnosis(squared) is None

@@ -397,6 +397,11 @@ def wrong_shape():
 def not_an_integer(what):
     """A float where an integer count was expected.
 
+    A float less than one away from the count (not rounded, or rounded the
+    wrong way) is told to round; a float equal to the count (``np.ceil``,
+    ``np.floor`` and ``np.round`` return floats) is told to convert it.  A
+    float further away has a second mistake besides its type: no diagnosis.
+
     Parameters
     ----------
     what : str
@@ -406,6 +411,10 @@ def not_an_integer(what):
     --------
     >>> print(not_an_integer("steps")([Outcome((), 145, 144.6)]))
     It looks like a float where an integer count of steps was expected. Hint: a count is a whole number: which way must it be rounded?
+    >>> print(not_an_integer("steps")([Outcome((), 145, 145.0)]))
+    It looks like the right count as a float where an integer count of steps was expected. Hint: np.ceil, np.floor and np.round return floats: wrap the result in int().
+    >>> print(not_an_integer("steps")([Outcome((), 145, 139.0)]))
+    None
     """
 
     def explain(outcome):
@@ -415,7 +424,16 @@ def not_an_integer(what):
         value = _array(got)
         if value is None or value.ndim != 0 or isinstance(got, bool):
             return None
-        return say(
+        if value == outcome.expected:
+            return "whole", say(
+                f"the right count as a float where an integer count of {what} "
+                "was expected",
+                "np.ceil, np.floor and np.round return floats: "
+                "wrap the result in int()",
+            )
+        if not abs(value - outcome.expected) < 1:
+            return None
+        return "unrounded", say(
             f"a float where an integer count of {what} was expected",
             "a count is a whole number: which way must it be rounded?",
         )

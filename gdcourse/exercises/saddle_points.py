@@ -52,6 +52,13 @@ _ESCAPE_STEP_MISTAKES = (
         "each step multiplies the distance from the stable line by 1 + lr*b",
     ),
     dg.variant(
+        lambda eps, lr, b, radius: int(
+            np.ceil(np.log(radius / eps) / np.log1p(2 * lr * b))
+        ),
+        "the growth factor 1 + 2*lr*b, as if the gradient of b*w2**2/2 were 2*b*w2",
+        "the 1/2 in the loss cancels the 2 that differentiating the square brings",
+    ),
+    dg.variant(
         lambda eps, lr, b, radius: int(np.ceil(np.log(1.0 / eps) / np.log1p(lr * b))),
         "the radius taken as 1",
         "the run must grow from eps to radius, whatever radius is",
