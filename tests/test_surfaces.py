@@ -8,17 +8,19 @@ from hypothesis.extra.numpy import arrays
 
 from gdcourse import surfaces
 
+# Factories, not surfaces: each test builds its own, so a test exercises the
+# code as it is when the test runs (a mutation tester changes it per test).
 ALL = {
-    "bowl": surfaces.bowl(),
-    "elongated": surfaces.elongated_bowl(kappa=25.0, L=2.0),
-    "two valleys": surfaces.two_valleys(),
-    "two valleys 1d": surfaces.two_valleys_1d(),
-    "saddle": surfaces.saddle(a=1.5, b=0.5),
-    "degenerate saddle": surfaces.degenerate_saddle(),
-    "monkey saddle": surfaces.monkey_saddle(),
-    "rosenbrock": surfaces.rosenbrock(),
-    "himmelblau": surfaces.himmelblau(),
-    "quadratic 3d": surfaces.quadratic(
+    "bowl": surfaces.bowl,
+    "elongated": lambda: surfaces.elongated_bowl(kappa=25.0, L=2.0),
+    "two valleys": surfaces.two_valleys,
+    "two valleys 1d": surfaces.two_valleys_1d,
+    "saddle": lambda: surfaces.saddle(a=1.5, b=0.5),
+    "degenerate saddle": surfaces.degenerate_saddle,
+    "monkey saddle": surfaces.monkey_saddle,
+    "rosenbrock": surfaces.rosenbrock,
+    "himmelblau": surfaces.himmelblau,
+    "quadratic 3d": lambda: surfaces.quadratic(
         [[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 1.0]], b=[1.0, -1.0, 2.0]
     ),
 }
@@ -38,7 +40,7 @@ def fd_gradient(f, w, h=1e-6):
 
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_gradient_matches_finite_differences(name):
-    s = ALL[name]
+    s = ALL[name]()
     w = sample_points(s)
     scale = 1.0 + np.abs(s.grad(w)).max()
     np.testing.assert_allclose(
@@ -48,7 +50,7 @@ def test_gradient_matches_finite_differences(name):
 
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_hessian_matches_finite_differences_of_gradient(name):
-    s = ALL[name]
+    s = ALL[name]()
     w = sample_points(s, seed=1)
     fd = np.swapaxes(fd_gradient(s.grad, w), -1, -2)
     scale = 1.0 + np.abs(s.hessian(w)).max()
@@ -58,7 +60,7 @@ def test_hessian_matches_finite_differences_of_gradient(name):
 
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_vectorised_over_leading_axes(name):
-    s = ALL[name]
+    s = ALL[name]()
     w = sample_points(s, n=12).reshape(3, 4, s.dim)
     assert s(w).shape == (3, 4)
     assert s.grad(w).shape == (3, 4, s.dim)
@@ -71,7 +73,7 @@ def test_vectorised_over_leading_axes(name):
 
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_known_minima_are_minima(name):
-    s = ALL[name]
+    s = ALL[name]()
     for m in s.minima:
         np.testing.assert_allclose(s.grad(m), 0.0, atol=1e-9)
         assert np.linalg.eigvalsh(s.hessian(m)).min() > 0
