@@ -152,3 +152,29 @@ def test_a_rate_just_below_the_limit_is_named():
     for wrong in (lambda A: 1.05 * 2.0 / ev(A)[-1], lambda A: 0.99 * 2.0 / ev(A)):
         said = diagnosis(exercises.check_largest_stable_rate(wrong))
         assert said is None or "just below" not in said
+
+
+def test_bounds_on_the_largest_eigenvalue_are_named_not_called_a_margin():
+    frobenius = diagnosis(
+        exercises.check_largest_stable_rate(lambda A: 2.0 / np.linalg.norm(A))
+    )
+    assert frobenius is not None and "Frobenius norm" in frobenius
+    assert "rank one" in frobenius and "just below" not in frobenius
+    row_sum = diagnosis(
+        exercises.check_largest_stable_rate(lambda A: 2.0 / np.abs(A).sum(axis=1).max())
+    )
+    assert row_sum is not None and "row sum" in row_sum
+    assert "just below" not in row_sum
+    # the spectral norm of a symmetric positive definite A is its largest
+    # eigenvalue: that answer is right, not a bound
+    assert exercises.check_largest_stable_rate(lambda A: 2.0 / np.linalg.norm(A, 2)).ok
+
+
+def test_a_ratio_that_changes_from_case_to_case_is_not_a_margin():
+    ev = np.linalg.eigvalsh
+    for wrong in (
+        lambda A: 2.0 / ev(A)[-1] - 1e-3,  # an offset, not a factor
+        lambda A: 2.0 / (ev(A)[-1] + 0.01 * ev(A)[0]),
+    ):
+        said = diagnosis(exercises.check_largest_stable_rate(wrong))
+        assert said is None or "just below" not in said, said

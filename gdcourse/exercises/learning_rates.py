@@ -17,10 +17,13 @@ def _largest_stable_rate(A):
 
 
 def _just_below_the_limit(failing):
-    """A stable rate a little under the limit in every failing case.
+    """A stable rate a fixed fraction under the limit in every failing case.
 
-    The answer is between 0.9 and 1 times the limit: a rate that converges,
-    returned where the supremum was asked for.
+    The answer is between 0.9 and 1 times the limit, by the same factor
+    in every failing case (a deliberate margin): a rate that converges,
+    returned where the supremum was asked for. A ratio that changes from
+    case to case comes from some other quantity (a bound on the largest
+    eigenvalue, say), so it gets no diagnosis here.
     """
     ratios = []
     for outcome in failing:
@@ -33,6 +36,8 @@ def _just_below_the_limit(failing):
         if not 0.9 <= ratio < 1.0:
             return None
         ratios.append(ratio)
+    if len(ratios) < 2 or max(ratios) - min(ratios) > 1e-4:
+        return None
     return dg.say(
         f"a stable rate just below the limit ({ratios[0]:.6g} times it)",
         "the exercise asks for the supremum, the boundary that every stable "
@@ -83,6 +88,23 @@ _LARGEST_STABLE_RATE_MISTAKES = (
         lambda A: np.linalg.eigvalsh(A)[-1] / 2.0,
         "the reciprocal of the expected rate",
         "a steeper surface allows a smaller rate, not a larger one",
+    ),
+    dg.variant(
+        lambda A: 2.0 / np.linalg.norm(A),
+        "the Frobenius norm np.linalg.norm(A) where the largest eigenvalue "
+        "was meant: it is at least the largest eigenvalue, and equal to it "
+        "only when A has rank one",
+        "for a symmetric A the Frobenius norm is the square root of the sum "
+        "of all squared eigenvalues; the limit depends on the largest alone",
+    ),
+    dg.variant(
+        lambda A: 2.0 / np.abs(A).sum(axis=1).max(),
+        "the largest absolute row sum of A (Gershgorin's bound) where the "
+        "largest eigenvalue was meant: it is at least the largest "
+        "eigenvalue, and equal to it only in special cases such as a "
+        "diagonal A",
+        "the bound gives a rate that is safe but can be smaller than the "
+        "limit; the limit depends on the largest eigenvalue itself",
     ),
     _just_below_the_limit,
     dg.not_finite(),
