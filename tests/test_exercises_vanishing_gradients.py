@@ -111,6 +111,31 @@ def test_sigmoid_checker_first_case_tells_the_shapes_apart():
     assert "Case 1:" in report and "has shape (2, 1), expected shape (3, 1)" in report
 
 
+def test_sigmoid_checker_hints_name_the_missing_factor_and_both_signs():
+    # sigma alone lacks (1 - a); 1 - sigma alone lacks a
+    no_one_minus = diagnosis(
+        exercises.check_sigmoid_layer_backward(
+            lambda x, W, b, g: x.T @ (g * _sig(x @ W + b))
+        )
+    )
+    no_a = diagnosis(
+        exercises.check_sigmoid_layer_backward(
+            lambda x, W, b, g: x.T @ (g * (1 - _sig(x @ W + b)))
+        )
+    )
+    assert "a factor (1 - a) is missing" in no_one_minus
+    assert "a factor a is missing" in no_a
+    # a slope a (a - 1) and a returned descent step both flip the sign:
+    # the hint names both readings, not only the slope
+    for wrong in (
+        lambda x, W, b, g: x.T @ (g * _sig(x @ W + b) * (_sig(x @ W + b) - 1)),
+        lambda x, W, b, g: -_sigmoid_backward(x, W, b, g),
+    ):
+        said = diagnosis(exercises.check_sigmoid_layer_backward(wrong))
+        assert "the opposite sign" in said
+        assert "is positive" in said and "not the descent step" in said
+
+
 def test_sigmoid_checker_gives_no_diagnosis_to_an_unrecognised_answer():
     result = exercises.check_sigmoid_layer_backward(lambda x, W, b, g: x.T @ (g * 0.25))
     assert not result.ok and diagnosis(result) is None

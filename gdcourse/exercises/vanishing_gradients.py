@@ -39,12 +39,12 @@ _SIGMOID_BACKWARD_MISTAKES = (
     dg.variant(
         _with_slope(lambda x, W, b: _sigmoid(x @ W + b)),
         "sigma(z) where its derivative sigma'(z) was meant",
-        "the derivative of the sigmoid is written with the sigmoid itself",
+        "sigma'(z) = sigma(z) (1 - sigma(z)): a factor (1 - a) is missing",
     ),
     dg.variant(
         _with_slope(lambda x, W, b: 1 - _sigmoid(x @ W + b)),
         "1 - sigma(z) where its derivative sigma'(z) was meant",
-        "the derivative of the sigmoid is a product of two factors",
+        "sigma'(z) = sigma(z) (1 - sigma(z)): a factor a is missing",
     ),
     dg.variant(
         _with_slope(lambda x, W, b: (x @ W + b) * (1 - (x @ W + b))),
@@ -73,7 +73,10 @@ _SIGMOID_BACKWARD_MISTAKES = (
         "the transpose of the expected answer",
         "the gradient with respect to W has the shape of W, (inputs, outputs)",
     ),
-    dg.sign("check the sign of the sigmoid's derivative"),
+    dg.sign(
+        "sigma'(z) = a (1 - a) is positive, and the function returns "
+        "the gradient, not the descent step"
+    ),
     dg.variant(
         lambda x, W, b, grad_a: len(x) * _sigmoid_layer_backward(x, W, b, grad_a),
         "the expected answer times n (the batch size)",
