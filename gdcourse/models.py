@@ -624,7 +624,7 @@ def _activation_slope(name, z, a):
 
 
 def _forward(params, X, activation):
-    """The output :math:`z_L` and the cache ``{"a": [a_0 .. a_{L-1}], "z": [z_1 .. z_L]}``."""
+    """The output :math:`z_K` and the cache ``{"a": [a_0 .. a_{K-1}], "z": [z_1 .. z_K]}``."""
     activations, pre_activations = [X], []
     a = X
     for layer, (W, b) in enumerate(params, start=1):
@@ -637,7 +637,7 @@ def _forward(params, X, activation):
 
 
 def _output_loss(task, out, y):
-    """Mean loss and :math:`\\delta_L` = d loss / d out (already divided by n)."""
+    """Mean loss and :math:`\\delta_K` = d loss / d out (already divided by n)."""
     n = out.shape[0]
     if task == "regression":
         residual = out[:, 0] - y
@@ -834,23 +834,23 @@ class MLP:
 
     Notes
     -----
-    Forward pass, with :math:`a_0 = X` (one row per example) and *L* layers:
+    Forward pass, with :math:`a_0 = X` (one row per example) and *K* layers:
 
     .. math::
 
-        z_l = a_{l-1} W_l + b_l, \\qquad a_l = \\varphi(z_l) \\ (l < L), \\qquad
-        \\text{output } z_L .
+        z_l = a_{l-1} W_l + b_l, \\qquad a_l = \\varphi(z_l) \\ (l < K), \\qquad
+        \\text{output } z_K .
 
-    For all three losses the derivative of the mean loss with respect to the
-    output is :math:`\\delta_L = (\\hat y - y) / n`, where :math:`\\hat y` is the
-    prediction (regression), :math:`\\sigma(z_L)` (binary) or
-    :math:`\\operatorname{softmax}(z_L)` against one-hot labels (multiclass).
+    For all three losses the derivative of the mean loss :math:`f` with respect to the
+    output is :math:`\\delta_K = (\\hat y - y) / n`, where :math:`\\hat y` is the
+    prediction (regression), :math:`\\sigma(z_K)` (binary) or
+    :math:`\\operatorname{softmax}(z_K)` against one-hot labels (multiclass).
     Backpropagation is then the chain rule, layer by layer, from the top:
 
     .. math::
 
-        \\frac{\\partial L}{\\partial W_l} = a_{l-1}^\\top \\delta_l, \\qquad
-        \\frac{\\partial L}{\\partial b_l} = \\mathbf 1^\\top \\delta_l, \\qquad
+        \\frac{\\partial f}{\\partial W_l} = a_{l-1}^\\top \\delta_l, \\qquad
+        \\frac{\\partial f}{\\partial b_l} = \\mathbf 1^\\top \\delta_l, \\qquad
         \\delta_{l-1} = (\\delta_l W_l^\\top) \\odot \\varphi'(z_{l-1}).
 
     Each step back multiplies by a weight matrix and by :math:`\\varphi'`; with
@@ -1035,10 +1035,10 @@ class MLP:
         Returns
         -------
         output : ndarray, shape (n, sizes[-1])
-            The last layer's linear output :math:`z_L` (prediction or logits).
+            The last layer's linear output :math:`z_K` (prediction or logits).
         cache : dict
-            ``"a"``: list of activations :math:`a_0 = X, a_1, \\dots, a_{L-1}`;
-            ``"z"``: list of pre-activations :math:`z_1, \\dots, z_L`.
+            ``"a"``: list of activations :math:`a_0 = X, a_1, \\dots, a_{K-1}`;
+            ``"z"``: list of pre-activations :math:`z_1, \\dots, z_K`.
         """
         params = self._check_params(params)
         return _forward(params, self._check_data(X), self.activation)
@@ -1087,8 +1087,8 @@ class MLP:
         Returns
         -------
         ndarray, shape (n_layers,)
-            :math:`\\lVert \\partial L / \\partial W_l \\rVert_F` for
-            :math:`l = 1, \\dots, L` (input layer first).
+            :math:`\\lVert \\partial f / \\partial W_l \\rVert_F` for
+            :math:`l = 1, \\dots, K` (input layer first).
 
         Examples
         --------
@@ -1123,7 +1123,7 @@ class MLP:
         Returns
         -------
         ndarray, shape (n_layers,)
-            :math:`s_0, \\dots, s_{L-1}`: the input itself, then every hidden
+            :math:`s_0, \\dots, s_{K-1}`: the input itself, then every hidden
             layer's activations.
 
         Notes
