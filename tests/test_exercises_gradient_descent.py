@@ -131,18 +131,100 @@ def missing_start(grad, w0, lr, tol, max_steps):
     return good(grad, w0, lr, tol, max_steps)[1:]
 
 
+def one_step_too_many(grad, w0, lr, tol, max_steps):
+    """Tests before stepping, but loops max_steps + 1 times."""
+    return good(grad, w0, lr, tol, max_steps + 1)
+
+
+def last_point_never_kept(grad, w0, lr, tol, max_steps):
+    """Records each point before stepping, so a capped run loses its last point."""
+    w, path = np.asarray(w0, dtype=float), []
+    for _ in range(max_steps):
+        path.append(w)
+        g = grad(w)
+        if np.linalg.norm(g) < tol:
+            break
+        w = w - lr * g
+    return np.array(path)
+
+
+def updates_in_place(grad, w0, lr, tol, max_steps):
+    """Appends the same array each step and changes it in place."""
+    w = np.asarray(w0, dtype=float)
+    path = [w]
+    for _ in range(max_steps):
+        g = grad(w)
+        if np.linalg.norm(g) < tol:
+            break
+        w -= lr * g
+        path.append(w)
+    return np.array(path)
+
+
+def updates_a_copy_in_place(grad, w0, lr, tol, max_steps):
+    """Keeps w0, then appends one copy that is changed in place."""
+    w = np.array(w0, dtype=float)
+    path = [w0]
+    for _ in range(max_steps):
+        g = grad(w)
+        if np.linalg.norm(g) < tol:
+            break
+        w -= lr * g
+        path.append(w)
+    return np.array(path)
+
+
 @pytest.mark.parametrize(
     "wrong, named",
     [
         (climbs, "steps uphill"),
         (ignores_tol, "a run that never stops early"),
-        (one_step_short, "a path one step too short"),
-        (steps_then_checks, "a path one step too long"),
+        (one_step_short, "a path one step short when max_steps ends the run"),
+        (last_point_never_kept, "a path one step short when max_steps ends"),
+        (steps_then_checks, "a step taken before the first test"),
+        (one_step_too_many, "a loop that takes max_steps + 1 steps"),
         (missing_start, "the path is missing its start point"),
+        (updates_in_place, "every row of the path is the last point"),
+        (updates_a_copy_in_place, "every row of the path after the start is"),
     ],
 )
 def test_descend_names_each_classic_mistake(wrong, named):
     assert named in diagnosis(exercises.check_descend(wrong))
+
+
+@pytest.mark.parametrize(
+    "wrong, failing, hint",
+    [
+        # only the flat start shows a step before the test
+        (steps_then_checks, {3}, "a start that is already flat"),
+        # only the capped runs show a loop one pass too long
+        (one_step_too_many, {4, 5}, "count the passes of the loop"),
+        (updates_in_place, {1, 2, 4, 5}, "append a new array at every step"),
+    ],
+)
+def test_descend_hint_follows_the_cases_that_fail(wrong, failing, hint):
+    from gdcourse.exercises.gradient_descent import check_descend
+
+    seen = set()
+    for k in range(1, 6):
+        result = check_descend(lambda *a, k=k: _only_case(wrong, k, *a))
+        if not result.ok:
+            seen.add(k)
+    assert seen == failing
+    assert hint in diagnosis(check_descend(wrong))
+
+
+def _only_case(wrong, k, grad, w0, lr, tol, max_steps):
+    """``wrong`` on the k-th case of check_descend, the right answer elsewhere."""
+    cases = [(0.25, 100), (0.15, 500), (0.1, 50), (0.01, 5), (1.5, 10)]
+    chosen = (lr, max_steps) == cases[k - 1]
+    return (wrong if chosen else good)(grad, w0, lr, tol, max_steps)
+
+
+def test_descend_the_one_step_mistakes_are_told_apart():
+    long = diagnosis(exercises.check_descend(one_step_too_many))
+    early = diagnosis(exercises.check_descend(steps_then_checks))
+    assert "before taking a step" in early and "before taking a step" not in long
 
 
 def test_descend_right_answer_text_is_unchanged_and_none_has_no_diagnosis():
@@ -175,6 +257,7 @@ def _mse(w, X, y):
     "wrong, named",
     [
         (lambda w, X, y: X.T @ (X @ w - y), "the expected answer times N"),
+        (lambda w, X, y: _mse(w, X, y) / len(y), "the expected answer divided by N"),
         (lambda w, X, y: 2 * _mse(w, X, y), "the expected answer times 2"),
         (lambda w, X, y: _mse(w, X, y) / 2, "the expected answer divided by 2"),
         (lambda w, X, y: X.T @ (y - X @ w) / len(y), "the opposite sign"),
@@ -187,6 +270,15 @@ def _mse(w, X, y):
 def test_mse_gradient_names_each_classic_mistake(wrong, named):
     result = exercises.check_mse_gradient(wrong)
     assert not result.ok and named in diagnosis(result)
+
+
+def test_mse_gradient_hint_for_n_follows_its_direction():
+    many = diagnosis(exercises.check_mse_gradient(lambda w, X, y: X.T @ (X @ w - y)))
+    twice = diagnosis(
+        exercises.check_mse_gradient(lambda w, X, y: _mse(w, X, y) / len(y))
+    )
+    assert "a mean over the N examples" in many
+    assert "exactly once" in twice and "exactly once" not in many
 
 
 def test_mse_gradient_right_answer_and_unrecognised_mistake():

@@ -83,6 +83,11 @@ def _mse_gradient(w, X, y):
 
 
 _MSE_GRADIENT_MISTAKES = (
+    dg.variant(
+        lambda w, X, y: _mse_gradient(w, X, y) / len(y),
+        "the expected answer divided by N",
+        "the 1/N of the mean appears exactly once in the gradient",
+    ),
     dg.factor(
         ("N", lambda w, X, y: len(y)),
         hint="the loss is a mean over the N examples, and so is its gradient",
@@ -172,7 +177,56 @@ def _descend(grad, w0, lr, tol, max_steps):
     return np.array(path)
 
 
+def _step_then_test(grad, w0, lr, tol, max_steps):
+    """The classic mistake: step first, then test the gradient at the new point."""
+    path = [np.asarray(w0, dtype=float)]
+    for _ in range(max_steps):
+        path.append(path[-1] - lr * grad(path[-1]))
+        if np.linalg.norm(grad(path[-1])) < tol:
+            break
+    return np.array(path)
+
+
+def _all_rows_last(grad, w0, lr, tol, max_steps):
+    """Every row the last point: one array updated in place and appended each step."""
+    path = _descend(grad, w0, lr, tol, max_steps)
+    return np.broadcast_to(path[-1], path.shape).copy()
+
+
+def _rows_after_start_last(grad, w0, lr, tol, max_steps):
+    """The start kept, every later row the last point (a copy updated in place)."""
+    path = _all_rows_last(grad, w0, lr, tol, max_steps)
+    path[0] = w0
+    return path
+
+
+_IN_PLACE = (
+    "every row of the path after the start is the last point",
+    "the list holds one array that an in-place update (w -= lr * g) kept"
+    " changing; append a new array at every step, w = w - lr * g",
+)
+
 _DESCEND_MISTAKES = (
+    dg.variant(_all_rows_last, "every row of the path is the last point", _IN_PLACE[1]),
+    dg.variant(_rows_after_start_last, *_IN_PLACE),
+    dg.variant(
+        _step_then_test,
+        "a step taken before the first test",
+        "test the stopping rule before taking a step: at a start that is already"
+        " flat the loop takes no step at all",
+    ),
+    dg.variant(
+        lambda grad, w0, lr, tol, max_steps: _descend(grad, w0, lr, tol, max_steps + 1),
+        "a loop that takes max_steps + 1 steps when nothing stops it earlier",
+        "a run cut off by max_steps has taken max_steps steps, so its path holds"
+        " max_steps + 1 points; count the passes of the loop",
+    ),
+    dg.variant(
+        lambda grad, w0, lr, tol, max_steps: _descend(grad, w0, lr, tol, max_steps - 1),
+        "a path one step short when max_steps ends the run",
+        "a run cut off by max_steps has taken max_steps steps, so its path holds"
+        " max_steps + 1 points, the point the last step reached included",
+    ),
     dg.variant(
         lambda grad, w0, lr, tol, max_steps: _descend(
             lambda w: -grad(w), w0, lr, tol, max_steps
