@@ -95,6 +95,16 @@ def test_the_notebook_starter_gets_the_plain_report():
             "before the bias correction",
         ),
         (lambda g, lr, eps: -lr * g / (g + eps), "the root of g**2 taken as g"),
+        (
+            lambda g, lr, eps: -lr * (g / 0.1) / (np.abs(g) + eps),
+            "a step 1 / (1 - beta1) = 10 times Adam's",
+        ),
+        (
+            lambda g, lr, eps: (
+                -lr * (0.1 * g / 0.19) / (np.sqrt(0.001 * g**2 / (1 - 0.999**2)) + eps)
+            ),
+            "the bias correction of step t = 2",
+        ),
         (lambda g, lr, eps: closed_form(g, lr, eps) / 0.0, "NaN or infinity"),
         (
             lambda g, lr, eps: float(np.mean(closed_form(g, lr, eps))),

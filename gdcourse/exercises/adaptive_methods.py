@@ -39,6 +39,21 @@ def _only_v_corrected(grad, lr, eps):
     return -lr * m / (np.sqrt(v_hat) + eps)
 
 
+def _m_without_its_factor(grad, lr, eps):
+    # m_1 written as g, then bias-corrected: 1 / (1 - beta1) times too long
+    beta1, beta2 = _BETAS
+    m_hat, v_hat = grad / (1 - beta1), (1 - beta2) * grad**2 / (1 - beta2)
+    return -lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
+def _corrected_as_at_step_two(grad, lr, eps):
+    # the correction factors of step t = 2, 1 - beta**2, at step 1
+    beta1, beta2 = _BETAS
+    m_hat = (1 - beta1) * grad / (1 - beta1**2)
+    v_hat = (1 - beta2) * grad**2 / (1 - beta2**2)
+    return -lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
 def _eps_before_correction(grad, lr, eps):
     # the paper's "efficient" ordering, also TensorFlow/Keras's: the rate
     # carries the correction, lr * sqrt(1 - beta2**t) / (1 - beta1**t), and
@@ -84,6 +99,17 @@ _ADAM_FIRST_STEP_MISTAKES = (
         "v bias-corrected but not m",
         "m_1 = (1 - beta1) g is too small by the factor 1 - beta1 as well; "
         "divide it by 1 - beta1",
+    ),
+    dg.variant(
+        _m_without_its_factor,
+        "a step 1 / (1 - beta1) = 10 times Adam's",
+        "m_1 = (1 - beta1) g: it carries the factor 1 - beta1 that the bias "
+        "correction divides out, so m_hat_1 = g",
+    ),
+    dg.variant(
+        _corrected_as_at_step_two,
+        "the bias correction of step t = 2, 1 - beta**2, at step 1",
+        "the first step is t = 1: divide m_1 by 1 - beta1 and v_1 by 1 - beta2",
     ),
     dg.variant(
         _eps_before_correction,
