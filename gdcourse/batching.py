@@ -565,7 +565,7 @@ def steps_to_target(losses, target):
     return float(first) if first.ndim == 0 else first
 
 
-def fit_critical_batch(batch_sizes, steps):
+def fit_critical_batch(batch_sizes, steps, population=None):
     """Fit McCandlish et al.'s law :math:`S = S_\\min (1 + B_\\text{crit} / B)` to measured steps.
 
     Parameters
@@ -574,14 +574,23 @@ def fit_critical_batch(batch_sizes, steps):
         Positive batch sizes, at least two distinct.
     steps : array_like of float, shape (k,)
         Positive finite steps needed at each batch size.
+    population : int, optional
+        The number :math:`N` of examples, when each batch holds ``B``
+        *distinct* examples (drawn without replacement): the law is then
+        fitted against the effective batch size
+        :math:`B_\text{eff} = B (N - 1) / (N - B)`, the batch drawn with
+        replacement whose gradient is as noisy (infinite at :math:`B = N`).
+        By default the batches are taken as drawn with replacement.
 
     Returns
     -------
     s_min : float
-        Steps needed with an infinitely large batch.
+        Steps needed with an infinitely large batch (with ``population``:
+        with the exact gradient).
     b_crit : float
         The critical batch size: below it, doubling ``B`` nearly halves the
-        steps; above it, the steps barely fall.
+        steps; above it, the steps barely fall. With ``population`` it is an
+        effective batch size, in the units of a batch drawn with replacement.
 
     Notes
     -----
@@ -592,6 +601,11 @@ def fit_critical_batch(batch_sizes, steps):
     processed :math:`E = S B` follow :math:`E = E_\\min (1 + B / B_\\text{crit})`
     with :math:`E_\\min = S_\\min B_\\text{crit}`.
 
+    Without replacement the variance of a batch mean is
+    :math:`\\sigma^2 (N - B) / (B (N - 1)) = \\sigma^2 / B_\\text{eff}`, still
+    affine in :math:`1/B` but vanishing at :math:`B = N`, so ``population``
+    replaces :math:`1/B` by :math:`1/B_\\text{eff} = (N - B) / (B (N - 1))`.
+
     References
     ----------
     .. [1] S. McCandlish, J. Kaplan, D. Amodei and the OpenAI Dota Team,
@@ -601,6 +615,10 @@ def fit_critical_batch(batch_sizes, steps):
     --------
     >>> B = np.array([1, 4, 16, 64, 256])
     >>> s_min, b_crit = fit_critical_batch(B, 10.0 * (1 + 32 / B))
+    >>> print(f"{s_min:.3f} {b_crit:.3f}")
+    10.000 32.000
+    >>> B_eff = B * 1023 / (1024 - B)  # B distinct examples out of 1024
+    >>> s_min, b_crit = fit_critical_batch(B, 10.0 * (1 + 32 / B_eff), 1024)
     >>> print(f"{s_min:.3f} {b_crit:.3f}")
     10.000 32.000
     """
@@ -618,7 +636,13 @@ def fit_critical_batch(batch_sizes, steps):
         raise ValueError(
             "steps must be positive finite numbers (drop batch sizes that never reached the target)"
         )
-    design = np.column_stack([1.0 / S, 1.0 / (B * S)])
+    inverse = 1.0 / B
+    if population is not None:
+        n = checks.integer("population", population, minimum=2)
+        if B.max() > n:
+            raise ValueError(f"batch_sizes must not exceed population = {n}")
+        inverse = (n - B) / (B * (n - 1))  # 1 / B_eff, zero at B = N
+    design = np.column_stack([1.0 / S, inverse / S])
     (a, b), *_ = np.linalg.lstsq(design, np.ones_like(S), rcond=None)
     return float(a), float(b / a)
 

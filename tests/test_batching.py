@@ -353,6 +353,18 @@ def test_fit_recovers_the_law_and_resists_noise():
     )
 
 
+def test_fit_with_a_population_uses_the_effective_batch():
+    N, B = 1024, 2.0 ** np.arange(11)
+    b_eff = np.where(B < N, B * (N - 1) / np.maximum(N - B, 1), np.inf)
+    steps = 13.0 * (1 + 900.0 / b_eff)  # the full batch needs S_min exactly
+    s_min, b_crit = batching.fit_critical_batch(B, steps, population=N)
+    assert (s_min, b_crit) == (pytest.approx(13.0), pytest.approx(900.0))
+    s_plain, _ = batching.fit_critical_batch(B, steps)  # as if with replacement
+    assert s_plain < 13.0 - 1  # S_min below what the full batch needs
+    with pytest.raises(ValueError, match="must not exceed"):
+        batching.fit_critical_batch([1, 2048], [3.0, 2.0], population=N)
+
+
 def test_tuned_steps_follow_halving_below_the_critical_batch(problem):
     X, y = problem.X_train, problem.y_train
     s = surfaces.least_squares(X, y)
