@@ -114,6 +114,14 @@ def optimal(mu, L):
     return lr, ((root - 1) / (root + 1)) ** 2
 
 
+def edge_difference(mu, L):
+    """Hint 2's rate, 4 sqrt(beta) / (L - mu): right unless mu = L."""
+    root = np.sqrt(L / mu)
+    beta = ((root - 1) / (root + 1)) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 4 * np.sqrt(beta) / (L - mu), beta
+
+
 def test_optimal_momentum_checker():
     assert repr(exercises.check_optimal_momentum(optimal)) == (
         "All 5 cases passed: optimal_momentum(mu, L) is right."
@@ -139,6 +147,8 @@ def test_optimal_momentum_checker():
         ),
         (lambda mu, L: optimal(mu, L)[::-1], "the pair in the other order"),
         (lambda mu, L: (optimal(mu, L)[0], 0.5), "lr is right but beta is wrong"),
+        (edge_difference, "divides by L - mu = 0 when mu = L"),
+        (lambda mu, L: (np.nan, optimal(mu, L)[1]), "NaN or infinity"),
     ]
     for wrong, named in cases:
         result = exercises.check_optimal_momentum(wrong)

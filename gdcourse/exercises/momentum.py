@@ -202,6 +202,12 @@ def _sqrt_kappa_ratio(mu, L):
     return (sq_k - 1) / (sq_k + 1)
 
 
+def _edge_difference_rate(mu, L):
+    lr, beta = _optimal_momentum(mu, L)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.float64(4 * np.sqrt(beta)) / np.float64(L - mu), beta
+
+
 _OPTIMAL_MOMENTUM_MISTAKES = (
     dg.variant(
         lambda mu, L: (2.0 / (mu + L), _optimal_momentum(mu, L)[1]),
@@ -229,8 +235,15 @@ _OPTIMAL_MOMENTUM_MISTAKES = (
         "the pair in the other order, (momentum, rate)",
         "return (lr, beta)",
     ),
-    dg.components(("lr", "beta")),
+    dg.variant(
+        _edge_difference_rate,
+        "the rate from 4 sqrt(beta) = lr (L - mu), which divides by L - mu = 0 "
+        "when mu = L",
+        "use an edge condition that holds for every mu <= L: "
+        "lr = (1 + sqrt(beta))**2 / L",
+    ),
     dg.not_finite(),
+    dg.components(("lr", "beta")),
     dg.raised(),
 )
 
