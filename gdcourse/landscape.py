@@ -865,7 +865,7 @@ def basin_map(surface, lr, steps=200, grid=200, *, radius=None, settle=1e-3, box
 
 
 def escape_step(weights, centre, radius):
-    """The first step at which a run is farther than ``radius`` from ``centre``.
+    """The first step at which a run is at least ``radius`` from ``centre``.
 
     Parameters
     ----------
@@ -901,7 +901,7 @@ def escape_step(weights, centre, radius):
         )
     radius = checks.positive("radius", radius)
     with np.errstate(invalid="ignore"):
-        out = np.sqrt(((w - centre) ** 2).sum(-1)) > radius
+        out = np.sqrt(((w - centre) ** 2).sum(-1)) >= radius
     first = np.argmax(out, axis=0)
     result = np.where(out.any(axis=0), first, -1)
     return int(result) if w.ndim == 2 else result

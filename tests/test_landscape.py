@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gdcourse import data, descent, landscape, models, surfaces
+from gdcourse import data, descent, landscape, models, surfaces, theory
 
 
 def _random_spd(n, seed, lo=0.5, hi=10.0):
@@ -705,3 +705,14 @@ def test_perturbed_gd_rejects_bad_input(kwargs, message):
 def test_perturbed_gd_rejects_non_surface():
     with pytest.raises(ValueError, match="surface must be"):
         landscape.perturbed_gradient_descent(lambda w: w, [0.0, 0.0], **_PGD)
+
+
+def test_escape_step_counts_a_run_that_lands_exactly_on_the_radius():
+    # w2 doubles each step: 0.25, 0.5, 1.0, 2.0; the escape is step 2, as
+    # theory.saddle_escape_steps predicts, not step 3
+    run = descent.gradient_descent(
+        surfaces.saddle(1.0, 2.0), [0.0, 0.25], lr=0.5, steps=3
+    )
+    np.testing.assert_array_equal(run.weights[:, 1], [0.25, 0.5, 1.0, 2.0])
+    got = landscape.escape_step(run.weights, [0.0, 0.0], 1.0)
+    assert got == 2 == theory.saddle_escape_steps(0.25, 0.5, 2.0, 1.0)
