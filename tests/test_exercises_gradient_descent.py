@@ -47,10 +47,10 @@ def climbs(grad, w0, lr, tol, max_steps):
 
 def test_a_correct_loop_passes():
     result = exercises.check_descend(good)
-    assert result.ok and result.passed == result.total == 5
+    assert result.ok and result.passed == result.total == 6
     assert (
         repr(result)
-        == "All 5 cases passed: descend(grad, w0, lr, tol, max_steps) is right."
+        == "All 6 cases passed: descend(grad, w0, lr, tol, max_steps) is right."
     )
 
 
@@ -199,14 +199,14 @@ def test_descend_names_each_classic_mistake(wrong, named):
         (steps_then_checks, {3}, "a start that is already flat"),
         # only the capped runs show a loop one pass too long
         (one_step_too_many, {4, 5}, "count the passes of the loop"),
-        (updates_in_place, {1, 2, 4, 5}, "append a new array at every step"),
+        (updates_in_place, {1, 2, 4, 5, 6}, "append a new array at every step"),
     ],
 )
 def test_descend_hint_follows_the_cases_that_fail(wrong, failing, hint):
     from gdcourse.exercises.gradient_descent import check_descend
 
     seen = set()
-    for k in range(1, 6):
+    for k in range(1, 7):
         result = check_descend(lambda *a, k=k: _only_case(wrong, k, *a))
         if not result.ok:
             seen.add(k)
@@ -216,9 +216,52 @@ def test_descend_hint_follows_the_cases_that_fail(wrong, failing, hint):
 
 def _only_case(wrong, k, grad, w0, lr, tol, max_steps):
     """``wrong`` on the k-th case of check_descend, the right answer elsewhere."""
-    cases = [(0.25, 100), (0.15, 500), (0.1, 50), (0.01, 5), (1.5, 10)]
+    cases = [(0.25, 100), (0.15, 500), (0.1, 50), (0.01, 5), (1.5, 10), (0.15, 20)]
     chosen = (lr, max_steps) == cases[k - 1]
     return (wrong if chosen else good)(grad, w0, lr, tol, max_steps)
+
+
+def stops_on(norm):
+    """The right loop with another norm in the stopping test."""
+
+    def descend(grad, w0, lr, tol, max_steps):
+        path = [np.asarray(w0, dtype=float)]
+        for _ in range(max_steps):
+            g = grad(path[-1])
+            if norm(g) < tol:
+                break
+            path.append(path[-1] - lr * g)
+        return np.array(path)
+
+    return descend
+
+
+@pytest.mark.parametrize(
+    "norm", [lambda g: np.sum(np.abs(g)), lambda g: np.max(np.abs(g))]
+)
+def test_descend_names_a_stopping_test_on_another_norm(norm):
+    result = exercises.check_descend(stops_on(norm))
+    assert result.passed == 5 and result.failure.startswith("Case 6: descend(")
+    assert "another norm of the gradient" in diagnosis(result)
+    assert "np.linalg.norm(g)" in diagnosis(result)
+
+
+def test_descend_other_norm_case_separates_the_norms():
+    """In case 6 the Euclidean norm falls below tol one step before the L1 norm."""
+    from gdcourse.exercises.gradient_descent import _l1_norm, _max_norm
+
+    ravine = _QuadraticGradient("ravine", [[1.0, 0.0], [0.0, 10.0]])
+    w0 = np.array([1.0, -1.0])
+    lengths = [
+        len(_descend(ravine, w0, 0.15, 0.5, 20, norm=n))
+        for n in (_l1_norm, np.linalg.norm, _max_norm)
+    ]
+    assert lengths == [8, 7, 6]
+
+
+def test_descend_squared_norm_gets_no_other_norm_diagnosis():
+    result = exercises.check_descend(stops_on(lambda g: g @ g))
+    assert not result.ok and diagnosis(result) is None
 
 
 def test_descend_the_one_step_mistakes_are_told_apart():
@@ -270,6 +313,24 @@ def _mse(w, X, y):
 def test_mse_gradient_names_each_classic_mistake(wrong, named):
     result = exercises.check_mse_gradient(wrong)
     assert not result.ok and named in diagnosis(result)
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda w, X, y: 0.5 * np.mean((X @ w - y) ** 2),
+        lambda w, X, y: np.mean((X @ w - y) ** 2),
+    ],
+)
+def test_mse_gradient_names_the_loss_returned_for_its_gradient(loss):
+    result = exercises.check_mse_gradient(loss)
+    assert not result.ok
+    assert "the loss itself, one number, instead of its gradient" in diagnosis(result)
+
+
+def test_mse_gradient_another_number_is_only_a_wrong_shape():
+    result = exercises.check_mse_gradient(lambda w, X, y: np.sum((X @ w - y) ** 2))
+    assert "a single number where an array was expected" in diagnosis(result)
 
 
 def test_mse_gradient_hint_for_n_follows_its_direction():

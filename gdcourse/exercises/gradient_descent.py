@@ -82,7 +82,19 @@ def _mse_gradient(w, X, y):
     return X.T @ (X @ w - y) / len(y)
 
 
+def _mse_loss(w, X, y):
+    """The loss itself, ``1/(2N) ||X w - y||^2``: returned where its gradient was asked."""
+    return 0.5 * np.mean((X @ w - y) ** 2)
+
+
+_LOSS_NOT_GRADIENT = (
+    "the loss itself, one number, instead of its gradient",
+    "the gradient is the vector of partial derivatives of the loss, one per weight",
+)
+
 _MSE_GRADIENT_MISTAKES = (
+    dg.variant(_mse_loss, *_LOSS_NOT_GRADIENT),
+    dg.variant(lambda w, X, y: 2 * _mse_loss(w, X, y), *_LOSS_NOT_GRADIENT),
     dg.variant(
         lambda w, X, y: _mse_gradient(w, X, y) / len(y),
         "the expected answer divided by N",
@@ -167,11 +179,11 @@ class _QuadraticGradient:
         return self.name
 
 
-def _descend(grad, w0, lr, tol, max_steps):
+def _descend(grad, w0, lr, tol, max_steps, norm=np.linalg.norm):
     path = [np.asarray(w0, dtype=float)]
     for _ in range(max_steps):
         g = grad(path[-1])
-        if np.linalg.norm(g) < tol:
+        if norm(g) < tol:
             break
         path.append(path[-1] - lr * g)
     return np.array(path)
@@ -200,6 +212,21 @@ def _rows_after_start_last(grad, w0, lr, tol, max_steps):
     return path
 
 
+def _l1_norm(g):
+    """The mistake of a stopping test on the sum of absolute values."""
+    return np.sum(np.abs(g))
+
+
+def _max_norm(g):
+    """The mistake of a stopping test on the largest absolute component."""
+    return np.max(np.abs(g))
+
+
+_OTHER_NORM = (
+    "a stopping test on another norm of the gradient",
+    "the gradient's norm is its Euclidean length, np.linalg.norm(g)",
+)
+
 _IN_PLACE = (
     "every row of the path after the start is the last point",
     "the list holds one array that an in-place update (w -= lr * g) kept"
@@ -226,6 +253,14 @@ _DESCEND_MISTAKES = (
         "a path one step short when max_steps ends the run",
         "a run cut off by max_steps has taken max_steps steps, so its path holds"
         " max_steps + 1 points, the point the last step reached included",
+    ),
+    dg.variant(
+        lambda *args: _descend(*args, norm=_l1_norm),
+        *_OTHER_NORM,
+    ),
+    dg.variant(
+        lambda *args: _descend(*args, norm=_max_norm),
+        *_OTHER_NORM,
     ),
     dg.variant(
         lambda grad, w0, lr, tol, max_steps: _descend(
@@ -270,7 +305,9 @@ def check_descend(function):
     :math:`\\lVert \\nabla f(w_k) \\rVert <` ``tol``, where
     :math:`w_{k+1} = w_k - \\eta \\nabla f(w_k)`.
     The cases include a start that is already flat (no step at all), a run
-    cut off by ``max_steps``, and a rate so large the run never settles.
+    cut off by ``max_steps``, a rate so large the run never settles, and a
+    run in which the Euclidean norm drops below ``tol`` one step before the
+    sum of absolute values does.
 
     Examples
     --------
@@ -280,14 +317,14 @@ def check_descend(function):
     ...         path.append(path[-1] - lr * grad(path[-1]))
     ...     return np.array(path)
     >>> check_descend(descend)
-    All 5 cases passed: descend(grad, w0, lr, tol, max_steps) is right.
+    All 6 cases passed: descend(grad, w0, lr, tol, max_steps) is right.
 
     A classic mistake, a path without its start:
 
     >>> def no_start(grad, w0, lr, tol, max_steps):
     ...     return descend(grad, w0, lr, tol, max_steps)[1:]
     >>> check_descend(no_start)
-    0 of 5 cases passed before one failed.
+    0 of 6 cases passed before one failed.
     Case 1: descend(gradient of x**2, array([3.]), 0.25, 0.1, 100)
       expected: array([[3.      ],
      [1.5     ],
@@ -315,6 +352,7 @@ def check_descend(function):
         (ravine, np.array([0.0, 0.0]), 0.1, 1e-6, 50),
         (parabola, np.array([3.0]), 0.01, 1e-9, 5),
         (parabola, np.array([3.0]), 1.5, 1e-3, 10),
+        (ravine, np.array([1.0, -1.0]), 0.15, 0.5, 20),
     ]
     return check(
         function,
