@@ -135,3 +135,29 @@ def test_escape_checker_names_the_growth_factor_without_the_half():
         )
     )
     assert not squared.ok and diagnosis(squared) is None
+
+
+def test_escape_checker_names_floor_plus_one_and_a_strict_loop():
+    # right everywhere except where the count is a whole number
+    floor_plus_one = lambda *a: math.floor(_growth(*a)) + 1  # noqa: E731
+
+    def strict_loop(eps, lr, b, radius):
+        k, y = 0, eps
+        while y <= radius:
+            y, k = y * (1 + lr * b), k + 1
+        return k
+
+    for wrong in (floor_plus_one, strict_loop):
+        result = exercises.check_escape_step(wrong)
+        assert not result.ok and "floor + 1" in diagnosis(result)
+        assert "escape_step(0.25, 0.5, 2, 1)" in repr(result)
+
+
+def test_escape_checker_accepts_a_loop_that_stops_at_the_radius():
+    def loop(eps, lr, b, radius):
+        k, y = 0, eps
+        while y < radius:
+            y, k = y * (1 + lr * b), k + 1
+        return k
+
+    assert exercises.check_escape_step(loop).ok

@@ -415,6 +415,11 @@ def not_an_integer(what):
     It looks like the right count as a float where an integer count of steps was expected. Hint: np.ceil, np.floor and np.round return floats: wrap the result in int().
     >>> print(not_an_integer("steps")([Outcome((), 145, 139.0)]))
     None
+
+    An unrounded count that happens to be whole in one case is still unrounded:
+
+    >>> print(not_an_integer("steps")([Outcome((), 145, 144.6), Outcome((), 2, 2.0)]))
+    It looks like a float where an integer count of steps was expected. Hint: a count is a whole number: which way must it be rounded?
     """
 
     def explain(outcome):
@@ -438,7 +443,15 @@ def not_an_integer(what):
             "a count is a whole number: which way must it be rounded?",
         )
 
-    return lambda failing: _common(failing, explain)
+    def explain_all(failing):
+        # where the count is a whole number, an unrounded float equals it
+        found = [explain(o) for o in failing]
+        kinds = {f[0] for f in found if f is not None}
+        if found and None not in found and kinds == {"whole", "unrounded"}:
+            return next(f[1] for f in found if f[0] == "unrounded")
+        return _common(failing, explain)
+
+    return explain_all
 
 
 def components(names, notes=None):

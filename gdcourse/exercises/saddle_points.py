@@ -63,6 +63,14 @@ _ESCAPE_STEP_MISTAKES = (
         "the radius taken as 1",
         "the run must grow from eps to radius, whatever radius is",
     ),
+    # after the other roundings: floor + 1 differs from ceil only where the
+    # count is a whole number, the case (0.25, 0.5, 2, 1)
+    dg.variant(
+        lambda eps, lr, b, radius: int(np.floor(_growth_steps(eps, lr, b, radius))) + 1,
+        "floor + 1 (or a loop that stops only once the distance exceeds radius), "
+        "which is the ceiling except where the count is a whole number",
+        "a run that lands exactly on radius has escaped at that step",
+    ),
     dg.not_an_integer("steps"),
     dg.off_by_one(
         "step",
@@ -99,12 +107,12 @@ def check_escape_step(function):
     --------
     >>> import math
     >>> check_escape_step(lambda eps, lr, b, radius: math.ceil(math.log(radius / eps) / math.log(1 + lr * b)))
-    All 5 cases passed: escape_step(eps, lr, b, radius) is right.
+    All 6 cases passed: escape_step(eps, lr, b, radius) is right.
 
     A classic mistake, rounding down:
 
     >>> check_escape_step(lambda eps, lr, b, radius: math.floor(math.log(radius / eps) / math.log(1 + lr * b)))
-    0 of 5 cases passed before one failed.
+    0 of 6 cases passed before one failed.
     Case 1: escape_step(1e-06, 0.1, 1, 1)
       expected: 145
       got:      144
@@ -117,6 +125,8 @@ def check_escape_step(function):
         (1e-9, 0.05, 2.0, 1.0),
         (1e-4, 0.2, 0.5, 2.0),
         (0.5, 0.1, 1.0, 1.0),
+        # 0.25, 0.5, 1.0: the distance reaches radius exactly at step 2
+        (0.25, 0.5, 2.0, 1.0),
     ]
     return check(
         function,
