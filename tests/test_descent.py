@@ -407,6 +407,7 @@ def _same_run(a, b):
     np.testing.assert_array_equal(a.stopped_at, b.stopped_at)
     assert np.ndim(a.stopped_at) == np.ndim(b.stopped_at)
     assert type(a.stopped_at) is type(b.stopped_at)
+    assert type(a.diverged) is type(b.diverged)
 
 
 def test_head_is_the_run_with_fewer_steps():

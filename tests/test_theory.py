@@ -839,6 +839,8 @@ def test_saddle_escape_steps_formula_and_integer_results():
         (theory.curvature_range, ([[1.0, 2.0], [0.0, 1.0]],), "A must be symmetric"),
         (theory.measured_steps, (np.empty((0, 2)), [0.0, 0.0]), "weights must"),
         (theory.measured_steps, (np.zeros((3, 2)), [0.0, 0.0], 1.5), "tol must"),
+        (theory.measured_steps, (np.zeros((3, 2)), [0.0, 0.0], 0.0), "tol must"),
+        (theory.descent_lemma_bound, (-math.inf, 1.0, 0.1, 1.0), "loss must"),
         (theory.measured_contraction, (np.zeros((3, 2)), [0.0]), "minimum must"),
     ],
 )
