@@ -380,3 +380,35 @@ def test_torch_defaults():
     assert set(TORCH_DEFAULTS) == set(TORCH_TESTED)
     for name, defaults in TORCH_DEFAULTS.items():
         assert getattr(optimizers, name)().hyperparameters == defaults, name
+
+
+def test_each_factory_names_its_rule_and_records_its_switches():
+    for name in TORCH_DEFAULTS:
+        assert getattr(optimizers, name)().name == name
+    assert optimizers.rmsprop(centered=True).hyperparameters["centered"] is True
+    assert optimizers.adam(amsgrad=True).hyperparameters["amsgrad"] is True
+    with pytest.raises(ValueError, match="^initial_accumulator_value must"):
+        optimizers.adagrad(initial_accumulator_value=-1.0)
+
+
+def test_a_fresh_state_holds_one_entry_per_weight():
+    w = np.zeros((2, 3))
+    for name in TORCH_DEFAULTS:
+        state = getattr(optimizers, name)().init(w)
+        arrays = [a for a in state if isinstance(a, np.ndarray)]
+        assert arrays and all(a.shape == w.shape for a in arrays), name
+
+
+def test_centered_rmsprop_without_momentum_over_several_steps():
+    # the recursion of the docstring, written out: r and m average g^2 and g
+    alpha, eps, lr = 0.9, 1e-8, 0.01
+    opt = optimizers.rmsprop(alpha=alpha, eps=eps, centered=True)
+    grads = np.array([[1.0, -2.0], [0.5, 1.0], [-1.0, 0.25], [2.0, 2.0]])
+    w, state = np.array([0.3, -0.7]), opt.init(np.zeros(2))
+    ref_w, r, m = w.copy(), np.zeros(2), np.zeros(2)
+    for g in grads:
+        w, state = opt.update(g, state, w, lr)
+        r = alpha * r + (1 - alpha) * g * g
+        m = alpha * m + (1 - alpha) * g
+        ref_w = ref_w - lr * g / (np.sqrt(r - m * m) + eps)
+    np.testing.assert_allclose(w, ref_w, rtol=1e-12)
