@@ -31,8 +31,9 @@ FORK_COLAB = (
     "https://colab.research.google.com/github/A-Teacher/gd-course-fork"
     "/blob/main/colab/01_gradient_descent.ipynb"
 )
-#: A link of a Colab copy that goes to a page of a site.
-SITE_LINK = re.compile(r"\]\((https?://[^)\s]+\.html(?:#[^)\s]*)?)\)")
+#: A link of a Colab copy to a page of the book (a reference to another site, a
+#: tool's documentation say, is not one).
+SITE_LINK = re.compile(r"\]\((https?://[^)\s]+/book/[^)\s/]+\.html(?:#[^)\s]*)?)\)")
 #: An address on GitHub or GitHub Pages, wherever it appears in a notebook.
 GITHUB_ADDRESS = re.compile(
     r"https?://(?:github\.com/[\w.-]+/[\w.-]+|[\w-]+\.github\.io/[\w.-]*)"
