@@ -1,5 +1,6 @@
 """Tests for gdcourse.schedules: PyTorch reference values, closed forms and properties."""
 
+import inspect
 import json
 import math
 from pathlib import Path
@@ -867,3 +868,71 @@ def test_reduce_on_plateau_accepts_numpy_scalars_and_rejects_non_numbers():
 def test_bad_arguments_raise(factory, kwargs, message):
     with pytest.raises(ValueError, match=message):
         factory(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "factory, kwargs",
+    [
+        (schedules.constant, {"lr": 0.1}),
+        (schedules.step_decay, {"lr0": 0.1, "step_size": 3, "gamma": 0.5}),
+        (schedules.exponential, {"lr0": 0.1, "gamma": 0.9}),
+        (schedules.cosine, {"lr0": 0.1, "total_steps": 10, "lr_min": 0.01}),
+        (
+            schedules.cosine_restarts,
+            {"lr0": 0.1, "period": 5, "period_mult": 2, "lr_min": 0.01},
+        ),
+        (
+            schedules.cyclic,
+            {
+                "lr_min": 0.01,
+                "lr_max": 0.1,
+                "half_cycle": 4,
+                "mode": "exp_range",
+                "gamma": 0.9,
+            },
+        ),
+        (
+            schedules.one_cycle,
+            {
+                "lr_max": 1.0,
+                "total_steps": 100,
+                "pct_start": 0.25,
+                "div_factor": 10.0,
+                "final_div_factor": 100.0,
+                "anneal": "linear",
+            },
+        ),
+    ],
+)
+def test_a_schedule_carries_its_factory_name_and_arguments(factory, kwargs):
+    s = factory(**kwargs)
+    assert s.name == factory.__name__
+    assert s.params == kwargs
+    assert list(s.params) == list(inspect.signature(factory).parameters)
+
+
+def test_one_cycle_defaults_are_pytorchs():
+    # OneCycleLR: start at lr_max / 25, end at that divided by 1e4
+    s = schedules.one_cycle(1.0, 100)
+    assert s(0) == pytest.approx(1.0 / 25, rel=1e-12)
+    assert s(99) == pytest.approx(1.0 / 25 / 1e4, rel=1e-12)
+    with pytest.raises(ValueError, match=r"^pct_start \* total_steps must be greater"):
+        schedules.one_cycle(1.0, 2, pct_start=0.3)
+
+
+def test_cosine_restarts_of_no_steps_is_empty():
+    got = schedules.cosine_restarts(0.1, 5)(np.array([], dtype=int))
+    assert got.shape == (0,)
+
+
+def test_reduce_on_plateau_default_patience_and_its_edges():
+    # patience 10 (PyTorch's): ten bad losses after the best are tolerated
+    plateau = schedules.ReduceOnPlateau(1.0)
+    lrs = [plateau.step(1.0) for _ in range(13)]
+    assert lrs == [1.0] * 11 + [pytest.approx(0.1)] * 2
+    # a floor equal to the start is allowed: the rate never moves
+    flat = schedules.ReduceOnPlateau(0.1, patience=0, min_lr=0.1)
+    assert [flat.step(1.0) for _ in range(4)] == [0.1] * 4
+    # a cut of exactly eps (1e-8) is skipped, as in PyTorch: 2e-8 -> 1e-8
+    tiny = schedules.ReduceOnPlateau(2e-8, factor=0.5, patience=0)
+    assert [tiny.step(1.0) for _ in range(3)] == [2e-8] * 3
