@@ -441,3 +441,30 @@ def test_first_is_the_run_from_the_first_starts():
     one = gradient_descent(bowl, starts[0], lr=2.5, steps=5)
     with pytest.raises(ValueError, match="^first needs a run from several starts"):
         one.first(1)
+
+
+def test_argument_errors_say_what_is_wrong():
+    bowl = surfaces.bowl()
+    with pytest.raises(ValueError, match="^w0 must hold finite numbers$"):
+        gradient_descent(bowl, [np.nan, 1.0], lr=0.1, steps=3)
+    with pytest.raises(ValueError, match="^give the rate either as lr or as schedule"):
+        gradient_descent(bowl, [1.0, 1.0], lr=0.1, schedule=schedules.constant(0.1))
+    with pytest.raises(ValueError, match="^surface must be .*, got list$"):
+        gradient_descent([1.0], [1.0, 1.0], lr=0.1, steps=3)
+
+
+def test_a_run_takes_a_hundred_steps_by_default_and_an_integer_start():
+    bowl = surfaces.bowl()
+    run = gradient_descent(bowl, [1, 2], lr=0.1)
+    assert run.steps == 100 and run.weights.dtype == float
+    _same_run(run, gradient_descent(bowl, [1.0, 2.0], lr=0.1, steps=100))
+
+
+def test_a_step_that_overflows_is_a_divergence_not_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = gradient_descent(surfaces.bowl(), [1.0, 1.0], lr=1e300, steps=5)
+        # a step to -inf: the gradient there is inf - inf
+        nan = gradient_descent(surfaces.two_valleys(), [2.0, 0.0], lr=1e308, steps=5)
+    assert run.diverged and run.stopped_at == 0
+    assert nan.diverged and nan.stopped_at == 0
