@@ -255,6 +255,7 @@ def test_least_squares_refuses_data_without_one_best_line(x, y, message):
     [
         ((0, 1), (1, 0)),
         ((1, 1), (0, 1)),
+        ((0, 1), (1, 1)),
         ((0, np.inf), (0, 1)),
         ((0, 1),),
         "box",
@@ -272,3 +273,99 @@ def test_check_box_returns_floats_and_names_the_argument():
     assert all(type(v) is float for pair in box for v in pair)
     with pytest.raises(ValueError, match="^limits must"):
         surfaces.Surface.check_box(None, name="limits")
+
+
+#: What the chapters show of each catalogue surface: its name in legends, its
+#: plotting box (the range of every figure and explorer) and its formula.
+CATALOGUE_AS_SHOWN = {
+    "bowl": ("bowl", ((-3.0, 3.0), (-3.0, 3.0)), r"x^2 + y^2"),
+    "elongated_bowl": (
+        "elongated bowl (kappa=10)",
+        ((-4.0, 4.0), (-2.0, 2.0)),
+        r"\tfrac12\left(\tfrac{L}{\kappa}x^2 + L y^2\right)",
+    ),
+    "two_valleys": (
+        "two valleys",
+        ((-2.0, 2.0), (-1.5, 1.5)),
+        r"(x^2-1)^2 + t\,x + \tfrac12 y^2",
+    ),
+    "two_valleys_1d": ("two valleys (1-D)", ((-2.0, 2.0),), r"(x^2-1)^2 + t\,x"),
+    "saddle": ("saddle", ((-2.0, 2.0), (-2.0, 2.0)), r"\tfrac12(a x^2 - b y^2)"),
+    "degenerate_saddle": (
+        "degenerate saddle",
+        ((-1.5, 1.5), (-1.5, 1.5)),
+        r"x^2 - y^4 + \tfrac12 y^6",
+    ),
+    "monkey_saddle": ("monkey saddle", ((-1.5, 1.5), (-1.5, 1.5)), r"x^3 - 3xy^2"),
+    "rosenbrock": (
+        "Rosenbrock",
+        ((-2.0, 2.0), (-1.0, 3.0)),
+        r"(a-x)^2 + b\,(y-x^2)^2",
+    ),
+    "himmelblau": (
+        "Himmelblau",
+        ((-5.0, 5.0), (-5.0, 5.0)),
+        r"(x^2+y-11)^2 + (x+y^2-7)^2",
+    ),
+}
+
+
+@pytest.mark.parametrize("factory", sorted(CATALOGUE_AS_SHOWN))
+def test_catalogue_names_boxes_and_formulas(factory):
+    s = getattr(surfaces, factory)()
+    assert (s.name, s.box, s.formula) == CATALOGUE_AS_SHOWN[factory]
+    assert s.minima.shape[1:] == (s.dim,)
+
+
+def test_quadratic_defaults_and_grid_size():
+    s = surfaces.quadratic([[1.0, 0.0], [0.0, 2.0]])
+    assert s.name == "quadratic" and s.box == ((-3.0, 3.0), (-3.0, 3.0))
+    assert s.formula == r"\tfrac12 w^\top A w - b^\top w"
+    X, Y, Z = s.grid()
+    assert X.shape == Y.shape == Z.shape == (200, 200)
+    # the default elongated bowl: kappa 10, L 1
+    bowl = surfaces.elongated_bowl()
+    np.testing.assert_allclose(
+        np.linalg.eigvalsh(bowl.hessian(np.zeros(2))), [0.1, 1.0], rtol=1e-12
+    )
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_derivatives_on_the_axes_are_finite_and_right(name):
+    # points with a zero coordinate (the origin, the axes), where a formula
+    # that divides by a coordinate would fail
+    s = ALL[name]()
+    pts = np.zeros((3, s.dim))
+    pts[1, 0] = 0.7
+    pts[2, -1] = -0.4
+    assert np.all(np.isfinite(s(pts))) and np.all(np.isfinite(s.hessian(pts)))
+    np.testing.assert_allclose(s.grad(pts), fd_gradient(s, pts), atol=1e-6)
+    fd = np.swapaxes(fd_gradient(s.grad, pts), -1, -2)
+    np.testing.assert_allclose(s.hessian(pts), fd, atol=1e-5)
+
+
+def test_minima_in_closed_form():
+    r = 2.0 / np.sqrt(3.0)  # -4 y^3 + 3 y^5 = 0
+    np.testing.assert_allclose(
+        surfaces.degenerate_saddle().minima, [[0.0, -r], [0.0, r]], rtol=1e-12
+    )
+    np.testing.assert_allclose(surfaces.rosenbrock(a=2.0, b=5.0).minima, [[2.0, 4.0]])
+    assert surfaces.monkey_saddle().minima.shape == (0, 2)
+    assert surfaces.saddle().minima.shape == (0, 2)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: surfaces.quadratic([[1.0, 2.0], [0.0, 1.0]]), "A must"),
+        (lambda: surfaces.two_valleys(tilt=-1.5), "tilt must"),
+        (lambda: surfaces.two_valleys_1d(tilt=1.5), "tilt must"),
+        (lambda: surfaces.saddle(a=0.0), "a must"),
+        (lambda: surfaces.saddle(b=-1.0), "b must"),
+        (lambda: surfaces.rosenbrock(a=np.nan), "a must"),
+        (lambda: surfaces.rosenbrock(b=0.0), "b must"),
+    ],
+)
+def test_an_error_names_its_argument(make, message):
+    with pytest.raises(ValueError, match=f"^{message}"):
+        make()
