@@ -517,7 +517,8 @@ def filter_normalized_direction(theta, shapes, seed=0, bias="zero"):
         Seed of the Gaussian draw.
     bias : {"zero", "filter"}
         What to do with 1-D arrays (biases): ``"zero"`` (the default, as in
-        Li et al.) leaves them out of the direction; ``"filter"`` treats each
+        the example commands of Li et al.'s repository, ``--xignore biasbn``)
+        leaves them out of the direction; ``"filter"`` treats each
         bias entry as a filter of its own, rescaled to the size of that entry.
 
     Returns
