@@ -468,3 +468,45 @@ def test_a_step_that_overflows_is_a_divergence_not_a_warning():
         nan = gradient_descent(surfaces.two_valleys(), [2.0, 0.0], lr=1e308, steps=5)
     assert run.diverged and run.stopped_at == 0
     assert nan.diverged and nan.stopped_at == 0
+
+
+def test_noise_is_added_to_the_gradient_from_the_seeded_generator():
+    A = np.array([[2.0, 0.5], [0.5, 1.0]])
+    s, w = surfaces.quadratic(A), np.array([1.0, -1.0])
+    run = gradient_descent(s, w, lr=0.1, steps=4, noise=0.3, seed=7)
+    rng = np.random.default_rng(7)
+    g = A @ w
+    for k in range(4):
+        w = w - 0.1 * (g + 0.3 * rng.standard_normal(2))
+        g = A @ w
+        np.testing.assert_allclose(run.weights[k + 1], w, rtol=1e-12)
+
+
+def test_each_start_runs_as_if_alone_while_others_stop():
+    # one start diverges at step 5, one reaches the tolerance, one runs on
+    bowl = surfaces.bowl()  # gradient 2 w
+    starts = [[1e6, 0.0], [0.5, 0.0], [3.0, 4.0]]
+    kw = {"lr": 0.45, "steps": 12, "tol": 0.05}
+    run = gradient_descent(bowl, starts, **kw)
+    wild = gradient_descent(bowl, starts, lr=1.6, steps=12)
+    for i, start in enumerate(starts):
+        alone = gradient_descent(bowl, start, **kw)
+        for name in ("weights", "losses", "grad_norms"):
+            np.testing.assert_array_equal(
+                getattr(run, name)[:, i], getattr(alone, name)
+            )
+        assert run.stopped_at[i] == alone.stopped_at
+        alone = gradient_descent(bowl, start, lr=1.6, steps=12)
+        np.testing.assert_array_equal(wild.grad_norms[:, i], alone.grad_norms)
+        assert wild.diverged[i] == alone.diverged
+
+
+def test_tolerance_stops_strictly_below_it():
+    bowl = surfaces.bowl()  # gradient 2 w: from (1, 0) with rate 1/4 it halves
+    run = gradient_descent(bowl, [1.0, 0.0], lr=0.25, steps=6, tol=1.0)
+    assert run.grad_norms[1] == 1.0 and run.stopped_at == 2
+    # a start whose gradient is already below the tolerance takes no step
+    flat = gradient_descent(bowl, [[0.0, 0.0], [0.5, 0.0]], lr=0.25, steps=6, tol=1.0)
+    # (0.5, 0): gradient 1.0 is not below 1.0, one step later it is
+    assert flat.stopped_at.tolist() == [0, 1] and not flat.diverged.any()
+    assert np.isnan(flat.weights[1:, 0]).all()
