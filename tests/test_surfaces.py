@@ -369,3 +369,35 @@ def test_minima_in_closed_form():
 def test_an_error_names_its_argument(make, message):
     with pytest.raises(ValueError, match=f"^{message}"):
         make()
+
+
+def test_catalogue_values_and_minima_as_their_formulas_say():
+    assert surfaces.bowl()(np.array([1.0, 2.0])) == pytest.approx(5.0)  # x^2 + y^2
+    np.testing.assert_allclose(surfaces.saddle().hessian(np.zeros(2)), np.diag([1, -1]))
+    rosen = surfaces.rosenbrock()  # a = 1, b = 100
+    np.testing.assert_allclose(rosen.minima, [[1.0, 1.0]])
+    np.testing.assert_allclose(
+        rosen.hessian(np.ones(2)), [[802.0, -400.0], [-400.0, 200.0]]
+    )
+    himmelblau = surfaces.himmelblau()
+    assert himmelblau.minima.shape == (4, 2)
+    np.testing.assert_allclose(himmelblau(himmelblau.minima), 0.0, atol=1e-12)
+    with pytest.raises(ValueError, match="^tilt must"):
+        surfaces.two_valleys(tilt=-1.0)
+
+
+def test_quadratic_minimum_and_default_box():
+    # positive definite, smallest curvature 1/2: one minimum, A^-1 b
+    s = surfaces.quadratic(np.diag([0.5, 2.0]), b=[1.0, 0.0])
+    np.testing.assert_allclose(s.minima, [[2.0, 0.0]])
+    # the default box: half-width 3 plus the minimum's largest coordinate
+    assert s.box == ((-3.0, 7.0), (-5.0, 5.0))
+    # a flat direction: no unique minimum, none listed
+    flat = surfaces.quadratic(np.diag([1.0, 0.0]))
+    assert flat.minima.shape == (0, 2)
+
+
+def test_least_squares_hessian_shape_and_formula():
+    s = surfaces.least_squares([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])
+    assert s.hessian(np.zeros(2)).shape == (2, 2)
+    assert s.formula == r"\frac{1}{2n}\sum_i (w_1 x_i + w_2 - y_i)^2"
