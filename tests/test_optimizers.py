@@ -412,3 +412,13 @@ def test_centered_rmsprop_without_momentum_over_several_steps():
         m = alpha * m + (1 - alpha) * g
         ref_w = ref_w - lr * g / (np.sqrt(r - m * m) + eps)
     np.testing.assert_allclose(w, ref_w, rtol=1e-12)
+
+
+def test_resolve_defaults_to_plain_sgd_and_says_what_it_refuses():
+    plain = optimizers.resolve()
+    assert plain.name == "sgd"
+    assert plain.hyperparameters == TORCH_DEFAULTS["sgd"]
+    with pytest.raises(ValueError, match="^optimizer must be None or a gdcourse"):
+        optimizers.resolve("adam")
+    with pytest.raises(ValueError, match="^momentum and nesterov must keep"):
+        optimizers.resolve(optimizers.adam(), momentum=0.9)
