@@ -97,8 +97,8 @@ standalone-test: $(STAMP)
 	$(BIN)/python tests/standalone/run_standalone.py --normalize
 
 # Mutation testing, for maintainers (slow; not run by CI): mutmut makes small changes to each
-# module listed (an operator, a constant, a comparison) and runs the module's own tests,
-# tests/test_<module>.py, on each; a change that no test notices "survives".  It works on a
+# module listed (an operator, a constant, a comparison) and runs the listed modules' tests,
+# tests/test_<module>.py, that reach the change; a change no test notices "survives".  It works on a
 # copy in _build/mutation, with one worker.  List a module here once its tests check closed
 # forms or reference values; `make mutation MUTATION_MODULES=theory` runs one.
 MUTATION_MODULES ?= optimizers schedules descent surfaces theory
