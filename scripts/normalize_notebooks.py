@@ -27,6 +27,20 @@ Rules
    anything has run, and a result cannot drift from the glue output that nbval
    checks.  Prose that names no glue output of its notebook is an error.
 6. JSON as nbformat writes it: :func:`dumps`.
+
+Short code cells
+----------------
+``--check`` also reports, per chapter, the visible code cells longer than
+:data:`MAX_CELL_LINES` and the median length of its visible cells, and fails
+when a cell is longer or when the median over the chapters is above
+:data:`MAX_MEDIAN_LINES`: :func:`cell_length_report`.  A cell's length is its
+number of code lines, :func:`code_lines`: the lines that are neither blank
+nor only a comment (a comment on its own line is prose, so explaining a line
+costs a cell nothing).  Cells whose source the site hides or removes
+(``hide-cell``, ``hide-input``, ``remove-cell``, ``remove-input``: the install
+cell, exercise solutions, glue cells, pure styling) are not counted.  The
+chapters in :data:`CHAPTERS_NOT_YET_SHORTENED` are reported but neither fail
+nor count towards the median.
 """
 
 import argparse
@@ -36,6 +50,7 @@ import importlib.util
 import json
 import platform
 import re
+import statistics
 import sys
 from pathlib import Path
 
@@ -463,6 +478,134 @@ def _split_bundle(bundle):
             bundle[mime] = data.splitlines(True)
 
 
+#: A visible code cell has at most this many code lines (:func:`code_lines`).
+MAX_CELL_LINES = 15
+#: The median visible code cell of the book has at most this many.
+MAX_MEDIAN_LINES = 8
+#: Chapters whose code cells are still being shortened: ``--check`` reports
+#: them but does not fail on them, and leaves them out of the book's median.
+#: A chapter leaves this set as soon as it passes; the set only shrinks.
+CHAPTERS_NOT_YET_SHORTENED = frozenset(
+    {
+        "01_gradient_descent.ipynb",
+        "02_learning_rates.ipynb",
+        "03_minima.ipynb",
+        "04_saddle_points.ipynb",
+        "05_batch_size.ipynb",
+        "06_schedules.ipynb",
+        "07_momentum.ipynb",
+        "08_vanishing_gradients.ipynb",
+        "09_adaptive_methods.ipynb",
+    }
+)
+
+
+def code_lines(source):
+    """The number of code lines in a cell's `source`.
+
+    A code line is a line that is not blank and does not start, after its
+    indentation, with ``#``.  A comment on its own line is prose for the
+    reader, so it does not count; a comment after code adds no line either.
+
+    Examples
+    --------
+    >>> code_lines("x = 1\\n\\n# why y is 2\\ny = 2  # and more\\n    # indented\\n")
+    2
+    """
+    lines = _text(source).splitlines()
+    return sum(
+        1 for line in lines if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+def visible_code_cells(nb):
+    """The code cells of `nb` whose source the site shows, with their lengths.
+
+    Returns
+    -------
+    list of (int, str, int)
+        For each such cell: its index in ``nb["cells"]`` (``cells[i]`` in the
+        report of :func:`cell_length_report`), its first code line
+        and its :func:`code_lines`.  A cell tagged with one of
+        :data:`SOURCE_HIDDEN` is left out.
+    """
+    cells = []
+    for index, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        if SOURCE_HIDDEN & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        source = _text(cell.get("source", ""))
+        first = next(
+            (
+                line.strip()
+                for line in source.splitlines()
+                if line.strip() and not line.lstrip().startswith("#")
+            ),
+            "",
+        )
+        cells.append((index, first, code_lines(source)))
+    return cells
+
+
+def cell_length_report(chapters, not_yet=CHAPTERS_NOT_YET_SHORTENED):
+    """Report the lengths of the visible code cells of `chapters`.
+
+    Parameters
+    ----------
+    chapters : list of (str, dict)
+        Each chapter's file name and notebook.
+    not_yet : collection of str
+        File names that are reported but neither fail nor count towards the
+        median (:data:`CHAPTERS_NOT_YET_SHORTENED`).
+
+    Returns
+    -------
+    lines : list of str
+        One line per chapter (its visible cells, their median length, how many
+        are longer than :data:`MAX_CELL_LINES`), one per such cell, and one for
+        the median over the checked chapters.
+    ok : bool
+        False when a checked chapter has a cell longer than
+        :data:`MAX_CELL_LINES` or the median over the checked chapters is
+        above :data:`MAX_MEDIAN_LINES`.
+
+    Examples
+    --------
+    >>> cell = {"cell_type": "code", "metadata": {}, "source": "x = 1"}
+    >>> lines, ok = cell_length_report([("01_a.ipynb", {"cells": [cell]})])
+    >>> print("\\n".join(lines), ok, sep="\\n")
+    01_a.ipynb: 1 visible code cells, median 1 lines, 0 over 15 lines
+    checked chapters: median 1 lines over 1 visible code cells (at most 8)
+    True
+    """
+    ok, checked, lines = True, [], []
+    for name, nb in chapters:
+        cells = visible_code_cells(nb)
+        lengths = [n for _, _, n in cells]
+        long = [(i, first, n) for i, first, n in cells if n > MAX_CELL_LINES]
+        median = f"{statistics.median(lengths):g}" if lengths else "-"
+        line = (
+            f"{name}: {len(cells)} visible code cells, median {median} lines,"
+            f" {len(long)} over {MAX_CELL_LINES} lines"
+        )
+        if name in not_yet:
+            line += " (not yet checked: CHAPTERS_NOT_YET_SHORTENED)"
+        else:
+            checked += lengths
+            ok = ok and not long
+        lines.append(line)
+        lines += [f"    cells[{i}]: {n} lines, {first[:50]}" for i, first, n in long]
+    if checked:
+        median = statistics.median(checked)
+        ok = ok and median <= MAX_MEDIAN_LINES
+        lines.append(
+            f"checked chapters: median {median:g} lines over {len(checked)}"
+            f" visible code cells (at most {MAX_MEDIAN_LINES})"
+        )
+    return lines, ok
+
+
 def normalize_file(path, check=False, python_version=None):
     """Normalise the notebook at `path` in place; return True if it changed.
 
@@ -482,7 +625,8 @@ def main(argv=None):
     parser.add_argument(
         "--check",
         action="store_true",
-        help="change nothing; exit 1 if any file would change",
+        help="change nothing; report code cell lengths; exit 1 if any file"
+        " would change or a checked chapter has cells that are too long",
     )
     parser.add_argument(
         "--python-version", help="kernel Python version (default: this interpreter's)"
@@ -493,7 +637,17 @@ def main(argv=None):
     ]
     for path in changed:
         print(f"{'not normalised' if args.check else 'normalised'}: {path}")
-    return 1 if changed and args.check else 0
+    if not args.check:
+        return 0
+    chapters = [(p.name, json.loads(p.read_text(encoding="utf-8"))) for p in args.paths]
+    lines, short = cell_length_report(chapters)
+    print("\n".join(lines))
+    if not short:
+        print(
+            f"visible code cells: at most {MAX_CELL_LINES} code lines each,"
+            f" median at most {MAX_MEDIAN_LINES} (scripts/normalize_notebooks.py)"
+        )
+    return 1 if changed or not short else 0
 
 
 if __name__ == "__main__":

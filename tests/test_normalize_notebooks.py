@@ -446,3 +446,122 @@ def test_every_number_in_the_prose_is_a_glue_output_of_its_chapter(path):
         ]
         expressions += len(names)
     assert expressions > 0
+
+
+# --- short code cells ---------------------------------------------------------
+
+
+def lines_of(n, comments=0, blanks=0):
+    """A cell source of `n` code lines, plus comment-only and blank lines."""
+    body = [f"x{k} = {k}" for k in range(n)]
+    body += ["# a comment on its own line"] * comments + [""] * blanks
+    return "\n".join(body)
+
+
+def test_a_code_line_is_neither_blank_nor_only_a_comment():
+    source = "def f(x):\n    # why\n\n    return x  # trailing\n\n\n# done\nf(1)"
+    assert norm.code_lines(source) == 3
+    assert norm.code_lines(source.splitlines(True)) == 3  # as stored: a list
+    assert norm.code_lines("") == 0
+    assert norm.code_lines(lines_of(4, comments=5, blanks=3)) == 4
+
+
+@pytest.mark.parametrize("tag", sorted(norm.SOURCE_HIDDEN))
+def test_cells_whose_source_the_site_hides_are_not_counted(tag):
+    assert tag in {"hide-cell", "hide-input", "remove-cell", "remove-input"}
+    nb = notebook(
+        code(lines_of(40), [tag]),
+        code(lines_of(3), ["hide-output"]),
+        markdown(lines_of(30)),
+        code(lines_of(2)),
+    )
+    cells = norm.visible_code_cells(nb)
+    assert [(i, n) for i, _, n in cells] == [(1, 3), (3, 2)]
+    assert cells[0][1] == "x0 = 0"
+
+
+def test_a_cell_over_the_limit_fails_and_is_named():
+    at_limit = notebook(
+        code(lines_of(norm.MAX_CELL_LINES, comments=9)), code("x"), code("y")
+    )
+    lines, ok = norm.cell_length_report([("01_a.ipynb", at_limit)], not_yet=())
+    assert ok
+    over = notebook(code(lines_of(1)), code("y = 1\n" + lines_of(norm.MAX_CELL_LINES)))
+    lines, ok = norm.cell_length_report([("01_a.ipynb", over)], not_yet=())
+    assert not ok
+    assert lines[0] == (
+        "01_a.ipynb: 2 visible code cells, median 8.5 lines, 1 over 15 lines"
+    )
+    assert lines[1] == "    cells[1]: 16 lines, y = 1"
+
+
+def test_the_median_over_the_checked_chapters_decides():
+    eight = notebook(*(code(lines_of(n)) for n in (1, 8, 8, 15)))
+    nine = notebook(*(code(lines_of(n)) for n in (1, 9, 9, 15)))
+    lines, ok = norm.cell_length_report([("01_a.ipynb", eight)], not_yet=())
+    assert ok and lines[-1].startswith("checked chapters: median 8 lines over 4")
+    lines, ok = norm.cell_length_report([("02_b.ipynb", nine)], not_yet=())
+    assert not ok and lines[-1].startswith("checked chapters: median 9 lines")
+    # the book's median, not each chapter's: 1, 1, 8, 8, 9, 9, 15, 15 -> 8.5
+    both = [("01_a.ipynb", eight), ("02_b.ipynb", nine)]
+    lines, ok = norm.cell_length_report(both, not_yet=())
+    assert not ok and "median 8.5 lines over 8" in lines[-1]
+    short = notebook(*(code(lines_of(2)) for _ in range(4)))
+    lines, ok = norm.cell_length_report(both + [("03_c.ipynb", short)], not_yet=())
+    assert ok and "median 5 lines over 12" in lines[-1]
+
+
+def test_a_chapter_not_yet_shortened_is_reported_but_does_not_fail():
+    long = notebook(code(lines_of(30)), code(lines_of(20)))
+    short = notebook(code(lines_of(3)))
+    chapters = [("01_a.ipynb", long), ("02_b.ipynb", short)]
+    lines, ok = norm.cell_length_report(chapters, not_yet={"01_a.ipynb"})
+    assert ok
+    assert lines[0].endswith(
+        "2 over 15 lines (not yet checked: CHAPTERS_NOT_YET_SHORTENED)"
+    )
+    assert lines[1:3] == [
+        "    cells[0]: 30 lines, x0 = 0",
+        "    cells[1]: 20 lines, x0 = 0",
+    ]
+    # its cells do not count towards the median either
+    assert lines[-1].startswith("checked chapters: median 3 lines over 1 ")
+    lines, ok = norm.cell_length_report(chapters, not_yet=())
+    assert not ok
+
+
+def test_check_fails_on_a_long_cell_of_a_normalised_chapter(tmp_path, capsys):
+    nb = norm.normalize(notebook(code("import numpy"), code(lines_of(16))), "3.11.7")
+    path = tmp_path / "01_x.ipynb"
+    path.write_text(norm.dumps(nb), encoding="utf-8")
+    args = ["--check", "--python-version", "3.11.7", str(path)]
+    assert norm.main(args) == 1
+    out = capsys.readouterr().out
+    assert "not normalised" not in out
+    assert "01_x.ipynb: 1 visible code cells, median 16 lines, 1 over 15" in out
+    # 15 lines pass, with a median of 8 lines (the install cell is hidden)
+    cells = [code(lines_of(15)), code(lines_of(8)), code(lines_of(2))]
+    fixed = norm.normalize(notebook(code("import numpy"), *cells), "3.11.7")
+    path.write_text(norm.dumps(fixed), encoding="utf-8")
+    assert norm.main(args) == 0
+    # normalising (without --check) never fails on lengths
+    path.write_text(norm.dumps(nb), encoding="utf-8")
+    assert norm.main(args[1:]) == 0
+
+
+def test_committed_chapters_have_short_visible_cells():
+    """What `make lint` checks: the chapters not on the list pass."""
+    chapters = [(p.name, json.loads(p.read_text(encoding="utf-8"))) for p in CHAPTERS]
+    lines, ok = norm.cell_length_report(chapters)
+    assert ok, "\n".join(lines)
+
+
+def test_the_chapters_not_yet_shortened_are_chapters_that_still_fail():
+    """A chapter that passes leaves the list, so the list only shrinks."""
+    names = {p.name for p in CHAPTERS}
+    assert norm.CHAPTERS_NOT_YET_SHORTENED <= names
+    for path in CHAPTERS:
+        if path.name in norm.CHAPTERS_NOT_YET_SHORTENED:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            lines, ok = norm.cell_length_report([(path.name, nb)], not_yet=())
+            assert not ok, f"{path.name} passes: take it off the list"
