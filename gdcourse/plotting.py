@@ -274,8 +274,18 @@ def surface_3d(ax3d, surface, n=60, alpha=0.75):
     return surf
 
 
-def lifted_path(ax3d, surface, weights, color=COLORS["vermillion"]):
+def lifted_path(ax3d, surface, weights, color=COLORS["vermillion"], **kwargs):
     """Draw a path on a 3-D surface: the loss at each weight, lifted above the plane.
+
+    Parameters
+    ----------
+    ax3d : mpl_toolkits.mplot3d.axes3d.Axes3D
+    surface : gdcourse.surfaces.Surface
+        A 2-weight surface.
+    weights : array_like, shape (k, 2)
+    color : str
+    **kwargs
+        Line properties set after drawing (``ls="--"``, ``lw=2``).
 
     Returns
     -------
@@ -286,6 +296,7 @@ def lifted_path(ax3d, surface, weights, color=COLORS["vermillion"]):
     (line,) = ax3d.plot(
         w[:, 0], w[:, 1], surface(w), "-o", color=color, ms=3, zorder=10
     )
+    line.set(**kwargs)
     return line
 
 
@@ -402,6 +413,277 @@ def trajectory_and_loss(surface, trajectory, width=8.0, height=3.4):
         "loss": loss,
         "note": note,
     }
+
+
+# --- Figures that compare several runs ---
+
+__all__ += [
+    "paths",
+    "loss_curves",
+    "measured_and_theory",
+    "layer_curves",
+    "legend_below",
+    "axes_3d_and_plane",
+]
+
+
+def _colors_and_styles(n, colors, styles):
+    """`n` colours (the :data:`CYCLE` by default) and `n` style dicts."""
+    colors = CYCLE if colors is None else list(colors)
+    styles = [{}] * n if styles is None else [dict(style) for style in styles]
+    if len(colors) < n or len(styles) < n:
+        raise ValueError(
+            f"need a colour and a style for each of the {n} curves, got"
+            f" {len(colors)} colours and {len(styles)} styles"
+        )
+    return colors[:n], styles[:n]
+
+
+def paths(ax, runs, colors=None, styles=None, markersize=3.5):
+    """Draw several trajectories in the weight plane, each labelled and marked at its start.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Usually after :func:`contour`.
+    runs : dict
+        ``{label: weights}``, each ``weights`` of shape ``(k, 2)`` as for
+        :func:`path`.
+    colors : sequence of str, optional
+        One per run, in order; by default :data:`CYCLE`.
+    styles : sequence of dict, optional
+        One per run: line properties set on its path after drawing (``ls``,
+        ``marker``, ``mfc``, ``ms``, ``zorder``, ...), so that paths that
+        overlap stay distinguishable.
+    markersize : float
+
+    Returns
+    -------
+    dict
+        ``{label: (line, start)}``, the artists of :func:`path`.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> drawn = paths(ax, {"a": [[1.0, 1.0], [0.0, 0.0]], "b": [[2.0, 0.0]]},
+    ...               styles=[{"ls": "--"}, {}])
+    >>> print(drawn["a"][0].get_linestyle(), drawn["b"][0].get_label())
+    -- b
+    """
+    colors, styles = _colors_and_styles(len(runs), colors, styles)
+    drawn = {}
+    for (label, weights), color, style in zip(runs.items(), colors, styles):
+        line, start = path(ax, weights, color=color, label=label, markersize=markersize)
+        line.set(**style)
+        drawn[label] = line, start
+    return drawn
+
+
+def loss_curves(ax, losses, colors=None, styles=None, log=True, floor=None):
+    """Plot several loss curves against the step, each labelled.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    losses : dict
+        ``{label: losses}``, each of shape ``(k,)``.
+    colors : sequence of str, optional
+        One per curve, in order; by default :data:`CYCLE`.
+    styles : sequence of dict, optional
+        One per curve: line properties set after drawing (``ls``, ``lw``).
+    log, floor
+        As for :func:`loss_curve`.
+
+    Returns
+    -------
+    dict
+        ``{label: matplotlib.lines.Line2D}``.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> lines = loss_curves(ax, {"fast": [4.0, 1.0], "slow": [4.0, 3.0]})
+    >>> print(lines["slow"].get_ydata(), ax.get_yscale())
+    [4. 3.] log
+    """
+    colors, styles = _colors_and_styles(len(losses), colors, styles)
+    lines = {}
+    for (label, curve), color, style in zip(losses.items(), colors, styles):
+        line = loss_curve(ax, curve, color=color, label=label, log=log, floor=floor)
+        line.set(**style)
+        lines[label] = line
+    return lines
+
+
+def measured_and_theory(
+    ax,
+    x,
+    measured,
+    theory,
+    x_theory=None,
+    color=COLORS["blue"],
+    labels=("measured", "theory"),
+    marker="o",
+    ls="-",
+    log="xy",
+):
+    """Plot measured values and the curve a theory predicts for them, in one colour.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    x, measured : array_like, shape (m,)
+        Where the values were measured, and the values.
+    theory : array_like
+        The predicted values, at `x_theory` (at `x` when it is None).
+    x_theory : array_like, optional
+        A finer grid for the prediction.
+    color : str
+    labels : (str, str)
+        Legend labels of the measured values and of the prediction.
+    marker : str or None
+        Marker of the measured values (drawn without a line); None draws
+        them as a line, for a measurement at every step.
+    ls : str
+        Line style of the prediction, drawn thinner than a measured line.
+    log : {"xy", "x", "y", ""}
+        The logarithmic axes.
+
+    Returns
+    -------
+    measured_line, theory_line : matplotlib.lines.Line2D
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> k = np.array([1.0, 10.0, 100.0])
+    >>> points, line = measured_and_theory(ax, k, 1.1 / k, 1 / k, ls="--")
+    >>> print(points.get_marker(), line.get_linestyle(), ax.get_xscale())
+    o -- log
+    """
+    if log not in {"xy", "x", "y", ""}:
+        raise ValueError(f'log must be "xy", "x", "y" or "", got {log!r}')
+    x = np.asarray(x, dtype=float)
+    x_theory = x if x_theory is None else np.asarray(x_theory, dtype=float)
+    style = dict(ls="none", marker=marker) if marker else dict(ls="-")
+    (points,) = ax.plot(x, measured, color=color, label=labels[0], **style)
+    (line,) = ax.plot(x_theory, theory, ls, color=color, lw=1, label=labels[1])
+    if "x" in log:
+        ax.set_xscale("log")
+    if "y" in log:
+        ax.set_yscale("log")
+    return points, line
+
+
+def layer_curves(ax, values, colors=None, styles=None, first=1, log=True):
+    """Plot one value per layer of a network for several networks.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    values : dict
+        ``{label: values}``, ``values[i]`` belonging to layer ``first + i``.
+    colors : sequence of str, optional
+        One per network, in order; by default :data:`CYCLE`.
+    styles : sequence of dict, optional
+        One per network: line properties set after drawing.
+    first : int
+        The number of the first layer: 1 for the weight matrices (layer 1
+        next to the input), 0 for the activations (layer 0 the input).
+    log : bool
+        Logarithmic value axis.
+
+    Returns
+    -------
+    dict
+        ``{label: matplotlib.lines.Line2D}``, each a line with a dot per
+        layer.  Every other layer is numbered on the axis, from `first`.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> lines = layer_curves(ax, {"net": [1e-3, 1e-2, 1e-1]})
+    >>> print(lines["net"].get_xdata(), ax.get_xlabel())
+    [1 2 3] layer $l$ (1 = next to the input)
+    """
+    if first not in (0, 1):
+        raise ValueError(f"first must be 0 or 1, got {first!r}")
+    colors, styles = _colors_and_styles(len(values), colors, styles)
+    lines, last = {}, first
+    for (label, v), color, style in zip(values.items(), colors, styles):
+        layers = np.arange(first, first + len(v))
+        (line,) = ax.plot(layers, v, "o-", color=color, ms=4, label=label)
+        line.set(**style)
+        lines[label] = line
+        last = max(last, layers[-1])
+    if log:
+        ax.set_yscale("log")
+    ax.set_xticks(np.arange(first, last + 1, 2))
+    where = "1 = next to the input" if first == 1 else "0 = the input"
+    ax.set_xlabel(f"layer $l$ ({where})")
+    return lines
+
+
+def legend_below(fig, ax, ncols=None, fontsize=8):
+    """One legend under all the panels of `fig`, for the curves of `ax`.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure with ``layout="constrained"``, which makes room for it.
+    ax : matplotlib.axes.Axes
+        The panel whose labelled artists the legend lists.
+    ncols : int, optional
+        Columns; by default one row.
+    fontsize : float
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+
+    Examples
+    --------
+    >>> fig, (ax1, ax2) = new_figure(ncols=2)
+    >>> _ = ax1.plot([0, 1], label="a"), ax1.plot([1, 0], label="b")
+    >>> print(legend_below(fig, ax1)._ncols)
+    2
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    return fig.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncols=ncols or max(len(handles), 1),
+        fontsize=fontsize,
+    )
+
+
+def axes_3d_and_plane(fig, width_ratios=(1.25, 1.0)):
+    """A 3-D panel beside a flat one: a surface and its map of the weight plane.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure.
+    width_ratios : (float, float)
+        Widths of the 3-D panel and of the flat one.
+
+    Returns
+    -------
+    ax3d : mpl_toolkits.mplot3d.axes3d.Axes3D
+        For :func:`surface_3d`, :func:`lifted_path` and :func:`floor_path`.
+    ax : matplotlib.axes.Axes
+        For :func:`contour` and :func:`path`.
+
+    Examples
+    --------
+    >>> fig = Figure(figsize=(8.0, 3.6), layout="constrained")
+    >>> ax3d, ax = axes_3d_and_plane(fig)
+    >>> print(ax3d.name, ax.name)
+    3d rectilinear
+    """
+    grid = fig.add_gridspec(1, 2, width_ratios=width_ratios)
+    return fig.add_subplot(grid[0], projection="3d"), fig.add_subplot(grid[1])
 
 
 # --- Chapter 1 ---
