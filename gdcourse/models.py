@@ -73,6 +73,11 @@ class Model(Protocol):
         Predicted values (regression) or labels (classification).
     accuracy(theta, X, y) -> float
         Share of correct labels (classifiers only).
+
+    A model may also set ``stacked = True`` when ``loss``, ``loss_and_grad`` and
+    (for classifiers) ``loss_and_accuracy`` take a stack of parameter vectors ``(S, n_params)`` with one batch of
+    examples per row ``(S, n, d)`` (or one shared ``(n, d)``), each row computed exactly
+    as on its own; :func:`gdcourse.training.train` then steps several seeds in one call.
     """
 
     n_params: int
@@ -623,12 +628,17 @@ def _activation_slope(name, z, a):
 # Notes for the formulas); the MLP checks its arguments and calls them.
 
 
+# Leading axes: ``W`` may be ``(..., m, k)`` and ``b`` ``(..., k)`` (one network per
+# row of a stack) and ``X`` ``(n, d)`` or ``(..., n, d)``; each row then goes through
+# the same matrix products and reductions as a network of its own, bit for bit.
+
+
 def _forward(params, X, activation):
     """The output :math:`z_K` and the cache ``{"a": [a_0 .. a_{K-1}], "z": [z_1 .. z_K]}``."""
     activations, pre_activations = [X], []
     a = X
     for layer, (W, b) in enumerate(params, start=1):
-        z = a @ W + b
+        z = a @ W + b[..., None, :]
         pre_activations.append(z)
         if layer < len(params):
             a = _activate(activation, z)
@@ -638,18 +648,20 @@ def _forward(params, X, activation):
 
 def _output_loss(task, out, y):
     """Mean loss and :math:`\\delta_K` = d loss / d out (already divided by n)."""
-    n = out.shape[0]
+    n = out.shape[-2]
     if task == "regression":
-        residual = out[:, 0] - y
-        return _half_mse(residual), residual[:, None] / n
+        residual = out[..., 0] - y
+        return _half_mse(residual), residual[..., None] / n
     if task == "binary":
-        z = out[:, 0]
+        z = out[..., 0]
         loss = _binary_cross_entropy(z, y)
-        return loss, (sigmoid(z) - y)[:, None] / n
-    log_norm = np.logaddexp.reduce(out, axis=1)
-    log_probs = out - log_norm[:, None]
-    one_hot = np.eye(out.shape[1])[y]
-    loss = -np.mean(log_probs[np.arange(n), y])
+        return loss, (sigmoid(z) - y)[..., None] / n
+    log_norm = np.logaddexp.reduce(out, axis=-1)
+    log_probs = out - log_norm[..., None]
+    one_hot = np.eye(out.shape[-1])[y]
+    labels = np.broadcast_to(y, out.shape[:-1])[..., None]
+    picked = np.take_along_axis(log_probs, labels, axis=-1)[..., 0]
+    loss = -np.mean(picked, axis=-1)
     return loss, (np.exp(log_probs) - one_hot) / n
 
 
@@ -661,11 +673,24 @@ def _backward(params, cache, delta, activation):
         W, _ = params[k]
         a_prev = cache["a"][k]
         deltas[k] = delta
-        grads[k] = (a_prev.T @ delta, delta.sum(axis=0))
+        grads[k] = (np.swapaxes(a_prev, -1, -2) @ delta, delta.sum(axis=-2))
         if k > 0:
             slope = _activation_slope(activation, cache["z"][k - 1], a_prev)
-            delta = (delta @ W.T) * slope
+            delta = (delta @ np.swapaxes(W, -1, -2)) * slope
     return grads, deltas
+
+
+def _through(params, X, y, net):
+    """Forward, loss and backward: ``(loss, grads, deltas, cache)`` of checked data."""
+    out, cache = _forward(params, X, net.activation)
+    loss, delta = _output_loss(net.task, out, y)
+    grads, deltas = _backward(params, cache, delta, net.activation)
+    return loss, grads, deltas, cache
+
+
+def _scalar(value):
+    """A 0-d result as a float; a result per row of a stack as it is."""
+    return float(value) if np.ndim(value) == 0 else value
 
 
 def _per_example_grads(cache, deltas):
@@ -679,8 +704,10 @@ def _per_example_grads(cache, deltas):
 
 
 def _flat(layers):
-    """A list of ``(W, b)`` as one vector: per layer ``W`` row-major, then ``b``."""
-    return np.concatenate([part.ravel() for layer in layers for part in layer])
+    """A list of ``(W, b)`` as one vector (per layer ``W`` row-major, then ``b``); one per row of a stack."""
+    lead = layers[0][1].shape[:-1]
+    parts = [part.reshape(*lead, -1) for layer in layers for part in layer]
+    return np.concatenate(parts, axis=-1)
 
 
 def _spreads(activations):
@@ -861,6 +888,10 @@ class MLP:
     the :class:`Model` interface (:meth:`init`, :meth:`loss`, :meth:`loss_and_grad`,
     ...) take the same weights as one flat vector ``theta``
     (:meth:`flatten` / :meth:`unflatten` convert, layer by layer, ``W`` row-major then ``b``).
+    They also take a stack of such vectors, ``theta`` of shape ``(S, n_params)``, with
+    the examples shared or one batch per row (``X`` of shape ``(S, n, d)``): each row is
+    computed with the same matrix products as on its own, bit for bit, so
+    :func:`gdcourse.training.train` runs several seeds as one (``stacked`` is True).
 
     Examples
     --------
@@ -872,7 +903,14 @@ class MLP:
     >>> loss, grad = net.loss_and_grad(theta, X, y)
     >>> grad.shape
     (65,)
+    >>> thetas = np.stack([net.init(seed=0), net.init(seed=1)])
+    >>> losses, grads = net.loss_and_grad(thetas, X, y)
+    >>> grads.shape, bool(losses[0] == loss)
+    ((2, 65), True)
     """
+
+    #: The flat-vector methods take a stack of parameter vectors, one batch per row.
+    stacked = True
 
     def __init__(
         self, sizes, activation="tanh", task="regression", init="glorot", *, std=1.0
@@ -981,11 +1019,15 @@ class MLP:
         -------
         list of (W, b)
         """
-        theta = _as_theta(theta, self.n_params, batched=False)
+        return self._split(_as_theta(theta, self.n_params, batched=False))
+
+    def _split(self, theta):
+        """Read-only ``(W, b)`` views of a checked ``theta`` of shape ``(..., n_params)``."""
+        lead = theta.shape[:-1]
         params, start = [], 0
         for (m, k), _ in self.shapes:
-            W = theta[start : start + m * k].reshape(m, k)
-            b = theta[start + m * k : start + m * k + k]
+            W = theta[..., start : start + m * k].reshape(*lead, m, k)
+            b = theta[..., start + m * k : start + m * k + k]
             W.flags.writeable = b.flags.writeable = False
             params.append((W, b))
             start += m * k + k
@@ -1017,10 +1059,39 @@ class MLP:
         X = _as_X(X, self.sizes[0])
         if y is None:
             return X
-        labels = {"regression": None, "binary": 2, "multiclass": self.sizes[-1]}[
+        return X, _as_y(y, X.shape[0], labels=self._labels())
+
+    def _labels(self):
+        """Number of labels ``y`` may take (None for regression targets)."""
+        return {"regression": None, "binary": 2, "multiclass": self.sizes[-1]}[
             self.task
         ]
-        return X, _as_y(y, X.shape[0], labels=labels)
+
+    def _check_stack(self, theta, X, y=None):
+        """``theta`` of shape ``(..., n_params)`` and data shared by every row, ``X`` of
+        shape ``(n, d)``, or one batch per row, ``(..., n, d)`` with the same leading shape."""
+        theta = _as_theta(theta, self.n_params, batched=True)
+        lead, X = theta.shape[:-1], np.asarray(X, dtype=float)
+        if X.ndim == 2 or not lead:
+            return (
+                (theta, self._check_data(X))
+                if y is None
+                else (theta, *self._check_data(X, y))
+            )
+        if X.shape[:-2] != lead or X.shape[-1] != self.sizes[0]:
+            raise ValueError(
+                f"X must have shape (n, {self.sizes[0]}) or {lead + ('n', self.sizes[0])} "
+                f"to match theta's leading shape, got shape {X.shape}"
+            )
+        if y is None:
+            return theta, X
+        y = np.asarray(y)
+        if y.shape != X.shape[:-1]:
+            raise ValueError(
+                f"y must have shape {X.shape[:-1]} to match X, got shape {y.shape}"
+            )
+        checked = _as_y(y.reshape(-1), y.size, labels=self._labels())
+        return theta, X, checked.reshape(y.shape)
 
     # -- forward and backward ------------------------------------------------
 
@@ -1045,10 +1116,7 @@ class MLP:
 
     def _backprop(self, params, X, y):
         """Checked data through the network and back: loss, grads, deltas and the cache."""
-        X, y = self._check_data(X, y)
-        out, cache = _forward(params, X, self.activation)
-        loss, delta = _output_loss(self.task, out, y)
-        grads, deltas = _backward(params, cache, delta, self.activation)
+        loss, grads, deltas, cache = _through(params, *self._check_data(X, y), self)
         return float(loss), grads, deltas, cache
 
     def loss_and_grads(self, params, X, y):
@@ -1171,47 +1239,54 @@ class MLP:
 
         Parameters
         ----------
-        theta : array_like, shape (n_params,)
-        X : array_like, shape (n, sizes[0])
-        y : array_like, shape (n,)
+        theta : array_like, shape (n_params,) or (..., n_params)
+            One parameter vector, or a stack of them (one network per row).
+        X : array_like, shape (n, sizes[0]) or (..., n, sizes[0])
+            Examples shared by every row, or one batch per row of ``theta``.
+        y : array_like, shape (n,) or (..., n)
 
         Returns
         -------
-        float
+        float or ndarray of shape (...)
         """
-        X, y = self._check_data(X, y)
-        out, _ = _forward(self.unflatten(theta), X, self.activation)
-        return float(_output_loss(self.task, out, y)[0])
+        theta, X, y = self._check_stack(theta, X, y)
+        out, _ = _forward(self._split(theta), X, self.activation)
+        return _scalar(_output_loss(self.task, out, y)[0])
 
     def loss_and_grad(self, theta, X, y):
         """Mean loss and its gradient as a flat vector.
 
         Parameters
         ----------
-        theta : array_like, shape (n_params,)
-        X : array_like, shape (n, sizes[0])
-        y : array_like, shape (n,)
+        theta : array_like, shape (n_params,) or (..., n_params)
+            One parameter vector, or a stack of them (one network per row).
+        X : array_like, shape (n, sizes[0]) or (..., n, sizes[0])
+            Examples shared by every row, or one batch per row of ``theta``.
+        y : array_like, shape (n,) or (..., n)
 
         Returns
         -------
-        loss : float
-        grad : ndarray, shape (n_params,)
+        loss : float or ndarray of shape (...)
+        grad : ndarray, shape (..., n_params)
         """
-        loss, grads, _, _ = self._backprop(self.unflatten(theta), X, y)
-        return loss, _flat(grads)
+        theta, X, y = self._check_stack(theta, X, y)
+        loss, grads, _, _ = _through(self._split(theta), X, y, self)
+        return _scalar(loss), _flat(grads)
 
     def grad(self, theta, X, y):
         """Gradient of :meth:`loss` as a flat vector.
 
         Parameters
         ----------
-        theta : array_like, shape (n_params,)
-        X : array_like, shape (n, sizes[0])
-        y : array_like, shape (n,)
+        theta : array_like, shape (n_params,) or (..., n_params)
+            One parameter vector, or a stack of them (one network per row).
+        X : array_like, shape (n, sizes[0]) or (..., n, sizes[0])
+            Examples shared by every row, or one batch per row of ``theta``.
+        y : array_like, shape (n,) or (..., n)
 
         Returns
         -------
-        ndarray, shape (n_params,)
+        ndarray, shape (..., n_params)
         """
         return self.loss_and_grad(theta, X, y)[1]
 
@@ -1241,7 +1316,8 @@ class MLP:
 
         Parameters
         ----------
-        theta : array_like, shape (n_params,)
+        theta : array_like, shape (n_params,) or (..., n_params)
+            One parameter vector, or a stack of them (one network per row).
         X : array_like, shape (n, sizes[0])
 
         Returns
@@ -1254,46 +1330,78 @@ class MLP:
             raise ValueError(
                 "predict_proba is defined for classifiers only; this MLP has task='regression'"
             )
-        out, _ = _forward(self.unflatten(theta), self._check_data(X), self.activation)
+        out = self._out(theta, X)
         if self.task == "binary":
-            return sigmoid(out[:, 0])
-        return np.exp(out - np.logaddexp.reduce(out, axis=1)[:, None])
+            return sigmoid(out[..., 0])
+        return np.exp(out - np.logaddexp.reduce(out, axis=-1)[..., None])
 
     def predict(self, theta, X):
         """Predicted values (regression) or labels (classification).
 
         Parameters
         ----------
-        theta : array_like, shape (n_params,)
+        theta : array_like, shape (n_params,) or (..., n_params)
+            One parameter vector, or a stack of them (one network per row).
         X : array_like, shape (n, sizes[0])
 
         Returns
         -------
-        ndarray, shape (n,)
+        ndarray, shape (..., n)
         """
-        out, _ = _forward(self.unflatten(theta), self._check_data(X), self.activation)
+        out = self._out(theta, X)
         if self.task == "regression":
-            return out[:, 0]
+            return out[..., 0]
         if self.task == "binary":
-            return (out[:, 0] > 0).astype(int)
-        return np.argmax(out, axis=1)
+            return (out[..., 0] > 0).astype(int)
+        return np.argmax(out, axis=-1)
+
+    def loss_and_accuracy(self, theta, X, y):
+        """Mean loss and accuracy from one forward pass (classifiers only).
+
+        Parameters
+        ----------
+        theta : array_like, shape (n_params,) or (..., n_params)
+            One parameter vector, or a stack of them (one network per row).
+        X : array_like, shape (n, sizes[0])
+        y : array_like of int, shape (n,)
+
+        Returns
+        -------
+        loss, accuracy : float or ndarray of shape (...)
+            Equal to :meth:`loss` and :meth:`accuracy`, bit for bit.
+        """
+        if not self.is_classifier:
+            raise ValueError(
+                "accuracy is defined for classifiers only; this MLP has task='regression'"
+            )
+        theta, X, y = self._check_stack(theta, X, y)
+        out, _ = _forward(self._split(theta), X, self.activation)
+        labels = out[..., 0] > 0 if self.task == "binary" else np.argmax(out, axis=-1)
+        loss = _output_loss(self.task, out, y)[0]
+        return _scalar(loss), _scalar(np.mean(labels == y, axis=-1))
+
+    def _out(self, theta, X):
+        """The last layer's output for checked ``theta`` (or a stack of them) and ``X``."""
+        theta, X = self._check_stack(theta, X)
+        return _forward(self._split(theta), X, self.activation)[0]
 
     def accuracy(self, theta, X, y):
         """Share of examples whose predicted label equals ``y`` (classifiers only).
 
         Parameters
         ----------
-        theta : array_like, shape (n_params,)
+        theta : array_like, shape (n_params,) or (..., n_params)
+            One parameter vector, or a stack of them (one network per row).
         X : array_like, shape (n, sizes[0])
         y : array_like of int, shape (n,)
 
         Returns
         -------
-        float
+        float or ndarray of shape (...)
         """
         if not self.is_classifier:
             raise ValueError(
                 "accuracy is defined for classifiers only; this MLP has task='regression'"
             )
-        X, y = self._check_data(X, y)
-        return float(np.mean(self.predict(theta, X) == y))
+        theta, X, y = self._check_stack(theta, X, y)
+        return _scalar(np.mean(self.predict(theta, X) == y, axis=-1))

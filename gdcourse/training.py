@@ -492,7 +492,6 @@ class _Run:
 
     theta: np.ndarray
     initial: np.ndarray
-    opt_state: object
     path: list | None
     batch_size: int
     steps_per_epoch: int
@@ -522,24 +521,49 @@ def _step_rate(run, epoch, planned, plateau, swa):
     return planned[run.t] if planned is not None else plateau.lr
 
 
-def _sgd_step(run, model, opt, X, y, rate, clip_norm):
-    """One mini-batch update of ``run``; False if it met a non-finite number (divergence)."""
-    loss, g = model.loss_and_grad(run.theta, X, y)
-    run.step_loss.append(float(loss))
-    run.lrs.append(rate)
-    if not (np.isfinite(loss) and np.all(np.isfinite(g))):
-        run.diverged_step = run.t
-        return False
+def _loss_and_grad_rows(model, theta, X, y):
+    """Loss and gradient of every row of ``theta`` on its own batch ``X[s], y[s]``.
+
+    A model that takes stacks (``model.stacked``) computes all rows in one call,
+    each as on its own; any other model is called once per row.
+    """
+    if getattr(model, "stacked", False):
+        return model.loss_and_grad(theta, X, y)
+    pairs = [model.loss_and_grad(*row) for row in zip(theta, X, y)]
+    return np.array([loss for loss, _ in pairs]), np.array([g for _, g in pairs])
+
+
+def _update_rows(opt, grads, state, theta, rates):
+    """``opt.update`` on every row; one row is handed over as a plain vector."""
+    rate = rates[0] if np.all(rates == rates[0]) else rates[:, None]
+    if len(theta) == 1:
+        new, state = opt.update(grads[0], state, theta[0], rate)
+        return new[None], state
+    return opt.update(grads, state, theta, rate)
+
+
+def _step_rows(runs, running, model, opt, state, theta, X, y, rates, clip_norm):
+    """One mini-batch update of every row; rows that meet a non-finite number stop.
+
+    Returns the new stack, the optimizer state and the rows still running.
+    """
+    loss, g = _loss_and_grad_rows(model, theta, X, y)
+    finite = np.isfinite(loss) & np.all(np.isfinite(g), axis=-1)
     if clip_norm is not None:
         g = optimizers.clip_by_norm(g, clip_norm)
-    theta, state = opt.update(g, run.opt_state, run.theta, rate)
-    if not np.all(np.isfinite(theta)):
-        run.diverged_step = run.t
-        return False
-    run.theta, run.opt_state, run.t = theta, state, run.t + 1
-    if run.path is not None:
-        run.path.append(theta.copy())
-    return True
+    new_theta, state = _update_rows(opt, g, state, theta, rates)
+    finite &= np.all(np.isfinite(new_theta), axis=-1)
+    for s in running:
+        run = runs[s]
+        run.step_loss.append(float(loss[s]))
+        run.lrs.append(rates[s])
+        if not finite[s]:
+            run.diverged_step = run.t
+            continue
+        run.theta, run.t = new_theta[s], run.t + 1
+        if run.path is not None:
+            run.path.append(new_theta[s].copy())
+    return new_theta, state, [s for s in running if finite[s]]
 
 
 def _after_epoch(run, epoch, metrics, history, swa, plateau, stopper):
@@ -570,6 +594,37 @@ def _metrics(model, theta, data, validation):
         if model.is_classifier:
             metrics["val_accuracy"] = float(model.accuracy(theta, *validation))
     return metrics
+
+
+def _metrics_rows(model, theta, data, validation):
+    """:func:`_metrics` of every row of ``theta``, a list of dicts (one call for a stacked model)."""
+    if not getattr(model, "stacked", False):
+        return [_metrics(model, row, data, validation) for row in theta]
+    test = (data.X_test, data.y_test)
+    parts = {"train": (data.X_train, data.y_train), "test": test}
+    parts["val"] = test if validation is None else validation  # what is monitored
+    values = {}
+    for part, (X, y) in parts.items():
+        if model.is_classifier:
+            loss, accuracy = model.loss_and_accuracy(theta, X, y)
+            values[f"{part}_loss"], values[f"{part}_accuracy"] = loss, accuracy
+        else:
+            values[f"{part}_loss"] = model.loss(theta, X, y)
+    return [{key: float(v[s]) for key, v in values.items()} for s in range(len(theta))]
+
+
+def _check_seeds(seed):
+    """``seed`` as a list of ints >= 0, and whether a single int was given."""
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        return [checks.integer("seed", seed, minimum=0)], True
+    allowed = "an int >= 0 or a non-empty sequence of them"
+    try:
+        seeds = [checks.integer("seed", s, minimum=0) for s in seed]
+    except (TypeError, ValueError):
+        raise ValueError(f"seed must be {allowed}, got {seed!r}") from None
+    if not seeds:
+        raise ValueError(f"seed must be {allowed}, got {seed!r}")
+    return seeds, False
 
 
 def train(
@@ -615,9 +670,11 @@ def train(
         shorthand for ``optimizer=optimizers.sgd(momentum=...)``.
     nesterov : bool, default False
         Nesterov momentum (needs ``momentum > 0``).
-    seed : int, default 0
+    seed : int or sequence of int, default 0
         Seeds the starting parameters (``model.init(seed)``) and the per-epoch
-        shuffles (``np.random.default_rng(seed)``).
+        shuffles (``np.random.default_rng(seed)``). A sequence trains one run per
+        seed, all in step (one model call per step for a model with ``stacked``
+        set, such as the MLP), each exactly the run its seed gives alone.
     shuffle : bool, default True
         Reshuffle the training examples every epoch; if False, batches follow the stored order.
     drop_last : bool, default False
@@ -650,7 +707,8 @@ def train(
 
     Returns
     -------
-    TrainingResult
+    TrainingResult or list of TrainingResult
+        One result, or one per seed when ``seed`` is a sequence.
 
     Raises
     ------
@@ -686,14 +744,23 @@ def train(
     TrainingResult(epochs=20, steps=200, batch_size=16, final test loss 0.1627)
     >>> print(np.round(result.params, 1))
     [2. 1.]
+
+    Several seeds at once, each the run it gives alone:
+
+    >>> net = models.MLP([1, 8, 1], activation="tanh")
+    >>> runs = train(net, d, lr=0.1, batch_size=16, epochs=5, seed=[0, 1, 2])
+    >>> [bool(np.array_equal(r.params, train(net, d, lr=0.1, batch_size=16, epochs=5,
+    ...  seed=s).params)) for s, r in zip([0, 1, 2], runs)]
+    [True, True, True]
     """
     batch_size = _check_args(
         model, data, batch_size, epochs, early_stopping, reduce_on_plateau, swa, lr
     )
+    seeds, single = _check_seeds(seed)
     opt = optimizers.resolve(optimizer, momentum, nesterov)
     clip_norm = None if clip_norm is None else checks.positive("clip_norm", clip_norm)
     validation = _check_validation(validation)
-    theta = _start(model, theta0, seed)
+    theta = np.stack([_start(model, theta0, s) for s in seeds])
     X, y = np.asarray(data.X_train), np.asarray(data.y_train)
     n = len(X)
     steps_per_epoch = n // batch_size if drop_last else -(-n // batch_size)
@@ -702,53 +769,98 @@ def train(
         if reduce_on_plateau is not None
         else _rates(schedules.as_schedule(lr), epochs * steps_per_epoch)
     )
-    plateau = copy.deepcopy(reduce_on_plateau)
-    stopper = copy.deepcopy(early_stopping)
-    if stopper is not None:
-        stopper.reset()
-    rng = np.random.default_rng(seed)
-    run = _Run(
-        theta=theta,
-        initial=theta.copy(),
-        opt_state=opt.init(theta),
-        path=[theta.copy()] if record_path else None,
-        batch_size=batch_size,
-        steps_per_epoch=steps_per_epoch,
-    )
-
-    def run_epoch(epoch):
-        """All the mini-batch steps of one epoch; False if the run diverged."""
-        order = rng.permutation(n) if shuffle else np.arange(n)
-        for k in range(steps_per_epoch):
-            batch = order[k * batch_size : (k + 1) * batch_size]
-            rate = _step_rate(run, epoch, planned, plateau, swa)
-            if not _sgd_step(run, model, opt, X[batch], y[batch], rate, clip_norm):
-                return False
-            if swa is not None and swa.unit == "step" and swa.caches(run.t):
-                run.cache_for_swa(run.t)
-        return True
-
-    early_stopped = False
-    with np.errstate(all="ignore"):
-        history = _metrics(model, theta, data, validation)
-        history = {key: [value] for key, value in history.items()}
-        for epoch in range(1, epochs + 1):
-            if not run_epoch(epoch):
-                break
-            metrics = _metrics(model, run.theta, data, validation)
-            if not all(np.isfinite(v) for v in metrics.values()):
-                run.diverged_step = run.t
-                break
-            early_stopped = _after_epoch(
-                run, epoch, metrics, history, swa, plateau, stopper
-            )
-            if early_stopped:
-                break
-        swa_metrics = (
-            {} if run.swa_mean is None else evaluate(model, run.swa_mean, data)
+    plateaus = [copy.deepcopy(reduce_on_plateau) for _ in seeds]
+    stoppers = [copy.deepcopy(early_stopping) for _ in seeds]
+    for stopper in stoppers:
+        if stopper is not None:
+            stopper.reset()
+    rngs = [np.random.default_rng(s) for s in seeds]
+    runs = [
+        _Run(
+            theta=row,
+            initial=row.copy(),
+            path=[row.copy()] if record_path else None,
+            batch_size=batch_size,
+            steps_per_epoch=steps_per_epoch,
         )
-    completed = epoch - (run.diverged_step is not None)  # a diverged epoch is not one
-    return _result(run, history, swa_metrics, completed, early_stopped, stopper, swa)
+        for row in theta
+    ]
+    state = opt.init(theta[0] if len(seeds) == 1 else theta)
+    running, completed = list(range(len(seeds))), [epochs] * len(seeds)
+    early_stopped = [False] * len(seeds)
+    with np.errstate(all="ignore"):
+        metrics = _metrics_rows(model, theta, data, validation)
+        histories = [{key: [value] for key, value in m.items()} for m in metrics]
+        for epoch in range(1, epochs + 1):
+            orders = np.stack(
+                [rng.permutation(n) if shuffle else np.arange(n) for rng in rngs]
+            )
+            for k in range(steps_per_epoch):
+                batch = orders[:, k * batch_size : (k + 1) * batch_size]
+                rates = np.array(
+                    [
+                        _step_rate(run, epoch, planned, plateau, swa)
+                        for run, plateau in zip(runs, plateaus)
+                    ]
+                )
+                before = running
+                theta, state, running = _step_rows(
+                    runs,
+                    running,
+                    model,
+                    opt,
+                    state,
+                    theta,
+                    X[batch],
+                    y[batch],
+                    rates,
+                    clip_norm,
+                )
+                for s in set(before) - set(running):
+                    completed[s] = epoch - 1  # a diverged epoch is not one
+                if swa is not None and swa.unit == "step":
+                    for s in running:
+                        if swa.caches(runs[s].t):
+                            runs[s].cache_for_swa(runs[s].t)
+                if not running:
+                    break
+            metrics = _metrics_rows(model, theta, data, validation)
+            for s in list(running):
+                if not all(np.isfinite(v) for v in metrics[s].values()):
+                    runs[s].diverged_step, completed[s] = runs[s].t, epoch - 1
+                    running.remove(s)
+                elif _after_epoch(
+                    runs[s],
+                    epoch,
+                    metrics[s],
+                    histories[s],
+                    swa,
+                    plateaus[s],
+                    stoppers[s],
+                ):
+                    early_stopped[s], completed[s] = True, epoch
+                    running.remove(s)
+            if not running:
+                break
+    results = []
+    for s, run in enumerate(runs):
+        run.theta = run.theta.copy()
+        with np.errstate(all="ignore"):
+            swa_metrics = (
+                {} if run.swa_mean is None else evaluate(model, run.swa_mean, data)
+            )
+        results.append(
+            _result(
+                run,
+                histories[s],
+                swa_metrics,
+                completed[s],
+                early_stopped[s],
+                stoppers[s],
+                swa,
+            )
+        )
+    return results[0] if single else results
 
 
 def _result(run, history, swa_metrics, epochs_completed, early_stopped, stopper, swa):

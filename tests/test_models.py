@@ -510,10 +510,18 @@ def test_mlp_bad_call_arguments():
     net = MLP([3, 4, 2], task="multiclass")
     X, y = toy(labels=2)
     theta = net.init()
-    with pytest.raises(ValueError, match=r"theta must have shape \(26,\)"):
+    with pytest.raises(ValueError, match=r"theta must have shape \(\.\.\., 26\)"):
         net.loss(theta[:-1], X, y)
-    with pytest.raises(ValueError, match=r"theta must have shape \(26,\)"):
-        net.loss(np.stack([theta, theta]), X, y)
+    with pytest.raises(
+        ValueError, match=r"X must have shape \(n, 3\) or \(2, 'n', 3\)"
+    ):
+        net.loss(np.stack([theta, theta]), np.stack([X, X, X]), y)
+    with pytest.raises(ValueError, match=r"y must have shape \(2, 30\)"):
+        net.loss(np.stack([theta, theta]), np.stack([X, X]), y)
+    with pytest.raises(ValueError, match=r"y must hold integer labels in 0\.\.1"):
+        net.loss(np.stack([theta, theta]), np.stack([X, X]), np.stack([y, y + 2]))
+    with pytest.raises(ValueError, match="accuracy is defined for classifiers only"):
+        MLP([3, 1]).loss_and_accuracy(MLP([3, 1]).init(), X, y)
     with pytest.raises(ValueError, match=r"X must have shape \(n, 3\)"):
         net.loss(theta, X[:, :2], y)
     with pytest.raises(ValueError, match=r"y must have shape \(30,\)"):
@@ -585,3 +593,55 @@ def test_least_squares_form_matches_the_residual_form_and_its_gradient():
     assert losses[1, 2] == pytest.approx(
         models.quadratic_loss(thetas[1, 2], H, c, c0)[0]
     )
+
+
+@pytest.mark.parametrize("task", ["regression", "binary", "multiclass"])
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_mlp_stack_rows_are_each_their_own_network_bit_for_bit(task, activation):
+    out = 1 if task != "multiclass" else 3
+    net = MLP([2, 5, 4, out], activation=activation, task=task)
+    X, y = toy(labels=3 if task == "multiclass" else 2)
+    X = X[:, :2]
+    if task == "regression":
+        y = y + 0.5 * X[:, 0]
+    thetas = np.stack([net.init(seed) for seed in range(4)])
+    rng = np.random.default_rng(0)
+    batches = np.stack([rng.permutation(len(X))[:7] for _ in range(4)])
+    loss, grad = net.loss_and_grad(thetas, X[batches], y[batches])
+    shared = net.loss(thetas, X, y)
+    assert loss.shape == (4,) and grad.shape == (4, net.n_params)
+    for row, theta in enumerate(thetas):
+        one_loss, one_grad = net.loss_and_grad(theta, X[batches[row]], y[batches[row]])
+        assert loss[row] == one_loss and np.array_equal(grad[row], one_grad)
+        assert shared[row] == net.loss(theta, X, y)
+        assert np.array_equal(net.predict(thetas, X)[row], net.predict(theta, X))
+        if task != "regression":
+            assert net.accuracy(thetas, X, y)[row] == net.accuracy(theta, X, y)
+            both = net.loss_and_accuracy(thetas, X, y)
+            assert (both[0][row], both[1][row]) == (
+                shared[row],
+                net.accuracy(theta, X, y),
+            )
+            assert net.loss_and_accuracy(theta, X, y) == (
+                shared[row],
+                net.accuracy(theta, X, y),
+            )
+            probs = net.predict_proba(thetas, X)[row]
+            assert np.array_equal(probs, net.predict_proba(theta, X))
+
+
+def test_mlp_stack_gradient_matches_finite_differences():
+    net = MLP([2, 3, 1], activation="tanh", task="regression")
+    X, y = toy(labels=2)
+    X = X[:, :2]
+    thetas = np.stack([net.init(seed) for seed in range(2)])
+    Xs, ys = np.stack([X[:10], X[10:20]]), np.stack([y[:10], y[10:20]]).astype(float)
+    _, grad = net.loss_and_grad(thetas, Xs, ys)
+    h = 1e-6
+    for j in range(net.n_params):
+        e = np.zeros(net.n_params)
+        e[j] = h
+        numeric = (net.loss(thetas + e, Xs, ys) - net.loss(thetas - e, Xs, ys)) / (
+            2 * h
+        )
+        np.testing.assert_allclose(grad[:, j], numeric, rtol=1e-6, atol=1e-8)

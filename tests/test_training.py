@@ -797,3 +797,125 @@ def _torch_reference():
 if __name__ == "__main__":
     for name, values in _torch_reference().items():
         print(f"    {name!r}: {values!r},")
+
+
+# ---------------------------------------------------------------------------
+# several seeds as one run
+# ---------------------------------------------------------------------------
+
+
+def assert_same_result(a, b):
+    """Every field of two TrainingResults equal, bit for bit (nan equal to nan)."""
+    for name in TrainingResult.__dataclass_fields__:
+        x, y = getattr(a, name), getattr(b, name)
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            assert np.array_equal(x, y, equal_nan=True), name
+        else:
+            assert x == y or (x != x and y != y), name
+
+
+def _moons():
+    return gdata.standardize(gdata.two_moons(n=200, noise=0.25, seed=0))
+
+
+def _spirals_split():
+    spirals = gdata.spirals(n=150, classes=3, seed=0)
+    return spirals, (spirals.X_train[:30], spirals.y_train[:30])
+
+
+SEEDED_CASES = {
+    "sgd, cosine schedule": lambda: (
+        models.MLP([2, 8, 8, 1], activation="tanh", task="binary"),
+        _moons(),
+        dict(lr=schedules.cosine(0.5, total_steps=150), batch_size=16, epochs=12),
+    ),
+    "nesterov, last batch dropped": lambda: (
+        models.MLP([2, 6, 1], activation="relu", task="binary"),
+        _moons(),
+        dict(
+            lr=0.2, momentum=0.9, nesterov=True, batch_size=24, drop_last=True, epochs=8
+        ),
+    ),
+    "adam, clipped, path recorded": lambda: (
+        models.MLP([2, 6, 1], activation="sigmoid", task="binary"),
+        _moons(),
+        dict(
+            lr=0.05,
+            optimizer=optimizers.adam(),
+            clip_norm=0.5,
+            batch_size=32,
+            epochs=5,
+            record_path=True,
+        ),
+    ),
+    "plateau and early stopping on a validation split": lambda: (
+        models.MLP([2, 8, 3], activation="tanh", task="multiclass"),
+        _spirals_split()[0],
+        dict(
+            reduce_on_plateau=schedules.ReduceOnPlateau(1.0, factor=0.5, patience=1),
+            early_stopping=EarlyStopping(patience=2),
+            validation=_spirals_split()[1],
+            batch_size=20,
+            epochs=40,
+        ),
+    ),
+    "swa by epochs": lambda: (
+        models.MLP([2, 8, 1], activation="tanh", task="binary"),
+        _moons(),
+        dict(lr=0.5, swa=SWA(start=4, every=2), batch_size=25, epochs=10),
+    ),
+    "swa by steps with its own rate": lambda: (
+        models.MLP([2, 8, 1], activation="tanh", task="binary"),
+        _moons(),
+        dict(
+            lr=0.5,
+            swa=SWA(start=30, every=7, unit="step", lr=0.05),
+            batch_size=25,
+            epochs=10,
+        ),
+    ),
+    "some seeds diverge, at different steps": lambda: (
+        models.MLP([1, 8, 1], activation="tanh", task="regression"),
+        gdata.regression(n=120, weights=2.0, bias=1.0, noise=0.5, seed=0),
+        dict(lr=1.4, batch_size=16, epochs=30),
+    ),
+    "a model that takes one row at a time": lambda: (
+        models.LogisticRegression(2),
+        _moons(),
+        dict(lr=schedules.step_decay(1.0, step_size=20), batch_size=10, epochs=6),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SEEDED_CASES)
+def test_several_seeds_at_once_are_each_their_own_run(case):
+    model, dataset, options = SEEDED_CASES[case]()
+    seeds = [3, 4, 0, 5]
+    together = train(model, dataset, seed=seeds, **options)
+    assert isinstance(together, list) and len(together) == len(seeds)
+    for seed, result in zip(seeds, together):
+        assert_same_result(result, train(model, dataset, seed=seed, **options))
+    if case.startswith("some seeds diverge"):
+        steps = [r.diverged_step for r in together]
+        assert None in steps and len(set(steps)) > 2  # the rows stop at different times
+    if case.startswith("plateau"):
+        assert len({r.stopped_epoch for r in together}) > 1
+        assert len({tuple(r.lrs) for r in together}) > 1  # each row its own rate
+
+
+def test_seeds_as_any_sequence_and_one_seed_as_a_list():
+    model, dataset = models.MLP([2, 4, 1], task="binary"), _moons()
+    options = dict(lr=0.3, batch_size=50, epochs=2)
+    by_range = train(model, dataset, seed=range(2), **options)
+    by_array = train(model, dataset, seed=np.array([0, 1]), **options)
+    for a, b in zip(by_range, by_array):
+        assert_same_result(a, b)
+    (alone,) = train(model, dataset, seed=[5], **options)
+    assert_same_result(alone, train(model, dataset, seed=5, **options))
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", [], [0, -2], [0, None], True])
+def test_bad_seeds(seed):
+    model, dataset = models.MLP([2, 4, 1], task="binary"), _moons()
+    with pytest.raises(ValueError, match="seed must be"):
+        train(model, dataset, lr=0.1, seed=seed)
