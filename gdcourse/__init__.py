@@ -26,6 +26,7 @@ _MODULES = (
     "checks",
     "report",
     "adaptive",
+    "implicit",
 )
 
 
