@@ -813,6 +813,8 @@ class NormLog:
     the Euclidean norm of the gradient it receives to ``log.norms``; with
     ``clip_norm`` in :func:`gdcourse.training.train`, that is the gradient
     after clipping.  One log may follow several runs, one after the other.
+    Handed a stack of gradients (several seeds trained as one), it appends
+    one list with the norm of each row.
 
     Examples
     --------
@@ -831,7 +833,8 @@ class NormLog:
         """The optimizer's update rule, recording each gradient's norm here."""
 
         def update(grad, state, params, lr):
-            self.norms.append(float(np.sqrt(np.sum(np.square(grad)))))
+            norms = np.sqrt(np.sum(np.square(grad), axis=-1))
+            self.norms.append(norms.tolist())
             return optimizer.update(grad, state, params, lr)
 
         return optimizers.Optimizer(

@@ -402,4 +402,16 @@ def test_norm_log_records_what_the_optimizer_is_handed():
     )
     norms = np.array(log.norms)
     assert norms.size == 2 * -(-moons.n_train // 20)
+    stacked = adaptive.NormLog()
+    training.train(
+        net,
+        moons,
+        lr=0.01,
+        batch_size=20,
+        epochs=2,
+        seed=[3, 0],
+        optimizer=stacked.wrap(optimizers.adam()),
+        clip_norm=0.05,
+    )
+    np.testing.assert_array_equal(np.array(stacked.norms)[:, 1], norms)  # seed 0's row
     assert np.all(norms <= 0.05) and np.any(norms > 0.0499)
