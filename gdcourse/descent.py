@@ -21,25 +21,37 @@ optimizer (Adam, RMSProp, ...) can be passed as ``optimizer``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from gdcourse import checks, optimizers
 from gdcourse.schedules import as_schedule
+from gdcourse.stepsizes import StepSizeRule
 from gdcourse.surfaces import Surface
 
 __all__ = [
     "Trajectory",
     "gradient_descent",
     "DIVERGENCE_BOUND",
+    "STEP_FAILURES",
     "within_bound",
     "check_steps",
     "check_start",
+    "directed_descent",
 ]
 
 #: A run has diverged once a weight's magnitude exceeds this (or stops being finite).
 DIVERGENCE_BOUND = 1e8
+
+#: The reasons a step could not be taken, as ``Trajectory.stop_reason`` says them:
+#: a line search found no rate its condition accepts before the step vanished in
+#: rounding (``"no decrease"``); the direction does not go downhill (``"not
+#: descent"``: Newton's step with an indefinite Hessian); an exact line search
+#: along a direction of non-positive curvature has no minimum (``"unbounded"``);
+#: Polyak's rate would be zero or negative (``"below f_min"``); the matrix Newton's
+#: step solves with is singular (``"singular"``).
+STEP_FAILURES = ("no decrease", "not descent", "unbounded", "below f_min", "singular")
 
 
 def within_bound(w):
@@ -76,7 +88,9 @@ class Trajectory:
     grad_norms : numpy.ndarray
         Euclidean norm of the gradient at each row of ``weights``.
     lrs : numpy.ndarray
-        The rate used at each step, shape ``(steps,)``.
+        The rate used at each step, shape ``(steps,)``; with a step-size
+        rule (:mod:`gdcourse.stepsizes`), which picks a rate per start, shape
+        ``(steps,)`` or ``(steps, n)``, NaN for the steps a start did not take.
     diverged : bool or numpy.ndarray
         Whether the run (each start) left every bound: a weight above
         :data:`DIVERGENCE_BOUND` in magnitude or not finite.
@@ -84,6 +98,28 @@ class Trajectory:
         Index of the last valid row of ``weights``: ``steps`` for a run that
         used all its steps, the step it met ``tol`` at, or the last step
         before it diverged.
+    f_evals, g_evals, h_evals : numpy.ndarray or None
+        Loss, gradient and Hessian evaluations the method needed up to each
+        row of ``weights`` (shape as ``losses``; NaN on the rows after a start
+        stopped), so ``plt.plot(run.g_evals, run.losses)`` draws the loss
+        against the cost.  Row ``k`` counts what was evaluated to reach
+        :math:`w_k` and to have at hand what the next step needs there: for
+        gradient descent at a fixed rate ``g_evals[k] = k + 1`` and no loss
+        evaluations (the ``losses`` stored for the record are not counted).
+        Evaluations made in a step that failed or diverged belong to no row.
+        ``None`` for a record that did not count them.  They are read from
+        ``evals``.
+    evals : tuple or None
+        Keyword-only.  The counts behind ``f_evals``, ``g_evals`` and
+        ``h_evals``: three arrays shaped as ``losses``, or three pairs
+        ``(start, per_step)`` for a method whose every step costs the same
+        (row ``k`` then counts ``start + k * per_step``).
+    stop_reason : str or numpy.ndarray of str, optional
+        Keyword-only.  Why each start stopped: ``"steps"`` (it used them
+        all), ``"tol"``, ``"diverged"``, ``"stationary"`` (a gradient whose
+        squared norm is exactly 0: no direction to step along), or a step
+        that could not be taken (see :data:`STEP_FAILURES`); ``None`` for a
+        record that did not say.
 
     Examples
     --------
@@ -110,11 +146,45 @@ class Trajectory:
     lrs: np.ndarray
     diverged: object
     stopped_at: object
+    evals: object = field(default=None, kw_only=True, repr=False)
+    stop_reason: object = field(default=None, kw_only=True, repr=False)
 
     @property
     def steps(self):
         """Number of steps the run was given."""
         return self.weights.shape[0] - 1
+
+    def _counts(self, i):
+        if self.evals is None:
+            return None
+        counts = self.evals[i]
+        if isinstance(counts, np.ndarray):
+            return counts
+        start, per_step = counts
+        rows = np.arange(self.steps + 1.0)
+        stopped = np.asarray(self.stopped_at)
+        if stopped.ndim:
+            rows = rows[:, None] + np.zeros(stopped.size)
+        return np.where(
+            np.arange(self.steps + 1).reshape(-1, *[1] * stopped.ndim) > stopped,
+            np.nan,
+            start + per_step * rows,
+        )
+
+    @property
+    def f_evals(self):
+        """Loss evaluations needed up to each row (see the class docstring)."""
+        return self._counts(0)
+
+    @property
+    def g_evals(self):
+        """Gradient evaluations needed up to each row (see the class docstring)."""
+        return self._counts(1)
+
+    @property
+    def h_evals(self):
+        """Hessian evaluations needed up to each row (see the class docstring)."""
+        return self._counts(2)
 
     def __repr__(self):
         """Steps, starts, dimension and how the run ended; not the arrays."""
@@ -128,7 +198,11 @@ class Trajectory:
         if not several and diverged[0]:
             parts.append(f"diverged at step {stopped[0]}")
         elif not several and stopped[0] < self.steps:
-            parts.append(f"stopped at step {stopped[0]}")
+            why = self.stop_reason
+            said = why is not None and why != "tol"
+            parts.append(
+                f"stopped at step {stopped[0]}" + (f" ({why})" if said else "")
+            )
         finite = np.atleast_1d(self.final_loss)[~diverged]
         if finite.size:
             lo, hi = finite.min(), finite.max()
@@ -172,13 +246,19 @@ class Trajectory:
                 "first needs a run from several starts (w0 of shape (n, d))"
             )
         k = checks.integer("n", n, minimum=1, maximum=stopped.size)
+
+        def starts(a):
+            return a[:, :k] if isinstance(a, np.ndarray) else a
+
         return Trajectory(
             self.weights[:, :k],
             self.losses[:, :k],
             self.grad_norms[:, :k],
-            self.lrs,
+            self.lrs if self.lrs.ndim == 1 else self.lrs[:, :k],
             np.asarray(self.diverged)[:k],
             stopped[:k],
+            evals=None if self.evals is None else tuple(map(starts, self.evals)),
+            stop_reason=None if self.stop_reason is None else self.stop_reason[:k],
         )
 
     def head(self, steps):
@@ -203,6 +283,9 @@ class Trajectory:
         A start that blew up on step :math:`s + 1` has ``stopped_at`` :math:`= s`;
         within :math:`k` steps it has diverged iff :math:`s + 1 \\le k`, and
         otherwise it stops at :math:`\\min(s, k)` (its own stop, or the end).
+        A step that could not be taken (:data:`STEP_FAILURES`) counts like a
+        divergence; a stop at a row (``"tol"``, ``"stationary"``) is kept
+        when :math:`s \\le k`.
 
         Examples
         --------
@@ -224,6 +307,17 @@ class Trajectory:
         blew = np.asarray(self.diverged) & (stopped + 1 <= k)
         stop = np.where(blew, stopped, np.minimum(stopped, k))
         single = stopped.ndim == 0
+        reason = self.stop_reason
+        if reason is not None:
+            reason = np.asarray(reason)
+            failed = np.isin(reason, (*STEP_FAILURES, "diverged"))
+            kept = np.where(failed, stopped + 1 <= k, stopped <= k)
+            reason = np.where(kept & (reason != "steps"), reason, "steps")
+            reason = str(reason) if single else reason
+
+        def rows(a):
+            return a[: k + 1] if isinstance(a, np.ndarray) else a
+
         return Trajectory(
             self.weights[: k + 1],
             self.losses[: k + 1],
@@ -231,6 +325,8 @@ class Trajectory:
             self.lrs[:k],
             bool(blew) if single else blew,
             int(stop) if single else stop,
+            evals=None if self.evals is None else tuple(map(rows, self.evals)),
+            stop_reason=reason,
         )
 
 
@@ -291,9 +387,12 @@ def gradient_descent(
         One start, shape ``(d,)``, or ``n`` starts at once, shape ``(n, d)``.
         Many starts run as one vectorised computation; each matches its own
         single run (exactly, when ``noise`` is 0).
-    lr : float or callable
-        The learning rate :math:`\\eta`: a positive number, or a schedule
-        ``t -> rate`` from :mod:`gdcourse.schedules`.
+    lr : float, callable or StepSizeRule
+        The learning rate :math:`\\eta`: a positive number, a schedule
+        ``t -> rate`` from :mod:`gdcourse.schedules`, or a step-size rule from
+        :mod:`gdcourse.stepsizes` that searches for the rate along
+        :math:`-\\nabla f(w_k)` at every step (plain gradient descent only: no
+        momentum, optimizer, noise or clipping).
     steps : int
         Number of updates (non-negative).
     momentum : float
@@ -342,6 +441,12 @@ def gradient_descent(
     A start that diverges stops quietly: its flag in ``diverged`` is set,
     ``stopped_at`` holds its last finite step, and no warning is emitted.
 
+    With a step-size rule each start searches for its own rate, so ``lrs``
+    holds one rate per start (``(steps, n)``), and a start also stops where
+    its gradient is exactly zero (``stop_reason`` ``"stationary"``) or where
+    its rule finds no rate (:data:`STEP_FAILURES`); every start still
+    matches its own single run bit for bit.
+
     Examples
     --------
     >>> from gdcourse import optimizers, surfaces
@@ -355,6 +460,11 @@ def gradient_descent(
     >>> adam = gradient_descent(s, [1.0], lr=0.1, steps=3, optimizer=optimizers.adam())
     >>> print(np.round(adam.weights[:, 0], 4))
     [1.     0.9    0.8004 0.7016]
+    >>> from gdcourse import stepsizes
+    >>> rule = gradient_descent(s, [[1.0], [-2.0]], lr=stepsizes.armijo(lr0=2.0), steps=2)
+    >>> print(rule.lrs, rule.stop_reason)
+    [[0.5 0.5]
+     [nan nan]] ['stationary' 'stationary']
     """
     if not isinstance(surface, Surface):
         raise ValueError(
@@ -362,6 +472,19 @@ def gradient_descent(
         )
     w = check_start(surface, w0)
     steps = check_steps(steps)
+    rule = next((r for r in (lr, schedule) if isinstance(r, StepSizeRule)), None)
+    if rule is not None:
+        if lr is not None and schedule is not None:
+            raise ValueError("give the rate either as lr or as schedule, not both")
+        plain = optimizer is None and momentum == 0 and nesterov is False
+        if not (plain and noise == 0 and clip_norm is None):
+            raise ValueError(
+                f"lr={rule!r} searches along the gradient: it needs plain gradient "
+                "descent (no momentum, nesterov, optimizer, noise or clip_norm)"
+            )
+        if tol is not None:
+            tol = checks.positive("tol", tol)
+        return directed_descent(surface, w, steps, _steepest, rule, tol)
     opt = optimizers.resolve(optimizer, momentum, nesterov)
     rate = _resolve_rate(lr, schedule)
     noise = checks.non_negative("noise", noise)
@@ -383,6 +506,7 @@ def gradient_descent(
     active = np.ones(n, dtype=bool)
     diverged = np.zeros(n, dtype=bool)
     stopped_at = np.full(n, steps)
+    reason = np.full(n, "steps", dtype=object)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         g = surface.grad_fn(w)
@@ -390,7 +514,7 @@ def gradient_descent(
         grad_norms[0] = np.sqrt((g * g).sum(-1))
         if tol is not None:
             done = grad_norms[0] < tol
-            stopped_at[done], active[done] = 0, False
+            stopped_at[done], active[done], reason[done] = 0, False, "tol"
         for k in range(steps):
             if not active.any():
                 break
@@ -408,6 +532,7 @@ def gradient_descent(
             if blown.any():
                 diverged |= blown
                 stopped_at[blown] = k
+                reason[blown] = "diverged"
                 active &= ~blown
                 everyone = False
             if everyone:
@@ -419,15 +544,164 @@ def gradient_descent(
             if tol is not None:
                 done = active & (gnorm < tol)
                 stopped_at[done] = k + 1
+                reason[done] = "tol"
                 active &= ~done
 
+    # one gradient per row reached (the gradient at w_k makes step k), no loss
+    per_step = ((0, 0), (1, 1), (0, 0))
+    return _record(
+        single, weights, losses, grad_norms, lrs, diverged, stopped_at, reason,
+        per_step,
+    )  # fmt: skip
+
+
+def _record(single, weights, losses, grad_norms, lrs, diverged, stopped_at,
+            reason, evals):  # fmt: skip
+    """A Trajectory from arrays with a starts axis, squeezed for one start."""
     if single:
         return Trajectory(
             weights[:, 0],
             losses[:, 0],
             grad_norms[:, 0],
-            lrs,
+            lrs if lrs.ndim == 1 else lrs[:, 0],
             bool(diverged[0]),
             int(stopped_at[0]),
+            evals=tuple(e[:, 0] if isinstance(e, np.ndarray) else e for e in evals),
+            stop_reason=str(reason[0]),
         )
-    return Trajectory(weights, losses, grad_norms, lrs, diverged, stopped_at)
+    return Trajectory(
+        weights,
+        losses,
+        grad_norms,
+        lrs,
+        diverged,
+        stopped_at,
+        evals=evals,
+        stop_reason=np.asarray(reason, dtype=str),
+    )
+
+
+def _steepest(w, g):
+    """The direction of gradient descent, -g, with nothing to report."""
+    return -g, np.full(len(g), "", dtype=object), 0, np.nan
+
+
+def directed_descent(surface, w, steps, direction, lr, tol=None, extra=None):
+    """Step along a direction chosen at every point, by a fixed rate or a rule.
+
+    The loop shared by :func:`gradient_descent` with a step-size rule and by
+    :mod:`gdcourse.newton`: at :math:`w_k` it asks ``direction`` for
+    :math:`d_k`, then takes :math:`w_{k+1} = w_k + \\eta_k d_k` with
+    :math:`\\eta_k` the number ``lr`` or the rate ``lr.search`` finds.
+
+    Parameters
+    ----------
+    surface : Surface
+    w : numpy.ndarray, shape (d,) or (n, d)
+        Checked start(s) (:func:`check_start`).
+    steps : int
+        Checked number of steps.
+    direction : callable
+        ``direction(w, g) -> (d, failure, h_evals, value)`` for points of
+        shape ``(m, d)``: the directions, a failure per point (``""`` or one of
+        :data:`STEP_FAILURES`), Hessian evaluations made, and a number per
+        point to record (or NaN).
+    lr : float or StepSizeRule
+    tol : float, optional
+        Stop a start once its gradient norm is below ``tol``.
+    extra : list, optional
+        If given, receives the array of the values ``direction`` returned,
+        shape as ``losses`` (NaN on rows no step started from).
+
+    Returns
+    -------
+    Trajectory
+        ``lrs`` per start (NaN for steps not taken), except for a number
+        ``lr``: then ``(steps,)`` filled with it, as in :func:`gradient_descent`.
+    """
+    single = w.ndim == 1
+    w = np.array(w[None, :] if single else w)  # a copy: updated in place below
+    n, dim = w.shape
+    rule = lr if isinstance(lr, StepSizeRule) else None
+    if rule is not None and rule.prepare is not None:
+        rule.prepare(surface, w)
+    weights = np.full((steps + 1, n, dim), np.nan)
+    losses = np.full((steps + 1, n), np.nan)
+    grad_norms = np.full((steps + 1, n), np.nan)
+    lrs = np.full((steps, n), np.nan)
+    evals = np.full((3, steps + 1, n), np.nan)
+    values = np.full((steps + 1, n), np.nan)
+    count = np.zeros((3, n))
+    count[0] = rule.start_f_evals if rule is not None else 0
+    count[1] = 1
+    active = np.ones(n, dtype=bool)
+    diverged = np.zeros(n, dtype=bool)
+    stopped_at = np.full(n, steps)
+    reason = np.full(n, "steps", dtype=object)
+
+    def stop_at_row(k, idx, gg):
+        low = np.sqrt(gg) < tol if tol is not None else np.zeros(idx.size, bool)
+        flat = (gg == 0) & ~low
+        reason[idx[low]], reason[idx[flat]] = "tol", "stationary"
+        done = idx[low | flat]
+        stopped_at[done], active[done] = k, False
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        f = surface.value_fn(w)
+        g = surface.grad_fn(w)
+        gg = (g * g).sum(-1)
+        weights[0], losses[0], grad_norms[0] = w, f, np.sqrt(gg)
+        evals[:, 0] = count
+        stop_at_row(0, np.arange(n), gg)
+        for k in range(steps):
+            idx = np.flatnonzero(active)
+            if idx.size == 0:
+                break
+            d, failure, h_used, value = direction(w[idx], g[idx])
+            failure = np.array(failure, dtype=object)
+            count[2, idx] += h_used
+            values[k, idx] = value
+            rate = np.full(idx.size, np.nan)
+            go = failure == ""
+            if rule is None:
+                rate[go] = lr
+                count[1, idx[go]] += 1
+            elif go.any():
+                j = idx[go]
+                found = rule.search(surface, w[j], f[j], g[j], d[go])
+                rate[go] = found.lr
+                failure[go] = found.failure
+                count[0, j] += found.f_evals
+                count[1, j] += found.g_evals
+                count[2, j] += found.h_evals
+            bad = failure != ""
+            stopped_at[idx[bad]], active[idx[bad]] = k, False
+            reason[idx[bad]] = failure[bad]
+            ok = ~bad
+            moved = idx[ok]
+            if moved.size == 0:
+                continue
+            w_new = w[moved] + rate[ok, None] * d[ok]
+            f_new = surface.value_fn(w_new)
+            g_new = surface.grad_fn(w_new)
+            gg_new = (g_new * g_new).sum(-1)
+            blown = ~(within_bound(w_new) & np.isfinite(f_new))
+            lrs[k, moved] = rate[ok]
+            gone = moved[blown]
+            diverged[gone], stopped_at[gone], active[gone] = True, k, False
+            reason[gone] = "diverged"
+            keep = moved[~blown]
+            w[keep], f[keep], g[keep] = w_new[~blown], f_new[~blown], g_new[~blown]
+            weights[k + 1, keep], losses[k + 1, keep] = w[keep], f[keep]
+            grad_norms[k + 1, keep] = np.sqrt(gg_new[~blown])
+            evals[:, k + 1, keep] = count[:, keep]
+            stop_at_row(k + 1, keep, gg_new[~blown])
+
+    if extra is not None:
+        extra.append(values[:, 0] if single else values)
+    if rule is None:
+        lrs = np.full(steps, float(lr))
+    return _record(
+        single, weights, losses, grad_norms, lrs, diverged, stopped_at, reason,
+        tuple(evals),
+    )  # fmt: skip
