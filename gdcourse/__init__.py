@@ -27,6 +27,8 @@ _MODULES = (
     "report",
     "adaptive",
     "implicit",
+    "stepsizes",
+    "newton",
 )
 
 
