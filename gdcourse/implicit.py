@@ -635,7 +635,7 @@ def regression_loss(X, y, name="least squares"):
 
     def value(w):
         r = w @ X.T - y
-        return 0.5 * np.mean(r * r, axis=-1)
+        return (r * r).sum(axis=-1) * (0.5 / n)
 
     def grad(w):
         return (w @ X.T - y) @ X / n

@@ -20,8 +20,8 @@ does.
 
 The registered explorers, by chapter: "gradient descent" and "line fit" (1),
 "learning rate" (2), "minima" (3), "saddle" (4), "batch size" (5),
-"schedules" (6), "momentum" (7), "vanishing gradients" (8) and
-"adaptive methods" (9).
+"schedules" (6), "momentum" (7), "vanishing gradients" (8),
+"adaptive methods" (9) and "implicit bias" (11).
 
 The package holds the base class (:mod:`~gdcourse.widgets.base`, whose
 docstring has a template for a new explorer), the registry
@@ -73,6 +73,10 @@ from gdcourse.widgets.gradient_descent import (
     LineFitExplorer,
     gradient_descent_explorer,
     line_fit_explorer,
+)
+from gdcourse.widgets.implicit_bias import (
+    ImplicitBiasExplorer,
+    implicit_bias_explorer,
 )
 from gdcourse.widgets.learning_rates import (
     LearningRateExplorer,
@@ -136,6 +140,8 @@ __all__ = [
     "adaptive_explorer",
     "plotting_integer_locator",
     "vanishing_gradients_explorer",
+    "ImplicitBiasExplorer",
+    "implicit_bias_explorer",
     "EXPLORERS",
     "LINE_FIT_DATA",
     "LINE_FIT_BOX",
