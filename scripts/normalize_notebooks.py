@@ -492,7 +492,6 @@ CHAPTERS_NOT_YET_SHORTENED = frozenset(
         "04_saddle_points.ipynb",
         "05_batch_size.ipynb",
         "06_schedules.ipynb",
-        "08_vanishing_gradients.ipynb",
         "09_adaptive_methods.ipynb",
     }
 )
