@@ -26,6 +26,7 @@ from .adaptive_methods import check_adam_first_step
 from .batch_size import check_fpc_factor, check_minibatch_gradient
 from .core import CheckResult, check, describe
 from .gradient_descent import check_descend, check_gradient_step, check_mse_gradient
+from .implicit_bias import check_early_stopped, check_matching_steps
 from .learning_rates import check_largest_stable_rate
 from .minima import check_classify_critical_point
 from .momentum import check_momentum_step, check_optimal_momentum
@@ -63,4 +64,7 @@ __all__ = [
     "check_he_variance",
     # chapter 9: adaptive methods
     "check_adam_first_step",
+    # chapter 11: what gradient descent prefers
+    "check_early_stopped",
+    "check_matching_steps",
 ]

@@ -1,0 +1,380 @@
+"""Checkers of chapter 11: what gradient descent prefers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from numbers import Integral
+
+import numpy as np
+
+from . import diagnose as dg
+from .core import check, describe
+
+__all__ = ["check_early_stopped", "check_matching_steps", "Verdict"]
+
+
+def _early_stopped(X, y, lr, steps):
+    from gdcourse import implicit
+
+    return implicit.descent_iterates(X, y, lr, steps)
+
+
+def _filtered(X, y, factor, best=None):
+    """``V diag(factor(lam)) V^T w_dagger``: a filter applied along the eigenvectors."""
+    from gdcourse import implicit
+
+    lam, V = implicit.spectrum(X)
+    best = implicit.min_norm_solution(X, y) if best is None else best
+    with np.errstate(all="ignore"):
+        f = np.where(lam > 0, factor(lam), 0.0)
+    return V @ (f * (V.T @ best))
+
+
+def _one_step_short(X, y, lr, steps):
+    return _filtered(X, y, lambda lam: 1 - (1 - lr * lam) ** (steps - 1.0))
+
+
+def _one_step_long(X, y, lr, steps):
+    return _filtered(X, y, lambda lam: 1 - (1 - lr * lam) ** (steps + 1.0))
+
+
+def _ridge_instead(X, y, lr, steps):
+    if steps == 0:
+        return np.zeros(X.shape[1])
+    return _filtered(X, y, lambda lam: lam / (lam + 1.0 / (lr * steps)))
+
+
+def _flow_instead(X, y, lr, steps):
+    return _filtered(X, y, lambda lam: 1 - np.exp(-lr * steps * lam))
+
+
+def _what_is_left(X, y, lr, steps):
+    return _filtered(X, y, lambda lam: (1 - lr * lam) ** steps)
+
+
+def _without_one_over_n(X, y, lr, steps):
+    n = len(y)
+    return _filtered(X, y, lambda lam: 1 - (1 - lr * n * lam) ** steps)
+
+
+def _limit_instead(X, y, lr, steps):
+    from gdcourse import implicit
+
+    return implicit.min_norm_solution(X, y)
+
+
+def _eigenvectors_as_rows(X, y, lr, steps):
+    from gdcourse import implicit
+
+    lam, V = implicit.spectrum(X)
+    f = np.where(lam > 0, 1 - (1 - lr * lam) ** steps, 0.0)
+    return V.T @ (f * (V @ implicit.min_norm_solution(X, y)))
+
+
+def _pinv_of_the_transpose(outcome):
+    """``pinv(X.T) @ y`` for the minimum-norm solution: a shape error unless X is square."""
+    X, y, lr, steps = outcome.args
+    X = np.asarray(X, dtype=float)
+    if outcome.error is not None:
+        square = X.shape[0] == X.shape[1]
+        return None if square or not isinstance(outcome.error, ValueError) else "pinv"
+    if X.shape[0] != X.shape[1]:
+        return None
+    wrong = _filtered(
+        X,
+        y,
+        lambda lam: 1 - (1 - lr * lam) ** steps,
+        best=np.linalg.pinv(X.T) @ np.asarray(y, dtype=float),
+    )
+    return (
+        "pinv"
+        if dg.close(outcome.got, wrong) and not dg.close(wrong, outcome.expected)
+        else None
+    )
+
+
+def _pinv_diagnosis(failing):
+    kinds = {_pinv_of_the_transpose(o) for o in failing}
+    if kinds != {"pinv"}:
+        return None
+    return dg.say(
+        "pinv(X.T) @ y where pinv(X) @ y was meant: a shape error when X is not "
+        "square, and the wrong weights when it is",
+        "the pseudo-inverse of X (d rows, n columns) maps the n targets to d weights",
+    )
+
+
+_EARLY_STOPPED_MISTAKES = (
+    dg.variant(
+        _one_step_short,
+        "the iterate one step too early, (1 - lr*lambda)**(steps - 1)",
+        "count the steps from w_0 = 0: after one step the factor is lr*lambda",
+    ),
+    dg.variant(
+        _one_step_long,
+        "the iterate one step too late, (1 - lr*lambda)**(steps + 1)",
+        "count the steps from w_0 = 0: after one step the factor is lr*lambda",
+    ),
+    dg.variant(
+        _ridge_instead,
+        "ridge regression with alpha = 1/(lr*steps), lambda/(lambda + alpha), "
+        "instead of gradient descent's filter",
+        "that matching rule is only approximate; unroll w_k = w_{k-1} - lr*H*(w_{k-1} "
+        "- w_dagger) along each eigenvector instead",
+    ),
+    dg.variant(
+        _flow_instead,
+        "the gradient flow's filter, 1 - exp(-lr*steps*lambda)",
+        "that is the limit of small steps; with a finite rate each step multiplies "
+        "the error along an eigenvector by exactly 1 - lr*lambda",
+    ),
+    dg.variant(
+        _what_is_left,
+        "(1 - lr*lambda)**steps, the part of w_dagger not yet fitted, instead of "
+        "the part fitted",
+        "from w_0 = 0 the error starts as -w_dagger and shrinks by 1 - lr*lambda per "
+        "step: the iterate is w_dagger plus that error",
+    ),
+    dg.variant(
+        _without_one_over_n,
+        "the eigenvalues of X^T X instead of X^T X / n (n times too large)",
+        "the loss is 1/(2n) |Xw - y|^2, so its Hessian is X^T X / n",
+    ),
+    dg.variant(
+        _limit_instead,
+        "the minimum-norm solution itself, where gradient descent arrives only as "
+        "the steps grow without bound",
+        "after finitely many steps each eigen-direction is only partly fitted",
+    ),
+    dg.variant(
+        _eigenvectors_as_rows,
+        "the eigenvectors read as rows: numpy.linalg.eigh returns one per column",
+        "the coordinates of w along the eigenvectors are V.T @ w, and w = V @ coordinates",
+    ),
+    _pinv_diagnosis,
+    dg.sign("the iterates move towards the targets, not away from them"),
+    dg.not_finite(),
+    dg.wrong_shape(),
+    dg.raised(),
+)
+
+_EARLY_STOPPED_CASES = [
+    (np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([1.0, 2.0]), 0.5, 1),
+    (np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([1.0, 2.0]), 0.5, 4),
+    (np.array([[2.0, 1.0], [0.0, 1.0]]), np.array([1.0, 1.0]), 0.2, 3),
+    (
+        np.array([[1.0, 2.0, 0.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 2.0, 1.0]]),
+        np.array([1.0, 0.0, -1.0]),
+        0.2,
+        6,
+    ),
+    (np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([1.0, 2.0]), 0.5, 0),
+]
+
+
+def check_early_stopped(function):
+    """Check ``function(X, y, lr, steps)``: gradient descent's weights after ``steps`` steps, without the loop.
+
+    The answer is the weights :math:`w_k` of gradient descent from
+    :math:`w_0 = 0` with rate ``lr`` on
+    :math:`f(w) = \\frac{1}{2n}\\lVert Xw - y\\rVert^2`, after ``steps``
+    steps, computed from the eigen-decomposition of :math:`X^\\top X / n`
+    (the reference is :func:`gdcourse.implicit.descent_iterates`, which the
+    tests compare with :func:`gdcourse.descent.gradient_descent`).
+
+    Parameters
+    ----------
+    function : callable
+        The reader's function.
+
+    Returns
+    -------
+    CheckResult
+
+    Notes
+    -----
+    With :math:`X^\\top X / n = V \\operatorname{diag}(\\lambda) V^\\top` and
+    :math:`w^\\dagger = X^+ y`,
+
+    .. math::
+
+        w_k = V \\operatorname{diag}\\bigl(1 - (1 - \\eta\\lambda)^k\\bigr) V^\\top w^\\dagger
+
+    (:func:`gdcourse.implicit.spectral_filter`).  The diagnoses name the
+    iterate one step early or late, ridge's filter with
+    :math:`\\alpha = 1/(\\eta k)`, the gradient flow's
+    :math:`1 - e^{-\\eta k\\lambda}`, the unfitted part :math:`(1 - \\eta\\lambda)^k`,
+    the eigenvalues of :math:`X^\\top X` without the :math:`1/n`, the limit
+    :math:`w^\\dagger` itself, eigenvectors read as rows, and
+    ``pinv(X.T) @ y`` for :math:`w^\\dagger`.
+
+    Examples
+    --------
+    >>> def early_stopped(X, y, lr, steps):
+    ...     lam, V = np.linalg.eigh(X.T @ X / len(y))
+    ...     best = np.linalg.pinv(X) @ y
+    ...     return V @ ((1 - (1 - lr * lam) ** steps) * (V.T @ best))
+    >>> check_early_stopped(early_stopped)
+    All 5 cases passed: early_stopped(X, y, lr, steps) is right.
+
+    A classic mistake, the filter one step short:
+
+    >>> def short(X, y, lr, steps):
+    ...     lam, V = np.linalg.eigh(X.T @ X / len(y))
+    ...     best = np.linalg.pinv(X) @ y
+    ...     return V @ ((1 - (1 - lr * lam) ** (steps - 1)) * (V.T @ best))
+    >>> check_early_stopped(short)
+    0 of 5 cases passed before one failed.
+    Case 1: early_stopped(X=[[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]], y=[1.0, 2.0], lr=0.5, steps=1)
+      expected: array([0.25, 0.5 , 0.75])
+      got:      array([0., 0., 0.])
+      the numbers differ
+      It looks like the iterate one step too early, (1 - lr*lambda)**(steps - 1). Hint: count the steps from w_0 = 0: after one step the factor is lr*lambda.
+    """
+    return check(
+        function,
+        _early_stopped,
+        _EARLY_STOPPED_CASES,
+        name="early_stopped(X, y, lr, steps)",
+        atol=1e-8,
+        diagnoses=_EARLY_STOPPED_MISTAKES,
+        show=_show_case,
+    )
+
+
+def _show_case(X, y, lr, steps):
+    """The call on one line: ``early_stopped(X=[[1.0, 0.0], ...], y=[...], lr=0.5, steps=1)``."""
+    return f"early_stopped(X={X.tolist()}, y={y.tolist()}, lr={lr}, steps={steps})"
+
+
+# ----------------------------------------------------------------------------
+# Exercise 11.3: how many steps match a ridge penalty?
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a decision the reader made, shown as its report."""
+
+    ok: bool
+    text: str
+
+    def __repr__(self):
+        return self.text
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(self.text)
+
+
+#: The data, rate and penalty of exercise 11.3.
+MATCHING = {"seed": 0, "noise": 0.3, "frequencies": 20, "lr": 0.9, "alpha": 0.01}
+#: A step count passes when its distance is within this factor of the best one.
+MATCHING_SLACK = 1.1
+
+
+def _matching_problem():
+    from gdcourse import implicit
+
+    data = implicit.curve_data(seed=MATCHING["seed"], noise=MATCHING["noise"])
+    X = implicit.fourier_features(data.X_train, MATCHING["frequencies"])
+    return X, data.y_train
+
+
+def matching_distances(max_steps=2000):
+    """Relative distance of gradient descent's weights from ridge's, for 0..max_steps steps.
+
+    On exercise 11.3's problem (:data:`MATCHING`):
+    :math:`\\lVert w_k - w_\\alpha\\rVert / \\lVert w_\\alpha\\rVert` for every
+    :math:`k`, from :func:`gdcourse.implicit.descent_iterates`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (max_steps + 1,)
+    """
+    from gdcourse import implicit
+
+    X, y = _matching_problem()
+    ridge = implicit.ridge_solution(X, y, MATCHING["alpha"])
+    W = implicit.descent_iterates(X, y, MATCHING["lr"], np.arange(max_steps + 1))
+    return np.linalg.norm(W - ridge, axis=1) / np.linalg.norm(ridge)
+
+
+def check_matching_steps(steps):
+    """Check a step count: gradient descent's weights after ``steps`` steps against ridge's.
+
+    Exercise 11.3: on the chapter's curve fit (:data:`MATCHING`: 12
+    examples, 41 scaled Fourier features), gradient descent from zero at
+    rate 0.9 is run for ``steps`` steps with
+    :func:`gdcourse.descent.gradient_descent`, and its weights are compared
+    with ridge regression's at :math:`\\alpha = 0.01`.  The count passes when
+    its relative distance :math:`\\lVert w_k - w_\\alpha\\rVert / \\lVert w_\\alpha\\rVert`
+    is within :data:`MATCHING_SLACK` times the smallest over every count up
+    to 2000.
+
+    Parameters
+    ----------
+    steps : int
+        The reader's choice.
+
+    Returns
+    -------
+    Verdict
+        Its ``ok`` and a report: the distance reached, the best distance
+        possible (not the count that reaches it), and, when the count fails,
+        whether fewer or more steps come closer; the rule of thumb
+        :math:`k = 1/(\\eta\\alpha)` is named when that is the choice.
+
+    Notes
+    -----
+    At :math:`k = 1/(\\eta\\alpha)`, along an eigenvector with
+    :math:`0 < \\eta\\lambda \\le 1` and :math:`t = \\eta k \\lambda`, gradient
+    descent has fitted :math:`1 - (1 - \\eta\\lambda)^k \\ge 1 - e^{-t}`, more
+    than ridge's :math:`\\lambda/(\\lambda + \\alpha) = t/(1 + t)`; so the
+    closest match takes fewer steps than the rule of thumb.
+
+    Examples
+    --------
+    >>> check_matching_steps(111)
+    111 steps: gradient descent's weights are 14.6 % of ridge's norm away from ridge's; the closest step count gets within 4.85 %.
+    Not yet: fewer steps come closer. 111 is the rule of thumb k = 1/(lr * alpha); at that k gradient descent has fitted more of every eigen-direction than ridge keeps (1 - (1 - lr*lambda)**k >= 1 - exp(-t) > t/(1 + t) with t = lr*k*lambda), so the best match is earlier.
+    """
+    from gdcourse import descent, implicit
+
+    name = "steps"
+    if not isinstance(steps, Integral) or isinstance(steps, bool) or steps < 0:
+        return Verdict(
+            False,
+            f"{name} must be a whole number of steps >= 0, got {describe(steps)}.",
+        )
+    distances = matching_distances()
+    best = distances.min()
+    X, y = _matching_problem()
+    run = descent.gradient_descent(
+        implicit.regression_loss(X, y),
+        np.zeros(X.shape[1]),
+        lr=MATCHING["lr"],
+        steps=int(steps),
+    )
+    ridge = implicit.ridge_solution(X, y, MATCHING["alpha"])
+    reached = np.linalg.norm(run.weights[-1] - ridge) / np.linalg.norm(ridge)
+    head = (
+        f"{steps} steps: gradient descent's weights are {100 * reached:.3g} % of "
+        f"ridge's norm away from ridge's; the closest step count gets within "
+        f"{100 * best:.3g} %."
+    )
+    if reached <= MATCHING_SLACK * best:
+        return Verdict(
+            True, f"{head}\nA match: within {MATCHING_SLACK:g} times the best."
+        )
+    k_best = int(np.argmin(distances))
+    way = "fewer" if steps > k_best else "more"
+    text = f"{head}\nNot yet: {way} steps come closer."
+    rule = 1.0 / (MATCHING["lr"] * MATCHING["alpha"])
+    if abs(steps - rule) <= 1:
+        text += (
+            f" {steps} is the rule of thumb k = 1/(lr * alpha); at that k gradient "
+            "descent has fitted more of every eigen-direction than ridge keeps "
+            "(1 - (1 - lr*lambda)**k >= 1 - exp(-t) > t/(1 + t) with "
+            "t = lr*k*lambda), so the best match is earlier."
+        )
+    return Verdict(False, text)

@@ -1,0 +1,180 @@
+"""Chapter 11 checkers: the early-stopped weights without a loop, and the step count matching ridge."""
+
+import numpy as np
+import pytest
+
+from gdcourse import exercises, implicit
+from gdcourse.descent import gradient_descent
+from gdcourse.exercises import implicit_bias
+
+
+def early_stopped(X, y, lr, steps):
+    lam, V = np.linalg.eigh(X.T @ X / len(y))
+    best = np.linalg.pinv(X) @ y
+    return V @ ((1 - (1 - lr * lam) ** steps) * (V.T @ best))
+
+
+def by_the_loop(X, y, lr, steps):
+    w = np.zeros(X.shape[1])
+    for _ in range(steps):
+        w = w - lr * X.T @ (X @ w - y) / len(y)
+    return w
+
+
+def diagnosis(result):
+    last = repr(result).splitlines()[-1].strip()
+    return last if last.startswith("It looks like") else None
+
+
+def test_right_answers_pass():
+    for right in (early_stopped, by_the_loop):
+        result = exercises.check_early_stopped(right)
+        assert result.ok and result.total == 5, repr(result)
+
+
+def test_the_reference_is_gradient_descent():
+    for X, y, lr, steps in implicit_bias._EARLY_STOPPED_CASES:
+        run = gradient_descent(
+            implicit.regression_loss(X, y), np.zeros(X.shape[1]), lr=lr, steps=steps
+        )
+        np.testing.assert_allclose(
+            implicit_bias._early_stopped(X, y, lr, steps), run.weights[-1], atol=1e-12
+        )
+
+
+def with_filter(factor, best=lambda X, y: np.linalg.pinv(X) @ y, rows=False, n=None):
+    """An answer along the eigenvectors of X^T X / n (of X^T X with n=1)."""
+
+    def answer(X, y, lr, steps):
+        lam, V = np.linalg.eigh(X.T @ X / (len(y) if n is None else n))
+        lam = np.where(lam > 1e-12 * lam.max(), lam, 0.0)
+        f = np.where(lam > 0, factor(lam, lr, steps), 0.0)
+        if rows:
+            return V.T @ (f * (V @ best(X, y)))
+        return V @ (f * (V.T @ best(X, y)))
+
+    return answer
+
+
+def gd_filter(lam, lr, k):
+    return 1 - (1 - lr * lam) ** k
+
+
+MISTAKES = [
+    (
+        with_filter(lambda lam, lr, k: 1 - (1 - lr * lam) ** (k - 1.0)),
+        "one step too early",
+    ),
+    (
+        with_filter(lambda lam, lr, k: 1 - (1 - lr * lam) ** (k + 1.0)),
+        "one step too late",
+    ),
+    (
+        with_filter(lambda lam, lr, k: lam / (lam + 1 / (lr * k)) if k else 0 * lam),
+        "ridge regression with alpha = 1/(lr*steps)",
+    ),
+    (
+        with_filter(lambda lam, lr, k: 1 - np.exp(-lr * k * lam)),
+        "the gradient flow's filter",
+    ),
+    (
+        with_filter(lambda lam, lr, k: (1 - lr * lam) ** k),
+        "the part of w_dagger not yet fitted",
+    ),
+    (with_filter(gd_filter, n=1), "the eigenvalues of X^T X instead"),
+    (
+        lambda X, y, lr, steps: np.linalg.pinv(X) @ y,
+        "the minimum-norm solution itself",
+    ),
+    (with_filter(gd_filter, rows=True), "the eigenvectors read as rows"),
+    (
+        with_filter(gd_filter, best=lambda X, y: np.linalg.pinv(X.T) @ y),
+        "pinv(X.T) @ y where pinv(X) @ y was meant",
+    ),
+    (lambda X, y, lr, steps: -early_stopped(X, y, lr, steps), "the opposite sign"),
+    (
+        lambda X, y, lr, steps: early_stopped(X, y, lr, steps)[:, None],
+        "the right numbers in the wrong shape",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("wrong", "named"), MISTAKES, ids=[m[1][:30] for m in MISTAKES]
+)
+def test_each_classic_mistake_is_named(wrong, named):
+    result = exercises.check_early_stopped(wrong)
+    assert not result.ok
+    said = diagnosis(result)
+    assert said is not None and named in said, repr(result)
+
+
+def test_the_starter_and_an_unrelated_answer_get_the_plain_report():
+    starter = exercises.check_early_stopped(
+        lambda X, y, lr, steps: np.zeros(X.shape[1])
+    )
+    assert repr(starter).endswith("the numbers differ")
+    halfway = exercises.check_early_stopped(
+        lambda X, y, lr, steps: 0.5 * np.linalg.pinv(X) @ y
+    )
+    assert "It looks like the expected answer times" not in repr(halfway)
+
+
+def test_the_chapter_shows_a_five_case_checker():
+    assert len(implicit_bias._EARLY_STOPPED_CASES) == 5
+
+
+# ----------------------------------------------------------------------------
+# Exercise 11.3
+# ----------------------------------------------------------------------------
+
+
+def test_matching_distances_are_the_descent_runs():
+    d = implicit_bias.matching_distances(max_steps=60)
+    X, y = implicit_bias._matching_problem()
+    ridge = implicit.ridge_solution(X, y, 0.01)
+    run = gradient_descent(
+        implicit.regression_loss(X, y), np.zeros(41), lr=0.9, steps=60
+    )
+    np.testing.assert_allclose(
+        d,
+        np.linalg.norm(run.weights - ridge, axis=1) / np.linalg.norm(ridge),
+        rtol=1e-9,
+    )
+
+
+def test_the_best_count_passes_and_its_neighbours_within_the_slack():
+    d = implicit_bias.matching_distances()
+    k = int(np.argmin(d))
+    assert 0 < k < 2000 and k < 1 / (0.9 * 0.01)  # earlier than the rule of thumb
+    verdict = exercises.check_matching_steps(k)
+    assert verdict.ok and "A match" in repr(verdict)
+    near = [j for j in range(2001) if d[j] <= implicit_bias.MATCHING_SLACK * d.min()]
+    assert all(exercises.check_matching_steps(j).ok for j in (near[0], near[-1]))
+    assert not exercises.check_matching_steps(near[0] - 1).ok
+    assert not exercises.check_matching_steps(near[-1] + 1).ok
+
+
+def test_the_rule_of_thumb_is_named_and_directions_are_right():
+    rule = exercises.check_matching_steps(111)
+    assert not rule.ok and "rule of thumb" in repr(rule) and "fewer steps" in repr(rule)
+    assert "more steps come closer" in repr(exercises.check_matching_steps(5))
+    late = repr(exercises.check_matching_steps(400))
+    assert "fewer steps come closer" in late and "rule of thumb" not in late
+
+
+def test_at_the_rule_of_thumb_every_direction_is_fitted_more_than_ridge_keeps():
+    X, _ = implicit_bias._matching_problem()
+    lam = implicit.spectrum(X)[0]
+    lam = lam[lam > 0]
+    assert 0.9 * lam.max() <= 1  # the condition the report's reasoning needs
+    k = round(1 / (0.9 * 0.01))
+    assert np.all(
+        implicit.spectral_filter(lam, 0.9, k) > implicit.ridge_filter(lam, 0.01)
+    )
+
+
+@pytest.mark.parametrize("bad", [55.0, -1, "56", True])
+def test_a_count_must_be_a_whole_number(bad):
+    verdict = exercises.check_matching_steps(bad)
+    assert not verdict.ok and "whole number of steps" in repr(verdict)
