@@ -656,10 +656,11 @@ def train(
         E.g. :class:`~gdcourse.models.LinearRegression`, :class:`~gdcourse.models.MLP`.
     data : Dataset
         Training data and a test part (both evaluated after every epoch).
-    lr : float or callable
+    lr : float or callable, or a list of them
         Learning rate: a positive number or a schedule ``t -> lr`` of the 0-based
         step (see :mod:`gdcourse.schedules`). Must be omitted when
-        ``reduce_on_plateau`` is given.
+        ``reduce_on_plateau`` is given. A list trains one run per rate (and
+        per seed, when ``seed`` is a sequence too), all in step.
     batch_size : int, optional
         Examples per step, in ``1..n`` (*n* training examples); default *n*
         (full-batch gradient descent).
@@ -708,7 +709,8 @@ def train(
     Returns
     -------
     TrainingResult or list of TrainingResult
-        One result, or one per seed when ``seed`` is a sequence.
+        One result; one per seed when ``seed`` is a sequence, one per rate when
+        ``lr`` is a list, and ``results[i][j]`` for rate *i* and seed *j* when both are.
 
     Raises
     ------
@@ -756,19 +758,27 @@ def train(
     batch_size = _check_args(
         model, data, batch_size, epochs, early_stopping, reduce_on_plateau, swa, lr
     )
-    seeds, single = _check_seeds(seed)
+    seeds, one_seed = _check_seeds(seed)
+    rates, one_rate = (lr, False) if isinstance(lr, (list, tuple)) else ([lr], True)
+    if not rates:
+        raise ValueError("lr must be a number, a schedule or a non-empty list of them")
     opt = optimizers.resolve(optimizer, momentum, nesterov)
     clip_norm = None if clip_norm is None else checks.positive("clip_norm", clip_norm)
     validation = _check_validation(validation)
-    theta = np.stack([_start(model, theta0, s) for s in seeds])
     X, y = np.asarray(data.X_train), np.asarray(data.y_train)
     n = len(X)
     steps_per_epoch = n // batch_size if drop_last else -(-n // batch_size)
-    planned = (
+    planned = [
         None
         if reduce_on_plateau is not None
-        else _rates(schedules.as_schedule(lr), epochs * steps_per_epoch)
-    )
+        else _rates(schedules.as_schedule(rate), epochs * steps_per_epoch)
+        for rate in rates
+    ]
+    # one row per (rate, seed), the rate varying slowest
+    n_seeds = len(seeds)
+    planned = [p for p in planned for _ in range(n_seeds)]
+    seeds = seeds * len(rates)
+    theta = np.stack([_start(model, theta0, s) for s in seeds])
     plateaus = [copy.deepcopy(reduce_on_plateau) for _ in seeds]
     stoppers = [copy.deepcopy(early_stopping) for _ in seeds]
     for stopper in stoppers:
@@ -799,8 +809,8 @@ def train(
                 batch = orders[:, k * batch_size : (k + 1) * batch_size]
                 rates = np.array(
                     [
-                        _step_rate(run, epoch, planned, plateau, swa)
-                        for run, plateau in zip(runs, plateaus)
+                        _step_rate(run, epoch, plan, plateau, swa)
+                        for run, plan, plateau in zip(runs, planned, plateaus)
                     ]
                 )
                 before = running
@@ -860,7 +870,10 @@ def train(
                 swa,
             )
         )
-    return results[0] if single else results
+    per_rate = [results[i : i + n_seeds] for i in range(0, len(results), n_seeds)]
+    if one_seed:
+        per_rate = [runs[0] for runs in per_rate]
+    return per_rate[0] if one_rate else per_rate
 
 
 def _result(run, history, swa_metrics, epochs_completed, early_stopped, stopper, swa):

@@ -919,3 +919,25 @@ def test_bad_seeds(seed):
     model, dataset = models.MLP([2, 4, 1], task="binary"), _moons()
     with pytest.raises(ValueError, match="seed must be"):
         train(model, dataset, lr=0.1, seed=seed)
+
+
+def test_several_rates_and_seeds_at_once_are_each_their_own_run():
+    model, dataset = models.MLP([2, 6, 1], activation="tanh", task="binary"), _moons()
+    rates = [0.3, schedules.cosine(1.0, total_steps=40), schedules.constant(0.05)]
+    options = dict(batch_size=40, epochs=8, momentum=0.5)
+    grid = train(model, dataset, lr=rates, seed=[2, 0], **options)
+    assert [len(row) for row in grid] == [2, 2, 2]
+    for rate, row in zip(rates, grid):
+        for seed, result in zip([2, 0], row):
+            assert_same_result(
+                result, train(model, dataset, lr=rate, seed=seed, **options)
+            )
+    by_rate = train(model, dataset, lr=rates, seed=2, **options)
+    for result, row in zip(by_rate, grid):
+        assert_same_result(result, row[0])
+    with pytest.raises(ValueError, match="non-empty list"):
+        train(model, dataset, lr=[], **options)
+    with pytest.raises(
+        ValueError, match="lr must be a positive finite number or a schedule"
+    ):
+        train(model, dataset, lr=[0.1, -1.0], **options)
