@@ -44,7 +44,19 @@ def test_make_optimizer_maps_the_betas():
     assert adam["betas"] == (0.5, 0.99) and not adam["amsgrad"]
     assert adaptive_methods.make_optimizer("AMSGrad").hyperparameters["amsgrad"]
     with pytest.raises(ValueError, match="method must be one of"):
-        adaptive_methods.make_optimizer("Lion")
+        adaptive_methods.make_optimizer("no such method")
+
+
+@pytest.mark.parametrize("method", adaptive_methods.ADAPTIVE_METHODS)
+def test_each_menu_entry_uses_exactly_the_controls_its_rule_depends_on(method):
+    """A control listed as used changes the rule; one not listed changes nothing."""
+    uses, _ = adaptive_methods.MENU[method]
+    base = adaptive_methods.make_optimizer(method, 0.9, 0.999)
+    for control, other in (("beta1", (0.5, 0.999)), ("beta2", (0.9, 0.9))):
+        moved = adaptive_methods.make_optimizer(method, *other)
+        changed = moved.hyperparameters != base.hyperparameters
+        assert changed == (control in uses), (method, control)
+    assert base.name in {"sgd", "adagrad", "rmsprop", "adam"}
 
 
 def test_reference_is_momentum_at_its_optimum_and_sees_no_rotation(ex):

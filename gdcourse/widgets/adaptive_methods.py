@@ -6,7 +6,6 @@ import numpy as np
 
 from gdcourse import adaptive, descent, optimizers, plotting
 from gdcourse import theory as _theory
-from gdcourse.widgets import register
 from gdcourse.widgets.base import Explorer
 from gdcourse.widgets.controls import (
     _loss_bands,
@@ -18,6 +17,7 @@ from gdcourse.widgets.controls import (
     loss_gap,
     selection_slider,
 )
+from gdcourse.widgets.registry import register
 
 __all__ = [
     "ADAPTIVE_METHODS",
@@ -27,18 +27,23 @@ __all__ = [
     "adaptive_explorer",
 ]
 
-#: The methods the explorer offers, in menu order.
-ADAPTIVE_METHODS = ("SGD", "momentum", "AdaGrad", "RMSProp", "Adam", "AMSGrad")
-
-#: The explorer's hyperparameter controls each method uses (see :func:`make_optimizer`).
-METHOD_USES = {
-    "SGD": (),
-    "momentum": ("beta1",),
-    "AdaGrad": (),
-    "RMSProp": ("beta2",),
-    "Adam": ("beta1", "beta2"),
-    "AMSGrad": ("beta1", "beta2"),
+#: The explorer's menu, in order: each method, the hyperparameter controls it
+#: uses, and the :mod:`gdcourse.optimizers` rule it builds from ``(beta1, beta2)``.
+#: A new method is one line here.
+MENU = {
+    "SGD": ((), lambda b1, b2: optimizers.sgd()),
+    "momentum": (("beta1",), lambda b1, b2: optimizers.sgd(momentum=b1)),
+    "AdaGrad": ((), lambda b1, b2: optimizers.adagrad()),
+    "RMSProp": (("beta2",), lambda b1, b2: optimizers.rmsprop(alpha=b2)),
+    "Adam": (("beta1", "beta2"), lambda b1, b2: optimizers.adam(betas=(b1, b2))),
+    "AMSGrad": (
+        ("beta1", "beta2"),
+        lambda b1, b2: optimizers.adam(betas=(b1, b2), amsgrad=True),
+    ),
 }
+
+#: The methods the explorer offers, in menu order.
+ADAPTIVE_METHODS = tuple(MENU)
 
 #: The surfaces the explorer offers: label -> (angle in degrees, loss scale).
 ADAPTIVE_SURFACES = {
@@ -74,17 +79,9 @@ def make_optimizer(method, beta1=0.9, beta2=0.999):
     >>> make_optimizer("SGD")
     sgd(momentum=0.0, nesterov=False, weight_decay=0.0)
     """
-    if method not in ADAPTIVE_METHODS:
+    if method not in MENU:
         raise ValueError(f"method must be one of {ADAPTIVE_METHODS}, got {method!r}")
-    if method == "SGD":
-        return optimizers.sgd()
-    if method == "momentum":
-        return optimizers.sgd(momentum=beta1)
-    if method == "AdaGrad":
-        return optimizers.adagrad()
-    if method == "RMSProp":
-        return optimizers.rmsprop(alpha=beta2)
-    return optimizers.adam(betas=(beta1, beta2), amsgrad=method == "AMSGrad")
+    return MENU[method][1](beta1, beta2)
 
 
 class AdaptiveExplorer(Explorer):
@@ -118,7 +115,6 @@ class AdaptiveExplorer(Explorer):
         self.bands = {k: _loss_bands(s) for k, s in self.surfaces.items()}
         self.start_point = np.asarray(start, dtype=float)
         self.steps = int(steps)
-        self._reference = {}
         controls = {
             "surface": dropdown(
                 surface,
@@ -156,20 +152,18 @@ class AdaptiveExplorer(Explorer):
         }
         super().__init__(controls, title="Adaptive methods explorer")
 
+    @Explorer.cached(maxsize=len(ADAPTIVE_SURFACES))
     def reference(self, surface):
         """Heavy-ball momentum at its optimal rate and momentum on ``surface`` (cached)."""
-        if surface not in self._reference:
-            s = self.surfaces[surface]
-            scale = ADAPTIVE_SURFACES[surface][1]
-            lr, beta = _theory.heavy_ball_optimal(scale / self.kappa, scale)
-            self._reference[surface] = descent.gradient_descent(
-                s,
-                self.start_point,
-                lr=lr,
-                steps=self.steps,
-                optimizer=optimizers.sgd(momentum=beta),
-            )
-        return self._reference[surface]
+        scale = ADAPTIVE_SURFACES[surface][1]
+        lr, beta = _theory.heavy_ball_optimal(scale / self.kappa, scale)
+        return descent.gradient_descent(
+            self.surfaces[surface],
+            self.start_point,
+            lr=lr,
+            steps=self.steps,
+            optimizer=optimizers.sgd(momentum=beta),
+        )
 
     def build(self, axes):
         ax_w, ax_l = axes
@@ -211,7 +205,7 @@ class AdaptiveExplorer(Explorer):
 
     def ignores(self, values):
         """The hyperparameters the chosen method does not have."""
-        return {"beta1", "beta2"} - set(METHOD_USES[values["method"]])
+        return {"beta1", "beta2"} - set(MENU[values["method"]][0])
 
     def draw(self, surface, method, lr, beta1, beta2):
         s = self.surfaces[surface]
