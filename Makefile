@@ -22,7 +22,7 @@ help:
 	@echo "make portability   re-run nbval under every OpenBLAS kernel family, lowered SIMD, one thread"
 	@echo "make notebooks     re-execute the chapters and store their outputs"
 	@echo "make lab           open the notebooks in JupyterLab"
-	@echo "make bench         time every explorer control and the basin map"
+	@echo "make bench         time every chapter, the notebook tests, every explorer control and the basin map"
 	@echo "make browser-test  open the built site in headless Chromium (needs make book)"
 	@echo "make jupyter-test  open, run, drive, save and reopen the chapters in JupyterLab and Notebook 7"
 	@echo "make standalone-test  run every chapter in a fresh venv with only the gdcourse wheel and its book extra"

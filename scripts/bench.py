@@ -1,4 +1,16 @@
-"""Time every explorer: each control swept across its range, one core.
+"""Time the book: every chapter executed, the notebook tests, every explorer.
+
+``make bench`` runs all three parts; ``scripts/bench.py chapters`` or
+``scripts/bench.py explorers`` runs one. Nothing here is asserted by
+``make test``: the bars are COURSE.md's, and the README keeps the figures
+with the date they were measured (on an idle 2-core machine: the load
+average is printed first).
+
+Chapters: each ``book/*.ipynb`` executed on its own in a fresh kernel, kernel
+start included (bar: 12 s a chapter), then the notebook tests as ``make
+test-notebooks`` runs them, two workers (bar: 90 s for the whole book).
+
+Explorers: each control swept across its range, one core.
 
 Prints, per explorer, the p50 and p95 of the time from a control change until
 the figure is re-rendered to PNG and the slowest control (the bar is p95
@@ -62,7 +74,66 @@ def time_small_training_run(repeats=5):
     return float(np.median(samples))
 
 
+#: Seconds a chapter may take to execute, kernel start included.
+BAR_CHAPTER_S = 12.0
+#: Seconds the notebook tests (``make test-notebooks``) may take.
+BAR_NBVAL_S = 90.0
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def time_chapters():
+    """Execute every chapter in a fresh kernel; print seconds against the bar; return the late ones."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    late = []
+    print(f"{'chapter':32} {'seconds':>8}  verdict")
+    for path in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        t0 = time.perf_counter()
+        NotebookClient(
+            nb, timeout=600, resources={"metadata": {"path": str(path.parent)}}
+        ).execute()
+        seconds = time.perf_counter() - t0
+        ok = seconds <= BAR_CHAPTER_S
+        late += [] if ok else [path.stem]
+        print(f"{path.stem:32} {seconds:8.1f}  {'ok' if ok else 'OVER'}")
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "--nbval",
+        "--nbval-sanitize-with",
+        "tests/nbval_sanitize.cfg",
+        "book",
+        "-n",
+        "2",
+        "--dist",
+        "loadfile",
+        "-q",
+    ]
+    t0 = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    seconds = time.perf_counter() - t0
+    ok = seconds <= BAR_NBVAL_S
+    print(
+        f"{'notebook tests, 2 workers':32} {seconds:8.1f}  {'ok' if ok else 'OVER'}\n"
+    )
+    return late + ([] if ok else ["notebook tests"])
+
+
 def main():
+    parts = sys.argv[1:] or ["chapters", "explorers"]
+    print(f"load average at start: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)\n")
+    failed = time_chapters() if "chapters" in parts else []
+    if "explorers" in parts:
+        failed += time_explorers_and_runs()
+    if failed:
+        sys.exit(f"over the bar: {', '.join(failed)}")
+
+
+def time_explorers_and_runs():
+    """The explorers' controls, their static forms, a small training run, the basin map."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     print(
@@ -110,8 +181,7 @@ def main():
     if basins.exists():
         print()
         subprocess.run([sys.executable, str(basins)], check=True)
-    if failed:
-        sys.exit(f"over the bar: {', '.join(failed)}")
+    return failed
 
 
 if __name__ == "__main__":
