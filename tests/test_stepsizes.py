@@ -76,6 +76,13 @@ def test_exact_needs_a_quadratic_and_stops_where_the_line_has_no_minimum():
     np.testing.assert_allclose(ok.lrs[0], (1 + 0.25) / (1 - 0.25))
 
 
+def test_exact_stops_on_a_flat_direction():
+    # diag(1, 0) with b = (0, 1): along -g = (0, 1) the loss falls linearly
+    s = surfaces.quadratic(np.diag([1.0, 0.0]), b=[0.0, 1.0])
+    run = gradient_descent(s, [0.0, 0.0], lr=exact(), steps=3)
+    assert run.stop_reason == "unbounded" and not run.diverged
+
+
 def test_exact_counts_a_hessian_and_a_gradient_per_step():
     s = surfaces.elongated_bowl(kappa=10.0)
     run = gradient_descent(s, [3.0, 1.0], lr=exact(), steps=4)
@@ -183,6 +190,20 @@ def test_armijo_ends_where_the_step_vanishes_in_rounding():
     assert "no decrease" in STEP_FAILURES
 
 
+def test_armijo_accepts_equality_and_refuses_a_direction_that_is_not_downhill():
+    # x^2 from 1 along -g = -2 at rate 1/2 lands on 0 = 1 + 0.5 * 0.5 * (-4):
+    # the condition holds with equality, so the first trial passes
+    s = surfaces.quadratic([[2.0]])
+    run = gradient_descent(s, [1.0], lr=armijo(lr0=0.5, c=0.5), steps=1)
+    assert run.lrs[0] == 0.5 and run.f_evals[1] == 2
+    # a direction at right angles to the gradient is not a descent direction
+    bowl = surfaces.bowl()
+    w = np.array([[1.0, 0.0]])
+    for rule in (armijo(), exact(), polyak(f_min=-1.0), wolfe()):
+        found = rule.search(bowl, w, bowl(w), bowl.grad(w), np.array([[0.0, 1.0]]))
+        assert found.failure[0] == "not descent" and np.isnan(found.lr[0])
+
+
 # ---------------------------------------------------------------- polyak
 
 
@@ -277,6 +298,17 @@ def test_wolfe_conditions_by_hand():
     assert wolfe_conditions(s, [1.0], [-2.0], 0.9, c2=0.7) == (True, False)
 
 
+def test_wolfe_doubles_the_rate_until_the_slope_flattens():
+    # x^2 from 1 along d = -0.02: phi'(a) = -0.04 (1 - 0.02 a), and the
+    # curvature condition needs 1 - 0.02 a <= 0.9, a >= 5: trials 1, 2, 4, 8
+    s = surfaces.quadratic([[2.0]])
+    w = np.array([[1.0]])
+    found = wolfe().search(s, w, s(w), s.grad(w), np.array([[-0.02]]))
+    assert found.lr[0] == 8.0 and found.f_evals[0] == found.g_evals[0] == 4
+    capped = wolfe(max_lr=3.0).search(s, w, s(w), s.grad(w), np.array([[-0.02]]))
+    assert capped.lr[0] == 3.0 and capped.f_evals[0] == 3
+
+
 def test_wolfe_counts_a_loss_and_a_gradient_per_trial():
     s = surfaces.rosenbrock()
     run = gradient_descent(s, [-1.2, 1.0], lr=wolfe(), steps=10)
@@ -363,6 +395,27 @@ def test_divergence_with_a_rule_is_reported_as_today():
     assert run.diverged and run.stop_reason == "diverged"
     assert np.isfinite(run.weights[run.stopped_at]).all()
     assert np.isnan(run.weights[run.stopped_at + 1 :]).all()
+
+
+def test_a_step_to_a_non_finite_loss_is_a_divergence():
+    # x^2 inside |x| < 2, infinite outside: Polyak's step with f* = -10 jumps
+    # from 1 to 1 - (11 / 4) 2 = -4.5, within the bound but off the surface
+    def value(w):
+        x = w[..., 0]
+        return np.where(np.abs(x) < 2.0, x * x, np.inf)
+
+    def grad(w):
+        return 2.0 * w
+
+    def hessian(w):
+        return np.full(w.shape + (1,), 2.0)
+
+    walled = surfaces.Surface("walled", 1, value, grad, hessian)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = gradient_descent(walled, [1.0], lr=polyak(f_min=-10.0), steps=5)
+    assert run.diverged and run.stopped_at == 0 and run.stop_reason == "diverged"
+    assert run.lrs[0] == 2.75
 
 
 def test_tol_stops_a_rule_run_too():
