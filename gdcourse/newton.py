@@ -131,8 +131,9 @@ def newton(surface, w0, steps, *, damping=0.0, lr=1.0, tol=None):
     On a quadratic with positive-definite Hessian one step with
     :math:`\\eta = 1, \\lambda = 0` lands on the minimum; near a minimum with
     positive-definite Hessian (and a Lipschitz Hessian) the error is roughly
-    squared at every step; the iterates do not change under an invertible
-    linear change of variables.  As :math:`\\lambda` grows the step tends to
+    squared at every step (bounded by a constant times its square); and
+    under an invertible linear change of variables :math:`w = M v` the
+    iterates on :math:`v` are :math:`M^{-1}` times those on :math:`w`.  As :math:`\\lambda` grows the step tends to
     gradient descent with rate :math:`\\eta / \\lambda`.
 
     The pure step goes to the critical point of the model whatever its kind:
@@ -251,9 +252,11 @@ def gauss_newton(residuals, jacobian, w0, steps, *, damping=0.0, lr=1.0, tol=Non
     Dropping the second term (small when the residuals are small, zero
     when they are linear in :math:`w`) leaves
     :math:`J^\\top J`, which is positive semi-definite (:math:`s^\\top J^\\top J s =
-    \\|J s\\|^2 \\ge 0`) and needs only first derivatives; so the step never
-    heads for a maximum, and on a linear least-squares problem one step from
-    anywhere lands on the least-squares solution.  A rank-deficient
+    \\|J s\\|^2 \\ge 0`) and needs only first derivatives; so where
+    :math:`J^\\top J + \\lambda I` is invertible its direction goes downhill,
+    and on a linear least-squares problem (:math:`J` of full column rank,
+    :math:`\\lambda = 0`, :math:`\\eta = 1`) one step from anywhere lands on
+    the least-squares solution.  A rank-deficient
     :math:`J` with no damping stops the start (``"singular"``).
     ``residuals`` and ``jacobian`` take one point at a time; the losses and
     gradients they make are evaluated point by point.

@@ -272,13 +272,17 @@ def exact():
     def search(surface, w, f, g, d):
         m = len(w)
         H = surface.hessian_fn(w)
+        # divide d by a power of two near its size (exact): a tiny d would
+        # make d.Hd underflow to 0 long before g.d does
+        scale = np.ldexp(1.0, np.frexp(np.abs(d).max(-1))[1])
+        d = d / scale[:, None]
         dHd = _dot(d, (H * d[:, None, :]).sum(-1))
         gd = _dot(g, d)
         failure = _no_failure(m)
         failure[~(dHd > 0)] = "unbounded"
         failure[~(gd < 0)] = "not descent"
         found = failure == ""
-        lr = np.where(found, -gd / np.where(found, dHd, 1.0), np.nan)
+        lr = np.where(found, -gd / np.where(found, dHd, 1.0) / scale, np.nan)
         ones = np.ones(m, dtype=int)
         return Search(lr, np.zeros(m, dtype=int), found.astype(int), ones, failure)
 
@@ -308,8 +312,9 @@ def polyak(f_min=0.0, max_lr=math.inf):
         \\frac{f(w) - f^*}{\\|g\\|^2}\\right) \\text{ for } d = -g .
 
     With :math:`f^*` the true minimum this needs no rate and no curvature.
-    A guess below the true minimum makes every rate too long (and unbounded
-    as :math:`g \\to 0` near the minimum: ``max_lr`` caps it).  A guess above
+    A guess below the true minimum makes every rate longer than the true
+    value's (and unbounded as :math:`g \\to 0` near the minimum: ``max_lr``
+    caps it).  A guess above
     it: once :math:`f(w) \\le f^*` the rate would be zero or negative (a step
     uphill), so the start stops there, with the failure ``"below f_min"``,
     its loss still above the true minimum.

@@ -76,6 +76,23 @@ def test_exact_needs_a_quadratic_and_stops_where_the_line_has_no_minimum():
     np.testing.assert_allclose(ok.lrs[0], (1 + 0.25) / (1 - 0.25))
 
 
+def test_exact_keeps_its_closed_form_down_to_tiny_gradients():
+    # g.Ag would underflow to 0 long before g.g: the search works on a
+    # rescaled direction, so the run ends at an exactly zero gradient
+    A = np.diag([0.01, 1.0])
+    s = surfaces.quadratic(A)
+    run = gradient_descent(s, [-3.0, 1.0], lr=exact(), steps=2000)
+    assert run.stop_reason == "stationary"
+    g = s.grad(run.weights[: run.stopped_at])
+    tiny = np.linalg.norm(g, axis=1) < 1e-150
+    assert tiny.sum() > 10
+    u = g / np.abs(g).max(1, keepdims=True)  # the same ratio, without underflow
+    expected = (u * u).sum(1) / (u * (u @ A)).sum(1)
+    np.testing.assert_allclose(
+        run.lrs[: run.stopped_at][tiny], expected[tiny], rtol=1e-12
+    )
+
+
 def test_exact_stops_on_a_flat_direction():
     # diag(1, 0) with b = (0, 1): along -g = (0, 1) the loss falls linearly
     s = surfaces.quadratic(np.diag([1.0, 0.0]), b=[0.0, 1.0])
