@@ -47,6 +47,32 @@ class NewtonTrajectory(Trajectory):
 
     min_eigenvalues: np.ndarray = field(default=None, kw_only=True, repr=False)
 
+    def first(self, n):
+        """The record of the first ``n`` starts (see :meth:`Trajectory.first`)."""
+        run = Trajectory.first(self, n)
+        return _with_eigenvalues(run, self.min_eigenvalues[:, : run.stopped_at.size])
+
+    def head(self, steps):
+        """The run with only ``steps`` steps (see :meth:`Trajectory.head`)."""
+        run = Trajectory.head(self, steps)
+        eigs = self.min_eigenvalues[: run.steps + 1].copy()
+        eigs[run.steps] = np.nan  # no step starts from the last row
+        return _with_eigenvalues(run, eigs)
+
+
+def _with_eigenvalues(run, eigs):
+    return NewtonTrajectory(
+        run.weights,
+        run.losses,
+        run.grad_norms,
+        run.lrs,
+        run.diverged,
+        run.stopped_at,
+        evals=run.evals,
+        stop_reason=run.stop_reason,
+        min_eigenvalues=eigs,
+    )
+
 
 def _surface(surface):
     if not isinstance(surface, Surface):
@@ -187,17 +213,7 @@ def _newton_run(surface, w, steps, hessian, damping, lr, tol):
     run = directed_descent(
         surface, w, steps, _newton_direction(hessian, damping), lr, tol, extra=eigs
     )
-    return NewtonTrajectory(
-        run.weights,
-        run.losses,
-        run.grad_norms,
-        run.lrs,
-        run.diverged,
-        run.stopped_at,
-        evals=run.evals,
-        stop_reason=run.stop_reason,
-        min_eigenvalues=eigs[0],
-    )
+    return _with_eigenvalues(run, eigs[0])
 
 
 def _points(fn, name, dim):

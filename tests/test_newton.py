@@ -169,6 +169,20 @@ def test_many_newton_starts_each_match_their_own_run_bit_for_bit():
                 assert many.stop_reason[i] == one.stop_reason
 
 
+def test_head_and_first_of_a_newton_run_are_the_shorter_runs():
+    s = surfaces.himmelblau()
+    starts = [[0.0, 0.0], [3.0, 2.0], [-1.0, 4.0]]
+    run = newton(s, starts, steps=8, lr=stepsizes.armijo())
+    for k in (0, 1, 3, 8):
+        short, cut = newton(s, starts, steps=k, lr=stepsizes.armijo()), run.head(k)
+        assert isinstance(cut, NewtonTrajectory)
+        for name in ("weights", "lrs", "min_eigenvalues", "g_evals", "stop_reason"):
+            np.testing.assert_array_equal(getattr(cut, name), getattr(short, name))
+    few, cut = newton(s, starts[:2], steps=8, lr=stepsizes.armijo()), run.first(2)
+    for name in ("weights", "lrs", "min_eigenvalues", "f_evals", "stopped_at"):
+        np.testing.assert_array_equal(getattr(cut, name), getattr(few, name))
+
+
 def test_newton_counts_a_hessian_and_a_gradient_per_step():
     run = newton(surfaces.rosenbrock(), [-1.2, 1.0], steps=4)
     np.testing.assert_array_equal(run.g_evals, [1, 2, 3, 4, 5])
