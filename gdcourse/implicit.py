@@ -53,6 +53,7 @@ __all__ = [
     "fourier_features",
     "true_curve",
     "curve_data",
+    "fit_and_test",
 ]
 
 #: Eigenvalues of :math:`X^\top X / n` at most this times the largest count as zero.
@@ -848,3 +849,44 @@ def curve_data(n=12, *, noise=0.3, jitter=0.35, n_test=256, seed=0):
         a.setflags(write=False)
         frozen.append(a)
     return Dataset("curve", frozen[0], frozen[1], frozen[2], frozen[3])
+
+
+def fit_and_test(sample, fit=None, *, frequencies=20, scaled=True):
+    """Fit a curve data set with Fourier features; return the weights and their test error.
+
+    Parameters
+    ----------
+    sample : Dataset
+        From :func:`curve_data` (inputs of shape ``(n, 1)``; test targets
+        the noise-free curve).
+    fit : callable, optional
+        ``fit(X, y)`` returning weights of shape ``(d,)``, or ``(m, d)`` for
+        ``m`` fits at once (a path of iterates, ridge over several
+        penalties); :func:`min_norm_solution` by default.
+    frequencies : int, default 20
+        As in :func:`fourier_features`.
+    scaled : bool, default True
+        As in :func:`fourier_features`.
+
+    Returns
+    -------
+    weights : numpy.ndarray, shape (d,) or (m, d)
+    test_error : float or numpy.ndarray of shape (m,)
+        The mean squared difference between each fit and ``sample.y_test``
+        over the test inputs.
+
+    Examples
+    --------
+    >>> w, err = fit_and_test(curve_data(seed=0))
+    >>> w.shape, round(float(err), 3)
+    ((41,), 0.069)
+    >>> _, errs = fit_and_test(curve_data(seed=0), lambda X, y: ridge_solution(X, y, [0.1, 1.0]))
+    >>> errs.shape
+    (2,)
+    """
+    fit = min_norm_solution if fit is None else fit
+    X = fourier_features(sample.X_train, frequencies, scaled)
+    F = fourier_features(sample.X_test, frequencies, scaled)
+    w = np.asarray(fit(X, sample.y_train), dtype=float)
+    error = np.mean((w @ F.T - sample.y_test) ** 2, axis=-1)
+    return w, float(error) if np.ndim(error) == 0 else error

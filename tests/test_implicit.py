@@ -470,3 +470,20 @@ def test_curve_data_is_seeded_spread_and_noise_free_on_the_test_grid():
     )
     with pytest.raises(ValueError, match="jitter"):
         implicit.curve_data(jitter=0.5)
+
+
+def test_fit_and_test_is_the_fit_and_its_distance_from_the_true_curve():
+    sample = implicit.curve_data(seed=4)
+    w, err = implicit.fit_and_test(sample)
+    X = implicit.fourier_features(sample.X_train)
+    np.testing.assert_array_equal(w, implicit.min_norm_solution(X, sample.y_train))
+    F = implicit.fourier_features(sample.X_test)
+    assert err == pytest.approx(
+        np.mean((F @ w - implicit.true_curve(sample.X_test[:, 0])) ** 2)
+    )
+    W, errs = implicit.fit_and_test(
+        sample, lambda X, y: implicit.ridge_solution(X, y, [0.0, 0.1]), scaled=False
+    )
+    assert W.shape == (2, 41) and errs.shape == (2,)
+    raw = implicit.fourier_features(sample.X_test, scaled=False)
+    np.testing.assert_allclose(errs, np.mean((W @ raw.T - sample.y_test) ** 2, axis=1))

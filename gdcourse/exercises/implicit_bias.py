@@ -327,16 +327,16 @@ def check_matching_steps(steps):
     Notes
     -----
     At :math:`k = 1/(\\eta\\alpha)`, along an eigenvector with
-    :math:`0 < \\eta\\lambda \\le 1` and :math:`t = \\eta k \\lambda`, gradient
-    descent has fitted :math:`1 - (1 - \\eta\\lambda)^k \\ge 1 - e^{-t}`, more
-    than ridge's :math:`\\lambda/(\\lambda + \\alpha) = t/(1 + t)`; so the
+    :math:`0 < \\eta\\lambda \\le 1` and :math:`s = \\eta k \\lambda`, gradient
+    descent has fitted :math:`1 - (1 - \\eta\\lambda)^k \\ge 1 - e^{-s}`, more
+    than ridge's :math:`\\lambda/(\\lambda + \\alpha) = s/(1 + s)`; so the
     closest match takes fewer steps than the rule of thumb.
 
     Examples
     --------
     >>> check_matching_steps(111)
     111 steps: gradient descent's weights are 14.6 % of ridge's norm away from ridge's; the closest step count gets within 4.85 %.
-    Not yet: fewer steps come closer. 111 is the rule of thumb k = 1/(lr * alpha); at that k gradient descent has fitted more of every eigen-direction than ridge keeps (1 - (1 - lr*lambda)**k >= 1 - exp(-t) > t/(1 + t) with t = lr*k*lambda), so the best match is earlier.
+    Not yet: fewer steps come closer. 111 is the rule of thumb k = 1/(lr * alpha); at that k gradient descent has fitted more of every eigen-direction than ridge keeps (1 - (1 - lr*lambda)**k >= 1 - exp(-s) > s/(1 + s) with s = lr*k*lambda), so the best match is earlier.
     """
     from gdcourse import descent, implicit
 
@@ -374,7 +374,7 @@ def check_matching_steps(steps):
         text += (
             f" {steps} is the rule of thumb k = 1/(lr * alpha); at that k gradient "
             "descent has fitted more of every eigen-direction than ridge keeps "
-            "(1 - (1 - lr*lambda)**k >= 1 - exp(-t) > t/(1 + t) with "
-            "t = lr*k*lambda), so the best match is earlier."
+            "(1 - (1 - lr*lambda)**k >= 1 - exp(-s) > s/(1 + s) with "
+            "s = lr*k*lambda), so the best match is earlier."
         )
     return Verdict(False, text)
