@@ -3,14 +3,15 @@
 // class="gd-explorer-data">.  This script builds one labelled control per
 // entry and announces the status politely.
 //
+// The format of that data: docs/static-form.md.
+//
 // Two forms (gdcourse.widgets.base.Explorer.to_html):
-// * dense ("form" present): a canvas.  Python computed every setting of a
-//   grid and recorded what the changing artists draw (gdcourse.widgets
-//   .overlay, .static_form); this script decompresses that record and paints
-//   it over the setting's background picture.  It draws; every number comes
-//   from Python.  A prefix control (steps) picks a prefix of the run.
-// * snapshot ("frames" with pictures): shows the picture whose key lists the
-//   chosen value indices ("2|0|1").
+// * dense: a canvas.  Python computed every setting of a grid and recorded
+//   what the changing artists draw (gdcourse.widgets.overlay, .static_form);
+//   this script decompresses that record and paints it over the setting's
+//   background picture.  It draws; every number comes from Python.  A prefix
+//   control (steps) picks a prefix of the run.
+// * snapshot: shows the stored picture of the current setting.
 (function () {
   "use strict";
 

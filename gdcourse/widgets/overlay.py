@@ -6,11 +6,10 @@ on a ``<canvas>`` by ``_static/gd-explorer.js``.  :class:`Recorder` is a
 Matplotlib renderer that, instead of making pixels, writes down each drawing
 operation (path, markers, text) in the figure's pixel space, with its style
 and clip rectangle, exactly as Matplotlib lays it out: the browser only
-paints, it never computes.
+paints, it never computes.  :func:`pack` writes the coordinates of all
+operations as one stream of bytes.
 
-Coordinates are stored in quarters of a pixel, from the top-left corner (as
-the canvas counts), as integers; :func:`pack` writes the integers of all
-operations as one stream of zig-zag varint deltas.
+The format: docs/static-form.md.
 
 >>> codes, verts, upto = polyline(np.array([[0.0, 0.0], [10.0, 0.0], [np.nan, 1.0], [5.0, 5.0]]),
 ...                               (-100.0, -100.0, 100.0, 100.0))
@@ -197,6 +196,8 @@ class Recorder(RendererBase):
     boxes, alignment) is exactly what the live PNG shows.  Text in plain
     fonts is recorded as text (the browser sets it, stretched to the width
     Matplotlib measured); mathematical text is recorded as the glyphs' paths.
+    The operations, the tables they index and the coordinates are those of
+    docs/static-form.md.
 
     Parameters
     ----------
@@ -206,12 +207,11 @@ class Recorder(RendererBase):
     Attributes
     ----------
     ops : list of dict
-        One per operation, in drawing order: ``{"k": "p", ...}`` a path,
-        ``"m"`` markers, ``"t"`` text.  Coordinates go to :attr:`ints` and the
-        operation holds their ``[start, count]`` (in vertices).
+        The operations of the last :meth:`record`, in drawing order; their
+        coordinates go to :attr:`ints`.
     ints : list of int
-        Every coordinate recorded so far, x then y per vertex, in quarters of a
-        pixel from the top-left corner.
+        Every coordinate recorded so far (the packed stream before
+        :func:`pack`).
     styles, clips, fonts : list
         Tables the operations index, each entry stored once.
     """

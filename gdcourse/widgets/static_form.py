@@ -10,13 +10,11 @@ backgrounds are stored once.
 A control whose values only extend the drawing (``prefix=True``: the steps
 of a run, restarts) is not part of the grid: each setting is computed at the
 control's largest value, and for every other value the form records, per
-artist, whether the artist is the same, hidden, the first ``m`` points of
-its line at the largest value, or something else (then its own
-operations).  The browser thus draws any prefix of a run without a picture
-per step.
+artist, how it differs from its drawing at the largest value (a step
+state).  The browser thus draws any prefix of a run without a picture per
+step.
 
-The data (:func:`build`) is JSON-ready; its coordinates are one packed
-integer stream (:func:`gdcourse.widgets.overlay.pack`), base64-encoded.
+The format: docs/static-form.md.
 """
 
 from __future__ import annotations
@@ -43,7 +41,8 @@ BACKGROUND_RATIO = 2
 #: WebP quality of the stored backgrounds.
 BACKGROUND_QUALITY = 80
 
-#: Per-step state of an artist: hidden, or the same as in the longest run.
+#: Per-step state of an artist: hidden, or the same as in the longest run
+#: (the step states of docs/static-form.md).
 HIDDEN, SAME = 0, -1
 
 
@@ -121,15 +120,6 @@ def _prefix_length(line, longest):
     ``longest`` is ``(x, y)`` of the line in the longest run.
     """
     (x, y), (fx, fy) = _line_data(line), longest
-    m = len(x)
-    if (
-        m <= len(fx)
-        and x.tobytes() == fx[:m].tobytes()
-        and y.tobytes() == fy[:m].tobytes()
-    ):
-        return m
-    return None
-    x, y = _line_data(line)
     m = len(x)
     if (
         m <= len(fx)
@@ -248,15 +238,9 @@ def build(explorer):
     Returns
     -------
     dict
-        ``controls`` (name, label, kind, value labels, start index, and
-        ``run`` for a prefix control), ``backgrounds`` (WebP data URLs),
-        ``styles``, ``clips``, ``fonts`` (tables the operations index),
-        ``frames`` (key ``"i|j|..."`` of the grid controls' value indices ->
-        the key of the same picture, for a setting with a control it
-        ignores (:meth:`~gdcourse.widgets.base.Explorer.ignores`), or
-        background index ``b``, operations per vector artist ``o``, status
-        ``st``, and ``steps`` per value of the prefix control), ``scale`` and ``ints`` (the
-        packed coordinates, bytes; see :func:`pack_form`).
+        The form of docs/static-form.md ("Form") with the page data's
+        ``controls`` and ``backgrounds``, and ``ints``, the packed stream as
+        bytes; :func:`pack_form` makes four keys of the page data from it.
     """
     specs = explorer.specs
     grid = [(n, s.values()) for n, s in specs.items() if not s.prefix]
@@ -332,10 +316,10 @@ def _start_index(spec, values):
 def pack_form(form):
     """The form as a page stores it: controls and backgrounds as they are, the rest compressed.
 
-    ``form`` and ``ints`` are base64 of gzip-compressed bytes (the JSON of
-    the tables and frames, and the packed coordinates); browsers decompress
-    them with their built-in ``DecompressionStream``.  Compression is
-    deterministic (no time stamp).
+    The tables and frames become ``form`` and the packed coordinates
+    ``ints``, each gzip-compressed without a time stamp (so the same form
+    gives the same bytes) and base64-encoded: the page data's ``controls``,
+    ``backgrounds``, ``form`` and ``ints`` in docs/static-form.md.
     """
     rest = {k: form[k] for k in ("styles", "clips", "fonts", "frames", "scale")}
     text = json.dumps(rest, separators=(",", ":")).encode()
