@@ -1,4 +1,4 @@
-"""Update rules as values: SGD, AdaGrad, RMSProp, Adam, AdamW and gradient clipping.
+"""Update rules as values: SGD, AdaGrad, RMSProp, Adam, AdamW, Lion and gradient clipping.
 
 Each factory returns an :class:`Optimizer`, a pair of pure functions (the
 ``(init, update)`` pattern of optax and ``jax.example_libraries.optimizers``):
@@ -45,11 +45,13 @@ __all__ = [
     "AdagradState",
     "RMSpropState",
     "AdamState",
+    "LionState",
     "sgd",
     "adagrad",
     "rmsprop",
     "adam",
     "adamw",
+    "lion",
     "clip_by_norm",
     "resolve",
 ]
@@ -110,6 +112,12 @@ class AdamState(NamedTuple):
     exp_avg: np.ndarray
     exp_avg_sq: np.ndarray
     max_exp_avg_sq: np.ndarray
+
+
+class LionState(NamedTuple):
+    """State of :func:`lion`: the momentum, a running average of the gradients."""
+
+    exp_avg: np.ndarray
 
 
 def _zeros(params):
@@ -463,6 +471,75 @@ def adamw(betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
     [1.9]
     """
     return _adam("adamw", betas, eps, weight_decay, amsgrad, decoupled=True)
+
+
+def lion(betas=(0.9, 0.99), weight_decay=0.0):
+    """Lion: step by the sign of a blend of the momentum and the gradient.
+
+    ``torch.optim`` does not ship it; this is the algorithm of Chen et al.
+    (2023) as their reference implementation writes it, defaults included.
+
+    Parameters
+    ----------
+    betas : pair of float, default (0.9, 0.99)
+        :math:`\\beta_1, \\beta_2 \\in [0, 1)`: the blend of momentum and
+        gradient that gives the step's sign, and the decay of the momentum.
+    weight_decay : float, default 0.0
+        :math:`\\lambda \\ge 0`, decoupled as in :func:`adamw`: the weights
+        shrink by the factor :math:`1 - \\eta_t \\lambda` every step.
+
+    Returns
+    -------
+    Optimizer
+        State :class:`LionState`.
+
+    Notes
+    -----
+    With :math:`m_0 = 0` and the sign taken coordinate by coordinate
+    (:math:`\\operatorname{sign} 0 = 0`),
+
+    .. math::
+
+        c_t = \\beta_1 m_{t-1} + (1 - \\beta_1) g_t, \\qquad
+        w_t = w_{t-1} - \\eta_t \\left(\\operatorname{sign}(c_t)
+        + \\lambda w_{t-1}\\right), \\qquad
+        m_t = \\beta_2 m_{t-1} + (1 - \\beta_2) g_t .
+
+    Every coordinate moves by exactly :math:`\\eta_t` (plus the decay),
+    whatever the gradient's size: the step's length is set by the rate alone.
+    The momentum that carries over (:math:`\\beta_2`) decays more slowly than
+    the blend that sets the step (:math:`\\beta_1`).
+
+    References
+    ----------
+    .. [1] X. Chen, C. Liang, D. Huang, E. Real, K. Wang, Y. Liu, H. Pham,
+       X. Dong, T. Luong, C.-J. Hsieh, Y. Lu and Q. V. Le, "Symbolic
+       discovery of optimization algorithms", NeurIPS 2023 (arXiv:2302.06675).
+
+    Examples
+    --------
+    The first step moves every coordinate by the rate, against the gradient:
+
+    >>> opt = lion()
+    >>> w, state = opt.update(np.array([1e-3, -1e3]), opt.init([0.0, 0.0]), np.zeros(2), lr=0.1)
+    >>> print(w, state.exp_avg)
+    [-0.1  0.1] [ 1.e-05 -1.e+01]
+    """
+    beta1, beta2 = _check_betas(betas)
+    wd = checks.non_negative("weight_decay", weight_decay)
+
+    def init(params):
+        return LionState(_zeros(params))
+
+    def update(grad, state, params, lr):
+        if wd:
+            params = params * (1 - lr * wd)
+        blend = beta1 * state.exp_avg + (1 - beta1) * grad
+        m = beta2 * state.exp_avg + (1 - beta2) * grad
+        return params - lr * np.sign(blend), LionState(m)
+
+    hyper = {"betas": (beta1, beta2), "weight_decay": wd}
+    return Optimizer("lion", hyper, init, update)
 
 
 def clip_by_norm(grad, max_norm):

@@ -54,7 +54,7 @@ TORCH_TESTED = sorted({c["optimizer"]["name"] for c in TORCH_CASES})
 #: Rules ``torch.optim`` does not ship, each tested against its paper's closed
 #: form or a worked example instead: factory name -> the test of this module
 #: that does it.  Every other factory needs cases in the PyTorch fixture.
-WITHOUT_TORCH = {}
+WITHOUT_TORCH = {"lion": "test_lion_worked_example_follows_the_paper"}
 
 #: Options the PyTorch cases leave at their default, with the test that covers
 #: them: AdamW's betas go through the very code of Adam's (``_adam``), which
@@ -255,6 +255,59 @@ def test_adam_and_adamw_differ_only_by_where_the_decay_goes():
     assert np.abs(decayed[0] - decayed[1]).max() > 1e-4
 
 
+def test_lion_on_a_constant_gradient_steps_by_the_rate():
+    """A constant g: m_t = (1 - beta2^t) g, and every step is -lr sign(g)."""
+    g, lr, beta2 = np.array([1e-3, -1e3, 0.0]), 0.1, 0.99
+    opt = optimizers.lion(betas=(0.9, beta2))
+    w, state = np.array([0.5, 0.5, 0.5]), opt.init(np.zeros(3))
+    for t in range(1, 11):
+        w, state = opt.update(g, state, w, lr)
+        np.testing.assert_allclose(state.exp_avg, (1 - beta2**t) * g, rtol=1e-14)
+    np.testing.assert_allclose(w, 0.5 - 10 * lr * np.sign(g), rtol=1e-14)
+
+
+def test_lion_decoupled_decay_on_a_constant_gradient():
+    """w_t = a w_{t-1} - lr sign(g), a = 1 - lr lambda: a geometric sum."""
+    lr, lam, g = 0.1, 0.5, np.array([2.0])
+    weights = _run(optimizers.lion(weight_decay=lam), lambda w: g, [3.0], [lr] * 8)
+    a, t = 1 - lr * lam, np.arange(9)
+    expected = a**t * 3.0 - lr * (1 - a**t) / (1 - a)
+    np.testing.assert_allclose(weights[:, 0], expected, rtol=1e-13)
+
+
+def test_lion_worked_example_follows_the_paper():
+    """Chen et al. (2023): c = b1 m + (1 - b1) g; w -= lr (sign c + lam w); m = b2 m + (1 - b2) g.
+
+    Ten gradients of +1 build the momentum m_10 = 1 - 0.99^10 = 0.0956179...;
+    then a gradient of -0.1 gives c_11 = 0.9 m_10 - 0.01 = 0.0760561... > 0,
+    so the 11th step still goes the old way (w falls by lr), while m_11 =
+    0.99 m_10 - 0.001 = 0.0936617... The paper's form of the decay,
+    w - lr (sign c + lam w), is the reference code's (1 - lr lam) w - lr sign c.
+    """
+    lr, lam = 0.01, 0.2
+    grads = [np.array([1.0])] * 10 + [np.array([-0.1])]
+    opt = optimizers.lion(weight_decay=lam)
+    w, state = np.array([1.0]), opt.init(np.zeros(1))
+    ref_w, ref_m = 1.0, 0.0
+    for g in grads:
+        w, state = opt.update(g, state, w, lr)
+        c = 0.9 * ref_m + 0.1 * g[0]
+        ref_w = ref_w - lr * (np.sign(c) + lam * ref_w)
+        ref_m = 0.99 * ref_m + 0.01 * g[0]
+    np.testing.assert_allclose(w, [ref_w], rtol=1e-14)
+    np.testing.assert_allclose(state.exp_avg, [0.0936617], atol=1e-7)
+    # by hand: with a = 1 - lr lam = 0.998, eleven steps of -lr from w = 1
+    a = 0.998
+    np.testing.assert_allclose(w, [a**11 - lr * (1 - a**11) / (1 - a)], rtol=1e-13)
+    # without momentum (beta1 = 0) the 11th step follows the gradient instead
+    plain = optimizers.lion(betas=(0.0, 0.99))
+    w0, st = np.array([1.0]), plain.init(np.zeros(1))
+    for g in grads[:10]:
+        w0, st = plain.update(g, st, w0, lr)
+    w1, _ = plain.update(grads[10], st, w0, lr)
+    np.testing.assert_allclose(w1 - w0, [lr], rtol=1e-12)
+
+
 @pytest.mark.parametrize("name", FACTORIES)
 def test_update_is_pure(name):
     opt = getattr(optimizers, name)()
@@ -363,6 +416,8 @@ def test_repr_shows_the_hyperparameters():
         (optimizers.adam, {"amsgrad": None}, "amsgrad must be one of"),
         (optimizers.adamw, {"weight_decay": float("inf")}, "weight_decay must be"),
         (optimizers.adamw, {"betas": (0.9, 1.0)}, r"betas\[1\] must be"),
+        (optimizers.lion, {"betas": (1.0, 0.99)}, r"betas\[0\] must be a number in"),
+        (optimizers.lion, {"weight_decay": -1.0}, "weight_decay must be"),
     ],
 )
 def test_bad_hyperparameters_raise(factory, kwargs, match):
