@@ -653,44 +653,72 @@ def directed_descent(surface, w, steps, direction, lr, tol=None, extra=None):
         weights[0], losses[0], grad_norms[0] = w, f, np.sqrt(gg)
         evals[:, 0] = count
         stop_at_row(0, np.arange(n), gg)
+        everyone = np.arange(n)
         for k in range(steps):
-            idx = np.flatnonzero(active)
+            # while every start is active (the common case) whole arrays stand
+            # in for their rows: the same numbers, fewer copies
+            full = bool(active.all())
+            idx = everyone if full else np.flatnonzero(active)
             if idx.size == 0:
                 break
-            d, failure, h_used, value = direction(w[idx], g[idx])
+            w_i, f_i, g_i = (w, f, g) if full else (w[idx], f[idx], g[idx])
+            d, failure, h_used, value = direction(w_i, g_i)
             failure = np.array(failure, dtype=object)
             count[2, idx] += h_used
             values[k, idx] = value
-            rate = np.full(idx.size, np.nan)
             go = failure == ""
+            every_go = bool(go.all())
             if rule is None:
-                rate[go] = lr
+                rate = np.where(go, lr, np.nan)
                 count[1, idx[go]] += 1
-            elif go.any():
-                j = idx[go]
-                found = rule.search(surface, w[j], f[j], g[j], d[go])
-                rate[go] = found.lr
-                failure[go] = found.failure
-                count[0, j] += found.f_evals
-                count[1, j] += found.g_evals
-                count[2, j] += found.h_evals
+            elif every_go:
+                found = rule.search(surface, w_i, f_i, g_i, d)
+                rate = np.asarray(found.lr, dtype=float)
+                failure = np.array(found.failure, dtype=object)
+                count[0, idx] += found.f_evals
+                count[1, idx] += found.g_evals
+                count[2, idx] += found.h_evals
+            else:
+                rate = np.full(idx.size, np.nan)
+                if go.any():
+                    j = idx[go]
+                    found = rule.search(surface, w_i[go], f_i[go], g_i[go], d[go])
+                    rate[go] = found.lr
+                    failure[go] = found.failure
+                    count[0, j] += found.f_evals
+                    count[1, j] += found.g_evals
+                    count[2, j] += found.h_evals
             bad = failure != ""
-            stopped_at[idx[bad]], active[idx[bad]] = k, False
-            reason[idx[bad]] = failure[bad]
-            ok = ~bad
-            moved = idx[ok]
+            if bad.any():
+                stopped_at[idx[bad]], active[idx[bad]] = k, False
+                reason[idx[bad]] = failure[bad]
+                ok = ~bad
+                moved, d_ok, rate_ok = idx[ok], d[ok], rate[ok]
+                w_moved = w_i[ok]
+            else:
+                moved, d_ok, rate_ok, w_moved = idx, d, rate, w_i
             if moved.size == 0:
                 continue
-            w_new = w[moved] + rate[ok, None] * d[ok]
+            w_new = w_moved + rate_ok[:, None] * d_ok
             f_new = surface.value_fn(w_new)
             g_new = surface.grad_fn(w_new)
             gg_new = (g_new * g_new).sum(-1)
             blown = ~(within_bound(w_new) & np.isfinite(f_new))
-            lrs[k, moved] = rate[ok]
+            lrs[k, moved] = rate_ok
+            if moved.size == n and not blown.any():
+                # new arrays, not writes into the old ones: a direction may
+                # keep the points it was given (L-BFGS keeps its last one)
+                w, f, g = w_new, f_new, g_new
+                weights[k + 1], losses[k + 1] = w, f
+                grad_norms[k + 1] = np.sqrt(gg_new)
+                evals[:, k + 1] = count
+                stop_at_row(k + 1, everyone, gg_new)
+                continue
             gone = moved[blown]
             diverged[gone], stopped_at[gone], active[gone] = True, k, False
             reason[gone] = "diverged"
             keep = moved[~blown]
+            w, f, g = w.copy(), f.copy(), g.copy()
             w[keep], f[keep], g[keep] = w_new[~blown], f_new[~blown], g_new[~blown]
             weights[k + 1, keep], losses[k + 1, keep] = w[keep], f[keep]
             grad_norms[k + 1, keep] = np.sqrt(gg_new[~blown])
