@@ -356,6 +356,22 @@ def check_start(surface, w0):
     return w
 
 
+def _per_start_rates(lr, w, schedule):
+    """A rate per start: ``lr`` as a float array of shape ``(n,)``, checked."""
+    if schedule is not None:
+        raise ValueError("give the rate either as lr or as schedule, not both")
+    rates = np.asarray(lr, dtype=float)
+    if w.ndim != 2 or rates.shape != (w.shape[0],):
+        raise ValueError(
+            "lr given as a sequence needs one rate per start: shape "
+            f"({w.shape[0] if w.ndim == 2 else 'n'},) for w0 of shape {w.shape}, "
+            f"got shape {rates.shape}"
+        )
+    if not np.all(np.isfinite(rates) & (rates > 0)):
+        raise ValueError(f"lr must hold positive finite numbers, got {lr!r}")
+    return rates
+
+
 def _resolve_rate(lr, schedule):
     if schedule is not None and lr is not None:
         raise ValueError("give the rate either as lr or as schedule, not both")
@@ -387,12 +403,15 @@ def gradient_descent(
         One start, shape ``(d,)``, or ``n`` starts at once, shape ``(n, d)``.
         Many starts run as one vectorised computation; each matches its own
         single run (exactly, when ``noise`` is 0).
-    lr : float, callable or StepSizeRule
+    lr : float, callable, StepSizeRule or array_like
         The learning rate :math:`\\eta`: a positive number, a schedule
         ``t -> rate`` from :mod:`gdcourse.schedules`, or a step-size rule from
         :mod:`gdcourse.stepsizes` that searches for the rate along
         :math:`-\\nabla f(w_k)` at every step (plain gradient descent only: no
-        momentum, optimizer, noise or clipping).
+        momentum, optimizer, noise or clipping).  With ``n`` starts, a
+        sequence of ``n`` positive numbers gives each start its own fixed
+        rate (a grid of rates as one run); ``lrs`` then has shape
+        ``(steps, n)``.
     steps : int
         Number of updates (non-negative).
     momentum : float
@@ -457,6 +476,9 @@ def gradient_descent(
     >>> many = gradient_descent(s, [[1.0], [-2.0]], lr=0.1, steps=3)
     >>> print(many.weights.shape, many.diverged)
     (4, 2, 1) [False False]
+    >>> grid = gradient_descent(s, [[1.0], [1.0]], lr=[0.1, 0.4], steps=2)  # a rate each
+    >>> print(grid.weights[-1, :, 0].round(12), grid.lrs.shape)
+    [0.64 0.04] (2, 2)
     >>> adam = gradient_descent(s, [1.0], lr=0.1, steps=3, optimizer=optimizers.adam())
     >>> print(np.round(adam.weights[:, 0], 4))
     [1.     0.9    0.8004 0.7016]
@@ -486,7 +508,11 @@ def gradient_descent(
             tol = checks.positive("tol", tol)
         return directed_descent(surface, w, steps, _steepest, rule, tol)
     opt = optimizers.resolve(optimizer, momentum, nesterov)
-    rate = _resolve_rate(lr, schedule)
+    per_start = isinstance(lr, (list, tuple, np.ndarray))
+    if per_start:
+        per_start = _per_start_rates(lr, w, schedule)
+    else:
+        rate = _resolve_rate(lr, schedule)
     noise = checks.non_negative("noise", noise)
     if tol is not None:
         tol = checks.positive("tol", tol)
@@ -497,7 +523,10 @@ def gradient_descent(
     w = w[None, :] if single else w.copy()
     n, d = w.shape
     rng = np.random.default_rng(seed)
-    lrs = np.asarray(rate(np.arange(steps)), dtype=float) if steps else np.empty(0)
+    if per_start is not False:
+        lrs = np.broadcast_to(per_start, (steps, n)).copy()
+    else:
+        lrs = np.asarray(rate(np.arange(steps)), dtype=float) if steps else np.empty(0)
 
     weights = np.full((steps + 1, n, d), np.nan)
     losses = np.full((steps + 1, n), np.nan)
@@ -522,7 +551,8 @@ def gradient_descent(
                 g = g + noise * rng.standard_normal(g.shape)
             if clip_norm is not None:
                 g = optimizers.clip_by_norm(g, clip_norm)
-            w_next, state = opt.update(g, state, w, lrs[k])
+            step_lr = lrs[k] if per_start is False else per_start[:, None]
+            w_next, state = opt.update(g, state, w, step_lr)
             everyone = active.all()  # the common case skips the masked copies
             w = w_next if everyone else np.where(active[:, None], w_next, w)
             g = surface.grad_fn(w)

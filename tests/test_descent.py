@@ -510,3 +510,32 @@ def test_tolerance_stops_strictly_below_it():
     # (0.5, 0): gradient 1.0 is not below 1.0, one step later it is
     assert flat.stopped_at.tolist() == [0, 1] and not flat.diverged.any()
     assert np.isnan(flat.weights[1:, 0]).all()
+
+
+def test_a_rate_per_start_is_each_starts_own_run_bit_for_bit():
+    s = surfaces.rosenbrock()
+    rates = [1e-4, 1e-3, 2e-3, 5e-3]
+    starts = np.tile([-1.2, 1.0], (4, 1))
+    for kw in (dict(), dict(momentum=0.9), dict(optimizer=optimizers.adam())):
+        grid = gradient_descent(s, starts, lr=np.array(rates), steps=300, **kw)
+        assert grid.lrs.shape == (300, 4)
+        for i, lr in enumerate(rates):
+            one = gradient_descent(s, starts[i], lr=lr, steps=300, **kw)
+            np.testing.assert_array_equal(grid.weights[:, i], one.weights)
+            np.testing.assert_array_equal(grid.lrs[:, i], one.lrs)
+            assert grid.diverged[i] == one.diverged
+            assert grid.stopped_at[i] == one.stopped_at
+
+
+def test_a_rate_per_start_needs_one_positive_rate_per_start():
+    s = surfaces.bowl()
+    with pytest.raises(ValueError, match="one rate per start"):
+        gradient_descent(s, [[1.0, 1.0], [2.0, 0.0]], lr=[0.1, 0.2, 0.3], steps=3)
+    with pytest.raises(ValueError, match="one rate per start"):
+        gradient_descent(s, [1.0, 1.0], lr=[0.1], steps=3)
+    with pytest.raises(ValueError, match="positive finite"):
+        gradient_descent(s, [[1.0, 1.0], [2.0, 0.0]], lr=[0.1, -0.2], steps=3)
+    with pytest.raises(ValueError, match="not both"):
+        gradient_descent(
+            s, [[1.0, 1.0], [2.0, 0.0]], lr=[0.1, 0.2], schedule=lambda t: 0.1
+        )
