@@ -487,7 +487,6 @@ MAX_MEDIAN_LINES = 8
 #: A chapter leaves this set as soon as it passes; the set only shrinks.
 CHAPTERS_NOT_YET_SHORTENED = frozenset(
     {
-        "06_schedules.ipynb",
         "09_adaptive_methods.ipynb",
     }
 )
