@@ -101,7 +101,7 @@ standalone-test: $(STAMP)
 # tests/test_<module>.py, that reach the change; a change no test notices "survives".  It works on a
 # copy in _build/mutation, with one worker.  List a module here once its tests check closed
 # forms or reference values; `make mutation MUTATION_MODULES=theory` runs one.
-MUTATION_MODULES ?= optimizers schedules descent surfaces theory stepsizes newton
+MUTATION_MODULES ?= optimizers schedules descent surfaces theory stepsizes newton implicit
 MUTMUT := mutmut==3.8.1
 MUTATION_DIR := _build/mutation
 mutation: $(STAMP)
