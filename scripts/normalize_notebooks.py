@@ -38,9 +38,7 @@ number of code lines, :func:`code_lines`: the lines that are neither blank
 nor only a comment (a comment on its own line is prose, so explaining a line
 costs a cell nothing).  Cells whose source the site hides or removes
 (``hide-cell``, ``hide-input``, ``remove-cell``, ``remove-input``: the install
-cell, exercise solutions, glue cells, pure styling) are not counted.  The
-chapters in :data:`CHAPTERS_NOT_YET_SHORTENED` are reported but neither fail
-nor count towards the median.
+cell, exercise solutions, glue cells, pure styling) are not counted.
 """
 
 import argparse
@@ -482,14 +480,6 @@ def _split_bundle(bundle):
 MAX_CELL_LINES = 15
 #: The median visible code cell of the book has at most this many.
 MAX_MEDIAN_LINES = 8
-#: Chapters whose code cells are still being shortened: ``--check`` reports
-#: them but does not fail on them, and leaves them out of the book's median.
-#: A chapter leaves this set as soon as it passes; the set only shrinks.
-CHAPTERS_NOT_YET_SHORTENED = frozenset(
-    {
-        "09_adaptive_methods.ipynb",
-    }
-)
 
 
 def code_lines(source):
@@ -540,27 +530,23 @@ def visible_code_cells(nb):
     return cells
 
 
-def cell_length_report(chapters, not_yet=CHAPTERS_NOT_YET_SHORTENED):
+def cell_length_report(chapters):
     """Report the lengths of the visible code cells of `chapters`.
 
     Parameters
     ----------
     chapters : list of (str, dict)
         Each chapter's file name and notebook.
-    not_yet : collection of str
-        File names that are reported but neither fail nor count towards the
-        median (:data:`CHAPTERS_NOT_YET_SHORTENED`).
 
     Returns
     -------
     lines : list of str
         One line per chapter (its visible cells, their median length, how many
         are longer than :data:`MAX_CELL_LINES`), one per such cell, and one for
-        the median over the checked chapters.
+        the median over all of them.
     ok : bool
-        False when a checked chapter has a cell longer than
-        :data:`MAX_CELL_LINES` or the median over the checked chapters is
-        above :data:`MAX_MEDIAN_LINES`.
+        False when a chapter has a cell longer than :data:`MAX_CELL_LINES` or
+        the median over all of them is above :data:`MAX_MEDIAN_LINES`.
 
     Examples
     --------
@@ -581,11 +567,8 @@ def cell_length_report(chapters, not_yet=CHAPTERS_NOT_YET_SHORTENED):
             f"{name}: {len(cells)} visible code cells, median {median} lines,"
             f" {len(long)} over {MAX_CELL_LINES} lines"
         )
-        if name in not_yet:
-            line += " (not yet checked: CHAPTERS_NOT_YET_SHORTENED)"
-        else:
-            checked += lengths
-            ok = ok and not long
+        checked += lengths
+        ok = ok and not long
         lines.append(line)
         lines += [f"    cells[{i}]: {n} lines, {first[:50]}" for i, first, n in long]
     if checked:
@@ -618,7 +601,7 @@ def main(argv=None):
         "--check",
         action="store_true",
         help="change nothing; report code cell lengths; exit 1 if any file"
-        " would change or a checked chapter has cells that are too long",
+        " would change or a chapter has cells that are too long",
     )
     parser.add_argument(
         "--python-version", help="kernel Python version (default: this interpreter's)"

@@ -484,10 +484,10 @@ def test_a_cell_over_the_limit_fails_and_is_named():
     at_limit = notebook(
         code(lines_of(norm.MAX_CELL_LINES, comments=9)), code("x"), code("y")
     )
-    lines, ok = norm.cell_length_report([("01_a.ipynb", at_limit)], not_yet=())
+    lines, ok = norm.cell_length_report([("01_a.ipynb", at_limit)])
     assert ok
     over = notebook(code(lines_of(1)), code("y = 1\n" + lines_of(norm.MAX_CELL_LINES)))
-    lines, ok = norm.cell_length_report([("01_a.ipynb", over)], not_yet=())
+    lines, ok = norm.cell_length_report([("01_a.ipynb", over)])
     assert not ok
     assert lines[0] == (
         "01_a.ipynb: 2 visible code cells, median 8.5 lines, 1 over 15 lines"
@@ -498,36 +498,17 @@ def test_a_cell_over_the_limit_fails_and_is_named():
 def test_the_median_over_the_checked_chapters_decides():
     eight = notebook(*(code(lines_of(n)) for n in (1, 8, 8, 15)))
     nine = notebook(*(code(lines_of(n)) for n in (1, 9, 9, 15)))
-    lines, ok = norm.cell_length_report([("01_a.ipynb", eight)], not_yet=())
+    lines, ok = norm.cell_length_report([("01_a.ipynb", eight)])
     assert ok and lines[-1].startswith("checked chapters: median 8 lines over 4")
-    lines, ok = norm.cell_length_report([("02_b.ipynb", nine)], not_yet=())
+    lines, ok = norm.cell_length_report([("02_b.ipynb", nine)])
     assert not ok and lines[-1].startswith("checked chapters: median 9 lines")
     # the book's median, not each chapter's: 1, 1, 8, 8, 9, 9, 15, 15 -> 8.5
     both = [("01_a.ipynb", eight), ("02_b.ipynb", nine)]
-    lines, ok = norm.cell_length_report(both, not_yet=())
+    lines, ok = norm.cell_length_report(both)
     assert not ok and "median 8.5 lines over 8" in lines[-1]
     short = notebook(*(code(lines_of(2)) for _ in range(4)))
-    lines, ok = norm.cell_length_report(both + [("03_c.ipynb", short)], not_yet=())
+    lines, ok = norm.cell_length_report(both + [("03_c.ipynb", short)])
     assert ok and "median 5 lines over 12" in lines[-1]
-
-
-def test_a_chapter_not_yet_shortened_is_reported_but_does_not_fail():
-    long = notebook(code(lines_of(30)), code(lines_of(20)))
-    short = notebook(code(lines_of(3)))
-    chapters = [("01_a.ipynb", long), ("02_b.ipynb", short)]
-    lines, ok = norm.cell_length_report(chapters, not_yet={"01_a.ipynb"})
-    assert ok
-    assert lines[0].endswith(
-        "2 over 15 lines (not yet checked: CHAPTERS_NOT_YET_SHORTENED)"
-    )
-    assert lines[1:3] == [
-        "    cells[0]: 30 lines, x0 = 0",
-        "    cells[1]: 20 lines, x0 = 0",
-    ]
-    # its cells do not count towards the median either
-    assert lines[-1].startswith("checked chapters: median 3 lines over 1 ")
-    lines, ok = norm.cell_length_report(chapters, not_yet=())
-    assert not ok
 
 
 def test_check_fails_on_a_long_cell_of_a_normalised_chapter(tmp_path, capsys):
@@ -550,18 +531,7 @@ def test_check_fails_on_a_long_cell_of_a_normalised_chapter(tmp_path, capsys):
 
 
 def test_committed_chapters_have_short_visible_cells():
-    """What `make lint` checks: the chapters not on the list pass."""
+    """What `make lint` checks: every chapter passes."""
     chapters = [(p.name, json.loads(p.read_text(encoding="utf-8"))) for p in CHAPTERS]
     lines, ok = norm.cell_length_report(chapters)
     assert ok, "\n".join(lines)
-
-
-def test_the_chapters_not_yet_shortened_are_chapters_that_still_fail():
-    """A chapter that passes leaves the list, so the list only shrinks."""
-    names = {p.name for p in CHAPTERS}
-    assert norm.CHAPTERS_NOT_YET_SHORTENED <= names
-    for path in CHAPTERS:
-        if path.name in norm.CHAPTERS_NOT_YET_SHORTENED:
-            nb = json.loads(path.read_text(encoding="utf-8"))
-            lines, ok = norm.cell_length_report([(path.name, nb)], not_yet=())
-            assert not ok, f"{path.name} passes: take it off the list"
