@@ -21,7 +21,7 @@ does.
 The registered explorers, by chapter: "gradient descent" and "line fit" (1),
 "learning rate" (2), "minima" (3), "saddle" (4), "batch size" (5),
 "schedules" (6), "momentum" (7), "vanishing gradients" (8),
-"adaptive methods" (9) and "implicit bias" (11).
+"adaptive methods" (9), "step size" (10) and "implicit bias" (11).
 
 The package holds the base class (:mod:`~gdcourse.widgets.base`, whose
 docstring has a template for a new explorer), the registry
@@ -100,6 +100,12 @@ from gdcourse.widgets.schedules import (
     schedule_explorer,
     schedule_from_kind,
 )
+from gdcourse.widgets.step_size import (
+    STEP_SIZE_METHODS,
+    STEP_SIZE_SURFACES,
+    StepSizeExplorer,
+    step_size_explorer,
+)
 from gdcourse.widgets.vanishing_gradients import (
     VANISHING_INITS,
     VanishingGradientsExplorer,
@@ -142,6 +148,8 @@ __all__ = [
     "vanishing_gradients_explorer",
     "ImplicitBiasExplorer",
     "implicit_bias_explorer",
+    "StepSizeExplorer",
+    "step_size_explorer",
     "EXPLORERS",
     "LINE_FIT_DATA",
     "LINE_FIT_BOX",
@@ -150,4 +158,6 @@ __all__ = [
     "SADDLE_NOISE",
     "SCHEDULE_KINDS",
     "VANISHING_INITS",
+    "STEP_SIZE_METHODS",
+    "STEP_SIZE_SURFACES",
 ]
