@@ -81,7 +81,7 @@ MISTAKES = [
         with_filter(lambda lam, lr, k: (1 - lr * lam) ** k),
         "the part of w_dagger not yet fitted",
     ),
-    (with_filter(gd_filter, n=1), "the eigenvalues of X^T X instead"),
+    (with_filter(gd_filter, n=1), "every step n times too large"),
     (
         lambda X, y, lr, steps: np.linalg.pinv(X) @ y,
         "the minimum-norm solution itself",
@@ -96,6 +96,33 @@ MISTAKES = [
         lambda X, y, lr, steps: early_stopped(X, y, lr, steps)[:, None],
         "the right numbers in the wrong shape",
     ),
+]
+
+
+def loop_without_one_over_n(X, y, lr, steps):
+    w = np.zeros(X.shape[1])
+    for _ in range(steps):
+        w = w - lr * X.T @ (X @ w - y)
+    return w
+
+
+def with_solve(X, y, lr, steps):
+    """The filter applied to solve(X^T X, X^T y): X^T X is singular when d > n."""
+    return with_filter(gd_filter, best=lambda X, y: np.linalg.solve(X.T @ X, X.T @ y))(
+        X, y, lr, steps
+    )
+
+
+def with_inv(X, y, lr, steps):
+    return with_filter(
+        gd_filter, best=lambda X, y: np.linalg.inv(X.T @ X / len(y)) @ X.T @ y / len(y)
+    )(X, y, lr, steps)
+
+
+MISTAKES += [
+    (loop_without_one_over_n, "the gradient X^T (Xw - y)"),
+    (with_solve, "singular when d > n"),
+    (with_inv, "singular when d > n"),
 ]
 
 
@@ -118,6 +145,35 @@ def test_the_starter_and_an_unrelated_answer_get_the_plain_report():
         lambda X, y, lr, steps: 0.5 * np.linalg.pinv(X) @ y
     )
     assert "It looks like the expected answer times" not in repr(halfway)
+
+
+def test_a_linalg_error_is_not_taken_for_a_shape_error():
+    for wrong in (with_solve, with_inv):
+        said = diagnosis(exercises.check_early_stopped(wrong))
+        assert said is not None and "pinv(X.T)" not in said
+
+
+def test_a_solve_with_a_non_square_x_gets_no_specific_diagnosis():
+    # np.linalg.solve(X, y) raises LinAlgError ("must be square"), not "singular"
+    def solve_x(X, y, lr, steps):
+        return with_filter(gd_filter, best=lambda X, y: np.linalg.solve(X, y))(
+            X, y, lr, steps
+        )
+
+    said = diagnosis(exercises.check_early_stopped(solve_x))
+    assert said is None or ("singular" not in said and "pinv(X.T)" not in said)
+
+
+def test_a_shape_error_alone_is_not_called_pinv_of_the_transpose():
+    # X @ y instead of X.T @ y: a shape error where X is not square, but in the
+    # square case the weights are not those of pinv(X.T) @ y
+    def wrong_product(X, y, lr, steps):
+        lam, V = np.linalg.eigh(X.T @ X / len(y))
+        best = np.linalg.pinv(X.T @ X) @ (X @ y)
+        return V @ ((1 - (1 - lr * lam) ** steps) * (V.T @ best))
+
+    said = diagnosis(exercises.check_early_stopped(wrong_product))
+    assert said is None or "pinv(X.T)" not in said
 
 
 def test_the_chapter_shows_a_five_case_checker():
@@ -174,7 +230,15 @@ def test_at_the_rule_of_thumb_every_direction_is_fitted_more_than_ridge_keeps():
     )
 
 
-@pytest.mark.parametrize("bad", [55.0, -1, "56", True])
+@pytest.mark.parametrize("bad", [55.5, -1, -3.0, float("nan"), "56", True])
 def test_a_count_must_be_a_whole_number(bad):
     verdict = exercises.check_matching_steps(bad)
     assert not verdict.ok and "whole number of steps" in repr(verdict)
+
+
+def test_a_whole_float_counts_as_its_integer():
+    k = int(np.argmin(implicit_bias.matching_distances()))
+    for whole in (float(k), np.round(np.float64(k) + 0.2), np.float32(k)):
+        verdict = exercises.check_matching_steps(whole)
+        assert verdict.ok and repr(verdict) == repr(exercises.check_matching_steps(k))
+    assert repr(exercises.check_matching_steps(111.0)).startswith("111 steps:")

@@ -71,14 +71,27 @@ def _eigenvectors_as_rows(X, y, lr, steps):
     return V.T @ (f * (V @ implicit.min_norm_solution(X, y)))
 
 
+def _shape_mismatch(error):
+    """Whether ``error`` is numpy's complaint about combining arrays of mismatched shapes."""
+    if not isinstance(error, ValueError) or isinstance(error, np.linalg.LinAlgError):
+        return False
+    text = str(error)
+    return any(w in text for w in ("mismatch", "not aligned", "could not be broadcast"))
+
+
 def _pinv_of_the_transpose(outcome):
-    """``pinv(X.T) @ y`` for the minimum-norm solution: a shape error unless X is square."""
+    """``pinv(X.T) @ y`` for the minimum-norm solution: a shape error unless X is square.
+
+    ``"shape"`` for a case with X not square that raised a shape mismatch,
+    ``"weights"`` for a square case whose answer is the filter applied to
+    ``pinv(X.T) @ y``, ``None`` otherwise.
+    """
     X, y, lr, steps = outcome.args
     X = np.asarray(X, dtype=float)
+    square = X.shape[0] == X.shape[1]
     if outcome.error is not None:
-        square = X.shape[0] == X.shape[1]
-        return None if square or not isinstance(outcome.error, ValueError) else "pinv"
-    if X.shape[0] != X.shape[1]:
+        return "shape" if not square and _shape_mismatch(outcome.error) else None
+    if not square:
         return None
     wrong = _filtered(
         X,
@@ -87,20 +100,39 @@ def _pinv_of_the_transpose(outcome):
         best=np.linalg.pinv(X.T) @ np.asarray(y, dtype=float),
     )
     return (
-        "pinv"
+        "weights"
         if dg.close(outcome.got, wrong) and not dg.close(wrong, outcome.expected)
         else None
     )
 
 
 def _pinv_diagnosis(failing):
-    kinds = {_pinv_of_the_transpose(o) for o in failing}
-    if kinds != {"pinv"}:
+    """Shape errors where X is not square *and* the weights of ``pinv(X.T) @ y`` where it is."""
+    kinds = [_pinv_of_the_transpose(o) for o in failing]
+    if None in kinds or "weights" not in kinds:
         return None
     return dg.say(
         "pinv(X.T) @ y where pinv(X) @ y was meant: a shape error when X is not "
         "square, and the wrong weights when it is",
         "the pseudo-inverse of X (d rows, n columns) maps the n targets to d weights",
+    )
+
+
+def _singular_gram(failing):
+    """Every failing case raised numpy's "Singular matrix" where X^T X is singular (d > rank X)."""
+    for o in failing:
+        if not isinstance(o.error, np.linalg.LinAlgError):
+            return None
+        if "singular" not in str(o.error).lower():
+            return None
+        X = np.asarray(o.args[0], dtype=float)
+        if np.linalg.matrix_rank(X) >= X.shape[1]:
+            return None
+    return dg.say(
+        "a solve with, or the inverse of, X^T X (or X^T X / n): a d-by-d matrix of "
+        "rank at most n, singular when d > n, more weights than examples",
+        "use the pseudo-inverse, w_dagger = np.linalg.pinv(X) @ y, which exists for "
+        "every X",
     )
 
 
@@ -137,8 +169,10 @@ _EARLY_STOPPED_MISTAKES = (
     ),
     dg.variant(
         _without_one_over_n,
-        "the eigenvalues of X^T X instead of X^T X / n (n times too large)",
-        "the loss is 1/(2n) |Xw - y|^2, so its Hessian is X^T X / n",
+        "every step n times too large, as with the gradient X^T (Xw - y) or the "
+        "eigenvalues of X^T X, without the 1/n",
+        "the loss is 1/(2n) |Xw - y|^2, so its gradient is X^T (Xw - y) / n and its "
+        "Hessian X^T X / n",
     ),
     dg.variant(
         _limit_instead,
@@ -152,6 +186,7 @@ _EARLY_STOPPED_MISTAKES = (
         "the coordinates of w along the eigenvectors are V.T @ w, and w = V @ coordinates",
     ),
     _pinv_diagnosis,
+    _singular_gram,
     dg.sign("the iterates move towards the targets, not away from them"),
     dg.not_finite(),
     dg.wrong_shape(),
@@ -204,9 +239,10 @@ def check_early_stopped(function):
     iterate one step early or late, ridge's filter with
     :math:`\\alpha = 1/(\\eta k)`, the gradient flow's
     :math:`1 - e^{-\\eta k\\lambda}`, the unfitted part :math:`(1 - \\eta\\lambda)^k`,
-    the eigenvalues of :math:`X^\\top X` without the :math:`1/n`, the limit
-    :math:`w^\\dagger` itself, eigenvectors read as rows, and
-    ``pinv(X.T) @ y`` for :math:`w^\\dagger`.
+    steps :math:`n` times too large (the gradient or the eigenvalues without
+    the :math:`1/n`), the limit :math:`w^\\dagger` itself, eigenvectors read
+    as rows, ``pinv(X.T) @ y`` for :math:`w^\\dagger`, and a solve with the
+    singular :math:`X^\\top X` (singular whenever :math:`d > n`).
 
     Examples
     --------
@@ -314,7 +350,8 @@ def check_matching_steps(steps):
     Parameters
     ----------
     steps : int
-        The reader's choice.
+        The reader's choice; a float with a whole value, such as
+        ``np.round(...)`` returns, counts as that integer.
 
     Returns
     -------
@@ -336,11 +373,13 @@ def check_matching_steps(steps):
     --------
     >>> check_matching_steps(111)
     111 steps: gradient descent's weights are 14.6 % of ridge's norm away from ridge's; the closest step count gets within 4.85 %.
-    Not yet: fewer steps come closer. 111 is the rule of thumb k = 1/(lr * alpha); at that k gradient descent has fitted more of every eigen-direction than ridge keeps (1 - (1 - lr*lambda)**k >= 1 - exp(-s) > s/(1 + s) with s = lr*k*lambda), so the best match is earlier.
+    Not yet: fewer steps come closer. 111 is the rule of thumb k = 1/(lr * alpha); at that k gradient descent has fitted more of every eigen-direction than ridge keeps (1 - (1 - lr*lambda)**k >= 1 - exp(-s) > s/(1 + s) with s = lr*k*lambda, as lr*lambda <= 1 in every direction here), so the best match is earlier.
     """
     from gdcourse import descent, implicit
 
     name = "steps"
+    if isinstance(steps, (float, np.floating)) and float(steps).is_integer():
+        steps = int(steps)  # a whole float, e.g. from np.round, is that count
     if not isinstance(steps, Integral) or isinstance(steps, bool) or steps < 0:
         return Verdict(
             False,
@@ -375,6 +414,7 @@ def check_matching_steps(steps):
             f" {steps} is the rule of thumb k = 1/(lr * alpha); at that k gradient "
             "descent has fitted more of every eigen-direction than ridge keeps "
             "(1 - (1 - lr*lambda)**k >= 1 - exp(-s) > s/(1 + s) with "
-            "s = lr*k*lambda), so the best match is earlier."
+            "s = lr*k*lambda, as lr*lambda <= 1 in every direction here), so the "
+            "best match is earlier."
         )
     return Verdict(False, text)
