@@ -29,6 +29,7 @@ _MODULES = (
     "implicit",
     "stepsizes",
     "newton",
+    "race",
 )
 
 

@@ -1502,7 +1502,13 @@ def _c_rows(opt):
 
 def _c_rate_column(opt):
     rates = np.array([[0.001], [0.01], [0.1], [1.0]])
-    many = _trajectory(opt, _P, _G, rates, "lr of shape (4, 1), one rate per start")
+    try:
+        many = _trajectory(opt, _P, _G, rates, "lr of shape (4, 1)")
+    except _Broken as broken:
+        raise _Broken(
+            f"{str(broken)[:-1]}: the race passes a column of rates, one per "
+            "start; use lr only in arithmetic such as `params - lr * step`."
+        ) from None
     for i in range(len(_P)):
         one = _trajectory(
             opt, _P[i], [g[i] for g in _G], float(rates[i, 0]), "one start"
@@ -1660,7 +1666,8 @@ def check_optimizer(opt):
     passed, problems = [], []
     for i, (what, test) in enumerate(_CHECKS):
         try:
-            test(opt)
+            with np.errstate(all="ignore"):
+                test(opt)
         except _Broken as broken:
             problems.append(str(broken))
         except Exception as exc:  # noqa: BLE001 - never let a traceback escape
