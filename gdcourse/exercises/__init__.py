@@ -32,6 +32,7 @@ from .minima import check_classify_critical_point
 from .momentum import check_momentum_step, check_optimal_momentum
 from .saddle_points import check_escape_step
 from .schedules import check_cosine_warmup, check_early_stopping, check_noise_floor
+from .step_size import check_backtrack, check_newton_damping, check_newton_step
 from .vanishing_gradients import check_he_variance, check_sigmoid_layer_backward
 
 __all__ = [
@@ -64,6 +65,10 @@ __all__ = [
     "check_he_variance",
     # chapter 9: adaptive methods
     "check_adam_first_step",
+    # chapter 10: how far to step
+    "check_backtrack",
+    "check_newton_step",
+    "check_newton_damping",
     # chapter 11: what gradient descent prefers
     "check_early_stopped",
     "check_matching_steps",
