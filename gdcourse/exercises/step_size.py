@@ -611,7 +611,7 @@ def _point(w):
 
 
 def check_newton_damping(damping):
-    """Check a damping: does damped Newton from near the ridge of two valleys reach a minimum?
+    """Check a damping: does damped Newton from between the two valleys reach a minimum?
 
     The choice is run: :func:`gdcourse.newton.newton` on
     :func:`gdcourse.surfaces.two_valleys` from :data:`NEWTON_DAMPING`'s
