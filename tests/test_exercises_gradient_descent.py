@@ -1,4 +1,4 @@
-"""Chapter-1 checker: a gradient-descent loop with a gradient-norm stopping rule."""
+"""Chapter-1 checkers: a gradient-descent loop with a stopping rule, and a tolerance for it."""
 
 import re
 
@@ -7,7 +7,12 @@ import pytest
 
 from gdcourse import exercises, surfaces
 from gdcourse.descent import gradient_descent
-from gdcourse.exercises.gradient_descent import _descend, _QuadraticGradient
+from gdcourse.exercises.gradient_descent import (
+    STOPPING,
+    _descend,
+    _QuadraticGradient,
+    stopping_problem,
+)
 
 
 def good(grad, w0, lr, tol, max_steps):
@@ -356,3 +361,135 @@ def test_gradient_step_reference_is_the_optimizers_sgd_step():
 
     w, g = np.array([1.0, -2.0, 0.5]), np.array([0.3, 0.1, -4.0])
     np.testing.assert_array_equal(_gradient_step(w, g, 0.25), w - 0.25 * g)
+
+
+# ---------------------------------------------------------------------------
+# Exercise 1.4: a tolerance for the gradient-norm rule (a decision, run)
+# ---------------------------------------------------------------------------
+
+
+def test_stopping_problem_is_the_chapters_line_fit_and_its_ring_of_starts():
+    from gdcourse import data
+
+    points = data.regression(
+        n=80, weights=1.5, bias=-1.0, noise=0.8, x_range=(-1.0, 3.0), seed=1
+    )
+    x, y = points.X_train[:, 0], points.y_train
+    surface, starts = stopping_problem()
+    X = np.column_stack([x, np.ones_like(x)])
+    best = np.linalg.lstsq(X, y, rcond=None)[0]
+    np.testing.assert_allclose(surface.minima[0], best, rtol=1e-10)
+    np.testing.assert_allclose(starts[0], [-1.0, 1.5], atol=1e-12)
+    radii = np.linalg.norm(starts - best, axis=1)
+    np.testing.assert_allclose(radii, radii[0], rtol=1e-12)
+    assert len(starts) == 12 and len(np.unique(np.round(starts, 9), axis=0)) == 12
+
+
+def _stop_by_hand(tol):
+    """The rule written out: stop at the first point whose gradient is below tol."""
+    surface, starts = stopping_problem()
+    floor = surface(surface.minima[0])
+    found = []
+    for w in starts:
+        for k in range(STOPPING["max_steps"] + 1):
+            if np.linalg.norm(surface.grad(w)) < tol:
+                break
+            if k == STOPPING["max_steps"]:
+                k = None
+                break
+            w = w - STOPPING["lr"] * surface.grad(w)
+        found.append((k, surface(w) - floor))
+    return found
+
+
+def _first_below_target():
+    surface, starts = stopping_problem()
+    run = gradient_descent(surface, starts, lr=STOPPING["lr"], steps=200)
+    gaps = run.losses - surface(surface.minima[0])
+    return np.argmax(gaps < STOPPING["target"], axis=0)
+
+
+@pytest.mark.parametrize("tol", [1.5e-3, 2e-3, 3e-3])
+def test_a_tolerance_that_stops_each_start_in_time_passes(tol):
+    verdict = exercises.check_stopping_tol(tol)
+    assert verdict.ok, verdict
+    reached = _first_below_target()
+    for (k, gap), first in zip(_stop_by_hand(tol), reached):
+        assert gap < STOPPING["target"] and first <= k <= first + STOPPING["slack"]
+    assert "All 12 starts stopped" in repr(verdict)
+
+
+def test_the_verdict_is_that_of_the_rule_run_by_hand():
+    # a grid of tolerances: the checker agrees with the loop written out
+    reached = _first_below_target()
+    for tol in np.geomspace(1e-4, 1e-1, 25):
+        by_hand = _stop_by_hand(tol)
+        ok = all(
+            k is not None and gap < STOPPING["target"] and k <= r + STOPPING["slack"]
+            for (k, gap), r in zip(by_hand, reached)
+        )
+        assert exercises.check_stopping_tol(float(tol)).ok == ok
+
+
+def test_the_passing_tolerances_are_a_narrow_window_a_guess_rarely_hits():
+    grid = np.geomspace(1e-6, 1.0, 121)
+    ok = np.array([exercises.check_stopping_tol(float(t)).ok for t in grid])
+    passing = grid[ok]
+    assert 0 < len(passing) < 15
+    assert passing.max() / passing.min() < 3
+    # one interval, not scattered tolerances
+    assert np.all(np.diff(np.flatnonzero(ok)) == 1)
+    # the round numbers a reader might guess from the text all fail
+    for guess in (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.3):
+        assert not exercises.check_stopping_tol(guess).ok
+
+
+def _hint(verdict):
+    text = repr(verdict)
+    return text.split("Hint: ", 1)[1] if "Hint: " in text else text
+
+
+@pytest.mark.parametrize(
+    "tol, said, hint",
+    [
+        # the loss target taken for a gradient tolerance
+        (1e-5, "38 steps after", "target for the loss gap, but tol is compared"),
+        # the text's example threshold: a few steps late
+        (1e-3, "7 steps after", "smaller than the gradient norms the runs have"),
+        # too loose: the loss is not yet within the target
+        (1e-2, "with its loss still", "larger than the gradient norms the runs"),
+        # looser than the gradient at the start
+        (10.0, "stopped at its start", "already shorter than tol"),
+        # so tight the rule never fires
+        (1e-20, "did not stop in 200 steps", "never fell below tol"),
+        # the square root of the target: just too loose for some starts
+        (np.sqrt(1e-5), "from start 2 of 12", "larger than the gradient norms"),
+    ],
+)
+def test_each_wrong_tolerance_gets_the_hint_of_its_cause(tol, said, hint):
+    verdict = exercises.check_stopping_tol(tol)
+    assert not verdict.ok
+    assert said in repr(verdict)
+    assert hint in _hint(verdict)
+
+
+@pytest.mark.parametrize(
+    "tol", [0, -1e-3, float("nan"), float("inf"), None, "1e-3", [2e-3], True]
+)
+def test_a_tolerance_that_is_not_a_positive_number_is_told_so(tol):
+    verdict = exercises.check_stopping_tol(tol)
+    assert not verdict.ok
+    assert repr(verdict).startswith("tol must be a positive number, got ")
+
+
+def test_no_report_shows_a_tolerance_that_passes():
+    passing = [
+        t
+        for t in np.geomspace(1e-4, 1e-1, 61)
+        if exercises.check_stopping_tol(float(t)).ok
+    ]
+    low, high = min(passing), max(passing)
+    for tol in (1e-5, 1e-3, 1e-2, 10.0, 1e-20, 0.5, 4e-3, 1e-4):
+        text = repr(exercises.check_stopping_tol(tol))
+        numbers = [float(n) for n in re.findall(r"\d+\.?\d*(?:e[-+]?\d+)?", text)]
+        assert not any(low <= n <= high for n in numbers), text

@@ -1,11 +1,13 @@
-"""Chapter 7 checker: one heavy-ball step, in the convention of gd.descent."""
+"""Chapter 7 checkers: the heavy-ball and Nesterov steps, the optimal and a robust choice of rate and momentum."""
 
 import numpy as np
+import pytest
 
-from gdcourse import exercises
+from gdcourse import exercises, theory
 from gdcourse.descent import gradient_descent
 from gdcourse.exercises import momentum
-from gdcourse.surfaces import quadratic
+from gdcourse.exercises.momentum import CHOICE
+from gdcourse.surfaces import elongated_bowl, quadratic
 
 
 def step(w, v, g, lr, beta):
@@ -231,3 +233,239 @@ def test_downhill_velocity_gives_the_same_weights_over_a_run():
         w_b, v_b = momentum._downhill_velocity(w_b, v_b, s.grad(w_b), 0.3, 0.8)
         np.testing.assert_allclose(w_b, w_a, rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(v_b, -v_a, rtol=1e-12, atol=1e-14)
+
+
+# ---------------------------------------------------------------------------
+# Exercise 7.1: Nesterov's step, kept where the gradient steps land
+# ---------------------------------------------------------------------------
+
+
+def nesterov(grad, theta, v, lr, beta):
+    v = beta * v + grad(theta - lr * beta * v)
+    return theta - lr * v, v
+
+
+def test_nesterov_reference_follows_sutskevers_form_and_pytorchs_run():
+    s = quadratic(np.array([[1.0, 0.3], [0.3, 9.0]]), b=np.array([1.0, -1.0]))
+    lr, beta, steps = 0.1, 0.8, 40
+    run = gradient_descent(
+        s, [2.0, 1.0], lr=lr, steps=steps, momentum=beta, nesterov=True
+    )
+    # Sutskever et al.: u = beta u - lr grad(theta + beta u); theta = theta + u
+    theta_s, u = np.array([2.0, 1.0]), np.zeros(2)
+    theta, v = np.array([2.0, 1.0]), np.zeros(2)
+    for k in range(steps):
+        # PyTorch's weights are the look-ahead points theta_k + beta u_k
+        np.testing.assert_allclose(theta_s + beta * u, run.weights[k], atol=1e-12)
+        u = beta * u - lr * s.grad(theta_s + beta * u)
+        theta_s = theta_s + u
+        theta, v = momentum._nesterov_step(s.grad, theta, v, lr, beta)
+        np.testing.assert_allclose(theta, theta_s, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(-lr * v, u, rtol=1e-12, atol=1e-12)
+
+
+def test_correct_nesterov_steps_pass():
+    def via_pytorch(grad, theta, v, lr, beta):
+        w = theta - lr * beta * v
+        g = grad(w)
+        v_new = beta * v + g
+        w_new = w - lr * (g + beta * v_new)
+        return w_new + lr * beta * v_new, v_new
+
+    for answer in (nesterov, via_pytorch):
+        result = exercises.check_nesterov_step(answer)
+        assert result.ok and result.total == 5
+
+
+def test_nesterov_step_names_each_classic_mistake():
+    def at_theta(grad, theta, v, lr, beta):  # heavy ball
+        v = beta * v + grad(theta)
+        return theta - lr * v, v
+
+    def look_up(grad, theta, v, lr, beta):  # look-ahead the wrong way
+        v = beta * v + grad(theta + lr * beta * v)
+        return theta - lr * v, v
+
+    def look_without_rate(grad, theta, v, lr, beta):
+        v = beta * v + grad(theta - beta * v)
+        return theta - lr * v, v
+
+    def pytorch_form(grad, theta, v, lr, beta):  # eq-nesterov on theta
+        g = grad(theta)
+        v = beta * v + g
+        return theta - lr * (g + beta * v), v
+
+    def pytorch_step(grad, theta, v, lr, beta):  # look-ahead gradient, PyTorch step
+        g = grad(theta - lr * beta * v)
+        v = beta * v + g
+        return theta - lr * (g + beta * v), v
+
+    def returns_look_ahead(grad, theta, v, lr, beta):
+        v = beta * v + grad(theta - lr * beta * v)
+        theta = theta - lr * v
+        return theta - lr * beta * v, v
+
+    def sutskever_units(grad, theta, v, lr, beta):  # v read as a displacement
+        v = beta * v - lr * grad(theta + beta * v)
+        return theta + v, v
+
+    def uphill(grad, theta, v, lr, beta):
+        v = beta * v + grad(theta - lr * beta * v)
+        return theta + lr * v, v
+
+    def old_velocity(grad, theta, v, lr, beta):
+        v_new = beta * v + grad(theta - lr * beta * v)
+        return theta - lr * v_new, v
+
+    def damped(grad, theta, v, lr, beta):
+        v = beta * v + (1 - beta) * grad(theta - lr * beta * v)
+        return theta - lr * v, v
+
+    def swapped(grad, theta, v, lr, beta):
+        return nesterov(grad, theta, v, lr, beta)[::-1]
+
+    cases = [
+        (at_theta, "heavy ball: the gradient taken at theta itself"),
+        (look_up, "a look-ahead in the wrong direction"),
+        (look_without_rate, "a look-ahead at theta - beta*v, without the rate"),
+        (pytorch_form, "PyTorch's form, w - lr*(g + beta*v_new)"),
+        (
+            pytorch_step,
+            "PyTorch's step, theta - lr*(g + beta*v_new), from the look-ahead",
+        ),
+        (returns_look_ahead, "the next look-ahead point"),
+        (
+            sutskever_units,
+            "Sutskever et al.'s form with v taken as a velocity in units of weights",
+        ),
+        (uphill, "a step uphill"),
+        (old_velocity, "the new point returned with the old velocity"),
+        (damped, "a damped average"),
+        (swapped, "the pair in the other order"),
+    ]
+    for wrong, expected in cases:
+        result = exercises.check_nesterov_step(wrong)
+        assert not result.ok
+        assert diagnosis(result) and expected in diagnosis(result), (
+            wrong.__name__,
+            result,
+        )
+
+
+def test_heavy_ball_passes_the_first_case_only_where_the_look_ahead_is_theta():
+    def at_theta(grad, theta, v, lr, beta):
+        v = beta * v + grad(theta)
+        return theta - lr * v, v
+
+    result = exercises.check_nesterov_step(at_theta)
+    assert result.passed == 1 and "Case 2" in repr(result)
+
+
+def test_an_unrecognised_nesterov_answer_gets_no_diagnosis():
+    def odd(grad, theta, v, lr, beta):
+        v = 0.5 * v + grad(theta)
+        return theta - 2 * lr * v, v
+
+    result = exercises.check_nesterov_step(odd)
+    assert not result.ok and diagnosis(result) is None
+
+
+# ---------------------------------------------------------------------------
+# Exercise 7.4: one rate and momentum for a condition number known roughly
+# ---------------------------------------------------------------------------
+
+
+def _steps_by_run(lr, beta):
+    out = []
+    for kappa in CHOICE["kappas"]:
+        run = gradient_descent(
+            elongated_bowl(kappa=kappa),
+            CHOICE["start"],
+            lr=lr,
+            momentum=beta,
+            steps=CHOICE["steps"],
+        )
+        out.append(theory.measured_steps(run.weights, [0.0, 0.0], tol=CHOICE["tol"]))
+    return np.array(out)
+
+
+def test_settings_for_the_flattest_bowl_pass_and_report_the_steps_taken():
+    lr, beta = theory.heavy_ball_optimal(1 / 300, 1.0)
+    verdict = exercises.check_momentum_choice(lr, beta)
+    assert verdict.ok
+    steps = _steps_by_run(lr, beta)
+    assert np.all(steps <= CHOICE["steps"])
+    for kappa, k in zip(CHOICE["kappas"], steps):
+        assert f"kappa {kappa:g}: {int(k)} steps" in repr(verdict)
+
+
+def test_the_verdict_agrees_with_runs_over_a_grid_and_few_settings_pass():
+    lrs = np.linspace(1.0, 3.7, 7)
+    betas = np.array([0.0, 0.5, 0.7, 0.78, 0.82, 0.86, 0.9])
+    passed = 0
+    for lr in lrs:
+        for beta in betas:
+            ok = exercises.check_momentum_choice(lr, beta).ok
+            assert ok == bool(np.all(_steps_by_run(lr, beta) <= CHOICE["steps"]))
+            passed += ok
+    assert 0 < passed < 0.25 * lrs.size * betas.size
+
+
+def _hint_of(lr, beta):
+    verdict = exercises.check_momentum_choice(lr, beta)
+    assert not verdict.ok
+    return repr(verdict)
+
+
+def test_each_wrong_setting_gets_the_hint_of_its_cause():
+    opt = theory.heavy_ball_optimal
+    lr300, beta300 = opt(1 / 300, 1.0)
+    cases = [
+        # the optimum for the middle bowl: the flattest one crawls
+        (opt(1 / 100, 1.0), "kappa = 300 the error along the flat floor"),
+        (opt(1 / 100, 1.0), "in the monotone region"),
+        # the common default: a slow spiral
+        ((1.0, 0.9), "the error spirals, and its amplitude shrinks by sqrt(beta)"),
+        # kappa where sqrt(kappa) belongs: far too much momentum
+        ((lr300, ((300 - 1) / (300 + 1)) ** 2), "sqrt(beta) = 0.993"),
+        # a rate past the edge
+        ((4.0, 0.8), "diverged at step"),
+        ((4.0, 0.8), "at or past the edge of the stable region"),
+        # plain descent at its best rate for kappa = 300: the steep direction
+        ((2 / (1 + 1 / 300), 0.0), "flips sign every step"),
+        # rounded to two digits: exactly on the edge
+        ((3.58, 0.79), "does not shrink: its factor per step is 1"),
+        # a rate for the damped convention
+        ((lr300 * (1 - beta300), beta300), "a velocity that averages"),
+    ]
+    for (lr, beta), expected in cases:
+        assert expected in _hint_of(lr, beta), (lr, beta)
+
+
+def test_the_averaging_remark_appears_only_when_it_would_fix_the_rate():
+    opt = theory.heavy_ball_optimal(1 / 100, 1.0)
+    assert "averages" not in _hint_of(*opt)
+
+
+@pytest.mark.parametrize(
+    "lr, beta, said",
+    [
+        (0.79, 3.58, "the pair in the other order"),
+        (3.0, 1.0, "beta must be in [0, 1)"),
+        (-1.0, 0.5, "lr must be positive"),
+        ("3", 0.8, "lr must be a number"),
+        (3.0, None, "beta must be a number"),
+        (float("nan"), 0.8, "lr must be a number"),
+    ],
+)
+def test_settings_that_are_not_a_rate_and_a_momentum_are_told_so(lr, beta, said):
+    verdict = exercises.check_momentum_choice(lr, beta)
+    assert not verdict.ok and said in repr(verdict)
+
+
+def test_a_failing_report_names_no_setting():
+    # the report gives steps, distances and factors of the reader's own runs,
+    # never a rate or a momentum
+    for lr, beta in [(1.0, 0.9), (3.3, 0.67), (4.0, 0.8), (2.0, 0.0)]:
+        text = repr(exercises.check_momentum_choice(lr, beta))
+        assert "lr =" not in text and "beta =" not in text.replace("sqrt(beta) =", "")

@@ -1,9 +1,11 @@
 """Tests of the chapter-8 checker in gdcourse.exercises.vanishing_gradients."""
 
 import numpy as np
+import pytest
 
-from gdcourse import exercises, models
+from gdcourse import data, exercises, models
 from gdcourse.exercises import vanishing_gradients
+from gdcourse.exercises.vanishing_gradients import PATIENT
 
 
 def _sigmoid_backward(x, W, b, grad_a):
@@ -228,3 +230,192 @@ def test_leaky_he_variance_keeps_a_leaky_relu_signal_steady():
         grown = _leaky_relu_square(alpha, 2 / fan_in, fan_in)
         factor = (grown[-1] / grown[0]) ** (1 / (len(grown) - 1))
         assert abs(factor / (1 + alpha**2) - 1) < 0.05, (alpha, factor)
+
+
+# ---------------------------------------------------------------------------
+# Exercise 8.5: clipping a gradient by its norm
+# ---------------------------------------------------------------------------
+
+
+def test_clip_reference_is_the_packages_and_keeps_direction_and_short_gradients():
+    from gdcourse import optimizers
+
+    g = np.array([6.0, -8.0])
+    out = vanishing_gradients._clip_by_norm(g, 2.0)
+    np.testing.assert_allclose(out, optimizers.clip_by_norm(g, 2.0))
+    np.testing.assert_allclose(np.linalg.norm(out), 2.0, rtol=1e-6)
+    np.testing.assert_allclose(out / np.linalg.norm(out), g / 10.0)
+    short = np.array([0.3, 0.4])
+    np.testing.assert_allclose(vanishing_gradients._clip_by_norm(short, 1.0), short)
+
+
+def test_correct_clippings_pass():
+    def with_min(g, max_norm):
+        norm = np.linalg.norm(g)
+        return g * min(1.0, max_norm / norm) if norm > 0 else g
+
+    def with_if(g, max_norm):
+        norm = np.linalg.norm(g)
+        return g * max_norm / norm if norm > max_norm else g
+
+    def like_torch(g, max_norm):
+        return g * min(1.0, max_norm / (np.linalg.norm(g) + 1e-6))
+
+    def in_place(g, max_norm):
+        norm = np.linalg.norm(g)
+        if norm > max_norm:
+            g *= max_norm / norm
+        return g
+
+    for answer in (with_min, with_if, like_torch, in_place):
+        result = exercises.check_clip_by_norm(answer)
+        assert result.ok and result.total == 6, answer.__name__
+
+
+def test_clip_names_each_classic_mistake():
+    def norm(g):
+        return np.linalg.norm(g)
+
+    cases = [
+        (lambda g, m: np.clip(g, -m, m), "each coordinate clipped"),
+        (lambda g, m: g * m / norm(g), "every gradient rescaled to length max_norm"),
+        (
+            lambda g, m: g / norm(g) if norm(g) > m else g,
+            "divided by its norm without the factor max_norm",
+        ),
+        (lambda g, m: g * max(1.0, m / norm(g)), "short gradients stretched"),
+        (
+            lambda g, m: g * m / np.sum(g**2) if np.sum(g**2) > m else g,
+            "the squared norm",
+        ),
+        (
+            lambda g, m: g * m / np.abs(g).sum() if np.abs(g).sum() > m else g,
+            "the L1 norm",
+        ),
+        (
+            lambda g, m: g * m / np.abs(g).max() if np.abs(g).max() > m else g,
+            "the largest absolute coordinate",
+        ),
+        (lambda g, m: min(1.0, m / norm(g)), "the factor alone"),
+        (lambda g, m: min(norm(g), m), "the clipped length"),
+        (lambda g, m: -g * min(1.0, m / norm(g)), "the opposite sign"),
+    ]
+    for wrong, expected in cases:
+        with np.errstate(all="ignore"):
+            result = exercises.check_clip_by_norm(wrong)
+        assert not result.ok
+        assert diagnosis(result) and expected in diagnosis(result), (expected, result)
+
+
+def test_coordinate_clipping_is_caught_by_a_gradient_with_only_small_coordinates():
+    # every coordinate 0.8 < 1, length 1.6 > 1: clipping coordinates lets it through
+    g = np.array([0.8, 0.8, 0.8, 0.8])
+    assert np.array_equal(np.clip(g, -1.0, 1.0), g)
+    assert np.linalg.norm(vanishing_gradients._clip_by_norm(g, 1.0)) < 1.0 + 1e-9
+
+
+# ---------------------------------------------------------------------------
+# Exercise 8.4: which layers vanish, and which initialisation fixes it
+# ---------------------------------------------------------------------------
+
+
+INITS = {
+    "small normal (std 0.01)": ("normal", 0.01),
+    "normal (std 1)": ("normal", 1.0),
+    "Glorot": ("glorot", 1.0),
+    "He": ("he", 1.0),
+}
+
+
+def _norms(label, seed):
+    init, std = INITS[label]
+    net = models.MLP(
+        [2] + [32] * 8 + [1], activation="sigmoid", task="binary", init=init, std=std
+    )
+    moons = data.two_moons(n=400, noise=0.2, seed=0)
+    return net.layer_grad_norms(net.init_params(seed), moons.X_train, moons.y_train)
+
+
+def test_the_options_are_the_explorers_and_the_measurement_is_the_models():
+    from gdcourse.widgets.vanishing_gradients import VANISHING_INITS
+
+    assert VANISHING_INITS == INITS
+    assert (PATIENT["activation"], PATIENT["init"]) == ("sigmoid", "He")
+    assert (PATIENT["hidden"], PATIENT["width"], PATIENT["seed"]) == (8, 32, 0)
+    for label in INITS:
+        np.testing.assert_allclose(
+            vanishing_gradients.patient_grad_norms(label, 3), _norms(label, 3)
+        )
+
+
+def test_the_patients_first_five_layers_vanish_with_room_on_both_sides():
+    norms = _norms("He", 0)
+    ratio = norms / norms.max()
+    assert set(np.flatnonzero(ratio < 0.01) + 1) == {1, 2, 3, 4, 5}
+    # not a close call: layer 5 is at most half the threshold, layer 6 twice it
+    assert ratio[4] < 0.005 and ratio[5] > 0.02
+
+
+def test_only_the_larger_weights_keep_every_layer_above_a_hundredth():
+    worst = {
+        label: min(
+            float(n.min() / n.max()) for n in (_norms(label, s) for s in range(5))
+        )
+        for label in INITS
+    }
+    assert worst["normal (std 1)"] > 0.015
+    assert all(worst[label] < 1e-3 for label in INITS if label != "normal (std 1)")
+
+
+def test_the_right_diagnosis_and_fix_pass():
+    verdict = exercises.check_vanishing_fix([1, 2, 3, 4, 5], "normal (std 1)")
+    assert verdict.ok
+    assert exercises.check_vanishing_fix((5, 4, 3, 2, 1), "Normal (std 1)").ok
+    assert exercises.check_vanishing_fix(np.arange(1, 6), "normal (std 1)").ok
+
+
+@pytest.mark.parametrize(
+    "layers, said",
+    [
+        ([0, 1, 2, 3, 4], "numbered from 0"),
+        ([5, 6, 7, 8, 9], "counted from the output"),
+        ([6, 7, 8, 9], "the layers whose gradients do not vanish"),
+        (list(range(1, 10)), "not every layer vanishes"),
+        ([1], "the first layer is not the only one"),
+        ([1, 2, 3, 4], "one layer too many or too few"),
+        ([1, 2, 3, 4, 5, 6], "one layer too many or too few"),
+        ([True] * 5 + [False] * 4, "looks like a mask"),
+        ([2, 4, 6], "these are not the layers"),
+        ([1.0, 2.0], "must be whole numbers"),
+        ("1-5", "as a list of numbers"),
+        (5, "as a list of numbers"),
+    ],
+)
+def test_each_wrong_list_of_layers_gets_its_own_hint(layers, said):
+    verdict = exercises.check_vanishing_fix(layers, "normal (std 1)")
+    part_a = repr(verdict).splitlines()[0]
+    assert not verdict.ok and said in part_a
+
+
+@pytest.mark.parametrize(
+    "init, said",
+    [
+        ("He", "the network's own initialisation"),
+        ("Glorot", "a sigmoid's slope is at most 1/4"),
+        ("small normal (std 0.01)", "weights smaller than He's"),
+        ("he normal", "Choose one of"),
+        (("normal", 1.0), "Choose one of"),
+        (None, "Choose one of"),
+    ],
+)
+def test_each_wrong_initialisation_gets_its_own_hint(init, said):
+    verdict = exercises.check_vanishing_fix([1, 2, 3, 4, 5], init)
+    part_b = repr(verdict).splitlines()[1]
+    assert not verdict.ok and said in part_b
+
+
+def test_a_wrong_answer_is_never_told_the_right_layers_or_initialisation():
+    for layers, init in [([0, 1, 2, 3, 4], "He"), ([2, 4, 6], "Glorot"), ([1], "x")]:
+        text = repr(exercises.check_vanishing_fix(layers, init))
+        assert "normal (std 1)" not in text.split("Choose one of")[0]
+        assert "1, 2, 3, 4, 5" not in text and 'std 1)"' not in text.split("Choose")[0]

@@ -25,15 +25,30 @@ Case 1: largest_stable_rate(array([[2.]]))
 from .adaptive_methods import check_adam_first_step
 from .batch_size import check_fpc_factor, check_minibatch_gradient
 from .core import CheckResult, check, describe
-from .gradient_descent import check_descend, check_gradient_step, check_mse_gradient
+from .gradient_descent import (
+    check_descend,
+    check_gradient_step,
+    check_mse_gradient,
+    check_stopping_tol,
+)
 from .implicit_bias import check_early_stopped, check_matching_steps
 from .learning_rates import check_largest_stable_rate
 from .minima import check_classify_critical_point
-from .momentum import check_momentum_step, check_optimal_momentum
+from .momentum import (
+    check_momentum_choice,
+    check_momentum_step,
+    check_nesterov_step,
+    check_optimal_momentum,
+)
 from .saddle_points import check_escape_step
 from .schedules import check_cosine_warmup, check_early_stopping, check_noise_floor
 from .step_size import check_backtrack, check_newton_damping, check_newton_step
-from .vanishing_gradients import check_he_variance, check_sigmoid_layer_backward
+from .vanishing_gradients import (
+    check_clip_by_norm,
+    check_he_variance,
+    check_sigmoid_layer_backward,
+    check_vanishing_fix,
+)
 
 __all__ = [
     # core
@@ -44,6 +59,7 @@ __all__ = [
     "check_gradient_step",
     "check_mse_gradient",
     "check_descend",
+    "check_stopping_tol",
     # chapter 2: learning rates
     "check_largest_stable_rate",
     # chapter 3: minima
@@ -60,9 +76,13 @@ __all__ = [
     # chapter 7: momentum
     "check_momentum_step",
     "check_optimal_momentum",
+    "check_nesterov_step",
+    "check_momentum_choice",
     # chapter 8: vanishing gradients
     "check_sigmoid_layer_backward",
     "check_he_variance",
+    "check_vanishing_fix",
+    "check_clip_by_norm",
     # chapter 9: adaptive methods
     "check_adam_first_step",
     # chapter 10: how far to step

@@ -27,6 +27,7 @@ import numpy as np
 
 __all__ = [
     "Outcome",
+    "Verdict",
     "close",
     "diagnose",
     "say",
@@ -63,6 +64,36 @@ class Outcome:
     expected: object
     got: object = None
     error: Exception | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a decision the reader made (a rate, a tolerance, a choice), shown as its report.
+
+    A decision exercise runs the reader's choice and reports what it did; a
+    wrong choice gets a hint that points at the evidence, never at the answer.
+
+    Attributes
+    ----------
+    ok : bool
+        Whether the choice does what the exercise asks.
+    text : str
+        The report, shown as the verdict's representation.
+
+    Examples
+    --------
+    >>> Verdict(False, "Not yet: the run stopped too early.")
+    Not yet: the run stopped too early.
+    """
+
+    ok: bool
+    text: str
+
+    def __repr__(self):
+        return self.text
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(self.text)
 
 
 def say(what, hint):

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from numbers import Real
+
 import numpy as np
 
 from . import diagnose as dg
-from .core import check
+from .core import check, describe
 
-__all__ = ["check_gradient_step", "check_mse_gradient", "check_descend"]
+__all__ = [
+    "check_gradient_step",
+    "check_mse_gradient",
+    "check_descend",
+    "check_stopping_tol",
+    "STOPPING",
+]
 
 
 def _gradient_step(w, grad, lr):
@@ -361,3 +370,179 @@ def check_descend(function):
         name="descend(grad, w0, lr, tol, max_steps)",
         diagnoses=_DESCEND_MISTAKES,
     )
+
+
+# ----------------------------------------------------------------------------
+# Exercise 1.4: a tolerance that stops at the right step
+# ----------------------------------------------------------------------------
+
+#: The runs of exercise 1.4: the chapter's line fit, its rate, the loss gap
+#: to reach, the steps a stop may come after reaching it, and the step cap.
+STOPPING = {"lr": 0.3, "target": 1e-5, "slack": 5, "max_steps": 200}
+
+
+@lru_cache(maxsize=1)
+def stopping_problem():
+    """The line fit of chapter 1 and its 12 starts, for exercise 1.4.
+
+    Returns
+    -------
+    surface : gdcourse.surfaces.Surface
+        The mean squared error of a line on the chapter's 60 training points.
+    starts : numpy.ndarray, shape (12, 2)
+        Twelve starts as far from the best line as the chapter's start
+        :math:`w_0 = (-1, 1.5)`, every 30 degrees around it, :math:`w_0` first.
+    """
+    from gdcourse import data, surfaces
+
+    points = data.regression(
+        n=80, weights=1.5, bias=-1.0, noise=0.8, x_range=(-1.0, 3.0), seed=1
+    )
+    surface = surfaces.least_squares(points.X_train[:, 0], points.y_train)
+    w0 = np.array([-1.0, 1.5])
+    off = w0 - surface.minima[0]
+    turn = np.arctan2(off[1], off[0]) + np.radians(np.arange(0, 360, 30))
+    ring = np.column_stack([np.cos(turn), np.sin(turn)])
+    starts = surface.minima[0] + np.linalg.norm(off) * ring
+    starts.flags.writeable = False
+    return surface, starts
+
+
+def _stops(tol):
+    """Where the gradient-norm rule stops each start, and what the loss gap is there.
+
+    Returns the stop step, whether the rule (not the cap) stopped it, the loss
+    gap at the stop and the first step whose loss gap is below the target.
+    """
+    from gdcourse import descent
+
+    surface, starts = stopping_problem()
+    lr, cap = STOPPING["lr"], STOPPING["max_steps"]
+    floor = surface(surface.minima[0])
+    run = descent.gradient_descent(surface, starts, lr=lr, steps=cap, tol=tol)
+    stop = np.asarray(run.stopped_at)
+    by_rule = np.asarray(run.stop_reason) == "tol"
+    gap = run.losses[stop, np.arange(len(starts))] - floor
+    full = descent.gradient_descent(surface, starts, lr=lr, steps=cap)
+    reached = np.argmax(full.losses - floor < STOPPING["target"], axis=0)
+    return stop, by_rule, gap, reached
+
+
+def _stopping_hint(kind, tol):
+    target = STOPPING["target"]
+    look = (
+        "in the left panel of the stopping figure, find the step where the "
+        f"loss gap crosses {target:g} and read the gradient norm there"
+    )
+    if kind == "start":
+        return (
+            "the gradient at the start is already shorter than tol, so the rule "
+            "stops before the first step; compare tol with the gradient norms "
+            "the run passes through"
+        )
+    if kind == "early":
+        return (
+            "the gradient norm fell below tol while the loss was still above "
+            "the target: tol is larger than the gradient norms the runs have "
+            f"when their loss gap reaches {target:g}; {look}"
+        )
+    if kind == "never":
+        return (
+            f"in {STOPPING['max_steps']} steps the gradient norm never fell "
+            "below tol: tol is far smaller than the gradient norms the runs "
+            f"have when their loss gap reaches {target:g}; {look}"
+        )
+    if tol == target:
+        return (
+            f"{target:g} is the target for the loss gap, but tol is compared "
+            "with the gradient's norm, a number on another scale: near the "
+            "minimum of this bowl the loss gap shrinks in proportion to the "
+            f"square of the gradient norm; {look}"
+        )
+    return (
+        "the loss gap was below the target several steps before the gradient "
+        "norm fell below tol: tol is smaller than the gradient norms the runs "
+        f"have when their loss gap reaches {target:g}; {look}"
+    )
+
+
+def check_stopping_tol(tol):
+    """Check a tolerance for the gradient-norm rule: does it stop at the right step?
+
+    Exercise 1.4: on the chapter's line fit, gradient descent at rate
+    ``STOPPING["lr"]`` stops at the first step whose gradient norm is below
+    ``tol`` (:func:`gdcourse.descent.gradient_descent` with ``tol``), after at
+    most ``STOPPING["max_steps"]`` steps.  The tolerance passes when, from
+    each of the 12 starts of :func:`stopping_problem`, the run stops with a
+    training loss within ``STOPPING["target"]`` of its minimum, and at most
+    ``STOPPING["slack"]`` steps after the first step that is.
+
+    Parameters
+    ----------
+    tol : float
+        The reader's tolerance.
+
+    Returns
+    -------
+    gdcourse.exercises.diagnose.Verdict
+        Its ``ok`` and a report: where the runs stopped and, for a tolerance
+        that fails, why (too early, too late, never, or before the first
+        step) with a hint that points at the chapter's stopping figure.  The
+        report never gives the tolerances that pass.
+
+    Notes
+    -----
+    The loss gap :math:`f(w_k) - f^\\star` is what the fit cares about, but
+    a running loop cannot see it (it would need :math:`f^\\star`); the
+    gradient norm it can.  On this bowl both shrink by a constant factor per
+    step late in a run, the gap in proportion to the square of the norm, so a
+    tolerance read off one run carries over to other starts.
+
+    Examples
+    --------
+    >>> check_stopping_tol(1e-5)
+    Not yet: from start 1 of 12 (the chapter's w0) the run stopped at step 80, 38 steps after its loss gap fell below 1e-05 (at step 42).
+    Hint: 1e-05 is the target for the loss gap, but tol is compared with the gradient's norm, a number on another scale: near the minimum of this bowl the loss gap shrinks in proportion to the square of the gradient norm; in the left panel of the stopping figure, find the step where the loss gap crosses 1e-05 and read the gradient norm there.
+    """
+    if (
+        not isinstance(tol, Real)
+        or isinstance(tol, bool)
+        or not np.isfinite(tol)
+        or tol <= 0
+    ):
+        return dg.Verdict(False, f"tol must be a positive number, got {describe(tol)}.")
+    tol = float(tol)
+    stop, by_rule, gap, reached = _stops(tol)
+    target, slack, n = STOPPING["target"], STOPPING["slack"], len(stop)
+    kind = np.where(
+        ~by_rule,
+        "never",
+        np.where(
+            stop == 0,
+            "start",
+            np.where(
+                gap >= target,
+                "early",
+                np.where(stop > reached + slack, "late", "ok"),
+            ),
+        ),
+    )
+    if np.all(kind == "ok"):
+        return dg.Verdict(
+            True,
+            f"All {n} starts stopped within {slack} steps of reaching a loss "
+            f"{target:g} above the minimum (at steps {stop.min()} to "
+            f"{stop.max()}): tol = {tol:.3g} is a good stopping rule here.",
+        )
+    i = int(np.flatnonzero(kind != "ok")[0])
+    which = " (the chapter's w0)" if i == 0 else ""
+    where = f"from start {i + 1} of {n}{which} the run"
+    said = {
+        "never": f"{where} did not stop in {STOPPING['max_steps']} steps.",
+        "start": f"{where} stopped at its start, before the first step.",
+        "early": f"{where} stopped at step {stop[i]} with its loss still "
+        f"{gap[i]:.3g} above the minimum (target {target:g}).",
+        "late": f"{where} stopped at step {stop[i]}, {stop[i] - reached[i]} steps "
+        f"after its loss gap fell below {target:g} (at step {reached[i]}).",
+    }[kind[i]]
+    return dg.Verdict(False, f"Not yet: {said}\nHint: {_stopping_hint(kind[i], tol)}.")

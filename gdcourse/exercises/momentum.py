@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from numbers import Real
+
 import numpy as np
 
 from . import diagnose as dg
-from .core import check
+from .core import check, describe
+from .gradient_descent import _QuadraticGradient
 
-__all__ = ["check_momentum_step", "check_optimal_momentum"]
+__all__ = [
+    "check_momentum_step",
+    "check_optimal_momentum",
+    "check_nesterov_step",
+    "check_momentum_choice",
+    "CHOICE",
+]
 
 
 def _momentum_step(w, v, g, lr, beta):
@@ -305,4 +315,426 @@ def check_optimal_momentum(function):
         cases,
         name="optimal_momentum(mu, L)",
         diagnoses=_OPTIMAL_MOMENTUM_MISTAKES,
+    )
+
+
+# ----------------------------------------------------------------------------
+# Exercise 7.1: Nesterov's step, kept where the gradient steps land
+# ----------------------------------------------------------------------------
+
+
+class _NamedGradient:
+    """A surface's gradient, named for the report."""
+
+    def __init__(self, name, surface):
+        self.name, self.surface = name, surface
+
+    def __call__(self, w):
+        return self.surface.grad(np.asarray(w, dtype=float))
+
+    def __repr__(self):
+        return self.name
+
+
+def _nesterov_step(grad, theta, v, lr, beta):
+    """One step through ``gdcourse.optimizers.sgd(nesterov=True)`` at the look-ahead point.
+
+    PyTorch's form stores the look-ahead point ``w = theta - lr * beta * v``;
+    after its step, the new ``theta`` is the new look-ahead point plus
+    ``lr * beta * v_new``.
+    """
+    from gdcourse import optimizers
+
+    w = theta - lr * beta * v
+    sgd = optimizers.sgd(momentum=beta, nesterov=beta > 0)
+    w_new, state = sgd.update(grad(w), optimizers.SGDState(v), w, lr)
+    return w_new + lr * beta * state.velocity, state.velocity
+
+
+def _look(theta, v, lr, beta):
+    return theta - lr * beta * v
+
+
+def _at_current_point(grad, theta, v, lr, beta):
+    v_new = beta * v + grad(theta)
+    return theta - lr * v_new, v_new
+
+
+def _look_ahead_uphill(grad, theta, v, lr, beta):
+    v_new = beta * v + grad(theta + lr * beta * v)
+    return theta - lr * v_new, v_new
+
+
+def _look_ahead_without_rate(grad, theta, v, lr, beta):
+    v_new = beta * v + grad(theta - beta * v)
+    return theta - lr * v_new, v_new
+
+
+def _pytorch_form(grad, theta, v, lr, beta):
+    g = grad(theta)
+    v_new = beta * v + g
+    return theta - lr * (g + beta * v_new), v_new
+
+
+def _pytorch_step_from_look_ahead(grad, theta, v, lr, beta):
+    g = grad(_look(theta, v, lr, beta))
+    v_new = beta * v + g
+    return theta - lr * (g + beta * v_new), v_new
+
+
+def _returns_look_ahead(grad, theta, v, lr, beta):
+    theta_new, v_new = _nesterov_step(grad, theta, v, lr, beta)
+    return theta_new - lr * beta * v_new, v_new
+
+
+def _sutskever_units(grad, theta, v, lr, beta):
+    u_new = beta * v - lr * grad(theta + beta * v)
+    return theta + u_new, u_new
+
+
+def _nesterov_uphill(grad, theta, v, lr, beta):
+    v_new = beta * v + grad(_look(theta, v, lr, beta))
+    return theta + lr * v_new, v_new
+
+
+def _nesterov_old_velocity(grad, theta, v, lr, beta):
+    return _nesterov_step(grad, theta, v, lr, beta)[0], v
+
+
+def _nesterov_damped(grad, theta, v, lr, beta):
+    v_new = beta * v + (1 - beta) * grad(_look(theta, v, lr, beta))
+    return theta - lr * v_new, v_new
+
+
+_HERE = (
+    "here the stored point is theta, where the gradient steps land, and the "
+    "gradient is taken at the look-ahead point, where the velocity alone "
+    "would carry theta"
+)
+
+_NESTEROV_STEP_MISTAKES = (
+    dg.variant(
+        _at_current_point,
+        "heavy ball: the gradient taken at theta itself, not at the look-ahead point",
+        "Nesterov's method takes the gradient where the velocity alone would "
+        "carry the weights: which point is that, with a velocity in units of "
+        "gradients?",
+    ),
+    dg.variant(
+        _look_ahead_uphill,
+        "a look-ahead in the wrong direction, at theta + lr*beta*v",
+        "the velocity sums gradients, which point uphill, and the weights move "
+        "against it; the look-ahead goes the way the weights are moving",
+    ),
+    dg.variant(
+        _look_ahead_without_rate,
+        "a look-ahead at theta - beta*v, without the rate",
+        "v is measured in units of gradients, not of weights: the step it makes "
+        "is lr times it",
+    ),
+    dg.variant(
+        _pytorch_form,
+        "PyTorch's form, w - lr*(g + beta*v_new) with the gradient at the stored "
+        "point, applied to theta",
+        "PyTorch's form stores the look-ahead point itself, so it takes the "
+        f"gradient where it stands and steps with g + beta*v_new; {_HERE}",
+    ),
+    dg.variant(
+        _pytorch_step_from_look_ahead,
+        "PyTorch's step, theta - lr*(g + beta*v_new), from the look-ahead gradient",
+        "in PyTorch's form the extra beta*v_new moves the stored look-ahead point "
+        "on to the next one; theta itself moves by the velocity alone",
+    ),
+    dg.variant(
+        _returns_look_ahead,
+        "the next look-ahead point, theta_new - lr*beta*v_new, returned instead "
+        "of theta_new (the weights PyTorch's form stores)",
+        "return the point where the gradient step lands; the look-ahead point "
+        "is only where the next gradient is taken",
+    ),
+    dg.variant(
+        _sutskever_units,
+        "Sutskever et al.'s form with v taken as a velocity in units of weights, "
+        "u = beta*u - lr*g(theta + beta*u) and theta + u",
+        "this exercise's velocity is the one of the heavy-ball equation, a sum "
+        "of gradients (u = -lr*v): convert the look-ahead and the step",
+    ),
+    dg.variant(
+        _nesterov_uphill,
+        "a step uphill, along the velocity",
+        "the velocity accumulates gradients, which point uphill",
+    ),
+    dg.variant(
+        _nesterov_old_velocity,
+        "the new point returned with the old velocity, the v passed in",
+        "the next step starts from the velocity this step computed, so return that one",
+    ),
+    dg.variant(
+        _nesterov_damped,
+        "a damped average, v = beta*v + (1 - beta)*g",
+        "in this convention the gradient enters the velocity undamped",
+    ),
+    dg.variant(
+        lambda *args: _nesterov_step(*args)[::-1],
+        "the pair in the other order, (v_new, theta_new)",
+        "return (theta_new, v_new)",
+    ),
+    dg.components(
+        ("theta_new", "v_new"),
+        notes={
+            ("v_new",): "the point is right, so look at the velocity you return: "
+            "it is not the new one of this convention",
+            ("theta_new",): "the velocity is right; check the step theta takes with it",
+        },
+    ),
+    dg.not_finite(),
+    dg.wrong_shape(),
+    dg.raised(),
+)
+
+
+def check_nesterov_step(function):
+    """Check ``function(grad, theta, v, lr, beta)``: one Nesterov step, kept where the gradient steps land.
+
+    Exercise 7.1.  The state is Sutskever et al.'s point :math:`\theta_k`,
+    where each gradient step lands, with the velocity of the heavy-ball
+    equation (``torch.optim.SGD``'s buffer, a sum of gradients) in place of
+    their velocity in units of weights (:math:`u_k = -\\eta\\, v_{k-1}`).
+    ``grad`` is a function; the answer is the pair ``(theta_new, v_new)``.
+
+    Parameters
+    ----------
+    function : callable
+        The reader's step.
+
+    Returns
+    -------
+    CheckResult
+
+    Notes
+    -----
+    With the look-ahead point :math:`w_k = \\theta_k - \\eta\\beta\\, v_{k-1}`
+    (PyTorch's stored weights),
+
+    .. math::
+
+        v_k = \\beta v_{k-1} + \\nabla f(\\theta_k - \\eta\\beta\\, v_{k-1}),
+        \\qquad \\theta_{k+1} = \\theta_k - \\eta\\, v_k .
+
+    The reference runs :func:`gdcourse.optimizers.sgd` with
+    ``nesterov=True`` at :math:`w_k` and adds :math:`\\eta\\beta\\, v_k` back.
+    The first case starts with :math:`v = 0`, where the look-ahead point is
+    :math:`\theta` itself, so heavy ball passes it and fails the others.
+
+    Examples
+    --------
+    >>> def nesterov_step(grad, theta, v, lr, beta):
+    ...     v = beta * v + grad(theta - lr * beta * v)
+    ...     return theta - lr * v, v
+    >>> check_nesterov_step(nesterov_step)
+    All 5 cases passed: nesterov_step(grad, theta, v, lr, beta) is right.
+
+    A classic mistake, the gradient at the current point:
+
+    >>> def heavy_ball(grad, theta, v, lr, beta):
+    ...     v = beta * v + grad(theta)
+    ...     return theta - lr * v, v
+    >>> check_nesterov_step(heavy_ball)
+    1 of 5 cases passed before one failed.
+    Case 2: nesterov_step(gradient of (x**2 + 10 y**2) / 2, array([ 1., -1.]), array([ 2., -3.]), 0.05, 0.9)
+      expected: (array([ 0.8645, -0.4325]), array([  2.71, -11.35]))
+      got:      (array([ 0.86 , -0.365]), array([  2.8, -12.7]))
+      the numbers differ
+      It looks like heavy ball: the gradient taken at theta itself, not at the look-ahead point. Hint: Nesterov's method takes the gradient where the velocity alone would carry the weights: which point is that, with a velocity in units of gradients?
+    """
+    from gdcourse import surfaces
+
+    ravine = _QuadraticGradient(
+        "gradient of (x**2 + 10 y**2) / 2", [[1.0, 0.0], [0.0, 10.0]]
+    )
+    parabola = _QuadraticGradient("gradient of x**2", [[2.0]])
+    banana = _NamedGradient("gradient of Rosenbrock's function", surfaces.rosenbrock())
+    cases = [
+        (ravine, np.array([1.0, 1.0]), np.array([0.0, 0.0]), 0.1, 0.9),
+        (ravine, np.array([1.0, -1.0]), np.array([2.0, -3.0]), 0.05, 0.9),
+        (parabola, np.array([3.0]), np.array([1.0]), 0.25, 0.5),
+        (ravine, np.array([0.5, 2.0]), np.array([1.0, 1.0]), 0.1, 0.0),
+        (banana, np.array([-1.2, 1.0]), np.array([0.5, -0.5]), 0.001, 0.9),
+    ]
+    return check(
+        function,
+        _nesterov_step,
+        cases,
+        name="nesterov_step(grad, theta, v, lr, beta)",
+        diagnoses=_NESTEROV_STEP_MISTAKES,
+    )
+
+
+# ----------------------------------------------------------------------------
+# Exercise 7.4: one rate and momentum for a condition number known roughly
+# ----------------------------------------------------------------------------
+
+#: Exercise 7.4: the bowls (L = 1), the chapter's start, the relative
+#: distance to reach and the step budget.
+CHOICE = {
+    "kappas": (30.0, 100.0, 300.0),
+    "start": (-3.5, 1.5),
+    "tol": 1e-6,
+    "steps": 200,
+}
+
+
+@lru_cache(maxsize=64)
+def _choice_runs(lr, beta):
+    """Steps heavy ball needs on each bowl of :data:`CHOICE`, and the distance left."""
+    from gdcourse import descent, surfaces, theory
+
+    needed, left, blew = [], [], []
+    for kappa in CHOICE["kappas"]:
+        run = descent.gradient_descent(
+            surfaces.elongated_bowl(kappa=kappa, L=1.0),
+            CHOICE["start"],
+            lr=lr,
+            momentum=beta,
+            steps=CHOICE["steps"],
+        )
+        needed.append(theory.measured_steps(run.weights, [0.0, 0.0], CHOICE["tol"]))
+        final = run.weights[run.stopped_at]
+        left.append(np.linalg.norm(final) / np.linalg.norm(CHOICE["start"]))
+        blew.append(run.stopped_at + 1 if run.diverged else 0)
+    return np.array(needed), np.array(left), np.array(blew)
+
+
+def _passes(lr, beta):
+    return bool(np.all(_choice_runs(lr, beta)[0] <= CHOICE["steps"]))
+
+
+def _slow_direction(lr, beta, kappa):
+    """Which curvature of the bowl is slowest, its factor per step and its regime."""
+    from gdcourse import theory
+
+    curvatures = np.array([1.0 / kappa, 1.0])
+    factors = theory.heavy_ball_radius(lr, beta, curvatures)
+    slow = int(np.argmax(factors))
+    regime = int(theory.heavy_ball_regime(lr, beta, curvatures[slow]))
+    return slow, float(factors[slow]), theory.HEAVY_BALL_REGIMES[regime]
+
+
+def _choice_hint(lr, beta, kappa):
+    """What holds the run back on the bowl ``kappa``, and where to look."""
+    slow, factor, regime = _slow_direction(lr, beta, kappa)
+    bowl = f"on the bowl with kappa = {kappa:g}"
+    edge = "the edge of the stable region of the convergence map, lr * L = 2 (1 + beta)"
+    if regime == "diverging" or factor >= 1.0 - 1e-9:
+        return (
+            f"{bowl} the error across the ravine (curvature L = 1) does not "
+            f"shrink: its factor per step is {factor:.4g}; the rate is at or "
+            f"past {edge}"
+        )
+    if regime == "spiralling":
+        return (
+            f"{bowl} the error spirals, and its amplitude shrinks by "
+            f"sqrt(beta) = {factor:.3g} per step whatever the rate: too slowly "
+            "for the step budget; see the section on too much momentum"
+        )
+    if slow == 1 and regime == "oscillating":
+        return (
+            f"{bowl} the error across the ravine (curvature L = 1) flips sign "
+            f"every step and shrinks by only {factor:.4g} per step: the rate is "
+            f"close to {edge}"
+        )
+    curvature = f"1/{kappa:g}" if slow == 0 else "L = 1"
+    place = "along the flat floor" if slow == 0 else "across the ravine"
+    text = (
+        f"{bowl} the error {place} (curvature {curvature}) is the slowest "
+        f"part: it shrinks by only {factor:.4g} per step, in the {regime} "
+        "region of the convergence map (its left panel, at rate times "
+        f"curvature lr * {curvature})"
+    )
+    if slow == 0 and _passes(lr / (1.0 - beta), beta):
+        text += (
+            "; if you computed the rate for a velocity that averages, "
+            "v = beta*v + (1 - beta)*g, this exercise's velocity sums the "
+            "gradients, as in the heavy-ball equation"
+        )
+    return text
+
+
+def check_momentum_choice(lr, beta):
+    """Check a rate and momentum for heavy ball on bowls whose condition number is known only roughly.
+
+    Exercise 7.4: one setting ``(lr, beta)``, in the convention of
+    :func:`gdcourse.descent.gradient_descent`, must bring heavy ball from the
+    chapter's start to within ``CHOICE["tol"]`` of the start's distance to
+    the minimum in at most ``CHOICE["steps"]`` steps on each of the
+    elongated bowls ``gdcourse.surfaces.elongated_bowl(kappa, L=1)`` with
+    ``kappa`` in ``CHOICE["kappas"]`` (counted by
+    :func:`gdcourse.theory.measured_steps`).
+
+    Parameters
+    ----------
+    lr, beta : float
+        The reader's rate and momentum.
+
+    Returns
+    -------
+    gdcourse.exercises.diagnose.Verdict
+        Its ``ok`` and a report: the steps each bowl took (or the distance
+        left), and for a setting that fails, what holds back the first bowl
+        it fails on, read from :func:`gdcourse.theory.heavy_ball_radius` and
+        :func:`gdcourse.theory.heavy_ball_regime` at its two curvatures.  The
+        report never gives a setting that passes.
+
+    Notes
+    -----
+    One setting serves every bowl when it puts every curvature from the
+    smallest :math:`\\mu` to :math:`L` in heavy ball's spiralling band with a
+    small enough :math:`\\sqrt\\beta`; the bowls share :math:`L = 1` and
+    differ in :math:`\\mu = 1/\\kappa`.
+
+    Examples
+    --------
+    >>> check_momentum_choice(1.0, 0.9)
+    Not yet: kappa 30: still 9.9e-06 of the start's distance away after 200 steps; kappa 100: still 7.9e-06 of the start's distance away after 200 steps; kappa 300: still 2e-05 of the start's distance away after 200 steps.
+    Hint: on the bowl with kappa = 30 the error spirals, and its amplitude shrinks by sqrt(beta) = 0.949 per step whatever the rate: too slowly for the step budget; see the section on too much momentum.
+    """
+    for name, value in (("lr", lr), ("beta", beta)):
+        if (
+            not isinstance(value, Real)
+            or isinstance(value, bool)
+            or not np.isfinite(value)
+        ):
+            return dg.Verdict(False, f"{name} must be a number, got {describe(value)}.")
+    lr, beta = float(lr), float(beta)
+    if not 0.0 <= beta < 1.0:
+        text = f"beta must be in [0, 1), got {describe(beta)}."
+        if 0.0 < lr < 1.0 and beta > 1.0:
+            text += " It looks like the pair in the other order: pass (lr, beta)."
+        return dg.Verdict(False, text)
+    if lr <= 0.0:
+        return dg.Verdict(False, f"lr must be positive, got {describe(lr)}.")
+    needed, left, blew = _choice_runs(lr, beta)
+    budget = CHOICE["steps"]
+    parts = []
+    for kappa, k, d, step in zip(CHOICE["kappas"], needed, left, blew):
+        if k <= budget:
+            parts.append(f"kappa {kappa:g}: {int(k)} steps")
+        elif step:
+            parts.append(f"kappa {kappa:g}: diverged at step {step}")
+        elif d < 1.0:
+            parts.append(
+                f"kappa {kappa:g}: still {d:.2g} of the start's distance away "
+                f"after {budget} steps"
+            )
+        else:
+            parts.append(
+                f"kappa {kappa:g}: {d:.2g} times the start's distance away "
+                f"after {budget} steps"
+            )
+    report = "; ".join(parts)
+    if np.all(needed <= budget):
+        return dg.Verdict(True, f"Each bowl within {budget} steps: {report}.")
+    first = CHOICE["kappas"][int(np.argmax(needed > budget))]
+    return dg.Verdict(
+        False, f"Not yet: {report}.\nHint: {_choice_hint(lr, beta, first)}."
     )

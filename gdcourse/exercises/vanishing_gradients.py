@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from . import diagnose as dg
-from .core import check
+from .core import check, describe
 
-__all__ = ["check_sigmoid_layer_backward", "check_he_variance"]
+__all__ = [
+    "check_sigmoid_layer_backward",
+    "check_he_variance",
+    "check_clip_by_norm",
+    "check_vanishing_fix",
+    "PATIENT",
+]
 
 
 def _sigmoid_layer_backward(x, W, b, grad_a):
@@ -288,3 +296,364 @@ def check_he_variance(function):
         name="he_variance(fan_in, alpha)",
         diagnoses=_HE_VARIANCE_MISTAKES,
     )
+
+
+# ----------------------------------------------------------------------------
+# Exercise 8.5: clipping a gradient by its norm
+# ----------------------------------------------------------------------------
+
+
+def _clip_by_norm(g, max_norm):
+    from gdcourse import optimizers
+
+    return optimizers.clip_by_norm(g, max_norm)
+
+
+def _norm(g):
+    return np.sqrt(np.sum(np.asarray(g, dtype=float) ** 2))
+
+
+def _scaled(g, max_norm, norm, scale):
+    """``g`` times ``scale(max_norm, norm)`` when ``norm`` exceeds ``max_norm``, else ``g``."""
+    n = norm(g)
+    return g * scale(max_norm, n) if n > max_norm else g
+
+
+_CLIP_BY_NORM_MISTAKES = (
+    dg.variant(
+        lambda g, max_norm: np.clip(g, -max_norm, max_norm),
+        "each coordinate clipped to [-max_norm, max_norm] on its own",
+        "clipping by the norm shortens the whole vector and keeps its direction; "
+        "clipping each coordinate changes the direction, and lets through a "
+        "vector whose coordinates are all small but whose length is not",
+    ),
+    dg.variant(
+        lambda g, max_norm: g * max_norm / _norm(g),
+        "every gradient rescaled to length max_norm, the short ones too",
+        "a gradient no longer than max_norm is kept as it is; only a longer one "
+        "is shortened",
+    ),
+    dg.variant(
+        lambda g, max_norm: _scaled(g, max_norm, _norm, lambda m, n: 1.0 / n),
+        "a long gradient divided by its norm without the factor max_norm: "
+        "a unit vector",
+        "the clipped gradient has length max_norm, not 1",
+    ),
+    dg.variant(
+        lambda g, max_norm: g * max(1.0, max_norm / _norm(g)),
+        "short gradients stretched to length max_norm and long ones kept",
+        "clipping only ever shortens: the factor that multiplies the gradient "
+        "is never above 1",
+    ),
+    dg.variant(
+        lambda g, max_norm: _scaled(
+            g, max_norm, lambda v: np.sum(v**2), lambda m, n: m / n
+        ),
+        "the squared norm where the norm belongs",
+        "the length of a vector is the square root of the sum of its squared "
+        "coordinates (np.linalg.norm)",
+    ),
+    dg.variant(
+        lambda g, max_norm: _scaled(
+            g, max_norm, lambda v: np.sum(np.abs(v)), lambda m, n: m / n
+        ),
+        "the sum of absolute values (the L1 norm) where the Euclidean norm belongs",
+        "the gradient's norm is its Euclidean length, np.linalg.norm(g)",
+    ),
+    dg.variant(
+        lambda g, max_norm: _scaled(
+            g, max_norm, lambda v: np.max(np.abs(v)), lambda m, n: m / n
+        ),
+        "the largest absolute coordinate where the Euclidean norm belongs",
+        "the gradient's norm is its Euclidean length, np.linalg.norm(g)",
+    ),
+    dg.variant(
+        lambda g, max_norm: min(1.0, max_norm / _norm(g)),
+        "the factor alone, one number, not the clipped gradient",
+        "return the gradient multiplied by that factor",
+    ),
+    dg.variant(
+        lambda g, max_norm: min(_norm(g), max_norm),
+        "the clipped length, one number, not the clipped gradient",
+        "return a vector of that length pointing the way g points",
+    ),
+    dg.sign("clipping shortens the gradient; it never turns it around"),
+    dg.not_finite(),
+    dg.wrong_shape(),
+    dg.raised(),
+)
+
+
+def check_clip_by_norm(function):
+    """Check ``function(g, max_norm)``: a gradient clipped to norm at most ``max_norm``.
+
+    Exercise 8.5.  A gradient longer than ``max_norm`` is rescaled to length
+    ``max_norm``, keeping its direction; a shorter one is returned unchanged.
+    The reference is :func:`gdcourse.optimizers.clip_by_norm`, PyTorch's
+    ``clip_grad_norm_`` for one tensor, whose ``1e-6`` added to the norm is
+    within the check's tolerance.
+
+    Parameters
+    ----------
+    function : callable
+        The reader's clipping.
+
+    Returns
+    -------
+    CheckResult
+
+    Notes
+    -----
+    .. math:: g \\leftarrow g \\cdot \\min\\left(1, \\frac{\\text{max\\_norm}}{\\lVert g \\rVert}\\right) .
+
+    The cases include a gradient whose every coordinate is below
+    ``max_norm`` but whose length is not (clipping coordinates lets it
+    through), short gradients (which must come back unchanged), a zero
+    gradient, and long ones with ``max_norm`` other than 1 (where a unit
+    vector is not the answer).
+
+    Examples
+    --------
+    >>> def clip(g, max_norm):
+    ...     norm = np.linalg.norm(g)
+    ...     return g * min(1.0, max_norm / norm) if norm > 0 else g
+    >>> check_clip_by_norm(clip)
+    All 6 cases passed: clip_by_norm(g, max_norm) is right.
+
+    A classic mistake, clipping each coordinate:
+
+    >>> check_clip_by_norm(lambda g, max_norm: np.clip(g, -max_norm, max_norm))
+    0 of 6 cases passed before one failed.
+    Case 1: clip_by_norm(array([ 6., -8.]), 2)
+      expected: array([ 1.2, -1.6])
+      got:      array([ 2., -2.])
+      the numbers differ
+      It looks like each coordinate clipped to [-max_norm, max_norm] on its own. Hint: clipping by the norm shortens the whole vector and keeps its direction; clipping each coordinate changes the direction, and lets through a vector whose coordinates are all small but whose length is not.
+    """
+    cases = [
+        (np.array([6.0, -8.0]), 2.0),
+        (np.array([0.3, 0.4]), 1.0),
+        (np.array([0.8, 0.8, 0.8, 0.8]), 1.0),
+        (np.array([30.0, 0.0, 40.0]), 10.0),
+        (np.array([0.0, 0.0]), 1.0),
+        (np.array([-1.5, 2.0]), 5.0),
+    ]
+    return check(
+        function,
+        _clip_by_norm,
+        cases,
+        name="clip_by_norm(g, max_norm)",
+        rtol=1e-5,
+        diagnoses=_CLIP_BY_NORM_MISTAKES,
+    )
+
+
+# ----------------------------------------------------------------------------
+# Exercise 8.4: which layers vanish, and which initialisation fixes it
+# ----------------------------------------------------------------------------
+
+#: Exercise 8.4's network: its activation, initialisation, hidden layers and
+#: width on the chapter's two moons; a layer vanishes when its gradient norm
+#: is below ``ratio`` times the largest layer's, measured at ``seed``; a fix
+#: must leave no such layer at any of ``seeds``.
+PATIENT = {
+    "activation": "sigmoid",
+    "init": "He",
+    "hidden": 8,
+    "width": 32,
+    "seed": 0,
+    "ratio": 0.01,
+    "seeds": (0, 1, 2, 3, 4),
+}
+
+
+def _inits():
+    """The initialisations the chapter's explorer offers: label -> (init, std)."""
+    from gdcourse.widgets.vanishing_gradients import VANISHING_INITS
+
+    return VANISHING_INITS
+
+
+def patient_grad_norms(init=None, seed=None):
+    """Gradient norms of the layers of exercise 8.4's network, at initialisation.
+
+    Parameters
+    ----------
+    init : str, optional
+        A label of the explorer's initialisations; default the network's own.
+    seed : int, optional
+        Seed of the initial weights; default ``PATIENT["seed"]``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (hidden + 1,)
+        :math:`\\lVert \\partial f / \\partial W_l \\rVert_F`, layer 1 (the input
+        layer's weights) first, from :meth:`gdcourse.models.MLP.layer_grad_norms`.
+    """
+    from gdcourse import data, models
+
+    name, std = _inits()[init or PATIENT["init"]]
+    sizes = [2] + [PATIENT["width"]] * PATIENT["hidden"] + [1]
+    net = models.MLP(
+        sizes, activation=PATIENT["activation"], task="binary", init=name, std=std
+    )
+    moons = data.two_moons(n=400, noise=0.2, seed=0)
+    params = net.init_params(PATIENT["seed"] if seed is None else seed)
+    return net.layer_grad_norms(params, moons.X_train, moons.y_train)
+
+
+def _vanishing(norms):
+    """1-based numbers of the layers below ``PATIENT["ratio"]`` of the largest."""
+    return {int(i) + 1 for i in np.flatnonzero(norms < PATIENT["ratio"] * norms.max())}
+
+
+def _layers_verdict(layers):
+    """(ok, text) for part (a): the layers the reader named."""
+    norms = patient_grad_norms()
+    n, truth = len(norms), _vanishing(norms)
+    threshold = "1/100 of the largest layer's"
+    if isinstance(layers, (str, bytes)) or not isinstance(
+        layers, (Sequence, np.ndarray, set, frozenset)
+    ):
+        return False, (f"Give the layers as a list of numbers, got {describe(layers)}.")
+    values = list(layers)
+    if len(values) == n and all(isinstance(v, (bool, np.bool_)) for v in values):
+        return False, (
+            "This looks like a mask, one True or False per layer. Hint: give "
+            f"the numbers of the layers, 1 (the input layer's weights) to {n}."
+        )
+    if not all(
+        isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+        for v in values
+    ):
+        return False, f"The layers must be whole numbers, got {describe(layers)}."
+    got = {int(v) for v in values}
+    if got == truth:
+        return True, (
+            f"Right: layers {', '.join(map(str, sorted(got)))} have a gradient "
+            f"below {threshold}."
+        )
+    everything = set(range(1, n + 1))
+    cases = [
+        (
+            {v - 1 for v in truth},
+            "it looks like the layers are numbered from 0",
+            f"the figures number the weight layers from 1 (the input layer's "
+            f"weights) to {n} (the output layer's)",
+        ),
+        (
+            {n + 1 - v for v in truth},
+            "it looks like the layers are counted from the output",
+            f"layer 1 is the input layer's weights, the first entry of "
+            f"layer_grad_norms, and layer {n} the output layer's",
+        ),
+        (
+            everything - truth,
+            "these are the layers whose gradients do not vanish",
+            f"the question asks for the layers below {threshold}",
+        ),
+        (
+            everything,
+            "not every layer vanishes",
+            f"a layer vanishes when its gradient norm is below {threshold}, "
+            "and the largest cannot be below a share of itself",
+        ),
+        (
+            {1},
+            "the first layer is not the only one",
+            f"compare every layer's gradient norm with {threshold}, not only "
+            "the smallest",
+        ),
+    ]
+    for wrong, what, hint in cases:
+        if got == wrong:
+            return False, f"Not yet: {what}. Hint: {hint}."
+    if len(got ^ truth) == 1 and max(got ^ truth) in (max(truth), max(truth) + 1):
+        return False, (
+            "Not yet: one layer too many or too few where the gradients cross "
+            f"the threshold. Hint: compare the layers near it with {threshold} "
+            "again, as measured at seed 0."
+        )
+    return False, (
+        f"Not yet: these are not the layers whose gradient is below "
+        f"{threshold}. Hint: measure them (layer_grad_norms with seed "
+        f"{PATIENT['seed']}, or the explorer) and compare each with the largest."
+    )
+
+
+def _init_verdict(init):
+    """(ok, text) for part (b): the initialisation the reader chose."""
+    options = _inits()
+    by_lower = {label.lower(): label for label in options}
+    if not isinstance(init, str) or init.strip().lower() not in by_lower:
+        listed = ", ".join(f'"{label}"' for label in options)
+        return False, f"Choose one of {listed}; got {describe(init)}."
+    init = by_lower[init.strip().lower()]
+    seeds = PATIENT["seeds"]
+    worst = min(
+        float(norms.min() / norms.max())
+        for norms in (patient_grad_norms(init, seed) for seed in seeds)
+    )
+    span = f"seeds {seeds[0]} to {seeds[-1]}"
+    if worst >= PATIENT["ratio"]:
+        return True, (
+            f"Right: with {init}, on each of {span} every layer's gradient "
+            "is at least 1/100 of the largest layer's (the smallest is "
+            f"{worst:.2g} times the largest)."
+        )
+    said = (
+        f"Not yet: with {init}, the smallest layer gradient is {worst:.1e} "
+        f"times the largest layer's (the worst of {span})."
+    )
+    hints = {
+        PATIENT["init"]: "that is the network's own initialisation, whose "
+        "gradients part (a) measured",
+        "Glorot": "Glorot's variance is derived for layers that are linear "
+        "near zero, like tanh; a sigmoid's slope is at most 1/4 (its figure "
+        "in this chapter), so with weights of Glorot's or He's size each "
+        "layer still shrinks the gradient: what must the weights make up for?",
+        "small normal (std 0.01)": "weights smaller than He's shrink every "
+        "factor of the product further, on top of the sigmoid's slopes",
+    }
+    hint = hints.get(
+        init, "compare the gradient norms of each option with the explorer"
+    )
+    end = "" if hint.endswith("?") else "."
+    return False, f"{said} Hint: {hint}{end}"
+
+
+def check_vanishing_fix(layers, init):
+    """Check a diagnosis and a fix: which layers' gradients vanish, and which initialisation fixes it.
+
+    Exercise 8.4, on :data:`PATIENT`: a sigmoid network of 8 hidden layers of
+    32 units with He's initialisation, on the chapter's two moons.
+
+    Parameters
+    ----------
+    layers : sequence of int
+        (a) The weight layers, numbered 1 (the input layer's) to 9 (the
+        output layer's), whose gradient norm at initialisation (seed 0) is
+        below 1/100 of the largest layer's.
+    init : str
+        (b) One of the explorer's initialisations (the keys of
+        ``gdcourse.widgets.vanishing_gradients.VANISHING_INITS``), checked by
+        measuring the gradient norms it gives: it fixes the network when no
+        layer's gradient is below 1/100 of the largest, for each of the seeds
+        0 to 4.
+
+    Returns
+    -------
+    gdcourse.exercises.diagnose.Verdict
+        Its ``ok`` and a report on each part, with a hint that points at the
+        evidence for a part that is wrong.  It never gives the right layers
+        or the right initialisation.
+
+    Examples
+    --------
+    >>> check_vanishing_fix([0, 1, 2, 3, 4], "Glorot")
+    (a) Not yet: it looks like the layers are numbered from 0. Hint: the figures number the weight layers from 1 (the input layer's weights) to 9 (the output layer's).
+    (b) Not yet: with Glorot, the smallest layer gradient is 5.4e-06 times the largest layer's (the worst of seeds 0 to 4). Hint: Glorot's variance is derived for layers that are linear near zero, like tanh; a sigmoid's slope is at most 1/4 (its figure in this chapter), so with weights of Glorot's or He's size each layer still shrinks the gradient: what must the weights make up for?
+    """
+    ok_a, text_a = _layers_verdict(layers)
+    ok_b, text_b = _init_verdict(init)
+    return dg.Verdict(ok_a and ok_b, f"(a) {text_a}\n(b) {text_b}")
