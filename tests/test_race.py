@@ -246,6 +246,24 @@ def test_the_rate_is_chosen_on_the_tuning_seeds_only():
     np.testing.assert_array_equal(other.steps, [2, 2])
 
 
+def test_hold_asks_the_loss_to_stay_below_the_target():
+    """Sign descent at 0.3 from 1: losses 0.5, 0.245, 0.08, 0.005, 0.02, 0.005, 0.02, ..."""
+    base = dataclasses.replace(_seed_problem(), rates=(0.3,), target=0.01, seeded=False)
+    sign = race.entry(_sign_descent())
+    once = race.run([base], [sign]).cell("seeds", "sign")
+    assert once.steps[0] == 3
+    twice = race.run([dataclasses.replace(base, hold=2)], [sign]).cell("seeds", "sign")
+    assert twice.reasons == ("budget",)
+    # L-BFGS's losses never rise: holding for 3 steps takes 2 more
+    beale = race.problem("Beale")
+    held = dataclasses.replace(beale, hold=3)
+    one = race.run([beale], ["L-BFGS"]).cell("Beale", "L-BFGS").steps[0]
+    three = race.run([held], ["L-BFGS"]).cell("Beale", "L-BFGS").steps[0]
+    assert three == one + 2
+    with pytest.raises(ValueError, match="hold must be"):
+        dataclasses.replace(beale, hold=0)
+
+
 def test_held_out_runs_are_the_seeds_own_runs_and_shared_by_entries():
     p = race.problem("noisy quadratic")
     result = race.run([p], ["SGD", "Adam"], tuning_seeds=(0, 1), held_out_seeds=(7, 8))
