@@ -344,19 +344,25 @@ def gauss_newton(residuals, jacobian, w0, steps, *, damping=0.0, lr=1.0, tol=Non
     return _newton_run(surface, w, steps, surface.hessian_fn, damping, lr, tol)
 
 
+def _dot(a, b):
+    """The dot product as an elementwise sum: the same bits on every CPU
+    (a BLAS dot product's last bits depend on the kernel it picks)."""
+    return float((a * b).sum())
+
+
 def _two_loop(g, pairs, dim):
     """:math:`H_k g` by Nocedal & Wright's Algorithm 7.4, with :math:`H_k^0 = \\gamma I`."""
     q = g.copy()
     alphas = []
     for s, y, rho in reversed(pairs):
-        a = rho * (s @ q)
+        a = rho * _dot(s, q)
         q -= a * y
         alphas.append(a)
     if pairs:
         s, y, _ = pairs[-1]
-        q *= (s @ y) / (y @ y)
+        q *= _dot(s, y) / _dot(y, y)
     for (s, y, rho), a in zip(pairs, reversed(alphas)):
-        b = rho * (y @ q)
+        b = rho * _dot(y, q)
         q += s * (a - b)
     return q
 
@@ -370,8 +376,10 @@ def _lbfgs_direction(memory):
         w, g = w[0], g[0]
         if last:
             s, y = w - last["w"], g - last["g"]
-            sy = s @ y
-            if sy > np.finfo(float).eps * (y @ y):  # else skip: not positive curvature
+            sy = _dot(s, y)
+            if sy > np.finfo(float).eps * _dot(
+                y, y
+            ):  # else skip: not positive curvature
                 pairs.append((s, y, 1.0 / sy))
                 del pairs[:-memory]
         last["w"], last["g"] = w, g

@@ -403,8 +403,8 @@ def wolfe_conditions(surface, w, d, lr, c1=1e-4, c2=0.9):
     d = np.asarray(d, dtype=float)
     g0 = surface.grad_fn(w)
     new = w + lr * d
-    dphi0 = float(g0 @ d)
-    dphi = float(surface.grad_fn(new) @ d)
+    dphi0 = float(_dot(g0, d))
+    dphi = float(_dot(surface.grad_fn(new), d))
     decrease = surface.value_fn(new) <= surface.value_fn(w) + c1 * lr * dphi0
     return bool(decrease), bool(abs(dphi) <= c2 * abs(dphi0))
 
@@ -425,7 +425,7 @@ def _wolfe_search_one(surface, w, f0, g0, d, lr0, c1, c2, max_lr):
     Returns ``(lr, trials, failure)``; every trial evaluates the loss and the
     gradient.
     """
-    dphi0 = float(g0 @ d)
+    dphi0 = float(_dot(g0, d))
     if not dphi0 < 0:
         return math.nan, 0, "not descent"
     trials = 0
@@ -434,7 +434,7 @@ def _wolfe_search_one(surface, w, f0, g0, d, lr0, c1, c2, max_lr):
         nonlocal trials
         trials += 1
         x = (w + a * d)[None, :]
-        return float(surface.value_fn(x)[0]), float(surface.grad_fn(x)[0] @ d)
+        return float(surface.value_fn(x)[0]), float(_dot(surface.grad_fn(x)[0], d))
 
     def zoom(lo, f_lo, d_lo, hi, f_hi, d_hi):
         for _ in range(60):
