@@ -442,8 +442,9 @@ _NESTEROV_STEP_MISTAKES = (
     dg.variant(
         _pytorch_step_from_look_ahead,
         "PyTorch's step, theta - lr*(g + beta*v_new), from the look-ahead gradient",
-        "in PyTorch's form the extra beta*v_new moves the stored look-ahead point "
-        "on to the next one; theta itself moves by the velocity alone",
+        "PyTorch's step moves its stored look-ahead point, whose offset from "
+        "theta changes every step; theta itself moves by lr times the new "
+        "velocity alone",
     ),
     dg.variant(
         _returns_look_ahead,
