@@ -7,7 +7,9 @@ with noisy gradients and the course's small network on two moons.  An entry
 (:class:`Entry`) is an optimizer of :mod:`gdcourse.optimizers`, a learner's
 own :class:`~gdcourse.optimizers.Optimizer`, or L-BFGS.  :func:`run` races
 every entry on every problem under one protocol and returns a
-:class:`Result`, a table that prints itself and that :func:`plot` draws.
+:class:`Result`, a table that prints itself and that :func:`plot` draws;
+:func:`join` sets the entries of separate races side by side, and
+:func:`sweep` keeps every rate's runs (their loss curves too).
 :func:`check_optimizer` tells a learner, in plain words, whether an update
 rule keeps the contract the race relies on.
 
@@ -104,6 +106,7 @@ __all__ = [
     "choose_rate",
     "sweep",
     "run",
+    "join",
     "plot",
     "check_optimizer",
 ]
@@ -780,10 +783,16 @@ class _Runs:
     best: np.ndarray  # (R, S): lowest loss before the run stopped (inf if diverged)
     reasons: np.ndarray  # (R, S): "" or one of FAILURES ("" also for runs cut short)
     last_step: int  # the last step any run was evaluated at
+    losses: np.ndarray | None = None  # (R, S, steps + 1) when recorded, else None
 
 
-def _first_order(problem, opt, rates, seeds, decide=False):
-    """Every rate of ``rates`` from every seed, as one vectorised run."""
+def _first_order(problem, opt, rates, seeds, decide=False, record=False):
+    """Every rate of ``rates`` from every seed, as one vectorised run.
+
+    With ``record``, every run goes on to the end of the budget (reaching the
+    target stops only its count) and its loss at every step is kept, NaN
+    from the step its weights leave the bound or its loss stops being finite.
+    """
     rates = np.asarray(rates, dtype=float)
     R, S = len(rates), len(seeds)
     starts = np.stack([np.asarray(problem.start(s), dtype=float) for s in seeds])
@@ -807,12 +816,17 @@ def _first_order(problem, opt, rates, seeds, decide=False):
     reasons = np.full(n, "", dtype=object)
     running = np.ones(n, dtype=bool)
     below = np.zeros(n, dtype=int)  # steps in a row at or below the target
+    alive = np.ones(n, dtype=bool)  # within the bound, with a finite loss
+    losses = np.full((problem.steps + 1, n), np.nan) if record else None
     state = opt.init(W)
     k = 0
     with np.errstate(all="ignore"):
         for k in range(problem.steps + 1):
             f, g = problem.loss_and_grad(W)
             f = np.asarray(f, dtype=float)
+            if record:
+                alive &= within_bound(W) & np.isfinite(f)
+                losses[k] = np.where(alive, f, np.nan)
             blown = running & ~(within_bound(W) & np.isfinite(f))
             steps[blown], reasons[blown] = np.inf, "diverged"
             running &= ~blown
@@ -821,7 +835,7 @@ def _first_order(problem, opt, rates, seeds, decide=False):
             hit = running & (below >= problem.hold)
             steps[hit] = k
             running &= ~hit
-            if not running.any():
+            if not running.any() and not (record and alive.any()):
                 break
             if decide and not _undecided(
                 steps.reshape(R, S), ~running.reshape(R, S), k
@@ -840,6 +854,7 @@ def _first_order(problem, opt, rates, seeds, decide=False):
         best.reshape(shape),
         reasons.reshape(shape),
         k,
+        None if losses is None else losses.T.reshape(R, S, -1),
     )
 
 
@@ -912,6 +927,10 @@ class Sweep:
         The lowest loss each run reached before it stopped.
     reasons : numpy.ndarray of str, shape (rates, seeds)
         ``""`` or one of ``"diverged"``, ``"budget"``.
+    losses : numpy.ndarray, shape (rates, seeds, steps + 1), or None
+        With ``curves=True``: the exact loss of each run at every step of the
+        budget, NaN from the step its weights leave the bound (or its loss
+        stops being finite); runs go on after reaching the target.
     """
 
     rates: tuple
@@ -920,9 +939,10 @@ class Sweep:
     grads: np.ndarray
     best: np.ndarray
     reasons: np.ndarray
+    losses: np.ndarray | None = field(default=None, repr=False)
 
 
-def sweep(problem, optimizer, seeds=(0,)):
+def sweep(problem, optimizer, seeds=(0,), curves=False):
     """Run an optimizer at every rate of a problem's grid, every run to its end.
 
     The data behind a rate-by-rate view of the race; :func:`run` makes the
@@ -936,6 +956,10 @@ def sweep(problem, optimizer, seeds=(0,)):
         A tuned entry (not L-BFGS).
     seeds : sequence of int, default (0,)
         For a deterministic problem only the first is run.
+    curves : bool, default False
+        Also keep every run's loss at every step (:attr:`Sweep.losses`);
+        the runs then go on to the end of the budget after reaching the
+        target, which changes none of the counts.
 
     Returns
     -------
@@ -948,6 +972,14 @@ def sweep(problem, optimizer, seeds=(0,)):
     ['0.42: 798', '0.75: 447', '1.3: 257']
     >>> print(sw.reasons[-1, 0])
     diverged
+
+    With ``curves=True`` each run's losses go on past the target
+    (5.45e-05 here, reached at step 257 at rate 1.3):
+
+    >>> sw = sweep(problem("turned ravine"), optimizers.sgd(), curves=True)
+    >>> losses = sw.losses[sw.rates.index(1.3), 0]
+    >>> print(sw.losses.shape, f"{losses[256]:.3g} {losses[257]:.3g} {losses[-1]:.3g}")
+    (19, 1, 1001) 5.54e-05 5.4e-05 1.94e-13
     """
     problem = _check_problem(problem)
     if isinstance(optimizer, Entry):
@@ -955,8 +987,16 @@ def sweep(problem, optimizer, seeds=(0,)):
     if not isinstance(optimizer, optimizers.Optimizer):
         raise ValueError(f"optimizer must be an Optimizer, got {optimizer!r}")
     seeds = problem.seeds(_check_seeds("seeds", seeds))
-    r = _first_order(problem, optimizer, problem.rates, seeds)
-    return Sweep(problem.rates, seeds, r.steps, r.grads, r.best, r.reasons.astype(str))
+    r = _first_order(problem, optimizer, problem.rates, seeds, record=curves)
+    return Sweep(
+        problem.rates,
+        seeds,
+        r.steps,
+        r.grads,
+        r.best,
+        r.reasons.astype(str),
+        r.losses,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -1223,6 +1263,60 @@ def run(
             if c is not None:
                 cells[p.name, e.name] = c
     return Result(problems, entries, cells, tuning, held_out)
+
+
+def join(*results):
+    """One race from several over the same problems and seeds: their entries side by side.
+
+    So a new entry races alone and joins a race already run (the references,
+    say) without running it again.
+
+    Parameters
+    ----------
+    *results : Result
+        At least one; the same problems (by name, in the same order), the
+        same tuning and held-out seeds, and entries of distinct names.
+
+    Returns
+    -------
+    Result
+        The entries of each result in turn, with their cells.
+
+    Examples
+    --------
+    >>> beale = [problem("Beale")]
+    >>> references = run(beale, ["SGD", "Adam"])
+    >>> mine = run(beale, [entry(optimizers.lion(), "mine")])
+    >>> print(join(references, mine).table()[1])
+    ['Beale *', '120', '26', '68']
+    """
+    if not results or not all(isinstance(r, Result) for r in results):
+        raise ValueError(f"results must be one or more race Results, got {results!r}")
+    first = results[0]
+    names = [p.name for p in first.problems]
+    for r in results[1:]:
+        if [p.name for p in r.problems] != names:
+            raise ValueError(
+                f"results must race the same problems {names}, got "
+                f"{[p.name for p in r.problems]}"
+            )
+        if (r.tuning_seeds, r.held_out_seeds) != (
+            first.tuning_seeds,
+            first.held_out_seeds,
+        ):
+            raise ValueError(
+                "results must use the same seeds, got tuning "
+                f"{r.tuning_seeds} and held-out {r.held_out_seeds} against "
+                f"{first.tuning_seeds} and {first.held_out_seeds}"
+            )
+    entries = tuple(e for r in results for e in r.entries)
+    labels = [e.name for e in entries]
+    if len(set(labels)) < len(labels):
+        raise ValueError(f"entries must have distinct names, got {labels}")
+    cells = {key: c for r in results for key, c in r.cells.items()}
+    return Result(
+        first.problems, entries, cells, first.tuning_seeds, first.held_out_seeds
+    )
 
 
 def _race_cell(p, e, tuning, held_out):

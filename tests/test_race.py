@@ -654,3 +654,81 @@ def test_check_optimizer_changes_nothing_it_is_given():
     state = opt.init(np.ones(3))
     w, state = opt.update(np.ones(3), state, np.ones(3), 0.1)
     np.testing.assert_allclose(w, 0.9)
+
+
+# ---------------------------------------------------------------------------
+# loss curves and joined races
+# ---------------------------------------------------------------------------
+
+
+def test_sweep_curves_are_the_runs_losses_and_change_no_count():
+    p = race.problem("turned ravine")
+    plain = race.sweep(p, optimizers.sgd())
+    sw = race.sweep(p, optimizers.sgd(), curves=True)
+    assert plain.losses is None and sw.losses.shape == (len(p.rates), 1, p.steps + 1)
+    for name in ("steps", "grads", "best", "reasons"):
+        np.testing.assert_array_equal(getattr(sw, name), getattr(plain, name))
+    # gradient descent by hand at the chosen rate, five steps
+    i = p.rates.index(1.3)
+    w = p.start(0)
+    for k in range(6):
+        f, g = p.loss_and_grad(w[None])
+        assert sw.losses[i, 0, k] == f[0]
+        w = w - 1.3 * g[0]
+    # the target is first met at the counted step, and the run goes on past it
+    k = int(sw.steps[i, 0])
+    assert sw.losses[i, 0, k] <= p.target < sw.losses[i, 0, k - 1]
+    assert sw.losses[i, 0, -1] < sw.losses[i, 0, k]
+    # a diverged run: finite losses, then NaN from the step it left the bound
+    j = len(p.rates) - 1
+    assert sw.reasons[j, 0] == "diverged"
+    curve = sw.losses[j, 0]
+    first_nan = int(np.argmax(np.isnan(curve)))
+    assert first_nan > 0 and np.all(np.isfinite(curve[:first_nan]))
+    assert np.all(np.isnan(curve[first_nan:]))
+
+
+def test_noisy_curves_hold_the_target_for_the_counted_steps():
+    p = race.problem("noisy quadratic")
+    sw = race.sweep(p, optimizers.sgd(), seeds=(3, 4), curves=True)
+    checked = 0
+    for i, j in zip(*np.nonzero(np.isfinite(sw.steps))):
+        k = int(sw.steps[i, j])
+        held = sw.losses[i, j, k - p.hold + 1 : k + 1]
+        before = sw.losses[i, j, k - p.hold : k]
+        assert np.all(held <= p.target) and not np.all(before <= p.target)
+        checked += 1
+    assert checked >= 10
+    # each seed draws its own noise: the two seeds' curves differ
+    assert not np.array_equal(sw.losses[0, 0], sw.losses[0, 1])
+
+
+def test_join_puts_separate_races_side_by_side():
+    problems = [race.problem("Beale"), race.problem("noisy quadratic")]
+    seeds = dict(tuning_seeds=(0, 1), held_out_seeds=(5, 6))
+    together = race.run(problems, ["SGD", "L-BFGS", optimizers.lion()], **seeds)
+    apart = race.join(
+        race.run(problems, ["SGD", "L-BFGS"], **seeds),
+        race.run(problems, [optimizers.lion()], **seeds),
+    )
+    assert [e.name for e in apart.entries] == ["SGD", "L-BFGS", "lion"]
+    assert str(apart) == str(together)
+    assert apart.cell("noisy quadratic", "L-BFGS") is None
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda a, b, c: (), "results must be one or more"),
+        (lambda a, b, c: (a, "SGD"), "results must be one or more"),
+        (lambda a, b, c: (a, b), "results must race the same problems"),
+        (lambda a, b, c: (a, c), "results must use the same seeds"),
+        (lambda a, b, c: (a, a), "entries must have distinct names"),
+    ],
+)
+def test_join_refuses_races_that_do_not_match(make, match):
+    beale = race.run([race.problem("Beale")], ["SGD"])
+    ravine = race.run([race.problem("turned ravine")], ["Adam"])
+    other_seeds = race.run([race.problem("Beale")], ["Adam"], held_out_seeds=(8,))
+    with pytest.raises(ValueError, match=match):
+        race.join(*make(beale, ravine, other_seeds))
