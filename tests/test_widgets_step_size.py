@@ -99,3 +99,11 @@ def test_bad_names_are_refused():
         step_size_surface("bowl")
     with pytest.raises(ValueError, match="method must be one of"):
         step_size_run(step_size_surface("saddle"), "Adam", [0.5, 0.3], 3)
+
+
+def test_only_the_current_surfaces_minima_are_marked():
+    ex = widgets.EXPLORERS["step size"]()
+    ex.set(surface="Rosenbrock")
+    marks = [line for line in ex.figure.axes[0].lines if line.get_marker() == "x"]
+    assert marks == [ex.minima]
+    np.testing.assert_array_equal(ex.minima.get_xydata(), [[1.0, 1.0]])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+from matplotlib.ticker import LogLocator, NullLocator
 
 from gdcourse import adaptive, descent, newton, plotting, stepsizes, surfaces
 from gdcourse.widgets.base import Explorer
@@ -248,7 +249,10 @@ class StepSizeExplorer(Explorer):
         ax_w, ax_l = axes
         name = self.controls["surface"].value
         self.field = draw_bands(ax_w, self.surfaces[name], self.bands[name])
-        # the minima change with the surface: a line of their own
+        # the minima change with the surface: drop the ones draw_bands
+        # marked for the first surface, and keep a line of their own
+        for line in list(ax_w.lines):
+            line.remove()
         (self.minima,) = ax_w.plot([], [], "x", color="white", ms=9, mew=2)
         self.line, self.start = plotting.path(ax_w, np.zeros((1, 2)), markersize=2.5)
         self.note = plotting.diverged_note(ax_w)
@@ -258,6 +262,10 @@ class StepSizeExplorer(Explorer):
         ax_l.set_yscale("log")
         ax_l.set_xlim(0, self.max_evals)
         ax_l.set_ylim(1e-16, 1e4)
+        # a tick every few decades and no minor ones: 20 decades of minor
+        # ticks would make every background draw several times slower
+        ax_l.yaxis.set_major_locator(LogLocator(numticks=8))
+        ax_l.yaxis.set_minor_locator(NullLocator())
         ax_l.set_xlabel("gradient evaluations")
         ax_l.set_ylabel("loss above the lowest value")
         ax_l.grid(True, which="major", alpha=0.3)
