@@ -46,7 +46,8 @@ def with_filter(factor, best=lambda X, y: np.linalg.pinv(X) @ y, rows=False, n=N
     """An answer along the eigenvectors of X^T X / n (of X^T X with n=1)."""
 
     def answer(X, y, lr, steps):
-        lam, V = np.linalg.eigh(X.T @ X / (len(y) if n is None else n))
+        scale = len(y) if n is None else n(y) if callable(n) else n
+        lam, V = np.linalg.eigh(X.T @ X / scale)
         lam = np.where(lam > 1e-12 * lam.max(), lam, 0.0)
         f = np.where(lam > 0, factor(lam, lr, steps), 0.0)
         if rows:
@@ -119,8 +120,37 @@ def with_inv(X, y, lr, steps):
     )(X, y, lr, steps)
 
 
+def loop_with_rate(scale):
+    """Gradient descent with every step ``scale`` times the right one."""
+
+    def answer(X, y, lr, steps):
+        w = np.zeros(X.shape[1])
+        for _ in range(steps):
+            w = w - scale * lr * X.T @ (X @ w - y) / len(y)
+        return w
+
+    return answer
+
+
+def loop_uphill(X, y, lr, steps):
+    """The closed form with the opposite sign: -w_k."""
+    w = np.zeros(X.shape[1])
+    for _ in range(steps):
+        w = w - lr * X.T @ (X @ w - y) / len(y)
+    return -w
+
+
 MISTAKES += [
     (loop_without_one_over_n, "the gradient X^T (Xw - y)"),
+    (loop_with_rate(2.0), "twice as large"),
+    (with_filter(lambda lam, lr, k: 1 - (1 - 2 * lr * lam) ** k), "twice as large"),
+    (loop_with_rate(0.5), "half as large"),
+    (with_filter(gd_filter, n=lambda y: 2 * len(y)), "half as large"),
+    (
+        with_filter(gd_filter, best=lambda X, y: X.T @ y / len(y)),
+        "the filter applied to the coordinates of X^T y / n",
+    ),
+    (loop_uphill, "the sign of w - lr * grad f(w)"),
     (with_solve, "singular when d > n"),
     (with_inv, "singular when d > n"),
 ]
@@ -145,6 +175,27 @@ def test_the_starter_and_an_unrelated_answer_get_the_plain_report():
         lambda X, y, lr, steps: 0.5 * np.linalg.pinv(X) @ y
     )
     assert "It looks like the expected answer times" not in repr(halfway)
+
+
+def test_a_rate_off_by_another_factor_gets_no_rate_diagnosis():
+    # three times the rate is n times on the n = 3 case only: no named cause fits
+    for scale in (3.0, 1.5):
+        said = diagnosis(exercises.check_early_stopped(loop_with_rate(scale)))
+        assert said is None or not any(
+            w in said for w in ("twice", "half", "n times", "1/n")
+        ), said
+
+
+def test_gradient_ascent_is_not_called_a_sign_flip():
+    # w + lr * grad f is -w_k after one step only: not minus the answer throughout
+    def ascent(X, y, lr, steps):
+        w = np.zeros(X.shape[1])
+        for _ in range(steps):
+            w = w + lr * X.T @ (X @ w - y) / len(y)
+        return w
+
+    said = diagnosis(exercises.check_early_stopped(ascent))
+    assert said is None or "sign" not in said
 
 
 def test_a_linalg_error_is_not_taken_for_a_shape_error():
@@ -212,8 +263,11 @@ def test_the_best_count_passes_and_its_neighbours_within_the_slack():
 
 
 def test_the_rule_of_thumb_is_named_and_directions_are_right():
-    rule = exercises.check_matching_steps(111)
-    assert not rule.ok and "rule of thumb" in repr(rule) and "fewer steps" in repr(rule)
+    for k in (111, 112):  # the whole counts either side of 1/(0.9 * 0.01) = 111.1
+        rule = repr(exercises.check_matching_steps(k))
+        assert "either side of the rule of thumb" in rule and "fewer steps" in rule
+    for k in (110, 113):
+        assert "rule of thumb" not in repr(exercises.check_matching_steps(k))
     assert "more steps come closer" in repr(exercises.check_matching_steps(5))
     late = repr(exercises.check_matching_steps(400))
     assert "fewer steps come closer" in late and "rule of thumb" not in late
@@ -224,10 +278,13 @@ def test_at_the_rule_of_thumb_every_direction_is_fitted_more_than_ridge_keeps():
     lam = implicit.spectrum(X)[0]
     lam = lam[lam > 0]
     assert 0.9 * lam.max() <= 1  # the condition the report's reasoning needs
-    k = round(1 / (0.9 * 0.01))
-    assert np.all(
-        implicit.spectral_filter(lam, 0.9, k) > implicit.ridge_filter(lam, 0.01)
-    )
+    for k in (111, 112):
+        assert np.all(
+            implicit.spectral_filter(lam, 0.9, k) > implicit.ridge_filter(lam, 0.01)
+        )
+        assert implicit_bias._fits_more_than_ridge(X, k)
+    # far below the rule of thumb gradient descent has fitted less: not claimed
+    assert not implicit_bias._fits_more_than_ridge(X, 5)
 
 
 @pytest.mark.parametrize("bad", [55.5, -1, -3.0, float("nan"), "56", True])

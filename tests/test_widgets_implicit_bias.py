@@ -59,6 +59,18 @@ def test_above_the_stability_limit_it_diverges_and_says_so():
     assert not ex.note.get_visible()
 
 
+def test_the_limit_from_the_start_is_drawn_only_where_there_is_one():
+    ex = widgets.EXPLORERS["implicit bias"]()
+    lam_max = implicit.spectrum(implicit.fourier_features(ex.x))[0].max()
+    assert ex.lr_limit == 2 / lam_max
+    for lr, steps in ((2.1, 2), (2.1, 60), (2.1, ex.max_steps)):
+        ex.set(lr=lr, steps=steps, start=1.0)  # no limit, even before it shows
+        assert not ex.limit.get_visible()
+    ex.set(lr=1.9, steps=ex.max_steps)
+    assert ex.limit.get_visible()
+    assert abs(ex.norm.get_ydata()[-1] - ex.limit.get_ydata()[0]) < 0.05
+
+
 def test_static_form_offers_the_defaults_and_both_sides_of_the_limit():
     ex = widgets.EXPLORERS["implicit bias"]()
     grid = dict(ex.static_grid())

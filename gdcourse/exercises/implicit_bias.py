@@ -57,6 +57,21 @@ def _without_one_over_n(X, y, lr, steps):
     return _filtered(X, y, lambda lam: 1 - (1 - lr * n * lam) ** steps)
 
 
+def _rate_doubled(X, y, lr, steps):
+    return _filtered(X, y, lambda lam: 1 - (1 - 2 * lr * lam) ** steps)
+
+
+def _rate_halved(X, y, lr, steps):
+    return _filtered(X, y, lambda lam: 1 - (1 - 0.5 * lr * lam) ** steps)
+
+
+def _filters_the_moment(X, y, lr, steps):
+    """The filter applied to ``X^T y / n`` (which is ``H w_dagger``) instead of ``w_dagger``."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    moment = X.T @ y / len(y)
+    return _filtered(X, y, lambda lam: 1 - (1 - lr * lam) ** steps, best=moment)
+
+
 def _limit_instead(X, y, lr, steps):
     from gdcourse import implicit
 
@@ -175,6 +190,29 @@ _EARLY_STOPPED_MISTAKES = (
         "Hessian X^T X / n",
     ),
     dg.variant(
+        _rate_doubled,
+        "every step twice as large as it should be, as with the loss "
+        "(1/n) |Xw - y|^2, whose gradient is 2 X^T (Xw - y) / n",
+        "the loss here is 1/(2n) |Xw - y|^2: the 1/2 cancels the 2 from the square, "
+        "so the gradient is X^T (Xw - y) / n and the Hessian X^T X / n",
+    ),
+    dg.variant(
+        _rate_halved,
+        "every step half as large as it should be, as with the gradient "
+        "X^T (Xw - y) / (2n) or the eigenvalues of X^T X / (2n)",
+        "differentiating the square gives a 2 that cancels the 1/2 of "
+        "1/(2n) |Xw - y|^2: the gradient is X^T (Xw - y) / n and the Hessian "
+        "X^T X / n",
+    ),
+    dg.variant(
+        _filters_the_moment,
+        "the filter applied to the coordinates of X^T y / n instead of those of "
+        "w_dagger",
+        "X^T y / n is H w_dagger, the direction of the first step, not the point "
+        "the iterates converge to; the filter says how much of w_dagger = "
+        "pinv(X) @ y has been fitted",
+    ),
+    dg.variant(
         _limit_instead,
         "the minimum-norm solution itself, where gradient descent arrives only as "
         "the steps grow without bound",
@@ -187,7 +225,10 @@ _EARLY_STOPPED_MISTAKES = (
     ),
     _pinv_diagnosis,
     _singular_gram,
-    dg.sign("the iterates move towards the targets, not away from them"),
+    dg.sign(
+        "after one step the fitted factor is +lr*lambda, so w_1 = lr * X^T y / n; "
+        "check the sign of w - lr * grad f(w)"
+    ),
     dg.not_finite(),
     dg.wrong_shape(),
     dg.raised(),
@@ -240,8 +281,10 @@ def check_early_stopped(function):
     :math:`\\alpha = 1/(\\eta k)`, the gradient flow's
     :math:`1 - e^{-\\eta k\\lambda}`, the unfitted part :math:`(1 - \\eta\\lambda)^k`,
     steps :math:`n` times too large (the gradient or the eigenvalues without
-    the :math:`1/n`), the limit :math:`w^\\dagger` itself, eigenvectors read
-    as rows, ``pinv(X.T) @ y`` for :math:`w^\\dagger`, and a solve with the
+    the :math:`1/n`), twice too large (the loss
+    :math:`\\frac1n\\lVert Xw - y\\rVert^2`) or half as large, the filter
+    applied to :math:`X^\\top y / n` instead of :math:`w^\\dagger`, the
+    limit :math:`w^\\dagger` itself, eigenvectors read as rows, ``pinv(X.T) @ y`` for :math:`w^\\dagger`, and a solve with the
     singular :math:`X^\\top X` (singular whenever :math:`d > n`).
 
     Examples
@@ -359,21 +402,25 @@ def check_matching_steps(steps):
         Its ``ok`` and a report: the distance reached, the best distance
         possible (not the count that reaches it), and, when the count fails,
         whether fewer or more steps come closer; the rule of thumb
-        :math:`k = 1/(\\eta\\alpha)` is named when that is the choice.
+        :math:`k = 1/(\\eta\\alpha)` is named when the count is next to it.
 
     Notes
     -----
-    At :math:`k = 1/(\\eta\\alpha)`, along an eigenvector with
-    :math:`0 < \\eta\\lambda \\le 1` and :math:`s = \\eta k \\lambda`, gradient
-    descent has fitted :math:`1 - (1 - \\eta\\lambda)^k \\ge 1 - e^{-s}`, more
-    than ridge's :math:`\\lambda/(\\lambda + \\alpha) = s/(1 + s)`; so the
-    closest match takes fewer steps than the rule of thumb.
+    At the real :math:`k = 1/(\\eta\\alpha)` (111.1 here), along an
+    eigenvector with :math:`0 < \\eta\\lambda \\le 1` and
+    :math:`s = \\eta k \\lambda`, gradient descent's factor
+    :math:`1 - (1 - \\eta\\lambda)^k \\ge 1 - e^{-s}` exceeds ridge's
+    :math:`\\lambda/(\\lambda + \\alpha) = s/(1 + s)`.  The report gives
+    this reason for the whole counts either side, 111 and 112, only after
+    checking that gradient descent's factor after that many steps exceeds
+    ridge's in every direction of the problem; the closest match then takes
+    fewer steps than the rule of thumb.
 
     Examples
     --------
     >>> check_matching_steps(111)
     111 steps: gradient descent's weights are 14.6 % of ridge's norm away from ridge's; the closest step count gets within 4.85 %.
-    Not yet: fewer steps come closer. 111 is the rule of thumb k = 1/(lr * alpha); at that k gradient descent has fitted more of every eigen-direction than ridge keeps (1 - (1 - lr*lambda)**k >= 1 - exp(-s) > s/(1 + s) with s = lr*k*lambda, as lr*lambda <= 1 in every direction here), so the best match is earlier.
+    Not yet: fewer steps come closer. 111 is one of the two whole counts either side of the rule of thumb k = 1/(lr * alpha) = 111.1. With s = lr*k*lambda at that k, ridge keeps s/(1 + s) of each eigen-direction, less than 1 - exp(-s) <= 1 - (1 - lr*lambda)**k (lr*lambda <= 1 here); at 111 steps too gradient descent has fitted more than ridge keeps in every direction, and each further step fits more, so the best match is earlier.
     """
     from gdcourse import descent, implicit
 
@@ -409,12 +456,25 @@ def check_matching_steps(steps):
     way = "fewer" if steps > k_best else "more"
     text = f"{head}\nNot yet: {way} steps come closer."
     rule = 1.0 / (MATCHING["lr"] * MATCHING["alpha"])
-    if abs(steps - rule) <= 1:
+    if abs(steps - rule) < 1 and _fits_more_than_ridge(X, steps):
         text += (
-            f" {steps} is the rule of thumb k = 1/(lr * alpha); at that k gradient "
-            "descent has fitted more of every eigen-direction than ridge keeps "
-            "(1 - (1 - lr*lambda)**k >= 1 - exp(-s) > s/(1 + s) with "
-            "s = lr*k*lambda, as lr*lambda <= 1 in every direction here), so the "
-            "best match is earlier."
+            f" {steps} is one of the two whole counts either side of the rule of "
+            f"thumb k = 1/(lr * alpha) = {rule:.1f}. With s = lr*k*lambda at that k, "
+            "ridge keeps s/(1 + s) of each eigen-direction, less than "
+            "1 - exp(-s) <= 1 - (1 - lr*lambda)**k (lr*lambda <= 1 here); at "
+            f"{steps} steps too gradient descent has fitted more than ridge keeps in "
+            "every direction, and each further step fits more, so the best match "
+            "is earlier."
         )
     return Verdict(False, text)
+
+
+def _fits_more_than_ridge(X, steps):
+    """Whether gradient descent's filter after ``steps`` steps exceeds ridge's in every direction."""
+    from gdcourse import implicit
+
+    lam = implicit.spectrum(X)[0]
+    lam = lam[lam > 0]
+    descent = implicit.spectral_filter(lam, MATCHING["lr"], steps)
+    ridge = implicit.ridge_filter(lam, MATCHING["alpha"])
+    return bool(MATCHING["lr"] * lam.max() <= 1 and np.all(descent > ridge))

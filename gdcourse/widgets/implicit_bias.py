@@ -41,7 +41,9 @@ class ImplicitBiasExplorer(Explorer):
     against the step, and the minimum-norm fit's test error (dashed).
     Right: the weight norm against the step, with the norms of the two
     limits: the minimum-norm fit, and that fit plus the start's part in the
-    null space of the features, which gradient descent never changes.
+    null space of the features, which gradient descent never changes.  The
+    second is drawn only for a rate below :math:`2/\\lambda_{\\max}` (about
+    1.96 here), the rates at which the iterates converge to it.
 
     Controls: the learning rate (log scale), the steps (every one offered on
     the site) and the start: zero, or a fixed random unit vector times a
@@ -77,6 +79,8 @@ class ImplicitBiasExplorer(Explorer):
         self.direction = direction / np.linalg.norm(direction)
         # the start's part in the null space of the features stays for ever
         self.null = np.eye(d) - np.linalg.pinv(features) @ features
+        # above 2 / (largest curvature) the iterates have no limit to draw
+        self.lr_limit = 2.0 / implicit.spectrum(features)[0].max()
         self.max_steps = int(max_steps)
         super().__init__(
             {
@@ -198,6 +202,7 @@ class ImplicitBiasExplorer(Explorer):
         self.norm.set_data(k, norms[: k.size])
         limit = np.linalg.norm(self.best + self.null @ (start * self.direction))
         self.limit.set_ydata([limit, limit])
+        self.limit.set_visible(lr < self.lr_limit)
         trouble = divergence_status(run.losses, run.stopped_at, run.diverged, self.note)
         if trouble:
             return trouble
