@@ -105,6 +105,7 @@ __all__ = [
     "entry",
     "choose_rate",
     "sweep",
+    "sweeps",
     "run",
     "join",
     "plot",
@@ -288,9 +289,11 @@ def _paley_hadamard(q):
     return np.eye(q + 1, dtype=int) + skew
 
 
-def _surface_problem(surface, **kwargs):
-    def loss_and_grad(W):
-        return surface.value_fn(W), surface.grad_fn(W)
+def _surface_problem(surface, loss_and_grad=None, **kwargs):
+    if loss_and_grad is None:
+
+        def loss_and_grad(W):
+            return surface.value_fn(W), surface.grad_fn(W)
 
     return Problem(loss_and_grad=loss_and_grad, surface=surface, **kwargs)
 
@@ -305,7 +308,11 @@ def _fixed(w0):
 
 
 def _bowl(lam, center, name, A=None):
-    """The Surface 1/2 (w - c)^T A (w - c), A = diag(lam) unless given; summed elementwise."""
+    """The Surface 1/2 (w - c)^T A (w - c), A = diag(lam) unless given; summed elementwise.
+
+    Returns the surface and its ``loss_and_grad``, which takes the loss from
+    the one gradient it computes (the same numbers as ``value_fn``).
+    """
     c = np.asarray(center, dtype=float)
     d = c.size
     A = np.diag(lam) if A is None else A
@@ -313,17 +320,25 @@ def _bowl(lam, center, name, A=None):
     def grad(w):
         return ((w - c)[..., None, :] * A).sum(-1)
 
+    def from_grad(w, g):
+        return 0.5 * ((w - c) * g).sum(-1)
+
     def value(w):
-        return 0.5 * ((w - c) * grad(w)).sum(-1)
+        return from_grad(w, grad(w))
+
+    def loss_and_grad(W):
+        g = grad(W)
+        return from_grad(W, g), g
 
     def hessian(w):
         return np.broadcast_to(A, w.shape[:-1] + (d, d)).copy()
 
     half = 3.0 + float(np.abs(c).max())
     box = tuple((float(x) - half, float(x) + half) for x in c)
-    return surfaces.Surface(name, d, value, grad, hessian, box=box,
-                            minima=c[None, :].copy(),
-                            formula=r"\tfrac12 (w - c)^\top A (w - c)")  # fmt: skip
+    surface = surfaces.Surface(name, d, value, grad, hessian, box=box,
+                               minima=c[None, :].copy(),
+                               formula=r"\tfrac12 (w - c)^\top A (w - c)")  # fmt: skip
+    return surface, loss_and_grad
 
 
 def _evenly(kappa, d):
@@ -338,10 +353,11 @@ def _quadratic(kappa=100.0, d=20):
     # A = H diag(lam) H^T / d, summed elementwise: the same bits on every machine
     A = (H[:, None, :] * H[None, :, :] * lam).sum(-1) / d
     center = H.sum(axis=1) / math.sqrt(d)  # one unit along every eigenvector
-    s = _bowl(lam, center, "quadratic (20-d)", A=A)
+    s, loss_and_grad = _bowl(lam, center, "quadratic (20-d)", A=A)
     f0 = 0.5 * float(lam.sum())
     return _surface_problem(
         s,
+        loss_and_grad,
         name="quadratic",
         dim=d,
         start=_fixed(np.zeros(d)),
@@ -364,11 +380,14 @@ def _ravine(kappa=100.0, angle=45.0):
     s0 = adaptive.ravine(kappa=kappa, angle=angle)
     A = s0.hessian_fn(np.zeros(2))
     center = np.array([1.5, 0.5])
-    s = _bowl(None, center, f"turned ravine (kappa={kappa:g}, {angle:g} degrees)", A=A)
+    s, loss_and_grad = _bowl(
+        None, center, f"turned ravine (kappa={kappa:g}, {angle:g} degrees)", A=A
+    )
     w0 = center + adaptive.rotate([-3.0, -1.0], angle)
     f0 = float(s.value_fn(w0))
     return _surface_problem(
         s,
+        loss_and_grad,
         name="turned ravine",
         dim=2,
         start=_fixed(w0),
@@ -789,20 +808,29 @@ class _Runs:
 def _first_order(problem, opt, rates, seeds, decide=False, record=False):
     """Every rate of ``rates`` from every seed, as one vectorised run.
 
-    With ``record``, every run goes on to the end of the budget (reaching the
-    target stops only its count) and its loss at every step is kept, NaN
-    from the step its weights leave the bound or its loss stops being finite.
+    ``opt`` is an optimizer, or a tuple of them: their runs then go in one
+    loop, each optimizer's rows a block of its own (one loss evaluation per
+    step for all of them), and the arrays returned gain a leading axis, one
+    entry per optimizer.  With ``record``, every run goes on to the end of the
+    budget (reaching the target stops only its count) and its loss at every
+    step is kept, NaN from the step its weights leave the bound or its loss
+    stops being finite.  ``decide`` (stop once the choice of rate is decided)
+    takes one optimizer.
     """
+    many = isinstance(opt, tuple)
+    opts = opt if many else (opt,)
     rates = np.asarray(rates, dtype=float)
-    R, S = len(rates), len(seeds)
+    n_opts, R, S = len(opts), len(rates), len(seeds)
+    if decide and many:
+        raise ValueError("decide takes one optimizer")
     starts = np.stack([np.asarray(problem.start(s), dtype=float) for s in seeds])
     if starts.shape != (S, problem.dim):
         raise ValueError(
             f"start(seed) must return shape ({problem.dim},) for the problem "
             f"{problem.name!r}, got shape {starts.shape[1:]}"
         )
-    W = np.tile(starts, (R, 1))
-    lr = np.repeat(rates, S)[:, None]
+    W = np.tile(starts, (n_opts * R, 1))
+    lr = np.tile(np.repeat(rates, S), n_opts)[:, None]
     if problem.noise:
         table = np.stack(
             [
@@ -810,7 +838,9 @@ def _first_order(problem, opt, rates, seeds, decide=False, record=False):
                 for s in seeds
             ]
         )
-    n = R * S
+    block = R * S
+    n = n_opts * block
+    blocks = [slice(i * block, (i + 1) * block) for i in range(n_opts)]
     steps = np.full(n, np.nan)
     best = np.full(n, np.inf)
     reasons = np.full(n, "", dtype=object)
@@ -818,7 +848,8 @@ def _first_order(problem, opt, rates, seeds, decide=False, record=False):
     below = np.zeros(n, dtype=int)  # steps in a row at or below the target
     alive = np.ones(n, dtype=bool)  # within the bound, with a finite loss
     losses = np.full((problem.steps + 1, n), np.nan) if record else None
-    state = opt.init(W)
+    states = [o.init(W) for o in opts] if n_opts == 1 else [
+        o.init(W[b]) for o, b in zip(opts, blocks)]  # fmt: skip
     k = 0
     with np.errstate(all="ignore"):
         for k in range(problem.steps + 1):
@@ -845,16 +876,23 @@ def _first_order(problem, opt, rates, seeds, decide=False, record=False):
                 steps[running], reasons[running] = np.inf, "budget"
                 break
             if problem.noise:
-                g = g + problem.noise * np.tile(table[:, k], (R, 1))
-            W, state = opt.update(g, state, W, lr)
-    shape = (R, S)
+                g = g + problem.noise * np.tile(table[:, k], (n_opts * R, 1))
+            if n_opts == 1:
+                W, states[0] = opts[0].update(g, states[0], W, lr)
+                continue
+            parts = []
+            for i, (o, b) in enumerate(zip(opts, blocks)):
+                w, states[i] = o.update(g[b], states[i], W[b], lr[b])
+                parts.append(w)
+            W = np.concatenate(parts)
+    shape = (n_opts, R, S) if many else (R, S)
     return _Runs(
         steps.reshape(shape),
         steps.reshape(shape).copy(),
         best.reshape(shape),
         reasons.reshape(shape),
         k,
-        None if losses is None else losses.T.reshape(R, S, -1),
+        None if losses is None else losses.T.reshape(*shape, -1),
     )
 
 
@@ -996,6 +1034,62 @@ def sweep(problem, optimizer, seeds=(0,), curves=False):
         r.best,
         r.reasons.astype(str),
         r.losses,
+    )
+
+
+def sweeps(problem, rules, seeds=(0,), curves=False):
+    """:func:`sweep` for several optimizers at once, in one vectorised loop.
+
+    Each optimizer's runs are its own rows, so each :class:`Sweep` holds the
+    same numbers as :func:`sweep` would return for it; the loop evaluates the
+    loss and its gradient once per step for all of them, which costs less
+    than one sweep each when the problem is cheap to evaluate and the steps
+    are many.
+
+    Parameters
+    ----------
+    problem : Problem
+    rules : sequence of Optimizer or Entry
+        Tuned entries (not L-BFGS), at least one.
+    seeds : sequence of int, default (0,)
+        For a deterministic problem only the first is run.
+    curves : bool, default False
+        Keep every run's loss at every step, as in :func:`sweep`.
+
+    Returns
+    -------
+    tuple of Sweep
+        One per optimizer, in order.
+
+    Examples
+    --------
+    >>> ravine = problem("turned ravine")
+    >>> plain, heavy = sweeps(ravine, [optimizers.sgd(), optimizers.sgd(momentum=0.9)])
+    >>> [int(sw.steps.min()) for sw in (plain, heavy)]
+    [257, 32]
+    """
+    problem = _check_problem(problem)
+    opts = []
+    for rule in rules:
+        rule = rule.optimizer if isinstance(rule, Entry) else rule
+        if not isinstance(rule, optimizers.Optimizer):
+            raise ValueError(f"rules must be Optimizers, got {rule!r}")
+        opts.append(rule)
+    if not opts:
+        raise ValueError("rules must hold at least one Optimizer")
+    seeds = problem.seeds(_check_seeds("seeds", seeds))
+    r = _first_order(problem, tuple(opts), problem.rates, seeds, record=curves)
+    return tuple(
+        Sweep(
+            problem.rates,
+            seeds,
+            r.steps[i],
+            r.grads[i],
+            r.best[i],
+            r.reasons[i].astype(str),
+            None if r.losses is None else r.losses[i],
+        )
+        for i in range(len(opts))
     )
 
 

@@ -732,3 +732,32 @@ def test_join_refuses_races_that_do_not_match(make, match):
     other_seeds = race.run([race.problem("Beale")], ["Adam"], held_out_seeds=(8,))
     with pytest.raises(ValueError, match=match):
         race.join(*make(beale, ravine, other_seeds))
+
+
+@pytest.mark.parametrize("name", race.SUITE)
+def test_sweeps_make_each_optimizers_own_sweep_in_one_loop(name):
+    p = race.problem(name)
+    rules = [optimizers.sgd(momentum=0.9), optimizers.adam(), optimizers.lion()]
+    if name == "MLP on two moons":  # the costly problem: two rules, fewer rates
+        p, rules = dataclasses.replace(p, rates=p.rates[4:9]), rules[1:]
+    seeds = (0, 3)
+    together = race.sweeps(p, rules, seeds=seeds, curves=True)
+    assert len(together) == len(rules)
+    for rule, sw in zip(rules, together):
+        alone = race.sweep(p, rule, seeds=seeds, curves=True)
+        assert sw.rates == alone.rates and sw.seeds == alone.seeds
+        for field_name in ("steps", "grads", "best", "reasons", "losses"):
+            np.testing.assert_array_equal(
+                getattr(sw, field_name), getattr(alone, field_name)
+            )
+
+
+def test_sweeps_refuse_what_is_not_a_tuned_optimizer():
+    beale = race.problem("Beale")
+    with pytest.raises(ValueError, match="rules must be Optimizers"):
+        race.sweeps(beale, [optimizers.sgd(), race.reference_entries()[-1]])
+    with pytest.raises(ValueError, match="rules must hold at least one"):
+        race.sweeps(beale, [])
+    # an Entry is taken for its optimizer; without curves no losses are kept
+    (sw,) = race.sweeps(beale, [race.reference_entries()[0]])
+    assert sw.losses is None and sw.steps.shape == (len(beale.rates), 1)
