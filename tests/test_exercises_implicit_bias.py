@@ -140,6 +140,21 @@ def loop_uphill(X, y, lr, steps):
     return -w
 
 
+def coordinates_only(X, y, lr, steps):
+    """The filtered coordinates along the eigenvectors, without V @ (...)."""
+    lam, V = np.linalg.eigh(X.T @ X / len(y))
+    best = np.linalg.pinv(X) @ y
+    return (1 - (1 - lr * lam) ** steps) * (V.T @ best)
+
+
+def coordinates_by_svd(X, y, lr, steps):
+    """The same from the SVD: descending order, its own signs."""
+    _, s, Vt = np.linalg.svd(X)
+    lam = np.zeros(X.shape[1])
+    lam[: len(s)] = s**2 / len(y)
+    return (1 - (1 - lr * lam) ** steps) * (Vt @ np.linalg.pinv(X) @ y)
+
+
 MISTAKES += [
     (loop_without_one_over_n, "the gradient X^T (Xw - y)"),
     (loop_with_rate(2.0), "twice as large"),
@@ -150,7 +165,13 @@ MISTAKES += [
         with_filter(gd_filter, best=lambda X, y: X.T @ y / len(y)),
         "the filter applied to the coordinates of X^T y / n",
     ),
-    (loop_uphill, "the sign of w - lr * grad f(w)"),
+    (loop_uphill, "the opposite sign"),
+    (
+        with_filter(lambda lam, lr, k: (1 - lr * lam) ** k - 1),
+        "check the sign of your factor: 1 - (1 - lr*lambda)**k is positive",
+    ),
+    (coordinates_only, "returned without turning them back into weights"),
+    (coordinates_by_svd, "returned without turning them back into weights"),
     (with_solve, "singular when d > n"),
     (with_inv, "singular when d > n"),
 ]
@@ -227,6 +248,12 @@ def test_a_shape_error_alone_is_not_called_pinv_of_the_transpose():
     assert said is None or "pinv(X.T)" not in said
 
 
+def test_coordinates_are_not_named_for_other_answers():
+    # the weights themselves, up to sign, are not coordinates: the sign is named
+    said = diagnosis(exercises.check_early_stopped(lambda *a: -early_stopped(*a)))
+    assert said is not None and "coordinates" not in said
+
+
 def test_the_chapter_shows_a_five_case_checker():
     assert len(implicit_bias._EARLY_STOPPED_CASES) == 5
 
@@ -299,3 +326,7 @@ def test_a_whole_float_counts_as_its_integer():
         verdict = exercises.check_matching_steps(whole)
         assert verdict.ok and repr(verdict) == repr(exercises.check_matching_steps(k))
     assert repr(exercises.check_matching_steps(111.0)).startswith("111 steps:")
+
+
+def test_one_step_is_singular():
+    assert repr(exercises.check_matching_steps(1)).startswith("1 step:")

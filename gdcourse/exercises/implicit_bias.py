@@ -86,6 +86,47 @@ def _eigenvectors_as_rows(X, y, lr, steps):
     return V.T @ (f * (V @ implicit.min_norm_solution(X, y)))
 
 
+def _eigen_coordinates(outcome):
+    """Whether the answer is the filtered coordinates along the eigenvectors, not turned back into weights.
+
+    The coordinates ``f * (V.T @ w_dagger)`` depend on the sign of each
+    eigenvector and on their order, so the answer is compared up to the sign
+    of each entry, in the ascending order of ``numpy.linalg.eigh`` or the
+    descending order of an SVD.
+    """
+    from gdcourse import implicit
+
+    X, y, lr, steps = outcome.args
+    if outcome.error is not None:
+        return None
+    lam, V = implicit.spectrum(X)
+    f = np.where(lam > 0, 1 - (1 - lr * lam) ** steps, 0.0)
+    coords = np.abs(f * (V.T @ implicit.min_norm_solution(X, y)))
+    try:
+        got = np.asarray(outcome.got, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if got.shape != coords.shape:
+        return None
+    if dg.close(coords, np.abs(np.asarray(outcome.expected, dtype=float))):
+        return None  # the coordinates look like the answer here: cannot tell
+    same = dg.close(np.abs(got), coords) or dg.close(np.abs(got), coords[::-1])
+    return "coordinates" if same else None
+
+
+def _coordinates_diagnosis(failing):
+    """Every failing answer is the filtered eigen-coordinates of w_dagger, without ``V @``."""
+    if not all(_eigen_coordinates(o) for o in failing):
+        return None
+    return dg.say(
+        "the filtered coordinates along the eigenvectors, factor * (V.T @ w_dagger), "
+        "returned without turning them back into weights",
+        "the coordinates say how much of each eigenvector (each column of V) the "
+        "weights contain; V @ coordinates adds up those columns into the weight "
+        "vector",
+    )
+
+
 def _shape_mismatch(error):
     """Whether ``error`` is numpy's complaint about combining arrays of mismatched shapes."""
     if not isinstance(error, ValueError) or isinstance(error, np.linalg.LinAlgError):
@@ -223,11 +264,13 @@ _EARLY_STOPPED_MISTAKES = (
         "the eigenvectors read as rows: numpy.linalg.eigh returns one per column",
         "the coordinates of w along the eigenvectors are V.T @ w, and w = V @ coordinates",
     ),
+    _coordinates_diagnosis,
     _pinv_diagnosis,
     _singular_gram,
     dg.sign(
         "after one step the fitted factor is +lr*lambda, so w_1 = lr * X^T y / n; "
-        "check the sign of w - lr * grad f(w)"
+        "check the sign of your factor: 1 - (1 - lr*lambda)**k is positive for "
+        "0 < lr*lambda < 2 and k >= 1"
     ),
     dg.not_finite(),
     dg.wrong_shape(),
@@ -284,7 +327,8 @@ def check_early_stopped(function):
     the :math:`1/n`), twice too large (the loss
     :math:`\\frac1n\\lVert Xw - y\\rVert^2`) or half as large, the filter
     applied to :math:`X^\\top y / n` instead of :math:`w^\\dagger`, the
-    limit :math:`w^\\dagger` itself, eigenvectors read as rows, ``pinv(X.T) @ y`` for :math:`w^\\dagger`, and a solve with the
+    limit :math:`w^\\dagger` itself, eigenvectors read as rows, the
+    filtered coordinates returned without ``V @``, ``pinv(X.T) @ y`` for :math:`w^\\dagger`, and a solve with the
     singular :math:`X^\\top X` (singular whenever :math:`d > n`).
 
     Examples
@@ -443,8 +487,9 @@ def check_matching_steps(steps):
     )
     ridge = implicit.ridge_solution(X, y, MATCHING["alpha"])
     reached = np.linalg.norm(run.weights[-1] - ridge) / np.linalg.norm(ridge)
+    unit = "step" if steps == 1 else "steps"
     head = (
-        f"{steps} steps: gradient descent's weights are {100 * reached:.3g} % of "
+        f"{steps} {unit}: gradient descent's weights are {100 * reached:.3g} % of "
         f"ridge's norm away from ridge's; the closest step count gets within "
         f"{100 * best:.3g} %."
     )
