@@ -49,6 +49,7 @@ from .vanishing_gradients import (
     check_sigmoid_layer_backward,
     check_vanishing_fix,
 )
+from .your_optimizer import check_trusted_entry, check_your_optimizer
 
 __all__ = [
     # core
@@ -92,4 +93,7 @@ __all__ = [
     # chapter 11: what gradient descent prefers
     "check_early_stopped",
     "check_matching_steps",
+    # chapter 12: your optimizer
+    "check_your_optimizer",
+    "check_trusted_entry",
 ]

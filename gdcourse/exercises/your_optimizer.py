@@ -1,0 +1,359 @@
+"""Checkers of chapter 12: build your own optimizer and race it.
+
+:func:`check_your_optimizer` grades a learner's update rule by the contract
+(:func:`gdcourse.race.check_optimizer`) and by the race over the whole suite;
+:func:`check_trusted_entry` grades a decision read from the race's runs on the
+noisy quadratic.  Neither hint names an answer: each points at the evidence
+(a rate, a loss, the seeds) that the learner can look at.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import diagnose as dg
+
+__all__ = [
+    "RaceVerdict",
+    "check_your_optimizer",
+    "check_trusted_entry",
+    "noisy_race",
+    "TRUST",
+]
+
+
+@dataclass(frozen=True)
+class RaceVerdict(dg.Verdict):
+    """A verdict that carries the race it ran (``None`` if the rule broke the contract).
+
+    Attributes
+    ----------
+    ok : bool
+    text : str
+    result : gdcourse.race.Result or None
+        The learner's entry raced alone over the suite; :func:`gdcourse.race.join`
+        sets it beside another race.
+    """
+
+    result: object = field(default=None, repr=False)
+
+    def __repr__(self):
+        return self.text
+
+
+def _ordinal(k):
+    return f"{k}{'st' if k == 1 else 'nd' if k == 2 else 'rd' if k == 3 else 'th'}"
+
+
+def _place(result, against, problem, name):
+    """Where the entry's median lands among ``against``'s entries on ``problem``: "2nd of 7"."""
+    mine = result.cell(problem, name).median()
+    others = [
+        c.median()
+        for (p, _), c in against.cells.items()
+        if p == problem and c is not None
+    ]
+    ahead = sum(m < mine for m in others)
+    fastest = min(
+        (c for (p, _), c in against.cells.items() if p == problem),
+        key=lambda c: c.median(),
+    )
+    best = "fail" if not np.isfinite(fastest.median()) else fastest.text()
+    return f"{_ordinal(ahead + 1)} of {len(others) + 1}", f"{fastest.entry} {best}"
+
+
+def _failing_hint(problem, opt, cell, tuning_seeds):
+    """What the runs show about a failed problem: ``(kind, sentence)``.
+
+    ``kind`` is ``"seeds"`` (the tuned rate reached the target on every tuning
+    seed, not on the held-out ones), ``"diverged"`` (every rate of the grid
+    diverged), ``"largest"`` or ``"smallest"`` (the lowest loss came at that
+    end of the grid) or ``"inside"``.
+    """
+    from gdcourse import race
+
+    runs = race.sweep(problem, opt, seeds=problem.seeds(tuning_seeds))
+    rates = problem.rates
+    if not problem.deterministic:
+        tuned = runs.steps[rates.index(cell.rate)]
+        if np.all(np.isfinite(tuned)):
+            return "seeds", (
+                f"at the rate chosen on the tuning seeds, {cell.rate:g}, every "
+                f"tuning seed reached the target, but {cell.failures} of the "
+                f"{len(cell.seeds)} held-out seeds did not"
+            )
+    if np.all(runs.reasons == "diverged"):
+        return "diverged", f"every rate of the grid diverged, down to {rates[0]:g}"
+    best = np.where(np.isfinite(runs.best), runs.best, np.nan)
+    lowest = np.nanmin(best, axis=1)
+    i = int(np.nanargmin(lowest))
+    kind = "largest" if i == len(rates) - 1 else "smallest" if i == 0 else "inside"
+    where = {"largest": " (the grid's largest)", "smallest": " (the grid's smallest)"}
+    return kind, (
+        f"no rate reached the target, {problem.target:.3g}, within {problem.steps} "
+        f"steps; the lowest loss, {lowest[i]:.3g}, came at rate "
+        f"{rates[i]:g}{where.get(kind, '')}"
+    )
+
+
+#: What each kind of failure asks the learner to look at (one sentence each).
+_LOOK = {
+    "seeds": (
+        "At that rate the rule depends on the seed: "
+        "race.sweep(race.problem(name), rule, seeds=range(8)) shows every rate "
+        "on every seed."
+    ),
+    "diverged": (
+        "Even the shortest steps blew up: can a step be far longer than lr "
+        "times the gradient (a division by something tiny)?"
+    ),
+    "largest": (
+        "Larger rates than the grid's might do better: the grid suits steps of "
+        "about lr times the gradient, and these may be shorter. Does the step "
+        "scale like that?"
+    ),
+    "smallest": (
+        "Smaller rates than the grid's might do better: the grid suits steps of "
+        "about lr times the gradient, and these may be longer. Does the step "
+        "scale like that?"
+    ),
+    "inside": (
+        "Look at the closest run's loss curve: race.sweep(race.problem(name), "
+        "rule, curves=True).losses."
+    ),
+}
+
+
+def check_your_optimizer(opt, against=None):
+    """Check a learner's update rule: the contract first, then the race over the suite.
+
+    Exercise 12.1: the rule passes when it keeps the contract
+    (:func:`gdcourse.race.check_optimizer`) and, raced under the protocol of
+    :mod:`gdcourse.race` on every problem of :func:`gdcourse.race.suite`,
+    reaches the target in its median run on every problem (fewer than half
+    of the held-out seeds fail; the one run of a deterministic problem
+    succeeds).
+
+    Parameters
+    ----------
+    opt : gdcourse.optimizers.Optimizer
+        The learner's rule.
+    against : gdcourse.race.Result, optional
+        A race over the suite with the same seeds (the references, say): the
+        report then gives the rule's place on each problem and the fastest
+        entry there.
+
+    Returns
+    -------
+    RaceVerdict
+        Its ``ok``, a report (the contract's sentences while it is broken;
+        then each problem's steps and rate, and for a problem it fails, what
+        the runs show), and ``result``, the rule's race (``None`` while the
+        contract is broken).
+
+    Notes
+    -----
+    A failure is explained only from the runs: the rate chosen on the
+    tuning seeds reaching the target on all of them but not on the held-out
+    seeds; every rate of the grid diverging; or the lowest loss any rate
+    reached, and whether it came at the end of the grid.
+
+    Examples
+    --------
+    >>> from gdcourse import optimizers
+    >>> check_your_optimizer(optimizers.sgd(momentum=0.9))
+    sgd keeps the contract (10 checks) and races: steps to the target, median [range] over the held-out seeds (* one run), at the rate chosen on the tuning seeds.
+    problem           steps       rate
+    quadratic *       76          1.3
+    turned ravine *   32          0.75
+    Rosenbrock *      204         0.0024
+    Beale *           75          0.013
+    noisy quadratic   55 [51-58]  0.013
+    MLP on two moons  20 [15-25]  2.4
+    It finishes the race: its median run reached the target on all 6 problems.
+
+    A rule that never moves breaks the contract, and the race waits:
+
+    >>> def update(grad, state, params, lr):
+    ...     return params, state
+    >>> check_your_optimizer(optimizers.Optimizer("mine", {}, lambda p: (), update))
+    mine breaks the contract: 1 of 10 checks failed.
+    - on the bowl f(w) = |w|^2 / 2, 100 steps at rates 0.001, 0.01 and 0.1 did not move: does the step go against the gradient (`params - lr * step`)?
+    The race waits for a rule that keeps the contract.
+    """
+    from gdcourse import race
+
+    contract = race.check_optimizer(opt)
+    if not contract.ok:
+        text = f"{contract!r}\nThe race waits for a rule that keeps the contract."
+        return RaceVerdict(False, text)
+    result = race.run(entries=[race.entry(opt)])
+    name = result.entries[0].name
+    rows = [
+        ["problem", "steps", "rate"] + (["place", "fastest other"] if against else [])
+    ]
+    failing = []
+    for p in result.problems:
+        cell = result.cell(p.name, name)
+        row = [
+            p.name + (" *" if p.deterministic else ""),
+            cell.text(),
+            f"{cell.rate:g}",
+        ]
+        if against is not None:
+            row += list(_place(result, against, p.name, name))
+        rows.append(row)
+        if not np.isfinite(cell.median()):
+            failing.append((p, cell))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    table = "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows
+    )
+    head = (
+        f"{name} keeps the contract ({len(contract.passed)} checks) and races: "
+        "steps to the target, median [range] over the held-out seeds "
+        "(* one run), at the rate chosen on the tuning seeds."
+    )
+    if not failing:
+        tail = (
+            f"It finishes the race: its median run reached the target on all "
+            f"{len(result.problems)} problems."
+        )
+        return RaceVerdict(True, f"{head}\n{table}\n{tail}", result)
+    lines = [
+        f"Not yet: on {len(failing)} of the {len(result.problems)} problems its "
+        "median run missed the target."
+    ]
+    kinds = []
+    for p, cell in failing:
+        kind, sentence = _failing_hint(p, opt, cell, result.tuning_seeds)
+        kinds.append(kind)
+        lines.append(f"- {p.name}: {sentence}.")
+    lines += [_LOOK[k] for k in dict.fromkeys(kinds)]
+    return RaceVerdict(False, "\n".join([head, table, *lines]), result)
+
+
+# ---------------------------------------------------------------------------
+# exercise 12.2: which entry to trust on the noisy quadratic
+# ---------------------------------------------------------------------------
+
+#: Exercise 12.2: the problem, and how many held-out seeds out of five the
+#: entry to trust must win against each other entry, one by one.
+TRUST = {"problem": "noisy quadratic", "wins": 4}
+
+
+@functools.cache
+def noisy_race():
+    """The race on the noisy quadratic: the tuned references and Lion, default seeds.
+
+    The same runs as the chapter's races (a deterministic computation), made
+    once and kept.
+
+    Returns
+    -------
+    gdcourse.race.Result
+
+    Examples
+    --------
+    >>> [e.name for e in noisy_race().entries]
+    ['SGD', 'momentum', 'Nesterov', 'Adam', 'AdamW', 'Lion']
+    """
+    from gdcourse import optimizers, race
+
+    entries = [e for e in race.reference_entries() if e.tuned]
+    entries.append(race.entry(optimizers.lion(), "Lion"))
+    return race.run([race.problem(TRUST["problem"])], entries)
+
+
+def _wins(result, a, b):
+    """On how many held-out seeds entry ``a`` reached the target before ``b``."""
+    p = TRUST["problem"]
+    return int(np.sum(result.cell(p, a).steps < result.cell(p, b).steps))
+
+
+def check_trusted_entry(choice):
+    """Check which entry the learner would trust to reach the noisy quadratic's target first.
+
+    Exercise 12.2: the race on the noisy quadratic (:func:`noisy_race`)
+    gives each entry the same five held-out seeds, and a seed gives every
+    entry the same noise, so the entries can be compared seed by seed.  The
+    choice passes when it reached the target before each other entry on at
+    least ``TRUST["wins"]`` of the five held-out seeds.
+
+    Parameters
+    ----------
+    choice : str
+        The name of an entry, as the race's table writes it (case aside).
+
+    Returns
+    -------
+    gdcourse.exercises.diagnose.Verdict
+        Its ``ok`` and a report; for a choice that fails, what the seed-by-seed
+        comparison shows against it, never which entry passes.
+
+    Examples
+    --------
+    >>> check_trusted_entry("AdamW")
+    Not yet: on the noisy quadratic another entry reached the target before AdamW on 4 of the 5 held-out seeds. AdamW's runs are the most alike (46 to 50 steps), but a narrow range is not a head start: compare the entries seed by seed, result.cell("noisy quadratic", name).steps, one number per held-out seed in the same order for every entry.
+    """
+    result = noisy_race()
+    names = [e.name for e in result.entries]
+    if not isinstance(choice, str) or not choice.strip():
+        return dg.Verdict(
+            False,
+            f'choice must be the name of an entry such as "Adam", got {choice!r}.',
+        )
+    lower = {n.lower(): n for n in names}
+    if choice.strip().lower() == "l-bfgs":
+        return dg.Verdict(
+            False,
+            "L-BFGS did not race on the noisy quadratic: the race runs it on the "
+            "deterministic problems only. Choose among " + ", ".join(names) + ".",
+        )
+    if choice.strip().lower() not in lower:
+        return dg.Verdict(
+            False, f"choice must be one of {', '.join(names)}, got {choice!r}."
+        )
+    choice = lower[choice.strip().lower()]
+    seeds = len(result.held_out_seeds)
+    beaten_by = {b: _wins(result, b, choice) for b in names if b != choice}
+    worst = max(beaten_by.values())
+    if all(_wins(result, choice, b) >= TRUST["wins"] for b in beaten_by):
+        least = min(_wins(result, choice, b) for b in beaten_by)
+        return dg.Verdict(
+            True,
+            f"{choice}: on the noisy quadratic it reached the target before each "
+            f"other entry on at least {least} of the {seeds} held-out seeds, and "
+            "every entry met the same noise on the same seed. Five seeds are few: "
+            "a fair coin lands heads on 4 or more of 5 tosses 6 times in 32, so "
+            "each such record alone says little; it is the race's best bet, not "
+            "a proof.",
+        )
+    cell = result.cell(TRUST["problem"], choice)
+    lo, hi = cell.range()
+    spans = {n: np.ptp(result.cell(TRUST["problem"], n).steps) for n in names}
+    text = (
+        f"Not yet: on the noisy quadratic another entry reached the target before "
+        f"{choice} on {worst} of the {seeds} held-out seeds."
+    )
+    if worst < TRUST["wins"]:
+        text = (
+            f"Not yet: {choice} did not reach the target first against every other "
+            f"entry on at least {TRUST['wins']} of the {seeds} held-out seeds."
+        )
+    if spans[choice] == min(spans.values()) and np.isfinite(hi):
+        text += (
+            f" {choice}'s runs are the most alike ({lo:.0f} to {hi:.0f} steps), but a "
+            "narrow range is not a head start:"
+        )
+    else:
+        text += " A median and a range do not say which run came from which seed:"
+    text += (
+        ' compare the entries seed by seed, result.cell("noisy quadratic", '
+        "name).steps, one number per held-out seed in the same order for every "
+        "entry."
+    )
+    return dg.Verdict(False, text)

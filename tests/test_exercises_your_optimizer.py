@@ -1,0 +1,238 @@
+"""Chapter 12 checkers: a learner's optimizer (the contract, then the race) and the entry to trust."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from gdcourse import optimizers, race
+from gdcourse.exercises import check_trusted_entry, check_your_optimizer
+from gdcourse.exercises import your_optimizer as yo
+
+
+def _rule(update, init=lambda params: (), name="mine"):
+    return optimizers.Optimizer(name, {}, init, update)
+
+
+def _clipped_momentum(grad, v, params, lr):
+    norm = np.linalg.norm(grad, axis=-1, keepdims=True)
+    grad = grad * np.minimum(1.0, 1.0 / np.maximum(norm, 1e-300))
+    v = 0.9 * v + grad
+    return params - lr * v, v
+
+
+def _zeros(params):
+    return np.zeros_like(np.asarray(params, dtype=float))
+
+
+# ---------------------------------------------------------------------------
+# exercise 12.1: your optimizer
+# ---------------------------------------------------------------------------
+
+
+def test_a_rule_that_finishes_the_race_passes_and_carries_its_race():
+    verdict = check_your_optimizer(_rule(_clipped_momentum, _zeros))
+    assert verdict.ok, verdict
+    assert repr(verdict).endswith(
+        "It finishes the race: its median run reached the target on all 6 problems."
+    )
+    assert isinstance(verdict.result, race.Result)
+    cell = verdict.result.cell("Rosenbrock", "mine")
+    assert f"Rosenbrock *      {cell.text()}" in verdict.text
+    # the same race as racing the rule directly
+    direct = race.run(entries=[race.entry(_rule(_clipped_momentum, _zeros))])
+    assert str(direct) == str(verdict.result)
+
+
+def test_the_reference_entries_that_finish_pass_and_the_ones_that_fail_do_not():
+    assert check_your_optimizer(optimizers.sgd(momentum=0.9)).ok
+    sgd = check_your_optimizer(optimizers.sgd())
+    assert not sgd.ok
+    assert "Not yet: on 1 of the 6 problems its median run missed the target." in (
+        sgd.text
+    )
+    # the closest plain gradient descent came to Rosenbrock's target, from the runs
+    sw = race.sweep(race.problem("Rosenbrock"), optimizers.sgd())
+    i = int(np.argmin(sw.best[:, 0]))
+    assert (
+        f"- Rosenbrock: no rate reached the target, 0.00242, within 1000 steps; "
+        f"the lowest loss, {sw.best[i, 0]:.3g}, came at rate {sw.rates[i]:g}."
+    ) in sgd.text
+    assert sgd.text.endswith("curves=True).losses.")
+
+
+@pytest.mark.parametrize(
+    "update, init, message",
+    [
+        (lambda g, s, p, lr: (p, s), None, "did not move"),
+        (lambda g, s, p, lr: (p.__isub__(lr * g), s), None, "changed the params array"),
+        (
+            lambda g, s, p, lr: (p - lr * g / (np.linalg.norm(g) + 1e-12), s),
+            None,
+            "the starts influence each other",
+        ),
+        (lambda g, s, p, lr: (p + lr * g, s), None, "went uphill at every rate"),
+        (lambda g, s, p, lr: p - lr * g, None, "not a pair"),
+        (lambda g, s, p, lr: (p - lr * g / np.abs(g), s), None, "a zero gradient"),
+    ],
+    ids=["no move", "in place", "global norm", "uphill", "no state", "0 / 0"],
+)
+def test_a_broken_contract_is_named_and_the_race_waits(update, init, message):
+    verdict = check_your_optimizer(_rule(update, init or (lambda p: ())))
+    assert not verdict.ok and verdict.result is None
+    assert message in verdict.text
+    assert verdict.text.endswith("The race waits for a rule that keeps the contract.")
+    assert verdict.text.startswith("mine breaks the contract:")
+
+
+def test_steps_too_short_for_the_grid_point_at_its_largest_rate():
+    verdict = check_your_optimizer(_rule(lambda g, s, p, lr: (p - 1e-4 * lr * g, s)))
+    assert not verdict.ok
+    assert verdict.text.count("(the grid's largest).") == 6
+    assert verdict.text.endswith(
+        "Larger rates than the grid's might do better: the grid suits steps of "
+        "about lr times the gradient, and these may be shorter. Does the step "
+        "scale like that?"
+    )
+    assert "Smaller rates" not in verdict.text
+
+
+def test_sign_descent_gets_the_evidence_of_each_problem_it_misses():
+    verdict = check_your_optimizer(
+        _rule(lambda g, s, p, lr: (p - lr * np.sign(g), s), name="sign")
+    )
+    assert not verdict.ok
+    assert "Not yet: on 4 of the 6 problems" in verdict.text
+    # the network's lowest loss came at the grid's smallest rate: smaller might help
+    mlp = next(line for line in verdict.text.splitlines() if line.startswith("- MLP"))
+    assert mlp.endswith("came at rate 0.024 (the grid's smallest).")
+    assert "Smaller rates than the grid's might do better" in verdict.text
+    assert "Look at the closest run's loss curve" in verdict.text
+
+
+def _seeds_problem():
+    """w^2/2 from 1 on seeds 0-2 and from 0.5 on 3 and up: sign descent's best rate misses."""
+    return race.Problem(
+        name="seeds",
+        dim=1,
+        loss_and_grad=lambda W: (0.5 * (W * W).sum(-1), W.copy()),
+        start=lambda seed: np.array([1.0 if seed < 3 else 0.5]),
+        target=0.0,
+        steps=20,
+        rates=(0.5, 1.0),
+        seeded=True,
+    )
+
+
+def test_a_rate_good_on_the_tuning_seeds_only_is_read_as_seed_dependence():
+    sign = _rule(lambda g, s, p, lr: (p - lr * np.sign(g), s), name="sign")
+    p = _seeds_problem()
+    cell = race.run([p], [sign]).cell("seeds", "sign")
+    kind, sentence = yo._failing_hint(p, sign, cell, (0, 1, 2))
+    assert kind == "seeds"
+    assert sentence == (
+        "at the rate chosen on the tuning seeds, 1, every tuning seed reached the "
+        "target, but 5 of the 5 held-out seeds did not"
+    )
+    assert "depends on the seed" in yo._LOOK[kind]
+
+
+def test_every_rate_diverging_is_read_as_too_long_a_step():
+    p = dataclasses.replace(
+        _seeds_problem(), seeded=False, rates=(0.1, 1.0), target=1e-9, steps=50
+    )
+    blow = _rule(lambda g, s, p, lr: (p - lr * 1e9 * g, s), name="blow")
+    cell = race.run([p], [blow]).cell("seeds", "blow")
+    kind, sentence = yo._failing_hint(p, blow, cell, (0, 1, 2))
+    assert (kind, sentence) == (
+        "diverged",
+        "every rate of the grid diverged, down to 0.1",
+    )
+    assert "Even the shortest steps blew up" in yo._LOOK[kind]
+
+
+def test_against_a_race_gives_the_place_and_the_fastest_entry():
+    refs = race.run(entries=["momentum", "L-BFGS"])
+    verdict = check_your_optimizer(_rule(_clipped_momentum, _zeros), against=refs)
+    lines = verdict.text.splitlines()
+    assert lines[1].split() == ["problem", "steps", "rate", "place", "fastest", "other"]
+    rosenbrock = next(line for line in lines if line.startswith("Rosenbrock"))
+    # L-BFGS first (26 steps), the clipped momentum (109) ahead of momentum (204)
+    assert rosenbrock.endswith("2nd of 3  L-BFGS 26")
+    mlp = next(line for line in lines if line.startswith("MLP"))
+    assert "1st of 2" in mlp and "momentum 20 [15-25]" in mlp
+
+
+# ---------------------------------------------------------------------------
+# exercise 12.2: the entry to trust on the noisy quadratic
+# ---------------------------------------------------------------------------
+
+
+def _held_out(name):
+    return yo.noisy_race().cell("noisy quadratic", name).steps
+
+
+def test_the_race_is_the_chapters_race_on_the_noisy_quadratic():
+    result = yo.noisy_race()
+    assert result.held_out_seeds == (3, 4, 5, 6, 7)
+    twin = race.run(
+        [race.problem("noisy quadratic")],
+        ["SGD", race.entry(optimizers.lion(), "Lion")],
+    )
+    np.testing.assert_array_equal(
+        _held_out("SGD"), twin.cell("noisy quadratic", "SGD").steps
+    )
+    np.testing.assert_array_equal(
+        _held_out("Lion"), twin.cell("noisy quadratic", "Lion").steps
+    )
+
+
+def test_the_entry_that_wins_seed_by_seed_passes():
+    names = [e.name for e in yo.noisy_race().entries]
+    winners = [
+        a
+        for a in names
+        if all(np.sum(_held_out(a) < _held_out(b)) >= 4 for b in names if b != a)
+    ]
+    assert len(winners) == 1
+    for spelling in (winners[0], winners[0].lower(), f" {winners[0]} "):
+        verdict = check_trusted_entry(spelling)
+        assert verdict.ok, verdict
+    assert "Five seeds are few" in verdict.text
+
+
+@pytest.mark.parametrize("choice", ["momentum", "Nesterov", "Adam", "AdamW", "Lion"])
+def test_a_wrong_entry_gets_the_seed_by_seed_evidence_and_never_the_answer(choice):
+    verdict = check_trusted_entry(choice)
+    assert not verdict.ok
+    names = [e.name for e in yo.noisy_race().entries]
+    beaten = max(np.sum(_held_out(b) < _held_out(choice)) for b in names if b != choice)
+    assert verdict.text.startswith(
+        f"Not yet: on the noisy quadratic another entry reached the target before "
+        f"{choice} on {beaten} of the 5 held-out seeds."
+    )
+    assert "compare the entries seed by seed" in verdict.text
+    assert "SGD" not in verdict.text
+
+
+def test_the_narrowest_range_is_named_as_such():
+    spans = {e.name: np.ptp(_held_out(e.name)) for e in yo.noisy_race().entries}
+    narrowest = min(spans, key=spans.get)
+    assert "most alike" in check_trusted_entry(narrowest).text
+    others = [n for n in spans if n not in (narrowest, "SGD")]
+    assert all("most alike" not in check_trusted_entry(n).text for n in others)
+
+
+@pytest.mark.parametrize(
+    "choice, message",
+    [
+        ("L-BFGS", "L-BFGS did not race on the noisy quadratic"),
+        ("Adagrad", "choice must be one of SGD, momentum, Nesterov, Adam, AdamW, Lion"),
+        ("", 'choice must be the name of an entry such as "Adam"'),
+        (None, 'choice must be the name of an entry such as "Adam", got None.'),
+        (3, "choice must be the name of an entry"),
+    ],
+)
+def test_a_choice_that_is_not_an_entry_is_refused_in_words(choice, message):
+    verdict = check_trusted_entry(choice)
+    assert not verdict.ok and message in verdict.text
