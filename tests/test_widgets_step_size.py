@@ -71,11 +71,58 @@ def test_newton_walks_onto_the_saddle_and_damping_repairs_it(ex):
 
 
 def test_a_singular_damped_hessian_and_a_high_polyak_guess_say_why(ex):
-    # the saddle's Hessian is diag(1, -1): damping 1 makes it singular
+    # the saddle's Hessian is diag(1, -1), invertible: damping 1 makes
+    # H + damping*I = diag(2, 0) singular, and the status blames the damping
     ex.set(method="damped Newton", surface="saddle", start=0, damping=1.0)
-    assert ex.status.endswith("stopped: the Hessian is singular")
+    assert ex.status.endswith(
+        "stopped: H + damping·I is singular (the damping cancels a curvature of H)"
+    )
+    assert "the Hessian is singular" not in ex.status
+    # the saddle has no f*: Polyak's step was given the box's lowest value
     ex.set(method="Polyak")
-    assert ex.status.endswith("stopped: the loss reached Polyak's f*")
+    assert "f*" in ex.status and "Polyak's f*" not in ex.status
+    assert ex.status.endswith(
+        "stopped: the loss reached the lowest value on the box, which Polyak's "
+        "step was given as f* (the saddle has no lowest value)"
+    )
+    floor = ex.floors["saddle"]
+    assert ex.longest_run("Polyak", "saddle", 0, 0.0).final_loss < floor
+
+
+def test_singular_is_judged_as_newton_judges_it():
+    # the degenerate saddle's Hessian on the line y = 0 is diag(2, 0)
+    from gdcourse.widgets.step_size import _singular
+
+    assert _singular(np.diag([2.0, 0.0]))
+    assert not _singular(np.diag([1.0, -1.0]))
+    assert _singular(np.diag([1.0, -1.0]) + np.eye(2))
+
+
+def test_below_the_box_on_the_saddle_is_marked_not_clipped(ex):
+    # GD runs off the saddle, far below the lowest value on the box: the
+    # gap is not drawn there (no point at the 1e-16 floor), and a note and
+    # the status say so
+    ex.set(method="GD", surface="saddle", start=0, steps=60)
+    run = ex.longest_run("GD", "saddle", 0, 0.0)
+    floor = ex.floors["saddle"]
+    below = run.losses < floor
+    first = int(np.argmax(below))
+    assert below.any() and run.final_loss < -1e3
+    y = ex.loss.get_ydata()
+    assert np.all(np.isnan(y[below])) and np.all(y[~below] > 0)
+    assert not np.any(y[~below] <= 1e-16)
+    assert ex.below.get_visible()
+    assert ex.status.endswith(
+        f"; below the lowest value on the box (-3.12) from step {first}"
+    )
+    # before the run goes below it, nothing is marked
+    ex.set(steps=first - 1)
+    assert not ex.below.get_visible()
+    assert "below the lowest value" not in ex.status
+    # a surface with a known minimum draws the gap, down to 1e-16
+    ex.set(method="Newton", surface="turned ravine", steps=60)
+    assert not ex.below.get_visible()
+    assert ex.loss.get_ydata()[-1] == 1e-16
 
 
 def test_a_run_that_leaves_every_bound_says_diverged(ex):

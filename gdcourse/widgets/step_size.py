@@ -100,6 +100,17 @@ STOP_WORDS = {
     "unbounded": "no minimum along the line",
 }
 
+#: Why a run stopped, where a surface or the damping needs other words.
+SINGULAR_DAMPED = "H + damping·I is singular (the damping cancels a curvature of H)"
+BELOW_THE_BOX = (
+    "the loss reached the lowest value on the box, which Polyak's step was "
+    "given as f* ({surface} has no lowest value)"
+)
+
+#: Shown on the loss panel when a run goes below the lowest value on the box
+#: of a surface unbounded below, where the gap is no longer drawn.
+BELOW_NOTE = "below the box's lowest value: not drawn"
+
 #: Armijo's first trial rate, and the gradient norm at which every run stops.
 ARMIJO_LR0 = 10.0
 TOL = 1e-10
@@ -125,6 +136,12 @@ def _floor(surface):
     if surface.global_minimum is not None:
         return float(surface(surface.global_minimum))
     return float(surface.grid(160)[2].min())
+
+
+def _singular(H):
+    """Whether ``H`` is singular as :func:`gdcourse.newton.newton` judges it."""
+    size = np.abs(np.linalg.eigvalsh(H))
+    return not size.min() > len(H) * np.finfo(float).eps * size.max()
 
 
 def step_size_run(surface, method, w0, steps, damping=1.0, lr=0.1):
@@ -186,7 +203,11 @@ class StepSizeExplorer(Explorer):
     of damped Newton (ignored by the other methods) and the steps shown
     (a prefix of the longest run).  Left: the path over the surface's loss
     bands, its minima marked.  Right: the loss above the surface's lowest
-    value against the gradient evaluations the run used.
+    value against the gradient evaluations the run used (Hessians are not
+    counted there; the status counts them).  The lowest value is the global
+    minimum's; the saddle, unbounded below, has none, and there it is the
+    lowest value on the box: once the loss falls below it the gap is not
+    drawn, and a note and the status say so.
 
     Examples
     --------
@@ -256,6 +277,17 @@ class StepSizeExplorer(Explorer):
         (self.minima,) = ax_w.plot([], [], "x", color="white", ms=9, mew=2)
         self.line, self.start = plotting.path(ax_w, np.zeros((1, 2)), markersize=2.5)
         self.note = plotting.diverged_note(ax_w)
+        self.below = ax_l.text(
+            0.5,
+            0.06,
+            BELOW_NOTE,
+            transform=ax_l.transAxes,
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            bbox=dict(boxstyle="round", fc="white", ec="0.5"),
+            visible=False,
+        )
         (self.loss,) = ax_l.plot(
             [], [], "-o", color=plotting.COLORS["vermillion"], ms=2.5, lw=1.4
         )
@@ -276,6 +308,7 @@ class StepSizeExplorer(Explorer):
             self.start,
             self.note,
             self.loss,
+            self.below,
         ]
 
     def ignores(self, values):
@@ -292,8 +325,14 @@ class StepSizeExplorer(Explorer):
         run = self.longest_run(method, surface, start, damping).head(steps)
         k = int(run.stopped_at)
         plotting.update_path(self.line, self.start, run.weights[: k + 1])
-        gap = np.maximum(run.losses[: k + 1] - self.floors[surface], 1e-16)
-        self.loss.set_data(run.g_evals[: k + 1], gap)
+        floor, losses = self.floors[surface], run.losses[: k + 1]
+        gap = np.maximum(losses - floor, 1e-16)
+        # a surface unbounded below has no f*: below the box's lowest value
+        # the gap is not drawn (a gap clipped at 1e-16 would look converged)
+        unbounded = s.global_minimum is None
+        below = losses < floor if unbounded else np.zeros(k + 1, dtype=bool)
+        self.loss.set_data(run.g_evals[: k + 1], np.where(below, np.nan, gap))
+        self.below.set_visible(bool(below.any()))
         where = f"{method} on {PHRASES[surface]}"
         if run.diverged:
             trouble = divergence_status(
@@ -315,6 +354,16 @@ class StepSizeExplorer(Explorer):
             if lowest < 0:
                 status += "; a saddle point, not a minimum"
         reason = STOP_WORDS.get(str(run.stop_reason))
+        if run.stop_reason == "singular" and damping > 0:
+            if not _singular(s.hessian(run.final_weights)):
+                reason = SINGULAR_DAMPED
+        if run.stop_reason == "below f_min" and unbounded:
+            reason = BELOW_THE_BOX.format(surface=PHRASES[surface])
+        elif below.any():
+            status += (
+                f"; below the lowest value on the box ({floor:.3g}) "
+                f"from step {int(np.argmax(below))}"
+            )
         return f"{status}; stopped: {reason}" if reason else status
 
 
