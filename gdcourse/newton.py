@@ -131,8 +131,8 @@ def newton(surface, w0, steps, *, damping=0.0, lr=1.0, tol=None):
     steps : int
         Number of steps (non-negative).
     damping : float
-        :math:`\\lambda \\ge 0` added to the Hessian's diagonal
-        (Levenberg–Marquardt damping); 0 is the pure method.
+        :math:`\\lambda \\ge 0` added to the Hessian's diagonal (damping,
+        which Levenberg introduced for least squares); 0 is the pure method.
     lr : float or StepSizeRule
         The step length :math:`\\eta`: a positive number (1 is Newton's step),
         or a rule from :mod:`gdcourse.stepsizes` searching along the Newton
@@ -242,8 +242,9 @@ def gauss_newton(residuals, jacobian, w0, steps, *, damping=0.0, lr=1.0, tol=Non
     steps : int
         Number of steps (non-negative).
     damping : float
-        :math:`\\lambda \\ge 0` added to :math:`J^\\top J` (Levenberg–Marquardt
-        with a fixed :math:`\\lambda`).
+        :math:`\\lambda \\ge 0` times the identity added to :math:`J^\\top J`
+        (Levenberg's form of the damping, with a fixed :math:`\\lambda`;
+        Marquardt's is :math:`\\lambda \\operatorname{diag}(J^\\top J)`).
     lr : float or StepSizeRule
         The step length, or a rule from :mod:`gdcourse.stepsizes` searching
         along the Gauss–Newton direction.
