@@ -21,7 +21,8 @@ does.
 The registered explorers, by chapter: "gradient descent" and "line fit" (1),
 "learning rate" (2), "minima" (3), "saddle" (4), "batch size" (5),
 "schedules" (6), "momentum" (7), "vanishing gradients" (8),
-"adaptive methods" (9), "step size" (10) and "implicit bias" (11).
+"adaptive methods" (9), "step size" (10), "implicit bias" (11) and "race"
+(12).
 
 The package holds the base class (:mod:`~gdcourse.widgets.base`, whose
 docstring has a template for a new explorer), the registry
@@ -113,6 +114,12 @@ from gdcourse.widgets.vanishing_gradients import (
     plotting_integer_locator,
     vanishing_gradients_explorer,
 )
+from gdcourse.widgets.your_optimizer import (
+    RACE_ENTRIES,
+    RACE_PROBLEMS,
+    RaceExplorer,
+    race_explorer,
+)
 
 __all__ = [
     "register",
@@ -150,6 +157,8 @@ __all__ = [
     "implicit_bias_explorer",
     "StepSizeExplorer",
     "step_size_explorer",
+    "RaceExplorer",
+    "race_explorer",
     "EXPLORERS",
     "LINE_FIT_DATA",
     "LINE_FIT_BOX",
@@ -160,4 +169,6 @@ __all__ = [
     "VANISHING_INITS",
     "STEP_SIZE_METHODS",
     "STEP_SIZE_SURFACES",
+    "RACE_PROBLEMS",
+    "RACE_ENTRIES",
 ]
