@@ -1,8 +1,11 @@
 """Chapter 11 explorer: gradient descent on the over-parameterised curve fit."""
 
+import base64
+import io
 import re
 
 import numpy as np
+from PIL import Image, ImageFilter
 
 from gdcourse import implicit, widgets
 from gdcourse.descent import gradient_descent
@@ -78,3 +81,26 @@ def test_static_form_offers_the_defaults_and_both_sides_of_the_limit():
     assert 1.9 in grid["lr"] and 2.1 in grid["lr"]
     assert grid["steps"] == list(range(0, ex.max_steps + 1, 2))
     assert 0.0 in grid["start"]
+
+
+def test_the_sites_canvas_is_the_live_picture_at_its_size():
+    """The stored frame (the site's canvas size) against the live picture.
+
+    The live picture is ``display_width`` pixels wide whatever the figure's
+    width in inches, the site's frames ``width * static_dpi``: only a figure
+    ``display_width / static_dpi`` inches wide draws both alike.
+    """
+    ex = widgets.EXPLORERS["implicit bias"]()
+    live = Image.open(io.BytesIO(ex.set(lr=0.9, steps=60, start=2.0)))
+    page = ex.to_html(full=False)
+    width, height, src = re.search(
+        r'src="data:image/webp;base64,([^"]+)" width="(\d+)" height="(\d+)"', page
+    ).group(2, 3, 1)
+    frame = Image.open(io.BytesIO(base64.b64decode(src)))
+    shown = tuple(round(x / ex.pixel_ratio) for x in live.size)
+    assert (int(width), int(height)) == frame.size == shown
+    blur = ImageFilter.GaussianBlur(1.5)
+    a, b = (
+        np.asarray(x.convert("RGB").filter(blur), dtype=float) for x in (live, frame)
+    )
+    assert np.mean(np.abs(a - b).max(axis=2) > 48) < 0.002

@@ -102,7 +102,6 @@ class ImplicitBiasExplorer(Explorer):
                 ),
             },
             title="What gradient descent returns",
-            width=9.0,
             height=3.2,
         )
 
