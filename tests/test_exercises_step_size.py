@@ -137,6 +137,33 @@ def with_count(f, grad, w, lr0, c, shrink):
     return backtrack(f, grad, w, lr0, c, shrink), 3
 
 
+half_c = with_test(
+    lambda f, grad, w, g, lr, c: f(w - lr * g) <= f(w) - c / 2 * lr * (g @ g)
+)
+double_c = with_test(
+    lambda f, grad, w, g, lr, c: f(w - lr * g) <= f(w) - 2 * c * lr * (g @ g)
+)
+# the curvature condition with c2 = 0.9 instead of Armijo's test
+strong_curvature = with_test(
+    lambda f, grad, w, g, lr, c: abs(grad(w - lr * g) @ g) <= 0.9 * (g @ g)
+)
+weak_curvature = with_test(
+    lambda f, grad, w, g, lr, c: grad(w - lr * g) @ g <= 0.9 * (g @ g)
+)
+strict_decrease = with_test(lambda f, grad, w, g, lr, c: f(w - lr * g) < f(w))
+
+
+def three_trials(f, grad, w, lr0, c, shrink):
+    """Gives up after three trials and returns the next rate, untested."""
+    g = grad(w)
+    lr = lr0
+    for _ in range(3):
+        if f(w - lr * g) <= f(w) - c * lr * (g @ g):
+            return lr
+        lr *= shrink
+    return lr
+
+
 BACKTRACK_MISTAKES = [
     (wrong_sign, "the slope term with the wrong sign"),
     (any_decrease, "a test for any decrease"),
@@ -151,15 +178,19 @@ BACKTRACK_MISTAKES = [
     (never_tries_lr0, "a search that never tries lr0"),
     (new_weights, "the new weights w - lr*g where the rate was expected"),
     (with_count, "a tuple whose first entry is the right rate"),
+    (half_c, "c/2 where c belongs in the slope term"),
+    (double_c, "2c where c belongs in the slope term"),
+    (strong_curvature, "a test on the slope at the trial point"),
+    (three_trials, "a rate the search never tested"),
 ]
 
 
 @pytest.mark.parametrize("right", [backtrack, backtrack_for_loop])
 def test_right_searches_pass_every_case(right):
     result = exercises.check_backtrack(right)
-    assert result.ok and result.total == 8
+    assert result.ok and result.total == 9
     assert repr(result) == (
-        "All 8 cases passed: backtrack(f, grad, w, lr0, c, shrink) is right."
+        "All 9 cases passed: backtrack(f, grad, w, lr0, c, shrink) is right."
     )
 
 
@@ -233,6 +264,86 @@ def test_backtrack_names_each_classic_mistake(wrong, named):
     result = exercises.check_backtrack(wrong)
     assert not result.ok
     assert named in (diagnosis(result) or ""), repr(result)
+
+
+@pytest.mark.parametrize(
+    "wrong, not_named",
+    [
+        (half_c, "the gradient at the trial point"),
+        (strong_curvature, "a test for any decrease"),
+        (three_trials, "a rate one shrink too large"),
+    ],
+)
+def test_three_mistakes_that_fit_another_diagnosis_get_their_own(wrong, not_named):
+    # c/2 fails where the gradient at the trial point does, the curvature test
+    # where any decrease does, and three trials where one shrink too large
+    # does: each gets its own diagnosis, never the other's
+    result = exercises.check_backtrack(wrong)
+    assert not result.ok
+    assert not_named not in (diagnosis(result) or ""), repr(result)
+    assert diagnosis(result) is not None
+
+
+def answers(function):
+    """What ``function`` returns on each case (the exception's name if it raises)."""
+    out = []
+    for case in step_size._backtrack_cases():
+        try:
+            out.append(float(function(*case)))
+        except step_size.TooManyEvaluations as error:
+            out.append(type(error).__name__)
+    return tuple(out)
+
+
+def test_no_two_classic_mistakes_return_the_same_rates_on_every_case():
+    wrong_values = [
+        wrong_sign,
+        any_decrease,
+        strict_decrease,
+        strict,
+        norm_not_squared,
+        gradient_at_the_new_point,
+        last_rejected,
+        grows_past_lr0,
+        never_tries_lr0,
+        half_c,
+        double_c,
+        strong_curvature,
+        three_trials,
+        lambda f, grad, w, lr0, c, shrink: lr0,
+    ]
+    seen = [answers(wrong) for wrong in wrong_values]
+    assert len(set(seen)) == len(seen)
+    assert answers(backtrack) not in seen
+
+
+def test_the_weak_curvature_test_is_returning_lr0_on_these_cases():
+    # it accepts lr0 in every case, so nothing names it; no false diagnosis
+    starter = answers(lambda f, grad, w, lr0, c, shrink: lr0)
+    assert answers(weak_curvature) == starter
+    result = exercises.check_backtrack(weak_curvature)
+    assert not result.ok and diagnosis(result) is None
+
+
+def test_the_curvature_hint_says_it_is_not_sufficient_decrease():
+    for wrong in (strong_curvature,):
+        text = diagnosis(exercises.check_backtrack(wrong))
+        assert (
+            "Hint: that is the curvature condition (the second Wolfe "
+            "condition), not sufficient decrease" in text
+        )
+
+
+def test_the_last_case_tells_the_curvature_test_from_any_strict_decrease():
+    *others, last = step_size._backtrack_cases()
+    assert step_size._curvature(*last) == step_size._backtrack(*last) == 0.49
+    assert strict_decrease(*last) == 0.98
+    # on every other case they agree
+    for case in others:
+        assert step_size._curvature(*case) == strict_decrease(*case)
+    # and the strict test for any decrease is still named by its missing term
+    result = exercises.check_backtrack(strict_decrease)
+    assert "without the c*lr*g.g term" in diagnosis(result)
 
 
 def test_a_search_that_never_ends_is_stopped_and_reported_in_one_line():
@@ -370,6 +481,12 @@ def test_newton_step_names_each_classic_mistake(wrong, named):
     result = exercises.check_newton_step(wrong)
     assert not result.ok
     assert named in (diagnosis(result) or ""), repr(result)
+
+
+def test_the_multiplied_step_is_told_to_divide_by_h_plus_damping():
+    wrong = NEWTON_MISTAKES[0][0]
+    text = diagnosis(exercises.check_newton_step(wrong))
+    assert text.endswith("divided by h + damping, not multiplied by h + damping."), text
 
 
 def test_the_damping_mistakes_fail_on_different_cases():

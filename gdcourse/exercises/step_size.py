@@ -73,7 +73,11 @@ def _backtrack_cases():
     On x**2 from 1 the first case rejects lr0 = 1 and lands, at rate 0.5, on
     0 = 1 - 0.5 * 0.5 * 4: the two sides of the condition are equal, so ``<``
     and ``<=`` differ there and nowhere else.  The other cases separate the
-    classic mistakes by the cases they fail on, or else by what they return.
+    classic mistakes by the cases they fail on, or else by what they return;
+    the last one, from lr0 = 0.98 on x**2, tells the curvature condition
+    |phi'(lr)| <= 0.9 |phi'(0)|, which rejects 0.98 and accepts 0.49 as
+    Armijo's test does, from a test for any strict decrease, which accepts
+    0.98.
     """
     from gdcourse import surfaces
 
@@ -89,6 +93,7 @@ def _backtrack_cases():
         _backtrack_case(square, sq, [1.0], 1.05, 0.1, 0.5),
         _backtrack_case(ravine, rv, [3.0, 0.1], 4.0, 0.6, 0.5),
         _backtrack_case(square, sq, [0.25], 0.5, 0.3, 0.5),
+        _backtrack_case(square, sq, [1.0], 0.98, 0.5, 0.5),
     ]
 
 
@@ -136,6 +141,28 @@ _norm_not_squared = _search(
 _new_gradient = _search(
     lambda fn, f0, lr, c, gg, gn: fn <= f0 - c * lr * float(gn @ gn)
 )
+_half_c = _search(lambda fn, f0, lr, c, gg, gn: fn <= f0 - c / 2 * lr * gg)
+_double_c = _search(lambda fn, f0, lr, c, gg, gn: fn <= f0 - 2 * c * lr * gg)
+
+
+def _curvature(f, grad, w, lr0, c, shrink):
+    """A wrong search: the strong curvature condition in place of Armijo's test.
+
+    It shrinks from ``lr0`` until :math:`|\\phi'(\\eta)| \\le c_2 |\\phi'(0)|`
+    with the usual :math:`c_2 = 0.9`, where :math:`\\phi'(\\eta) = -\\nabla
+    f(w - \\eta g)^\\top g`.  Its weak form, :math:`\\phi'(\\eta) \\ge c_2
+    \\phi'(0)`, accepts ``lr0`` in every case, as returning ``lr0`` does: no
+    diagnosis can tell those two apart.
+    """
+    s = f.surface
+    w = np.asarray(w, dtype=float)
+    g = s.grad(w)
+    lr = lr0
+    for _ in range(BUDGET):
+        if abs(float(s.grad(w - lr * g) @ g)) <= 0.9 * float(g @ g):
+            return lr
+        lr *= shrink
+    return math.nan
 
 
 def _trials(outcome):
@@ -190,6 +217,35 @@ def _repeated(rates, ran_out):
     return ran_out and len(rates) >= 2 and bool(np.all(rates == rates[0]))
 
 
+def _untested(failing):
+    """Every failing answer is a rate the search never tried, after every rate it tried failed."""
+    for o in failing:
+        if o.error is not None or isinstance(o.got, (bool, str, tuple, list)):
+            return None
+        found = _trials(o)
+        try:
+            got = float(o.got)
+        except (TypeError, ValueError):
+            return None
+        if found is None or not math.isfinite(got):
+            return None
+        f, _, w, _, c, _ = o.args
+        s, rates = f.surface, found[0]
+        if np.any(np.isclose(rates, got, rtol=1e-9, atol=0.0)):
+            return None
+        g = s.grad(w)
+        f0, gg = float(s(w)), float(g @ g)
+        losses = np.array([float(s(w - t * g)) for t in rates])
+        if np.any(losses <= f0 - c * rates * gg):
+            return None  # a rate it tried passed
+    return dg.say(
+        "a rate the search never tested: every rate it tried failed Armijo's "
+        "test, and it stopped trying before one passed",
+        "keep shrinking until a rate passes and return that rate; a loop with "
+        "a fixed number of trials can stop before one does",
+    )
+
+
 def _above_lr0(failing):
     """Every failing answer is a finite number above ``lr0``."""
     for o in failing:
@@ -224,6 +280,27 @@ def _pair(failing):
 
 _BACKTRACK_MISTAKES = (
     dg.variant(
+        _curvature,
+        "a test on the slope at the trial point, |grad(w - lr*g).g| <= "
+        "0.9*g.g, in place of Armijo's test on the loss",
+        "that is the curvature condition (the second Wolfe condition), not "
+        "sufficient decrease: backtracking tests the loss, f(w - lr*g) <= "
+        "f(w) - c*lr*g.g, and never the gradient at the trial point",
+    ),
+    dg.variant(
+        _half_c,
+        "c/2 where c belongs in the slope term: f(w) - (c/2)*lr*g.g",
+        "the slope term's factor is c itself: the step must achieve the "
+        "fraction c of the decrease lr*g.g that the slope promises (the 1/2 "
+        "of the descent lemma belongs to its curvature term, not here)",
+    ),
+    dg.variant(
+        _double_c,
+        "2c where c belongs in the slope term: f(w) - 2*c*lr*g.g",
+        "the slope term's factor is c itself: the step must achieve the "
+        "fraction c of the decrease lr*g.g that the slope promises",
+    ),
+    dg.variant(
         _wrong_sign,
         "the slope term with the wrong sign, f(w - lr*g) <= f(w) + c*lr*g.g, "
         "which can accept a step that raises the loss",
@@ -254,6 +331,7 @@ _BACKTRACK_MISTAKES = (
         "the length of g, |g|, in the slope term, where g.g = |g|**2 belongs",
         "the slope of the loss along -g, per unit of rate, is g.g",
     ),
+    _untested,
     dg.variant(
         lambda f, grad, w, lr0, c, shrink: (
             _backtrack(f, grad, w, lr0, c, shrink) / shrink
@@ -356,7 +434,7 @@ def check_backtrack(function):
     ...         lr = lr * shrink
     ...     return lr
     >>> check_backtrack(backtrack)
-    All 8 cases passed: backtrack(f, grad, w, lr0, c, shrink) is right.
+    All 9 cases passed: backtrack(f, grad, w, lr0, c, shrink) is right.
 
     A classic mistake, any decrease accepted:
 
@@ -367,7 +445,7 @@ def check_backtrack(function):
     ...         lr = lr * shrink
     ...     return lr
     >>> check_backtrack(any_decrease)
-    0 of 8 cases passed before one failed.
+    0 of 9 cases passed before one failed.
     Case 1: backtrack(f, grad, array([1.]), 1, 0.5, 0.5) with f(w) = w[0]**2
       expected: 0.5
       got:      1
@@ -451,7 +529,7 @@ _NEWTON_STEP_MISTAKES = (
         "the gradient multiplied by H + damping*I instead of solved with it",
         "Newton's step divides the gradient by the curvature: along an "
         "eigenvector of curvature h it moves by the gradient's component there "
-        "divided by h + damping, not multiplied by h",
+        "divided by h + damping, not multiplied by h + damping",
     ),
     dg.variant(
         lambda g, H, w, lam: w - H @ g,
@@ -541,8 +619,8 @@ def check_newton_step(function):
     Notes
     -----
     The step minimises the damped quadratic model
-    :math:`m(s) = g^\\top s + \\tfrac12 s^\\top (H + \\lambda I) s` (its
-    gradient :math:`g + (H + \\lambda I) s` vanishes there):
+    :math:`\\mathcal Q_\\lambda(s) = f(w) + g^\\top s + \\tfrac12 s^\\top (H + \\lambda I) s`
+    (its gradient :math:`g + (H + \\lambda I) s` vanishes there):
 
     .. math:: w_{\\text{new}} = w - (H + \\lambda I)^{-1} g .
 
