@@ -274,6 +274,37 @@ def test_a_variant_that_gives_the_right_answer_cannot_explain_a_case():
     assert "an absolute value" in d([outcome(-3.0, 3.0, -3.0)])
 
 
+def test_a_variant_must_also_give_the_expected_answer_where_the_reader_passed():
+    d = dg.variant(lambda x: -x, "x negated", "h")
+    failing = [outcome(2.0, -2.0, 2.0)]
+    assert "x negated" in d(failing)
+    # the reader passed x = 0, where -x is right too: it cannot tell
+    assert "x negated" in d(failing, [outcome(0.0, 0.0, 0.0)])
+    # the reader passed x = 1, where -x is wrong: not the reader's mistake
+    assert d(failing, [outcome(1.0, 1.0, 1.0)]) is None
+
+    # a check hands the cases that passed to every variant
+    def right_but_at_two(x):
+        return -x if x == 2.0 else x
+
+    result = exercises.core.check(
+        right_but_at_two,
+        lambda x: x,
+        [(1.0,), (2.0,)],
+        name="f(x)",
+        diagnoses=[d, dg.sign("h")],
+    )
+    assert "x negated" not in repr(result)
+    assert "the answer is minus the expected one" in repr(result)
+
+
+def test_a_variant_whose_formula_breaks_down_on_a_passed_case_still_applies():
+    # x / |x| is nan at 0, where a reader's np.sign(x) is right
+    d = dg.variant(lambda x: x / np.abs(x), "the sign alone", "h")
+    with np.errstate(invalid="ignore"):
+        assert "the sign alone" in d([outcome(2.0, 1.0, 2.0)], [outcome(0.0, 0.0, 0.0)])
+
+
 def test_a_diagnosis_that_fails_to_read_an_answer_does_not_apply():
     def broken(failing):
         raise TypeError("cannot read")

@@ -142,7 +142,8 @@ def check(
 
     Every case is run.  The report shows the first failing case (its inputs,
     the expected answer, what came back and why they differ) and, when one of
-    ``diagnoses`` explains *every* failing case, one sentence saying what the
+    ``diagnoses`` explains *every* failing case (a known wrong variant must
+    also agree with each case that passed), one sentence saying what the
     answer looks like, with a hint.
 
     Parameters
@@ -199,7 +200,7 @@ def check(
             name, 0, len(cases), f"Expected a function, got {describe(function)}."
         )
     compare = compare or (lambda got, expected: _matches(got, expected, rtol, atol))
-    failing, first = [], None
+    failing, passing, first = [], [], None
     for i, args in enumerate(cases):
         expected = reference(*_copies(args))
         got, error = None, None
@@ -210,6 +211,7 @@ def check(
             error = exc
         reason = one_line(error) if error is not None else compare(got, expected)
         if reason is None:
+            passing.append(Outcome(tuple(args), expected, got))
             continue
         failing.append(Outcome(tuple(args), expected, got, error))
         if first is None:
@@ -232,7 +234,7 @@ def check(
     if first is None:
         return CheckResult(name, len(cases), len(cases))
     passed, text = first
-    sentence = diagnose(failing, diagnoses)
+    sentence = diagnose(failing, diagnoses, passing)
     if sentence:
         text += f"\n  {sentence}"
     return CheckResult(name, passed, len(cases), text)

@@ -2,10 +2,14 @@
 
 A diagnosis is a function of the failing cases of a check (a list of
 :class:`Outcome`) that returns a sentence, or ``None`` when it does not
-explain them.  It is given only when it explains *every* failing case, so it
-is never wrong: the factories below build diagnoses that compare each wrong
-answer with the reference and with known wrong variants, and agree only if
-every failing case gives the same sentence.
+explain them.  It is given only when it explains *every* failing case: the
+factories below build diagnoses that compare each wrong answer with the
+reference and with known wrong variants, and agree only if every failing
+case gives the same sentence.  A known wrong variant must also give the
+expected answer on every case the reader passed, so the mistake it names
+reproduces the reader's whole record.  That is as far as the cases can
+see: two mistakes that agree on every case look the same, so a checker's
+cases are chosen to tell its classic mistakes apart.
 
 Each checker declares which diagnoses apply to it, the specific ones (an
 exercise's classic wrong variants) before the generic ones; the first that
@@ -108,7 +112,7 @@ def say(what, hint):
     return f"It looks like {what}. Hint: {hint}{end}"
 
 
-def diagnose(failing, diagnoses):
+def diagnose(failing, diagnoses, passed=()):
     """The first diagnosis that explains every failing case, or ``None``.
 
     Parameters
@@ -116,7 +120,11 @@ def diagnose(failing, diagnoses):
     failing : list of Outcome
         The cases that failed (at least one).
     diagnoses : sequence of callable
-        Each maps ``failing`` to a sentence or ``None``.
+        Each maps ``failing`` to a sentence or ``None``; one that has the
+        attribute ``reads_passed`` (as :func:`variant`'s do) is called as
+        ``diagnosis(failing, passed)``.
+    passed : sequence of Outcome, optional
+        The cases the reader passed.
 
     Returns
     -------
@@ -133,7 +141,10 @@ def diagnose(failing, diagnoses):
     for diagnosis in diagnoses:
         try:
             with np.errstate(all="ignore"):
-                sentence = diagnosis(failing)
+                if getattr(diagnosis, "reads_passed", False):
+                    sentence = diagnosis(failing, passed)
+                else:
+                    sentence = diagnosis(failing)
         except Exception:  # a diagnosis that cannot read an answer does not apply
             sentence = None
         if sentence:
@@ -180,6 +191,13 @@ def close(got, expected, rtol=1e-6, atol=1e-9):
     return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
 
 
+def _finite(value):
+    """Whether every number in ``value`` (an array, or a tuple of them) is finite."""
+    parts = value if isinstance(value, tuple) else (value,)
+    arrays = [_array(part) for part in parts]
+    return all(a is None or bool(np.all(np.isfinite(a))) for a in arrays)
+
+
 def _copied(args):
     return [np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
 
@@ -191,6 +209,11 @@ def _copied(args):
 
 def variant(wrong, what, hint, rtol=1e-6, atol=1e-9):
     """A known wrong answer: ``wrong(*args)`` computes it for a case's arguments.
+
+    It explains the failing cases when the reader's answer is the mistake's
+    in each of them, and the mistake gives the expected answer in each case
+    the reader passed (``passed``): a mistake that would have failed one of
+    those is not the reader's.
 
     Parameters
     ----------
@@ -204,8 +227,24 @@ def variant(wrong, what, hint, rtol=1e-6, atol=1e-9):
     >>> d = variant(lambda w, g, lr: w + lr * g, "a step uphill", "descent moves against the gradient")
     >>> print(d([Outcome((1.0, 2.0, 0.5), 0.0, 2.0)]))
     It looks like a step uphill. Hint: descent moves against the gradient.
+
+    A reader who passed a case the mistake fails has made another one:
+
+    >>> print(d([Outcome((1.0, 2.0, 0.5), 0.0, 2.0)], [Outcome((1.0, 1.0, 0.5), 0.5, 0.5)]))
+    None
     """
     sentence = say(what, hint)
+
+    def same(mistake, answer):
+        if isinstance(mistake, str) or isinstance(answer, str):
+            return mistake == answer
+        if isinstance(mistake, tuple):
+            return (
+                isinstance(answer, (tuple, list))
+                and len(answer) == len(mistake)
+                and all(close(a, m, rtol, atol) for a, m in zip(answer, mistake))
+            )
+        return close(answer, mistake, rtol, atol)
 
     def explain(outcome):
         if outcome.error is not None:
@@ -213,19 +252,20 @@ def variant(wrong, what, hint, rtol=1e-6, atol=1e-9):
         mistake = wrong(*_copied(outcome.args))
         if close(mistake, outcome.expected, rtol, atol):
             return None  # the mistake gives the right answer here: it cannot tell
-        if isinstance(mistake, str) or isinstance(outcome.got, str):
-            return sentence if mistake == outcome.got else None
-        if isinstance(mistake, tuple):
-            same = isinstance(outcome.got, (tuple, list)) and len(outcome.got) == len(
-                mistake
-            )
-            same = same and all(
-                close(g, m, rtol, atol) for g, m in zip(outcome.got, mistake)
-            )
-            return sentence if same else None
-        return sentence if close(outcome.got, mistake, rtol, atol) else None
+        return sentence if same(mistake, outcome.got) else None
 
-    return lambda failing: _common(failing, explain)
+    def diagnosis(failing, passed=()):
+        for outcome in passed:
+            mistake = wrong(*_copied(outcome.args))
+            if same(mistake, outcome.expected) or same(mistake, outcome.got):
+                continue
+            if not _finite(mistake):
+                continue  # the formula breaks down here (0/0), a reader's form may not
+            return None  # the mistake would have failed this case
+        return _common(failing, explain)
+
+    diagnosis.reads_passed = True
+    return diagnosis
 
 
 def factor(*named, hint=None, constant=True):

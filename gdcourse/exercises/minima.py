@@ -91,6 +91,13 @@ def _degenerate_as_saddle(H):
     return "saddle" if kind == "degenerate" else kind
 
 
+def _semidefinite_as_saddle(H):
+    """As :func:`_degenerate_as_saddle`, but a Hessian of zeros left undecided."""
+    if np.all(np.abs(np.linalg.eigvalsh(H)) <= _ZERO):
+        return "degenerate"
+    return _degenerate_as_saddle(H)
+
+
 def _determinant_test(H):
     """The two-weight test of calculus: the sign of det H, then of H[0, 0]."""
     det = np.linalg.det(H)
@@ -143,11 +150,15 @@ _CLASSIFY_MISTAKES = (
         "higher orders decide: w1**2 + w2**3 has the Hessian [[2, 0], [0, 0]] "
         "at the origin and no minimum there",
     ),
-    dg.variant(
-        _degenerate_as_saddle,
-        "a zero eigenvalue with no mixed signs taken to mean a saddle",
-        "a zero eigenvalue leaves the second-order test undecided: w1**2 + w2**4 "
-        "has the Hessian [[2, 0], [0, 0]] at the origin and a minimum there",
+    *(
+        dg.variant(
+            wrong,
+            "a zero eigenvalue with no mixed signs taken to mean a saddle",
+            "a zero eigenvalue leaves the second-order test undecided: "
+            "w1**2 + w2**4 has the Hessian [[2, 0], [0, 0]] at the origin and "
+            "a minimum there",
+        )
+        for wrong in (_degenerate_as_saddle, _semidefinite_as_saddle)
     ),
     dg.variant(
         _swap_min_max,

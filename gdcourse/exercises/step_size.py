@@ -134,6 +134,7 @@ def _search(accept):
 
 _wrong_sign = _search(lambda fn, f0, lr, c, gg, gn: fn <= f0 + c * lr * gg)
 _any_decrease = _search(lambda fn, f0, lr, c, gg, gn: fn <= f0)
+_any_strict_decrease = _search(lambda fn, f0, lr, c, gg, gn: fn < f0)
 _strict = _search(lambda fn, f0, lr, c, gg, gn: fn < f0 - c * lr * gg)
 _norm_not_squared = _search(
     lambda fn, f0, lr, c, gg, gn: fn <= f0 - c * lr * math.sqrt(gg)
@@ -187,6 +188,12 @@ def _trials(outcome):
     if not rates:
         return None
     return np.array(rates), isinstance(outcome.error, TooManyEvaluations)
+
+
+def _last_rejected(f, grad, w, lr0, c, shrink):
+    """The rate tried before the accepted one (``lr0`` when ``lr0`` passes)."""
+    accepted = _backtrack(f, grad, w, lr0, c, shrink)
+    return accepted / shrink if accepted < lr0 else accepted
 
 
 def _trial_diagnosis(test, what, hint):
@@ -307,11 +314,14 @@ _BACKTRACK_MISTAKES = (
         "along -g the loss first falls at the rate g.g; the test asks for a "
         "fraction c of that fall, so its right-hand side lies below f(w)",
     ),
-    dg.variant(
-        _any_decrease,
-        "a test for any decrease of the loss, without the c*lr*g.g term",
-        "a decrease is not enough: the step must achieve a fraction c of the "
-        "decrease the slope promises for that rate",
+    *(
+        dg.variant(
+            test,
+            "a test for any decrease of the loss, without the c*lr*g.g term",
+            "a decrease is not enough: the step must achieve a fraction c of the "
+            "decrease the slope promises for that rate",
+        )
+        for test in (_any_decrease, _any_strict_decrease)
     ),
     dg.variant(
         _strict,
@@ -333,9 +343,7 @@ _BACKTRACK_MISTAKES = (
     ),
     _untested,
     dg.variant(
-        lambda f, grad, w, lr0, c, shrink: (
-            _backtrack(f, grad, w, lr0, c, shrink) / shrink
-        ),
+        _last_rejected,
         "a rate one shrink too large: the accepted rate divided by shrink",
         "return the first rate that passes the test, not the one tried before it",
     ),
