@@ -1480,10 +1480,10 @@ def plot(result, ax, what="steps"):
     positive = finite[finite >= 1]
     bottom = 10 ** math.floor(math.log10(positive.min() if positive.size > 1 else 1))
     width = 0.8 / E
-    markers = "osD^vP*X"
+    markers = "osD^vP*h"  # no X: a cross marks a failure
     out = {"medians": [], "ranges": [], "failures": []}
     for j, e in enumerate(result.entries):
-        color = CYCLE[j % len(CYCLE)]
+        color = CYCLE[j] if j < len(CYCLE) else "0.5"  # grey after the cycle
         xs, meds, lo, hi, fx = [], [], [], [], []
         for i, p in enumerate(result.problems):
             c = result.cell(p.name, e.name)
@@ -1540,13 +1540,16 @@ class Contract:
     problems : tuple of str
         One sentence for each check it failed, with a hint.
     not_run : int
-        Checks not run because ``init`` or ``update`` does not work at all.
+        Checks not run because a check they build on failed.
+    waiting : str
+        What those checks wait for, in plain words.
     """
 
     name: str
     passed: tuple
     problems: tuple
     not_run: int = 0
+    waiting: str = "init and update to work"
 
     @property
     def ok(self):
@@ -1560,7 +1563,8 @@ class Contract:
         failed = len(self.problems)
         head = f"{self.name} breaks the contract: {failed} of {total} checks failed"
         if self.not_run:
-            head += f"; {self.not_run} more wait for init and update to work"
+            verb = "waits" if self.not_run == 1 else "wait"
+            head += f"; {self.not_run} more {verb} for {self.waiting}"
         return "\n".join([head + "."] + [f"- {p}" for p in self.problems])
 
     def _repr_pretty_(self, printer, cycle):
@@ -1668,7 +1672,7 @@ def _c_pure(opt):
         w, state = _call_update(opt, g.copy(), state, w, _LR, "four starts")
     w_before, state_before, g = w.copy(), _snapshot(state), _G[2].copy()
     _call_update(opt, g, state, w, _LR, "four starts")
-    if not np.array_equal(w, w_before):
+    if not np.array_equal(w, w_before, equal_nan=True):
         raise _Broken(
             "update changed the params array it was given (an in-place "
             "operation such as `params -= ...`): return a new array, e.g. "
@@ -1697,7 +1701,8 @@ def _c_repeatable(opt):
             "two calls of update with the same arguments gave different weights: "
             "keep everything that changes from step to step (a step count, a "
             "running average) in the state that update returns, not in a "
-            "variable outside it."
+            "variable outside it, and build a new state rather than changing "
+            "the one given in place."
         )
 
 
@@ -1841,6 +1846,20 @@ _CHECKS = (
 )
 #: The first checks the others build on: init and update must work at all.
 _FOUNDATIONS = 2
+#: Checks that compare steps, and the checks whose failure would make a
+#: comparison fail for another reason (a nan, a count kept outside the
+#: state, starts that mix), with what they wait for in plain words.
+_NEEDS = {
+    _c_rows: (_c_repeatable, _c_finite),
+    _c_rate_column: (_c_repeatable, _c_finite, _c_rows),
+    _c_zero_rate: (_c_finite,),
+    _c_gradient_only: (_c_repeatable, _c_finite),
+}
+_WAITING = {
+    _c_repeatable: "repeatable steps",
+    _c_finite: "finite weights",
+    _c_rows: "starts that run as if alone",
+}
 
 
 def check_optimizer(opt):
@@ -1882,6 +1901,16 @@ def check_optimizer(opt):
     >>> check_optimizer(optimizers.Optimizer("mine", {}, lambda p: (), update))
     mine breaks the contract: 1 of 10 checks failed.
     - update changed the params array it was given (an in-place operation such as `params -= ...`): return a new array, e.g. `params - lr * step`.
+
+    A check that compares steps waits for the checks it builds on: with a
+    nan in the weights, or a step count kept outside the state, every
+    comparison would fail for that reason alone.
+
+    >>> def update(grad, state, params, lr):
+    ...     return params - lr * grad / np.sqrt(grad * grad), state
+    >>> check_optimizer(optimizers.Optimizer("mine", {}, lambda p: (), update))
+    mine breaks the contract: 1 of 10 checks failed; 4 more wait for finite weights.
+    - a zero gradient gave non-finite weights (nan or inf): a division by zero? add a small eps to the denominator.
     """
     if not isinstance(opt, optimizers.Optimizer):
         return Contract(
@@ -1893,8 +1922,17 @@ def check_optimizer(opt):
             ),
             len(_CHECKS) - 1,
         )
-    passed, problems = [], []
+    passed, problems, failed, broke, waiting = [], [], set(), set(), []
     for i, (what, test) in enumerate(_CHECKS):
+        blocked = [c for c in _NEEDS.get(test, ()) if c in failed]
+        if blocked:
+            failed.add(test)
+            waiting += [
+                _WAITING[c]
+                for c in blocked
+                if c in broke and _WAITING[c] not in waiting
+            ]
+            continue
         try:
             with np.errstate(all="ignore"):
                 test(opt)
@@ -1905,7 +1943,13 @@ def check_optimizer(opt):
         else:
             passed.append(what)
             continue
+        failed.add(test)
+        broke.add(test)
         if i < _FOUNDATIONS:  # the other checks need init and update to work
             rest = len(_CHECKS) - i - 1
             return Contract(opt.name, tuple(passed), tuple(problems), rest)
-    return Contract(opt.name, tuple(passed), tuple(problems))
+    rest = len(_CHECKS) - len(passed) - len(problems)
+    if not rest:
+        return Contract(opt.name, tuple(passed), tuple(problems))
+    words = " and ".join(waiting)
+    return Contract(opt.name, tuple(passed), tuple(problems), rest, words)

@@ -90,9 +90,10 @@ def test_steps_too_short_for_the_grid_point_at_its_largest_rate():
     assert not verdict.ok
     assert verdict.text.count("(the grid's largest).") == 6
     assert verdict.text.endswith(
-        "Larger rates than the grid's might do better: the grid suits steps of "
-        "about lr times the gradient, and these may be shorter. Does the step "
-        "scale like that?"
+        "Larger rates than the grid's might do better: the grid spans "
+        "0.00013 to 4.2 (0.024 to 42 on the network), and a rule that needs "
+        "rates outside it misses the target. Are its steps much shorter than lr "
+        "times the gradient?"
     )
     assert "Smaller rates" not in verdict.text
 
@@ -163,6 +164,19 @@ def test_against_a_race_gives_the_place_and_the_fastest_entry():
     assert "1st of 2" in mlp and "momentum 20 [15-25]" in mlp
 
 
+def test_a_failure_is_placed_last_not_counted_among_the_finishers():
+    rosen = race.problem("Rosenbrock")
+    refs = race.run([rosen], entries=["SGD", "momentum"])  # SGD fails here
+    still = _rule(lambda g, s, p, lr: (p - 1e-9 * lr * g, s))
+    mine = race.run([rosen], [race.entry(still, "mine")])
+    assert not np.isfinite(mine.cell("Rosenbrock", "mine").median())
+    assert yo._place(mine, refs, "Rosenbrock", "mine")[0] == "fail, shared last"
+    alone = race.run([rosen], entries=["momentum"])
+    assert yo._place(mine, alone, "Rosenbrock", "mine")[0] == "fail, last"
+    moving = race.run([rosen], [race.entry(_rule(_clipped_momentum, _zeros), "mine")])
+    assert yo._place(moving, refs, "Rosenbrock", "mine")[0] == "1st of 3"
+
+
 # ---------------------------------------------------------------------------
 # exercise 12.2: the entry to trust on the noisy quadratic
 # ---------------------------------------------------------------------------
@@ -212,6 +226,8 @@ def test_a_wrong_entry_gets_the_seed_by_seed_evidence_and_never_the_answer(choic
         f"{choice} on {beaten} of the 5 held-out seeds."
     )
     assert "compare the entries seed by seed" in verdict.text
+    # the chapter's race of the references and Lion is named so_far
+    assert 'so_far.cell("noisy quadratic", name).steps' in verdict.text
     assert "SGD" not in verdict.text
 
 

@@ -646,6 +646,63 @@ def test_when_update_does_not_work_the_other_checks_wait():
     assert race.check_optimizer("adam").problems[0].startswith("it is not an Optimizer")
 
 
+def _adam_without_eps(grad, state, params, lr):
+    m, v = state
+    m, v = 0.9 * m + 0.1 * grad, 0.999 * v + 0.001 * grad * grad
+    return params - lr * m / np.sqrt(v), (m, v)  # 0 / 0 at a zero gradient
+
+
+def _adagrad_without_eps(grad, s, params, lr):
+    s = s + grad * grad
+    return params - lr * grad / np.sqrt(s), s
+
+
+def _two_zeros(params):
+    zeros = np.zeros_like(np.asarray(params, dtype=float))
+    return zeros, zeros
+
+
+@pytest.mark.parametrize(
+    "opt",
+    [
+        _opt(_adam_without_eps, init=_two_zeros),
+        _opt(_adagrad_without_eps, init=lambda p: np.zeros_like(p, dtype=float)),
+        _opt(_unit_step),
+    ],
+    ids=["adam", "adagrad", "unit step"],
+)
+def test_a_nan_in_the_weights_gets_only_the_finite_weights_sentence(opt):
+    report = race.check_optimizer(opt)
+    assert len(report.problems) == 1, report
+    assert "a zero gradient gave non-finite weights" in report.problems[0]
+    assert report.not_run == 4
+    assert repr(report).startswith(
+        "mine breaks the contract: 1 of 10 checks failed; 4 more wait for finite "
+        "weights."
+    )
+
+
+def test_a_step_count_outside_the_state_gets_only_the_repeatability_sentence():
+    report = race.check_optimizer(_opt(_counter()))
+    assert len(report.problems) == 1, report
+    assert "two calls of update with the same arguments" in report.problems[0]
+    assert "in place" in report.problems[0]
+    assert report.not_run == 3
+    assert "3 more wait for repeatable steps" in repr(report)
+
+
+def test_starts_that_mix_hold_back_the_rate_column_check():
+    report = race.check_optimizer(_opt(_global_norm))
+    assert len(report.problems) == 1 and "influence each other" in report.problems[0]
+    assert not any("column of rates" in p for p in report.problems)
+    assert report.not_run == 1 and len(report.passed) == 8
+    assert "1 more waits for starts that run as if alone" in repr(report)
+    # a column of rates that fails on its own is still reported
+    assert any(
+        "column of rates" in p for p in race.check_optimizer(_opt(_float_rate)).problems
+    )
+
+
 def test_check_optimizer_changes_nothing_it_is_given():
     opt = optimizers.adam()
     hyper = dict(opt.hyperparameters)

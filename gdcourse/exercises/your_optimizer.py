@@ -57,12 +57,17 @@ def _place(result, against, problem, name):
         if p == problem and c is not None
     ]
     ahead = sum(m < mine for m in others)
+    if not np.isfinite(mine):
+        shared = any(not np.isfinite(m) for m in others)
+        place = "fail, shared last" if shared else "fail, last"
+    else:
+        place = f"{_ordinal(ahead + 1)} of {len(others) + 1}"
     fastest = min(
         (c for (p, _), c in against.cells.items() if p == problem),
         key=lambda c: c.median(),
     )
     best = "fail" if not np.isfinite(fastest.median()) else fastest.text()
-    return f"{_ordinal(ahead + 1)} of {len(others) + 1}", f"{fastest.entry} {best}"
+    return place, f"{fastest.entry} {best}"
 
 
 def _failing_hint(problem, opt, cell, tuning_seeds):
@@ -111,20 +116,34 @@ _LOOK = {
         "times the gradient (a division by something tiny)?"
     ),
     "largest": (
-        "Larger rates than the grid's might do better: the grid suits steps of "
-        "about lr times the gradient, and these may be shorter. Does the step "
-        "scale like that?"
+        "Larger rates than the grid's might do better: the grid spans "
+        "{spans}, and a rule that needs rates outside it misses the target. "
+        "Are its steps much shorter than lr times the gradient?"
     ),
     "smallest": (
-        "Smaller rates than the grid's might do better: the grid suits steps of "
-        "about lr times the gradient, and these may be longer. Does the step "
-        "scale like that?"
+        "Smaller rates than the grid's might do better: the grid spans "
+        "{spans}, and a rule that needs rates outside it misses the target. "
+        "Are its steps much longer than lr times the gradient?"
     ),
     "inside": (
         "Look at the closest run's loss curve: race.sweep(race.problem(name), "
         "rule, curves=True).losses."
     ),
 }
+
+
+def _spans():
+    """The grid's span in words: "1.3e-04 to 4.2 (0.024 to 42 on the network)"."""
+    from gdcourse import race
+
+    def span(ps):
+        lo = min(r for p in ps for r in p.rates)
+        hi = max(r for p in ps for r in p.rates)
+        return f"{lo:.2g} to {hi:.2g}"
+
+    net = [p for p in race.suite() if p.seeded]
+    rest = [p for p in race.suite() if not p.seeded]
+    return f"{span(rest)} ({span(net)} on the network)"
 
 
 def check_your_optimizer(opt, against=None):
@@ -232,7 +251,7 @@ def check_your_optimizer(opt, against=None):
         kind, sentence = _failing_hint(p, opt, cell, result.tuning_seeds)
         kinds.append(kind)
         lines.append(f"- {p.name}: {sentence}.")
-    lines += [_LOOK[k] for k in dict.fromkeys(kinds)]
+    lines += [_LOOK[k].format(spans=_spans()) for k in dict.fromkeys(kinds)]
     return RaceVerdict(False, "\n".join([head, table, *lines]), result)
 
 
@@ -297,7 +316,7 @@ def check_trusted_entry(choice):
     Examples
     --------
     >>> check_trusted_entry("AdamW")
-    Not yet: on the noisy quadratic another entry reached the target before AdamW on 4 of the 5 held-out seeds. AdamW's runs are the most alike (46 to 50 steps), but a narrow range is not a head start: compare the entries seed by seed, result.cell("noisy quadratic", name).steps, one number per held-out seed in the same order for every entry.
+    Not yet: on the noisy quadratic another entry reached the target before AdamW on 4 of the 5 held-out seeds. AdamW's runs are the most alike (46 to 50 steps), but a narrow range is not a head start: compare the entries seed by seed, so_far.cell("noisy quadratic", name).steps, one number per held-out seed in the same order for every entry.
     """
     result = noisy_race()
     names = [e.name for e in result.entries]
@@ -352,7 +371,7 @@ def check_trusted_entry(choice):
     else:
         text += " A median and a range do not say which run came from which seed:"
     text += (
-        ' compare the entries seed by seed, result.cell("noisy quadratic", '
+        ' compare the entries seed by seed, so_far.cell("noisy quadratic", '
         "name).steps, one number per held-out seed in the same order for every "
         "entry."
     )
