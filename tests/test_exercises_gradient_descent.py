@@ -457,13 +457,13 @@ def _hint(verdict):
         # the text's example threshold: a few steps late
         (1e-3, "7 steps after", "smaller than the gradient norms the runs have"),
         # too loose: the loss is not yet within the target
-        (1e-2, "with its loss still", "larger than the gradient norms the runs"),
+        (1e-2, "with its loss still", "larger than the gradient norm this run"),
         # looser than the gradient at the start
         (10.0, "stopped at its start", "already shorter than tol"),
         # so tight the rule never fires
         (1e-20, "did not stop in 200 steps", "never fell below tol"),
         # the square root of the target: just too loose for some starts
-        (np.sqrt(1e-5), "from start 2 of 12", "larger than the gradient norms"),
+        (np.sqrt(1e-5), "from start 2 of 12", "somewhere else between two of its"),
     ],
 )
 def test_each_wrong_tolerance_gets_the_hint_of_its_cause(tol, said, hint):
@@ -471,6 +471,14 @@ def test_each_wrong_tolerance_gets_the_hint_of_its_cause(tol, said, hint):
     assert not verdict.ok
     assert said in repr(verdict)
     assert hint in _hint(verdict)
+
+
+def test_a_loss_just_above_the_target_is_not_printed_as_the_target():
+    # these stop one start a step early, its loss a few thousandths above 1e-5
+    for tol in np.linspace(0.00307, 0.00327, 5):
+        text = repr(exercises.check_stopping_tol(tol))
+        value = re.search(r"with its loss still (.+?) above the minimum", text)[1]
+        assert value == "just above 1e-05" or float(value) > 1e-5, text
 
 
 @pytest.mark.parametrize(

@@ -428,7 +428,23 @@ def _stops(tol):
     return stop, by_rule, gap, reached
 
 
-def _stopping_hint(kind, tol):
+def _above(value, target):
+    """``value``, at or above ``target``, in digits that show it is not below.
+
+    Two significant digits, or up to four when fewer would round it to the
+    target; "just above" or "exactly" the target when four still do.
+
+    >>> _above(1.5e-5, 1e-5), _above(1.03e-5, 1e-5), _above(1.0003e-5, 1e-5)
+    ('1.5e-05', '1.03e-05', 'just above 1e-05')
+    """
+    for digits in (2, 3, 4):
+        text = f"{value:.{digits}g}"
+        if float(text) > target:
+            return text
+    return f"just above {target:g}" if value > target else f"exactly {target:g}"
+
+
+def _stopping_hint(kind, tol, near=False):
     target = STOPPING["target"]
     look = (
         "in the left panel of the stopping figure, find the step where the "
@@ -441,10 +457,16 @@ def _stopping_hint(kind, tol):
             "the run passes through"
         )
     if kind == "early":
+        between = (
+            ", and each start reaches that point somewhere else between two of "
+            "its steps"
+            if near
+            else ""
+        )
         return (
             "the gradient norm fell below tol while the loss was still above "
-            "the target: tol is larger than the gradient norms the runs have "
-            f"when their loss gap reaches {target:g}; {look}"
+            "the target: tol is larger than the gradient norm this run has "
+            f"where its loss gap reaches {target:g}{between}; {look}"
         )
     if kind == "never":
         return (
@@ -541,8 +563,9 @@ def check_stopping_tol(tol):
         "never": f"{where} did not stop in {STOPPING['max_steps']} steps.",
         "start": f"{where} stopped at its start, before the first step.",
         "early": f"{where} stopped at step {stop[i]} with its loss still "
-        f"{gap[i]:.3g} above the minimum (target {target:g}).",
+        f"{_above(gap[i], target)} above the minimum (target {target:g}).",
         "late": f"{where} stopped at step {stop[i]}, {stop[i] - reached[i]} steps "
         f"after its loss gap fell below {target:g} (at step {reached[i]}).",
     }[kind[i]]
-    return dg.Verdict(False, f"Not yet: {said}\nHint: {_stopping_hint(kind[i], tol)}.")
+    hint = _stopping_hint(kind[i], tol, near=gap[i] < 2 * target)
+    return dg.Verdict(False, f"Not yet: {said}\nHint: {hint}.")
