@@ -1,5 +1,7 @@
 """Chapter 7 checkers: the heavy-ball and Nesterov steps, the optimal and a robust choice of rate and momentum."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -290,6 +292,10 @@ def test_nesterov_step_names_each_classic_mistake():
         v = beta * v + grad(theta - beta * v)
         return theta - lr * v, v
 
+    def look_without_momentum(grad, theta, v, lr, beta):
+        v = beta * v + grad(theta - lr * v)
+        return theta - lr * v, v
+
     def pytorch_form(grad, theta, v, lr, beta):  # eq-nesterov on theta
         g = grad(theta)
         v = beta * v + g
@@ -328,6 +334,10 @@ def test_nesterov_step_names_each_classic_mistake():
         (at_theta, "heavy ball: the gradient taken at theta itself"),
         (look_up, "a look-ahead in the wrong direction"),
         (look_without_rate, "a look-ahead at theta - beta*v, without the rate"),
+        (
+            look_without_momentum,
+            "a look-ahead at theta - lr*v, without the momentum beta",
+        ),
         (pytorch_form, "PyTorch's form, w - lr*(g + beta*v_new)"),
         (
             pytorch_step,
@@ -440,6 +450,39 @@ def test_each_wrong_setting_gets_the_hint_of_its_cause():
     ]
     for (lr, beta), expected in cases:
         assert expected in _hint_of(lr, beta), (lr, beta)
+
+
+def test_nearly_coinciding_roots_are_named_where_the_slowest_factor_would_do():
+    # the flat curvature 1/300 sits at the lower edge of the spiralling band:
+    # its factor 0.9223 would reach 1e-6 in 171 steps, but the run needs more
+    lr, beta = 1.8273, 0.85
+    slowest = theory.heavy_ball_radius(lr, beta, np.array([1 / 300, 1.0])).max()
+    assert slowest ** CHOICE["steps"] < CHOICE["tol"]
+    assert _steps_by_run(lr, beta)[2] > CHOICE["steps"]
+    roots = theory.heavy_ball_roots(lr, beta, 1 / 300)
+    assert abs(roots[0] - roots[1]) < 1e-3
+    hint = _hint_of(lr, beta)
+    assert "171 steps" in hint and "nearly coincide" in hint
+    assert "along the flat floor (curvature 1/300)" in hint
+    assert "the factor 1 + ck" in hint and "inside the band" in hint
+    # and where the factor alone needs more than the budget, it is the factor
+    assert "nearly coincide" not in _hint_of(1.0, 0.9)
+    assert "263 steps, more than the 200 steps" in _hint_of(1.0, 0.9)
+
+
+def test_every_double_root_hint_is_given_where_the_factor_alone_would_do():
+    for lr in np.linspace(0.3, 4.0, 25):
+        for beta in np.linspace(0.5, 0.95, 19):
+            verdict = exercises.check_momentum_choice(lr, beta)
+            if verdict.ok or "nearly coincide" not in repr(verdict):
+                continue
+            alone = int(re.search(r"start in (\d+) steps", repr(verdict))[1])
+            assert alone <= CHOICE["steps"]
+
+
+def test_a_distance_just_above_the_target_is_not_printed_as_the_target():
+    text = _hint_of(0.8235, 0.55)
+    assert "kappa 30: still 1.001e-06 of the start's distance" in text
 
 
 def test_the_averaging_remark_appears_only_when_it_would_fix_the_rate():

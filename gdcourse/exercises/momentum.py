@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from numbers import Real
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from . import diagnose as dg
 from .core import check, describe
-from .gradient_descent import _QuadraticGradient
+from .gradient_descent import _above, _QuadraticGradient
 
 __all__ = [
     "check_momentum_step",
@@ -370,6 +371,11 @@ def _look_ahead_without_rate(grad, theta, v, lr, beta):
     return theta - lr * v_new, v_new
 
 
+def _look_ahead_without_momentum(grad, theta, v, lr, beta):
+    v_new = beta * v + grad(theta - lr * v)
+    return theta - lr * v_new, v_new
+
+
 def _pytorch_form(grad, theta, v, lr, beta):
     g = grad(theta)
     v_new = beta * v + g
@@ -431,6 +437,12 @@ _NESTEROV_STEP_MISTAKES = (
         "a look-ahead at theta - beta*v, without the rate",
         "v is measured in units of gradients, not of weights: the step it makes "
         "is lr times it",
+    ),
+    dg.variant(
+        _look_ahead_without_momentum,
+        "a look-ahead at theta - lr*v, without the momentum beta",
+        "the velocity decays by beta before it moves the weights: the look-ahead "
+        "point is where the decayed velocity alone would carry theta",
     ),
     dg.variant(
         _pytorch_form,
@@ -621,6 +633,28 @@ def _slow_direction(lr, beta, kappa):
     return slow, float(factors[slow]), theory.HEAVY_BALL_REGIMES[regime]
 
 
+def _steps_at(factor):
+    """Steps a factor per step takes to shrink an error to ``CHOICE["tol"]`` of its start."""
+    return math.ceil(math.log(CHOICE["tol"]) / math.log(factor))
+
+
+def _near_double_root(lr, beta, kappa, factor):
+    """The curvature (0: 1/kappa, 1: L = 1) whose two roots nearly coincide, and their distance.
+
+    Nearly: closer to each other than the slowest factor is to 1, so that
+    over the steps the error takes to shrink by a factor e the two terms
+    :math:`c_1 z_1^k` and :math:`c_2 z_2^k` do not part, and the error
+    behaves as at a double root, :math:`(c_1 + c_2 k) r^k`.  ``None`` when
+    neither curvature's roots are that close.
+    """
+    from gdcourse import theory
+
+    roots = theory.heavy_ball_roots(lr, beta, np.array([1.0 / kappa, 1.0]))
+    apart = np.abs(roots[:, 0] - roots[:, 1])
+    near = int(np.argmin(apart))
+    return (near, float(apart[near])) if apart[near] < 1.0 - factor else None
+
+
 def _choice_hint(lr, beta, kappa):
     """What holds the run back on the bowl ``kappa``, and where to look."""
     slow, factor, regime = _slow_direction(lr, beta, kappa)
@@ -632,25 +666,47 @@ def _choice_hint(lr, beta, kappa):
             f"shrink: its factor per step is {factor:.4g}; the rate is at or "
             f"past {edge}"
         )
+    tol, budget = CHOICE["tol"], CHOICE["steps"]
+    alone = _steps_at(factor) if factor > 0.0 else 1
+    double = _near_double_root(lr, beta, kappa, factor) if alone <= budget else None
+    if double is not None:
+        near, apart = double
+        curvature = f"1/{kappa:g}" if near == 0 else "L = 1"
+        place = "along the flat floor" if near == 0 else "across the ravine"
+        return (
+            f"{bowl} the slowest factor per step is {factor:.4g}, which alone "
+            f"would bring the error to {tol:g} of the start in {alone} steps; "
+            f"but {place} (curvature {curvature}) heavy ball's two roots nearly "
+            f"coincide (they are {apart:.2g} apart), at an edge of the "
+            "spiralling band, where the error goes like (c1 + c2 k) r^k and "
+            "the factor 1 + ck costs extra steps (see the section on the "
+            "optimal rate and momentum): move that curvature inside the band, "
+            "away from its edges"
+        )
+    share = "more than the" if alone > budget else "of the"
+    takes = (
+        f"at that factor alone, reaching {tol:g} of the start takes {alone} "
+        f"steps, {share} {budget} steps"
+    ).replace(" steps, of the", " of the")
     if regime == "spiralling":
         return (
             f"{bowl} the error spirals, and its amplitude shrinks by "
-            f"sqrt(beta) = {factor:.3g} per step whatever the rate: too slowly "
-            "for the step budget; see the section on too much momentum"
+            f"sqrt(beta) = {factor:.3g} per step whatever the rate: {takes}; "
+            "see the section on too much momentum"
         )
     if slow == 1 and regime == "oscillating":
         return (
             f"{bowl} the error across the ravine (curvature L = 1) flips sign "
-            f"every step and shrinks by only {factor:.4g} per step: the rate is "
-            f"close to {edge}"
+            f"every step and shrinks by only {factor:.4g} per step ({takes}): "
+            f"the rate is close to {edge}"
         )
     curvature = f"1/{kappa:g}" if slow == 0 else "L = 1"
     place = "along the flat floor" if slow == 0 else "across the ravine"
     text = (
         f"{bowl} the error {place} (curvature {curvature}) is the slowest "
-        f"part: it shrinks by only {factor:.4g} per step, in the {regime} "
-        "region of the convergence map (its left panel, at rate times "
-        f"curvature lr * {curvature})"
+        f"part: it shrinks by only {factor:.4g} per step ({takes}), in the "
+        f"{regime} region of the convergence map (its left panel, at rate "
+        f"times curvature lr * {curvature})"
     )
     if slow == 0 and _passes(lr / (1.0 - beta), beta):
         text += (
@@ -683,8 +739,10 @@ def check_momentum_choice(lr, beta):
         Its ``ok`` and a report: the steps each bowl took (or the distance
         left), and for a setting that fails, what holds back the first bowl
         it fails on, read from :func:`gdcourse.theory.heavy_ball_radius` and
-        :func:`gdcourse.theory.heavy_ball_regime` at its two curvatures.  The
-        report never gives a setting that passes.
+        :func:`gdcourse.theory.heavy_ball_regime` at its two curvatures: its
+        slowest factor per step and the steps that factor alone needs, or,
+        when those fit the budget, the two roots that nearly coincide at one
+        curvature.  The report never gives a setting that passes.
 
     Notes
     -----
@@ -697,7 +755,7 @@ def check_momentum_choice(lr, beta):
     --------
     >>> check_momentum_choice(1.0, 0.9)
     Not yet: kappa 30: still 9.9e-06 of the start's distance away after 200 steps; kappa 100: still 7.9e-06 of the start's distance away after 200 steps; kappa 300: still 2e-05 of the start's distance away after 200 steps.
-    Hint: on the bowl with kappa = 30 the error spirals, and its amplitude shrinks by sqrt(beta) = 0.949 per step whatever the rate: too slowly for the step budget; see the section on too much momentum.
+    Hint: on the bowl with kappa = 30 the error spirals, and its amplitude shrinks by sqrt(beta) = 0.949 per step whatever the rate: at that factor alone, reaching 1e-06 of the start takes 263 steps, more than the 200 steps; see the section on too much momentum.
     """
     for name, value in (("lr", lr), ("beta", beta)):
         if (
@@ -724,8 +782,8 @@ def check_momentum_choice(lr, beta):
             parts.append(f"kappa {kappa:g}: diverged at step {step}")
         elif d < 1.0:
             parts.append(
-                f"kappa {kappa:g}: still {d:.2g} of the start's distance away "
-                f"after {budget} steps"
+                f"kappa {kappa:g}: still {_above(d, CHOICE['tol'])} of the "
+                f"start's distance away after {budget} steps"
             )
         else:
             parts.append(
