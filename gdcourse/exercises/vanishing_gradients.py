@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Real
 
 import numpy as np
 
@@ -368,6 +369,27 @@ _CLIP_BY_NORM_MISTAKES = (
         "the gradient's norm is its Euclidean length, np.linalg.norm(g)",
     ),
     dg.variant(
+        lambda g, max_norm: (
+            g * (max_norm / _norm(g)) if np.max(np.abs(g)) > max_norm else g
+        ),
+        "the test made on the largest coordinate, |g_i| > max_norm, where the "
+        "length belongs",
+        "a gradient whose every coordinate is below max_norm can still be "
+        "longer than max_norm: compare its length with max_norm",
+    ),
+    dg.variant(
+        lambda g, max_norm: _scaled(g, max_norm, _norm, lambda m, n: n / m),
+        "a long gradient multiplied by norm / max_norm, the factor upside down: "
+        "it comes back longer",
+        "the factor turns the length norm into max_norm",
+    ),
+    dg.variant(
+        lambda g, max_norm: _scaled(g, max_norm, _norm, lambda m, n: 1.0 / m),
+        "a long gradient divided by max_norm, without its norm: its length "
+        "becomes norm / max_norm",
+        "the factor turns the length norm into max_norm",
+    ),
+    dg.variant(
         lambda g, max_norm: min(1.0, max_norm / _norm(g)),
         "the factor alone, one number, not the clipped gradient",
         "return the gradient multiplied by that factor",
@@ -455,7 +477,8 @@ def check_clip_by_norm(function):
 #: Exercise 8.4's network: its activation, initialisation, hidden layers and
 #: width on the chapter's two moons; a layer vanishes when its gradient norm
 #: is below ``ratio`` times the largest layer's, measured at ``seed``; a fix
-#: must leave no such layer at any of ``seeds``.
+#: must leave no such layer at any of ``seeds``; ``deeper`` hidden layers is
+#: the depth the report on a fix compares with.
 PATIENT = {
     "activation": "sigmoid",
     "init": "He",
@@ -464,6 +487,7 @@ PATIENT = {
     "seed": 0,
     "ratio": 0.01,
     "seeds": (0, 1, 2, 3, 4),
+    "deeper": 12,
 }
 
 
@@ -474,7 +498,7 @@ def _inits():
     return VANISHING_INITS
 
 
-def patient_grad_norms(init=None, seed=None):
+def patient_grad_norms(init=None, seed=None, std=None, hidden=None):
     """Gradient norms of the layers of exercise 8.4's network, at initialisation.
 
     Parameters
@@ -483,17 +507,31 @@ def patient_grad_norms(init=None, seed=None):
         A label of the explorer's initialisations; default the network's own.
     seed : int, optional
         Seed of the initial weights; default ``PATIENT["seed"]``.
+    std : float, optional
+        Instead of ``init``, draw every layer's weights from a normal
+        distribution with this standard deviation (``init="normal"``).
+    hidden : int, optional
+        Hidden layers; default ``PATIENT["hidden"]``.
 
     Returns
     -------
     numpy.ndarray, shape (hidden + 1,)
         :math:`\\lVert \\partial f / \\partial W_l \\rVert_F`, layer 1 (the input
         layer's weights) first, from :meth:`gdcourse.models.MLP.layer_grad_norms`.
+
+    Examples
+    --------
+    >>> norms = patient_grad_norms(std=1.0, hidden=3)
+    >>> norms.shape
+    (4,)
     """
     from gdcourse import data, models
 
-    name, std = _inits()[init or PATIENT["init"]]
-    sizes = [2] + [PATIENT["width"]] * PATIENT["hidden"] + [1]
+    if std is None:
+        name, std = _inits()[init or PATIENT["init"]]
+    else:
+        name = "normal"
+    sizes = [2] + [PATIENT["width"]] * (hidden or PATIENT["hidden"]) + [1]
     net = models.MLP(
         sizes, activation=PATIENT["activation"], task="binary", init=name, std=std
     )
@@ -581,49 +619,120 @@ def _layers_verdict(layers):
     )
 
 
-def _init_verdict(init):
-    """(ok, text) for part (b): the initialisation the reader chose."""
-    options = _inits()
-    by_lower = {label.lower(): label for label in options}
-    if not isinstance(init, str) or init.strip().lower() not in by_lower:
-        listed = ", ".join(f'"{label}"' for label in options)
-        return False, f"Choose one of {listed}; got {describe(init)}."
-    init = by_lower[init.strip().lower()]
-    seeds = PATIENT["seeds"]
-    worst = min(
-        float(norms.min() / norms.max())
-        for norms in (patient_grad_norms(init, seed) for seed in seeds)
-    )
+def _below(value, target):
+    """``value``, below ``target``, in digits that do not round it up to the target."""
+    for digits in (2, 3, 4):
+        text = f"{value:.{digits}g}"
+        if float(text) < target:
+            return text
+    return f"just below {target:g}"
+
+
+def _measured(std, hidden=None):
+    """For each seed of ``PATIENT``: (smallest / largest, layer of each, factor per layer, seed).
+
+    The factor per layer is :math:`(g_1 / g_K)^{1/(K-1)}`, with :math:`g_l`
+    the gradient norm of layer :math:`l` of :math:`K`: the geometric mean of
+    the ratios of each layer's gradient to the one above it.
+    """
+    out = []
+    for seed in PATIENT["seeds"]:
+        norms = patient_grad_norms(seed=seed, std=std, hidden=hidden)
+        factor = (norms[0] / norms[-1]) ** (1.0 / (len(norms) - 1))
+        low, high = int(np.argmin(norms)), int(np.argmax(norms))
+        ratio = float(norms[low] / norms[high])
+        out.append((ratio, low + 1, high + 1, factor, seed))
+    return out
+
+
+def _std_verdict(std):
+    """(ok, text) for part (b): the standard deviation the reader chose."""
+    from gdcourse import models
+
+    width, seeds = PATIENT["width"], PATIENT["seeds"]
+    call = f'deep_net("sigmoid", "normal", std, hidden={PATIENT["hidden"]})'
+    if isinstance(std, str):
+        return False, (
+            "Give a standard deviation, a number: the check draws every "
+            "layer's weights from a normal distribution with it, as "
+            f"{call} does."
+        )
+    if (
+        not isinstance(std, Real)
+        or isinstance(std, bool)
+        or not np.isfinite(std)
+        or std <= 0
+    ):
+        return False, f"std must be a positive number, got {describe(std)}."
+    std = float(std)
+    measured = _measured(std)
+    worst = min(measured)
+    factors = [m[3] for m in measured]
     span = f"seeds {seeds[0]} to {seeds[-1]}"
-    if worst >= PATIENT["ratio"]:
+    top = PATIENT["hidden"] + 1
+    low, high = f"{min(factors):.2g}", f"{max(factors):.2g}"
+    change = (
+        f"from layer {top} down to layer 1 the gradient changes by a factor of "
+        + (f"{low} to {high} per layer over {span}" if low != high else "")
+        + (f"{low} per layer at each of {span}" if low == high else "")
+    )
+    if worst[0] >= PATIENT["ratio"]:
+        deeper = min(_measured(std, PATIENT["deeper"]))[0]
+        there = "still within" if deeper >= PATIENT["ratio"] else "below"
         return True, (
-            f"Right: with {init}, on each of {span} every layer's gradient "
-            "is at least 1/100 of the largest layer's (the smallest is "
-            f"{worst:.2g} times the largest)."
+            f"Right at this depth: with std {std:g}, on each of {span} every "
+            "layer's gradient is at least 1/100 of the largest layer's (the "
+            f"smallest is {worst[0]:.2g} times the largest); {change}. "
+            f"With {PATIENT['deeper']} hidden layers the same std leaves the "
+            f"smallest at {deeper:.2g} times the largest, {there} 1/100."
         )
     said = (
-        f"Not yet: with {init}, the smallest layer gradient is {worst:.1e} "
-        f"times the largest layer's (the worst of {span})."
+        f"Not yet: with std {std:g}, at seed {worst[4]} (the worst of {span}) "
+        f"layer {worst[1]}'s gradient is {_below(worst[0], PATIENT['ratio'])} "
+        f"times the largest layer's (layer {worst[2]}'s); {change}."
     )
-    hints = {
-        PATIENT["init"]: "that is the network's own initialisation, whose "
-        "gradients part (a) measured",
-        "Glorot": "Glorot's variance is derived for layers that are linear "
-        "near zero, like tanh; a sigmoid's slope is at most 1/4 (its figure "
-        "in this chapter), so with weights of Glorot's or He's size each "
-        "layer still shrinks the gradient: what must the weights make up for?",
-        "small normal (std 0.01)": "weights smaller than He's shrink every "
-        "factor of the product further, on top of the sigmoid's slopes",
+    known = {
+        "He's": (
+            models.init_std("he", width, width),
+            f"for layers of {width} inputs, derived for ReLU units, which pass "
+            "the gradient with slope 1",
+        ),
+        "Glorot's": (
+            models.init_std("glorot", width, width),
+            f"for layers of {width} inputs and {width} outputs, derived for "
+            "units that are linear near zero, like tanh's, with slope 1 there",
+        ),
     }
-    hint = hints.get(
-        init, "compare the gradient norms of each option with the explorer"
-    )
+    own = [k for k, (v, _) in known.items() if abs(std / v - 1) < 0.05]
+    if own:
+        hint = (
+            f"that is {own[0]} standard deviation {known[own[0]][1]}; a "
+            "sigmoid's slope is at most 1/4 (its figure in this chapter)"
+        )
+    elif max(factors) < 1.0:
+        hint = (
+            "the gradient shrinks on its way down at every seed, and the "
+            "factors of the layers multiply: the sigmoid's slopes and the size "
+            "of the weights set each factor (the section 'A product of many "
+            "factors'); measure how the factor per layer moves with the std"
+        )
+    elif min(factors) > 1.0:
+        hint = (
+            "the gradient grows on its way down at every seed, so the upper "
+            "layers get the smallest gradients; measure how the factor per "
+            "layer moves with the std"
+        )
+    else:
+        hint = (
+            "the factor per layer is below 1 at some seeds and above 1 at "
+            "others; measure it at each seed, for a few stds"
+        )
     end = "" if hint.endswith("?") else "."
-    return False, f"{said} Hint: {hint}{end}"
+    return False, f"{said}\nHint: {hint}{end}"
 
 
-def check_vanishing_fix(layers, init):
-    """Check a diagnosis and a fix: which layers' gradients vanish, and which initialisation fixes it.
+def check_vanishing_fix(layers, std):
+    """Check a diagnosis and a fix: which layers' gradients vanish, and which weight size fixes it at this depth.
 
     Exercise 8.4, on :data:`PATIENT`: a sigmoid network of 8 hidden layers of
     32 units with He's initialisation, on the chapter's two moons.
@@ -634,26 +743,38 @@ def check_vanishing_fix(layers, init):
         (a) The weight layers, numbered 1 (the input layer's) to 9 (the
         output layer's), whose gradient norm at initialisation (seed 0) is
         below 1/100 of the largest layer's.
-    init : str
-        (b) One of the explorer's initialisations (the keys of
-        ``gdcourse.widgets.vanishing_gradients.VANISHING_INITS``), checked by
-        measuring the gradient norms it gives: it fixes the network when no
-        layer's gradient is below 1/100 of the largest, for each of the seeds
-        0 to 4.
+    std : float
+        (b) A standard deviation for the weights of every layer, drawn from
+        a normal distribution (``init="normal"``), checked by measuring the
+        gradient norms it gives: it fixes the network at this depth when no
+        layer's gradient is below 1/100 of the largest, for each of the
+        seeds 0 to 4.
 
     Returns
     -------
     gdcourse.exercises.diagnose.Verdict
         Its ``ok`` and a report on each part, with a hint that points at the
-        evidence for a part that is wrong.  It never gives the right layers
-        or the right initialisation.
+        evidence (the measured factors per layer) for a part that is wrong.
+        It never gives the right layers or a standard deviation that passes.
+
+    Notes
+    -----
+    The factor per layer in the report is :math:`(g_1 / g_9)^{1/8}`, with
+    :math:`g_l` the gradient norm of layer :math:`l`.  The standard
+    deviations that pass at 8 hidden layers span about a decade, from about
+    0.9 to about 9; above it the units saturate, the worst layer wanders
+    around 1/100 from one std to the next, and a few larger ones pass as
+    well (11 and 30 do, 10 and 20 do not).  The report on a std that passes
+    adds what it does with ``PATIENT["deeper"]`` hidden layers, where fewer
+    pass.
 
     Examples
     --------
-    >>> check_vanishing_fix([0, 1, 2, 3, 4], "Glorot")
+    >>> check_vanishing_fix([0, 1, 2, 3, 4], 0.25)
     (a) Not yet: it looks like the layers are numbered from 0. Hint: the figures number the weight layers from 1 (the input layer's weights) to 9 (the output layer's).
-    (b) Not yet: with Glorot, the smallest layer gradient is 5.4e-06 times the largest layer's (the worst of seeds 0 to 4). Hint: Glorot's variance is derived for layers that are linear near zero, like tanh; a sigmoid's slope is at most 1/4 (its figure in this chapter), so with weights of Glorot's or He's size each layer still shrinks the gradient: what must the weights make up for?
+    (b) Not yet: with std 0.25, at seed 4 (the worst of seeds 0 to 4) layer 1's gradient is 1.5e-05 times the largest layer's (layer 9's); from layer 9 down to layer 1 the gradient changes by a factor of 0.25 to 0.32 per layer over seeds 0 to 4.
+    Hint: that is He's standard deviation for layers of 32 inputs, derived for ReLU units, which pass the gradient with slope 1; a sigmoid's slope is at most 1/4 (its figure in this chapter).
     """
     ok_a, text_a = _layers_verdict(layers)
-    ok_b, text_b = _init_verdict(init)
+    ok_b, text_b = _std_verdict(std)
     return dg.Verdict(ok_a and ok_b, f"(a) {text_a}\n(b) {text_b}")
