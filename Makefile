@@ -14,10 +14,11 @@ STATIC := GDCOURSE_STATIC_EXPLORERS=1
 # Strips widget state, sets Jupyter's own metadata and collapse flags, writes one install cell.
 NORMALIZE := $(BIN)/python scripts/normalize_notebooks.py
 
-.PHONY: help setup test test-package test-notebooks lint portability book notebooks lab bench browser-test jupyter-test standalone-test mutation clean
+.PHONY: help setup test test-package test-notebooks lint portability book pdf pdf-test notebooks lab bench browser-test jupyter-test standalone-test mutation clean
 
 help:
 	@echo "make book          set up .venv, execute the notebooks, build _build/html"
+	@echo "make pdf           print the committed chapters to _build/pdf/gdcourse.pdf (no re-execution) and check it"
 	@echo "make test          set up .venv, run the package tests and the notebook tests"
 	@echo "make portability   re-run nbval under every OpenBLAS kernel family, lowered SIMD, one thread"
 	@echo "make notebooks     re-execute the chapters and store their outputs"
@@ -65,6 +66,16 @@ book: $(STAMP)
 	$(STATIC) $(BIN)/jupyter-book build . --path-output . -W -n --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
+# The course as one PDF, from the committed, executed chapters (nothing is re-executed):
+# a single-page build in _build/pdfhtml, printed by Chromium (as the browser test starts it)
+# to _build/pdf/gdcourse.pdf and copied into _build/html when the site is built; then checked.
+pdf: $(STAMP)
+	$(BIN)/python scripts/pdf.py
+	$(BIN)/python -m pytest tests/browser/test_pdf.py -q -p no:xdist
+
+pdf-test: $(STAMP)
+	$(BIN)/python -m pytest tests/browser/test_pdf.py -q -p no:xdist
+
 # Re-execute every chapter and store its outputs (after changing a chapter or gdcourse),
 # then rebuild the plain-Markdown copies for Colab.
 notebooks: $(STAMP)
@@ -85,8 +96,9 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
+# The PDF's checks run with make pdf.
 browser-test: $(STAMP)
-	$(BIN)/python -m pytest tests/browser -q -p no:xdist
+	$(BIN)/python -m pytest tests/browser -q -p no:xdist --ignore=tests/browser/test_pdf.py
 
 # JUPYTER_TEST_ARGS picks chapters and clients, e.g. JUPYTER_TEST_ARGS='-k "lab and 01_"'.
 JUPYTER_TEST_ARGS ?=
