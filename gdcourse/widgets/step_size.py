@@ -242,11 +242,12 @@ class StepSizeExplorer(Explorer):
                 static=list(STEP_SIZE_SURFACES),
             ),
             "start": dropdown(start, starts, "start", static=[0, 1, 2]),
+            # more steps only lengthen the run: the site draws its prefix
+            "steps": int_slider(steps, 0, self.max_steps, "steps", prefix=True),
+            # after the steps: the first slider changes the picture at every setting
             "damping": selection_slider(
                 damping, DAMPINGS, "damping (damped Newton)", static=DAMPINGS
             ),
-            # more steps only lengthen the run: the site draws its prefix
-            "steps": int_slider(steps, 0, self.max_steps, "steps", prefix=True),
         }
         super().__init__(controls, title="How far to step explorer")
 
