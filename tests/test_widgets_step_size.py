@@ -45,10 +45,14 @@ def test_the_runs_are_the_package_methods():
     np.testing.assert_array_equal(c.weights, d.weights)
 
 
-def test_opens_on_newton_reaching_the_turned_ravines_minimum_in_one_step(ex):
+def test_opens_on_armijo_whose_steps_move_and_newton_takes_one_step(ex):
     fresh = widgets.EXPLORERS["step size"]()
-    assert fresh.values["method"] == "Newton"
+    assert fresh.values["method"] == "GD + Armijo"
     assert fresh.values["surface"] == "turned ravine"
+    before = fresh.status
+    fresh.set(steps=fresh.values["steps"] - 1)  # the first slider changes the picture
+    assert fresh.status != before
+    fresh.set(method="Newton")
     assert fresh.status.startswith("Newton on the turned ravine: loss 0 after 1 step")
 
 

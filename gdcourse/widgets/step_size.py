@@ -213,12 +213,15 @@ class StepSizeExplorer(Explorer):
     --------
     >>> ex = StepSizeExplorer()
     >>> ex.status
+    'GD + Armijo on the turned ravine: loss 0.000481 after 60 steps, 61 gradients'
+    >>> _ = ex.set(method="Newton")
+    >>> ex.status
     'Newton on the turned ravine: loss 0 after 1 step, 2 gradients, 1 Hessian'
     """
 
     def __init__(
         self,
-        method="Newton",
+        method="GD + Armijo",
         surface="turned ravine",
         start=0,
         damping=1.0,
