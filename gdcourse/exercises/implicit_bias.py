@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
 
 from . import diagnose as dg
 from .core import check, describe
+from .diagnose import Verdict
 
 __all__ = ["check_early_stopped", "check_matching_steps", "Verdict"]
 
@@ -373,20 +373,6 @@ def _show_case(X, y, lr, steps):
 # ----------------------------------------------------------------------------
 # Exercise 11.3: how many steps match a ridge penalty?
 # ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of a decision the reader made, shown as its report."""
-
-    ok: bool
-    text: str
-
-    def __repr__(self):
-        return self.text
-
-    def _repr_pretty_(self, printer, cycle):
-        printer.text(self.text)
 
 
 #: The data, rate and penalty of exercise 11.3.

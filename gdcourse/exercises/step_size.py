@@ -9,7 +9,7 @@ import numpy as np
 
 from . import diagnose as dg
 from .core import check, describe
-from .implicit_bias import Verdict
+from .diagnose import Verdict
 
 __all__ = [
     "TooManyEvaluations",
