@@ -1,44 +1,16 @@
 """Tests of the chapter-5 checker in gdcourse.exercises.batch_size."""
 
+import re
+
 import numpy as np
 import pytest
 
-from gdcourse import batching, exercises, models
+from gdcourse import batching, exercises, surfaces
 from gdcourse.exercises import batch_size
 
 
-def _minibatch_gradient(w, X, y, idx):
-    X_b, y_b = X[idx], y[idx]
-    return X_b.T @ (X_b @ w - y_b) / len(idx)
-
-
-def test_minibatch_checker_accepts_a_correct_answer():
-    result = exercises.check_minibatch_gradient(_minibatch_gradient)
-    assert result.ok and result.total == 4
-
-
-def test_minibatch_checker_reference_agrees_with_the_model_per_example_gradients():
-    rng = np.random.default_rng(0)
-    X, y = rng.normal(size=(20, 1)), rng.normal(size=20)
-    A, theta, idx = np.c_[X, np.ones(20)], np.array([0.3, -0.7]), np.array([2, 9, 15])
-    per_example = models.LinearRegression(1).per_example_grads(theta, X, y)
-    np.testing.assert_allclose(
-        batch_size._minibatch_gradient(theta, A, y, idx), per_example[idx].mean(axis=0)
-    )
-
-
-def test_minibatch_checker_catches_common_mistakes():
-    full_gradient = lambda w, X, y, idx: X.T @ (X @ w - y) / len(y)  # ignores idx
-    summed = lambda w, X, y, idx: X[idx].T @ (X[idx] @ w - y[idx])  # forgets the mean
-    over_n = lambda w, X, y, idx: (
-        X[idx].T @ (X[idx] @ w - y[idx]) / len(y)
-    )  # divides by n
-    for wrong in (full_gradient, summed, over_n):
-        result = exercises.check_minibatch_gradient(wrong)
-        assert not result.ok and "the numbers differ" in result.failure
-    assert (
-        "returned None" in exercises.check_minibatch_gradient(lambda *a: None).failure
-    )
+def _batch_noise(G, B):
+    return np.sum((G - G.mean(axis=0)) ** 2, axis=1).mean() / B
 
 
 def diagnosis(result):
@@ -46,32 +18,50 @@ def diagnosis(result):
     return last if last.startswith("It looks like") else None
 
 
-def test_minibatch_checker_names_each_classic_mistake():
-    cases = [
-        (lambda w, X, y, idx: X.T @ (X @ w - y) / len(y), "the full gradient"),
+def test_batch_noise_reference_matches_batches_drawn_with_replacement():
+    rng = np.random.default_rng(1)
+    G = rng.normal(size=(30, 2)) + [3.0, -1.0]
+    for B in (1, 4, 30):
+        idx = rng.integers(0, 30, size=(100_000, B))
+        measured = np.mean(np.sum((G[idx].mean(axis=1) - G.mean(axis=0)) ** 2, axis=1))
+        assert batch_size._batch_noise(G, B) == pytest.approx(measured, rel=0.02)
+
+
+def test_batch_noise_accepts_a_right_answer():
+    result = exercises.check_batch_noise(_batch_noise)
+    assert result.ok and result.passed == result.total == 4
+
+
+@pytest.mark.parametrize(
+    "wrong, named",
+    [
         (
-            lambda w, X, y, idx: X[idx].T @ (X[idx] @ w - y[idx]),
-            "the expected answer times B (the batch size)",
+            lambda G, B: _batch_noise(G, B) * (len(G) - B) / (len(G) - 1),
+            "a batch of distinct examples",
         ),
+        (lambda G, B: np.sum(G**2, axis=1).mean() / B, "the mean squared gradient"),
         (
-            lambda w, X, y, idx: X[idx].T @ (X[idx] @ w - y[idx]) / len(y),
-            "divided by N/B",
+            lambda G, B: (
+                np.sum((G - G.mean(axis=0)) ** 2, axis=1).sum() / (len(G) - 1) / B
+            ),
+            "the sample variance",
         ),
-        (
-            lambda w, X, y, idx: X[idx].T @ (y[idx] - X[idx] @ w) / len(idx),
-            "the opposite sign",
-        ),
-        (
-            lambda w, X, y, idx: _minibatch_gradient(w, X, y, idx)[:, None],
-            "the right numbers in the wrong shape",
-        ),
-    ]
-    for wrong, named in cases:
-        result = exercises.check_minibatch_gradient(wrong)
-        assert not result.ok and named in diagnosis(result), named
-    assert repr(exercises.check_minibatch_gradient(_minibatch_gradient)) == (
-        "All 4 cases passed: minibatch_gradient(w, X, y, idx) is right."
-    )
+        (lambda G, B: np.sqrt(_batch_noise(G, B)), "a standard deviation"),
+        (lambda G, B: _batch_noise(G, 1) / np.sqrt(B), "the square root of B"),
+        (lambda G, B: _batch_noise(G, 1), "the variance of one example's gradient"),
+        (lambda G, B: G.var(axis=0) / B, "one variance per coordinate"),
+        (lambda G, B: np.array([_batch_noise(G, B)]), "an array where a single number"),
+    ],
+)
+def test_batch_noise_names_each_classic_mistake(wrong, named):
+    result = exercises.check_batch_noise(wrong)
+    assert not result.ok and named in diagnosis(result), named
+
+
+def test_batch_noise_starter_and_an_unknown_mistake_get_plain_reports():
+    assert "returned None" in exercises.check_batch_noise(lambda G, B: None).failure
+    result = exercises.check_batch_noise(lambda G, B: 2.0 + _batch_noise(G, B))
+    assert not result.ok and diagnosis(result) is None
 
 
 def test_fpc_factor_reference_matches_the_measured_variance_law():
@@ -106,3 +96,150 @@ def test_fpc_factor_names_nothing_for_an_answer_off_in_another_way():
     # a plausible slip with no single cause: no diagnosis, only the numbers
     result = exercises.check_fpc_factor(lambda N, B: (N - B) / (N + 1))
     assert not result.ok and "It looks like" not in repr(result)
+
+
+# --- Exercise 5.4: the run that stops improving ------------------------------
+
+PLATEAU = batch_size.PLATEAU
+
+
+def _fix(cause="noise", lr=None, batch_size=None):
+    return exercises.check_plateau_fix(cause, lr=lr, batch_size=batch_size)
+
+
+def _gaps(lr, B, steps):
+    data = batching.two_weight_problem()
+    X, y = data.X_train, data.y_train
+    surface = surfaces.least_squares(X, y)
+    floor = surface(surface.minima[0])
+    return batching.expected_loss(X, y, PLATEAU["start"], lr, B, steps) - floor
+
+
+def test_the_run_stalls_while_full_batch_at_its_rate_reaches_the_target():
+    B, lr, budget = PLATEAU["batch_size"], PLATEAU["lr"], PLATEAU["budget"]
+    gaps = _gaps(lr, B, budget // B)
+    # a floor: no trend over the last half of the budget, far above the target
+    assert gaps[-1] > 5 * PLATEAU["target"]
+    assert gaps[len(gaps) // 2] == pytest.approx(gaps[-1], rel=1e-3)
+    full = _gaps(lr, 1024, budget // B)
+    assert full[-1] < PLATEAU["target"] / 100
+    np.testing.assert_allclose(batch_size.plateau_run(), gaps)
+
+
+def _passing_rates():
+    rates = np.geomspace(1e-3, 0.3, 200)
+    ends = _gaps(
+        rates, PLATEAU["batch_size"], PLATEAU["budget"] // PLATEAU["batch_size"]
+    )[-1]
+    return rates[ends <= PLATEAU["target"]]
+
+
+def _passing_batches():
+    sizes = np.arange(PLATEAU["batch_size"] + 1, 1025)
+    ends = np.array(
+        [_gaps(PLATEAU["lr"], int(B), PLATEAU["budget"] // int(B))[-1] for B in sizes]
+    )
+    return sizes[ends <= PLATEAU["target"]]
+
+
+def test_a_right_diagnosis_and_change_pass():
+    rates, sizes = _passing_rates(), _passing_batches()
+    lr = float(np.sqrt(rates.min() * rates.max()))
+    B = int(np.median(sizes))
+    for verdict in (_fix(lr=lr), _fix(batch_size=B), _fix(" Noise ", lr=lr)):
+        assert verdict.ok, verdict.text
+        assert verdict.text.count("Right") == 2
+
+
+def test_the_passing_changes_are_few_and_not_round():
+    rates, sizes = _passing_rates(), _passing_batches()
+    # a narrow band of rates (under a third of a decade), no power of ten,
+    # none of 0.02 and 0.05; a few dozen batch sizes, no power of two
+    assert 0 < np.log10(rates.max() / rates.min()) < 0.35
+    for r in (1e-3, 1e-2, 2e-2, 5e-2, 0.1):
+        assert not rates.min() <= r <= rates.max()
+        assert not _fix(lr=r).ok
+    assert 0 < len(sizes) < 40
+    for k in range(4, 11):
+        assert 2**k not in sizes
+        assert not _fix(batch_size=2**k).ok
+
+
+def _report_never_shows_a_pass(verdict):
+    text = verdict.text
+    rates, sizes = _passing_rates(), _passing_batches()
+    for number in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?:e-?\d+)?", text):
+        value = float(number)
+        if value == int(value):
+            assert int(value) not in sizes or "steps" in text, number
+        else:
+            assert not rates.min() <= value <= rates.max(), number
+
+
+@pytest.mark.parametrize(
+    "kwargs, part, words",
+    [
+        # the wrong cause, with a change that works: the evidence is the
+        # full-batch run at the same rate
+        ({"cause": "rate", "lr": 0.03}, "(a)", "full-batch descent at the same rate"),
+        # a rate larger than the run's
+        ({"lr": 0.5}, "(b)", "is not smaller than the run's"),
+        # a rate so small the descent does not finish: the trend
+        ({"lr": 0.01}, "(b)", "the descent itself is too slow"),
+        ({"lr": 1e-6}, "(b)", "the descent itself is too slow"),
+        # a smaller rate whose floor is still above the target
+        ({"lr": 0.1}, "(b)", "the floor falls about in proportion to the rate"),
+        # a larger batch still on a noise floor
+        ({"batch_size": 32}, "(b)", "falls like 1/B"),
+        ({"batch_size": 64}, "(b)", "falls like 1/B"),
+        # a batch so large the budget leaves too few steps
+        ({"batch_size": 512}, "(b)", "too few steps"),
+        ({"batch_size": 128}, "(b)", "too few steps"),
+        # a smaller batch
+        ({"batch_size": 4}, "(b)", "is not larger than the run's"),
+        # both knobs at once
+        ({"lr": 0.03, "batch_size": 100}, "(b)", "Change one thing"),
+    ],
+)
+def test_each_wrong_choice_gets_the_hint_of_its_cause(kwargs, part, words):
+    kwargs = {"cause": "noise", **kwargs}
+    verdict = _fix(**kwargs)
+    assert not verdict.ok
+    line = [p for p in verdict.text.split("\n(b)")][0 if part == "(a)" else 1]
+    assert words in line, verdict.text
+    hints = ["too slow", "too few steps", "in proportion to the rate", "like 1/B"]
+    assert sum(h in verdict.text for h in hints) <= 1
+    if "(b) Right" not in verdict.text:
+        _report_never_shows_a_pass(verdict)
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"cause": None}, 'cause must be "noise" or "rate", got None'),
+        ({"cause": "sharpness", "lr": 0.03}, 'cause must be "noise" or "rate"'),
+        ({"cause": 1, "lr": 0.03}, 'cause must be "noise" or "rate"'),
+        ({}, "Give one change"),
+        ({"lr": "0.03"}, "lr must be a positive number, got '0.03'"),
+        ({"lr": float("nan")}, "lr must be a positive number, got nan"),
+        ({"lr": [0.03, 0.02]}, "lr must be a positive number"),
+        ({"lr": -0.03}, "lr must be a positive number"),
+        ({"lr": True}, "lr must be a positive number"),
+        ({"batch_size": None, "lr": None}, "Give one change"),
+        ({"batch_size": "100"}, "batch_size must be a whole number from 1 to 1024"),
+        ({"batch_size": 100.5}, "batch_size must be a whole number from 1 to 1024"),
+        ({"batch_size": float("nan")}, "batch_size must be a whole number"),
+        ({"batch_size": 2000}, "batch_size must be a whole number from 1 to 1024"),
+        ({"batch_size": [100, 101]}, "batch_size must be a whole number"),
+    ],
+)
+def test_bad_input_gets_a_plain_message(kwargs, words):
+    kwargs = {"cause": "noise", **kwargs}
+    verdict = _fix(**kwargs)
+    assert not verdict.ok and words in verdict.text
+    assert "Traceback" not in verdict.text
+
+
+def test_a_whole_float_batch_size_counts_as_a_batch():
+    sizes = _passing_batches()
+    assert _fix(batch_size=float(sizes[0])).ok

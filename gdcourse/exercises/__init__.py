@@ -23,7 +23,7 @@ Case 1: largest_stable_rate(array([[2.]]))
 """
 
 from .adaptive_methods import check_adam_first_step
-from .batch_size import check_fpc_factor, check_minibatch_gradient
+from .batch_size import check_batch_noise, check_fpc_factor, check_plateau_fix
 from .core import CheckResult, check, describe
 from .gradient_descent import (
     check_descend,
@@ -32,15 +32,15 @@ from .gradient_descent import (
     check_stopping_tol,
 )
 from .implicit_bias import check_early_stopped, check_matching_steps
-from .learning_rates import check_largest_stable_rate
-from .minima import check_classify_critical_point
+from .learning_rates import check_largest_stable_rate, check_rate_diagnosis
+from .minima import check_classify_critical_point, check_stopped_runs
 from .momentum import (
     check_momentum_choice,
     check_momentum_step,
     check_nesterov_step,
     check_optimal_momentum,
 )
-from .saddle_points import check_escape_step
+from .saddle_points import check_escape_step, check_plateau
 from .schedules import check_cosine_warmup, check_early_stopping, check_noise_floor
 from .step_size import check_backtrack, check_newton_damping, check_newton_step
 from .vanishing_gradients import (
@@ -63,13 +63,17 @@ __all__ = [
     "check_stopping_tol",
     # chapter 2: learning rates
     "check_largest_stable_rate",
+    "check_rate_diagnosis",
     # chapter 3: minima
     "check_classify_critical_point",
+    "check_stopped_runs",
     # chapter 4: saddle points
     "check_escape_step",
+    "check_plateau",
     # chapter 5: batch size
-    "check_minibatch_gradient",
+    "check_batch_noise",
     "check_fpc_factor",
+    "check_plateau_fix",
     # chapter 6: schedules
     "check_cosine_warmup",
     "check_early_stopping",
