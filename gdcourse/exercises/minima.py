@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 
 from . import diagnose as dg
-from .core import check
+from .core import check, describe
 
-__all__ = ["check_classify_critical_point"]
+__all__ = [
+    "check_classify_critical_point",
+    "check_stopped_runs",
+    "stopped_runs",
+    "STOPPED_RUNS",
+    "GRAD_ZERO",
+]
 
 
 _KINDS = ("minimum", "maximum", "saddle", "degenerate")
@@ -228,3 +236,354 @@ def check_classify_critical_point(function):
         compare=_compare_kinds,
         show=_show_hessian,
     )
+
+
+# Exercise 3.4: six runs stopped after their budget of steps.  The start of
+# the fourth lies on the two-valley surface's ridge line: at this float the
+# gradient along w1, 4 w1^3 - 4 w1 + 0.3, comes out as exactly 0.0, so the
+# run never leaves that line (the surface is a sum of a function of w1 and
+# a function of w2)
+RIDGE_W1 = 0.07542915856974822
+
+#: The runs of Exercise 3.4: (surface, start, rate, steps), numbered from 1.
+STOPPED_RUNS = (
+    ("Himmelblau", (-2.0, -4.0), 0.017, 200),
+    ("two valleys", (-0.1, 1.0), 0.05, 200),
+    ("Himmelblau", (1.0, 1.0), 0.001, 200),
+    ("two valleys", (RIDGE_W1, 1.0), 0.05, 200),
+    ("Himmelblau", (-1.0, 1.0), 0.005, 200),
+    ("two valleys", (0.3, 1.0), 0.05, 200),
+)
+
+#: Exercise 3.4's tolerance: a gradient norm below it counts as zero.
+GRAD_ZERO = 1e-4
+
+_STOP_KINDS = ("minimum", "maximum", "saddle", "neither")
+
+
+def _surface(name):
+    from gdcourse import surfaces
+
+    if name == "Himmelblau":
+        return surfaces.himmelblau()
+    return surfaces.two_valleys(tilt=0.3)
+
+
+def stopped_runs():
+    """The six runs of Exercise 3.4, each stopped after its budget of steps.
+
+    Returns
+    -------
+    list of (gdcourse.surfaces.Surface, gdcourse.descent.Trajectory)
+        Run ``k`` of the exercise is item ``k - 1``: plain gradient descent
+        with the start, rate and steps of ``STOPPED_RUNS[k - 1]``.
+
+    Examples
+    --------
+    >>> surface, run = stopped_runs()[1]
+    >>> print(run.steps, np.round(run.final_weights, 3))
+    200 [-1.036  0.   ]
+    """
+    from gdcourse.descent import gradient_descent
+
+    runs = []
+    for name, start, lr, steps in STOPPED_RUNS:
+        surface = _surface(name)
+        w0 = np.array(start, dtype=float)
+        runs.append((surface, gradient_descent(surface, w0, lr=lr, steps=steps)))
+    return runs
+
+
+def _evidence(surface, w):
+    """The gradient norm and the smallest Hessian eigenvalue at ``w``."""
+    from gdcourse.landscape import hessian_eigenvalues
+
+    grad = float(np.linalg.norm(surface.grad(w)))
+    return grad, float(hessian_eigenvalues(surface, w)[0])
+
+
+def _stopped_kind(surface, w):
+    """What a run's last point is: a kind of critical point, or "neither"."""
+    from gdcourse.landscape import classify_critical_point
+
+    if np.linalg.norm(surface.grad(w)) >= GRAD_ZERO:
+        return "neither"
+    return classify_critical_point(surface.hessian(w)).kind
+
+
+def _cause(surface, run):
+    """Why a run ends where it does, in the words the hints need."""
+    w = run.final_weights
+    kind = _stopped_kind(surface, w)
+    if kind == "neither":
+        # back at the same point after two steps: a cycle, not a slow approach
+        back = np.linalg.norm(run.weights[-1] - run.weights[-3]) < 1e-9
+        return "cycle" if back else "slow"
+    if kind == "minimum" and surface(w) > surface(surface.minima).min() + 1e-6:
+        return "local"
+    return kind
+
+
+def _reference():
+    """Kinds, evidence and causes of the six runs."""
+    kinds, grads, eigs, causes = [], [], [], []
+    for surface, run in stopped_runs():
+        w = run.final_weights
+        kinds.append(_stopped_kind(surface, w))
+        grad, eig = _evidence(surface, w)
+        grads.append(grad)
+        eigs.append(eig)
+        causes.append(_cause(surface, run))
+    return kinds, grads, eigs, causes
+
+
+def _kind_hint(given, cause):
+    """The hint for a run of this cause called ``given``."""
+    called = f"a run you call a {given!r}"
+    if cause == "cycle":
+        return (
+            f"{called} has stopped moving without its gradient vanishing: "
+            "two more steps bring it back to the same point. Compare the "
+            f"gradient norm at its last point with {GRAD_ZERO:g}, and its "
+            "rate with 2/lambda_max at the minima nearby (the section on "
+            "basins)"
+        )
+    if cause == "slow":
+        return (
+            f"{called} is still on its way: its loss falls little per step "
+            "because its rate is small, not because its gradient is zero. "
+            f"Compare the gradient norm at its last point with {GRAD_ZERO:g}"
+        )
+    if given == "neither":
+        if cause == "local":
+            return (
+                f"{called} stopped at a critical point whose loss is higher "
+                "than another run's. Whether a point is a minimum depends on "
+                "the gradient and the curvature there, not on the losses "
+                "found elsewhere"
+            )
+        return (
+            f"{called} has a gradient norm below {GRAD_ZERO:g} at its last "
+            "point: it stopped at a critical point (after finitely many "
+            "steps the gradient is small, never exactly zero). The signs "
+            "of the Hessian's eigenvalues there say which kind"
+        )
+    if cause == "saddle":
+        return (
+            f"the gradient vanishes at a saddle as well as at a minimum or "
+            f"a maximum: look at the signs of every eigenvalue of the "
+            f"Hessian at the last point of each run you call a {given!r}"
+        )
+    return (
+        f"look at the signs of every eigenvalue of the Hessian at the last "
+        f"point of each run you call a {given!r}, not at its diagonal: a "
+        "saddle needs eigenvalues of both signs, a maximum only negative ones"
+    )
+
+
+def _kinds_verdict(kinds, reference, causes):
+    if not isinstance(kinds, (list, tuple, np.ndarray)) or np.ndim(kinds) != 1:
+        return (
+            False,
+            f"kinds must be a list of {len(reference)} words, got {describe(kinds)}.",
+        )
+    if len(kinds) != len(reference):
+        return False, (
+            f"kinds must hold {len(reference)} words, one per run, got {len(kinds)}."
+        )
+    words = ", ".join(map(repr, _STOP_KINDS[:-1])) + f" or {_STOP_KINDS[-1]!r}"
+    for i, kind in enumerate(kinds):
+        if not isinstance(kind, str) or kind not in _STOP_KINDS:
+            return False, f"kinds[{i}] must be one of {words}, got {describe(kind)}."
+    for kind, true, cause in zip(kinds, reference, causes):
+        if kind != true:
+            return False, (
+                "Not yet: not every run's kind is right.\n"
+                f"Hint: {_kind_hint(kind, cause)}."
+            )
+    at = {
+        kind: [i + 1 for i, k in enumerate(reference) if k == kind]
+        for kind in _STOP_KINDS
+    }
+    parts = [
+        f"{_runs(at['minimum'])} stopped at a minimum",
+        f"{_runs(at['saddle'])} at a saddle",
+        f"{_runs(at['neither'])} at no critical point",
+    ]
+    why = [
+        f"run {i + 1} comes back to the same point every two steps"
+        if c == "cycle"
+        else f"run {i + 1} moves little per step because its rate is small"
+        for i, c in enumerate(causes)
+        if c in ("cycle", "slow")
+    ]
+    return True, (
+        f"Right: {', '.join(parts[:-1])}, and {parts[-1]}. "
+        f"Judged by their steps alone, {_runs(at['neither'])} look stopped "
+        f"too: {'; '.join(why)}."
+    )
+
+
+def _runs(numbers):
+    if len(numbers) == 1:
+        return f"run {numbers[0]}"
+    return "runs " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def _numbers(name, values, n):
+    """None if ``values`` are ``n`` finite numbers, else the message."""
+    if not isinstance(values, (list, tuple, np.ndarray)) or np.ndim(values) != 1:
+        return f"{name} must be a list of {n} numbers, got {describe(values)}."
+    if len(values) != n:
+        return f"{name} must hold {n} numbers, one per run, got {len(values)}."
+    for i, value in enumerate(values):
+        if (
+            not isinstance(value, (Real, np.floating, np.integer))
+            or isinstance(value, (bool, np.bool_))
+            or not np.isfinite(value)
+        ):
+            return f"{name}[{i}] must be a number, got {describe(value)}."
+    return None
+
+
+def _grad_variants(surface, run):
+    """Classic wrong gradient evidence for a run, with the hint each gets."""
+    g_last = float(np.linalg.norm(surface.grad(run.weights[-1])))
+    return (
+        (
+            float(np.linalg.norm(surface.grad(run.weights[0]))),
+            "that is the gradient norm at the run's start; the evidence is "
+            "at its last point, run.final_weights",
+        ),
+        (
+            g_last**2,
+            "that is the squared norm of the gradient; the norm is its "
+            "square root (np.linalg.norm)",
+        ),
+        (
+            float(run.final_loss),
+            "that is the loss at the last point, not the length of the gradient there",
+        ),
+        (
+            float(np.linalg.norm(run.weights[-1] - run.weights[-2])),
+            "that is the length of the last step, the rate times the gradient "
+            "at the point before: it is small when the rate is small or when "
+            "the run comes back to where it was, whatever the gradient",
+        ),
+    )
+
+
+def _eig_variants(surface, run):
+    """Classic wrong curvature evidence for a run, with the hint each gets."""
+    from gdcourse.landscape import hessian_eigenvalues
+
+    w = run.final_weights
+    return (
+        (
+            float(hessian_eigenvalues(surface, w)[-1]),
+            "that is the largest eigenvalue; hessian_eigenvalues and "
+            "np.linalg.eigvalsh sort them in ascending order",
+        ),
+        (
+            float(hessian_eigenvalues(surface, run.weights[0])[0]),
+            "that is the smallest eigenvalue at the run's start; the evidence "
+            "is at its last point, run.final_weights",
+        ),
+        (
+            float(np.diag(surface.hessian(w)).min()),
+            "that is the smallest diagonal entry of the Hessian, the "
+            "curvature along one axis; an eigenvalue is the curvature along "
+            "its eigenvector, which need not be an axis",
+        ),
+    )
+
+
+def _close(got, expected, rtol, atol):
+    return abs(float(got) - expected) <= rtol * abs(expected) + atol
+
+
+def _evidence_verdict(grad_norms, smallest_eigs, grads, eigs):
+    n = len(grads)
+    for name, values in (("grad_norms", grad_norms), ("smallest_eigs", smallest_eigs)):
+        problem = _numbers(name, values, n)
+        if problem:
+            return False, problem
+    runs = stopped_runs()
+    for i, (surface, run) in enumerate(runs):
+        checks = (
+            ("gradient norm", grad_norms[i], grads[i], 1e-2, 1e-9, _grad_variants),
+            (
+                "smallest eigenvalue",
+                smallest_eigs[i],
+                eigs[i],
+                1e-3,
+                1e-6,
+                _eig_variants,
+            ),
+        )
+        for what, got, expected, rtol, atol, variants in checks:
+            if _close(got, expected, rtol, atol):
+                continue
+            text = (
+                f"Not yet: the {what} you give for run {i + 1}, "
+                f"{float(got):.4g}, is not the one at its last point."
+            )
+            for wrong, hint in variants(surface, run):
+                if _close(got, wrong, rtol, atol):
+                    return False, f"{text}\nHint: {hint}."
+            if what == "gradient norm" and float(got) < 0:
+                return False, f"{text}\nHint: a norm is never negative."
+            return False, (
+                f"{text}\nHint: evaluate the surface's gradient and Hessian "
+                "at run.final_weights, as in the section on classifying "
+                "critical points."
+            )
+    return True, (
+        "Right: each gradient norm and smallest eigenvalue is the one at "
+        "the run's last point."
+    )
+
+
+def check_stopped_runs(kinds, grad_norms, smallest_eigs):
+    """Check a diagnosis of six stopped runs: at a minimum, at a saddle, or at no critical point.
+
+    Exercise 3.4, on :func:`stopped_runs`: six runs of gradient descent on
+    the two-valley surface and Himmelblau's, each stopped after its budget
+    of steps (``STOPPED_RUNS``).  A run's last point is a critical point
+    when the gradient norm there is below ``GRAD_ZERO``; its kind is then
+    read from the Hessian's eigenvalues
+    (:func:`gdcourse.landscape.classify_critical_point`).
+
+    Parameters
+    ----------
+    kinds : sequence of str
+        (a) For runs 1 to 6, ``"minimum"``, ``"maximum"``, ``"saddle"`` or
+        ``"neither"`` (not a critical point).
+    grad_norms, smallest_eigs : sequence of float
+        (b) The evidence: for runs 1 to 6, the gradient norm and the
+        smallest eigenvalue of the Hessian at the run's last point, checked
+        to within 1% and 0.1% (plus 1e-9 and 1e-6).
+
+    Returns
+    -------
+    gdcourse.exercises.diagnose.Verdict
+        Its ``ok`` and a report on each part.  A wrong kind gets the hint of
+        the first wrong run's cause (a cycle, a slow approach, a saddle, a
+        local minimum), pointing at the evidence without naming the run;
+        wrong evidence gets the run and, when it matches a classic slip
+        (the start for the last point, the largest eigenvalue, the squared
+        norm, ...), what it is.  No report gives a right kind or a right
+        value.
+
+    Examples
+    --------
+    >>> check_stopped_runs(["minimum"] * 6, [0.0] * 6, [1.0] * 6)
+    (a) Not yet: not every run's kind is right.
+    Hint: a run you call a 'minimum' has stopped moving without its gradient vanishing: two more steps bring it back to the same point. Compare the gradient norm at its last point with 0.0001, and its rate with 2/lambda_max at the minima nearby (the section on basins).
+    (b) Not yet: the gradient norm you give for run 1, 0, is not the one at its last point.
+    Hint: evaluate the surface's gradient and Hessian at run.final_weights, as in the section on classifying critical points.
+    """
+    reference, grads, eigs, causes = _reference()
+    ok_a, text_a = _kinds_verdict(kinds, reference, causes)
+    ok_b, text_b = _evidence_verdict(grad_norms, smallest_eigs, grads, eigs)
+    return dg.Verdict(ok_a and ok_b, f"(a) {text_a}\n(b) {text_b}")
