@@ -1,8 +1,10 @@
 """Tests of the chapter-4 checker in gdcourse.exercises.saddle_points."""
 
 import math
+import re
 
 import numpy as np
+import pytest
 
 from gdcourse import exercises, landscape
 
@@ -161,3 +163,351 @@ def test_escape_checker_accepts_a_loop_that_stops_at_the_radius():
         return k
 
     assert exercises.check_escape_step(loop).ok
+
+
+# ----------------------------------------------------------------------------
+# Exercise 4.3: a plateau, saddle or minimum?
+# ----------------------------------------------------------------------------
+
+
+def _stalls():
+    """The three runs, rebuilt here from PLATEAUS with the package's own descent."""
+    from gdcourse import data, descent, surfaces
+    from gdcourse.exercises.saddle_points import PLATEAUS
+
+    fit = data.regression(x_range=(1.0, 3.0), seed=0)
+    built = {
+        "degenerate saddle": surfaces.degenerate_saddle(),
+        "Himmelblau": surfaces.himmelblau(),
+        "regression": surfaces.least_squares(fit.X_train, fit.y_train),
+    }
+    stalls = {}
+    for name, (surface_name, start, lr, tol) in PLATEAUS.items():
+        surface = built[surface_name]
+        run = descent.gradient_descent(surface, start, lr=lr, steps=2000, tol=tol)
+        assert run.stop_reason == "tol" and not run.diverged
+        stalls[name] = (surface, run, fit)
+    return stalls
+
+
+def _eig(surface, w):
+    return np.linalg.eigvalsh(surface.hessian(np.asarray(w)))
+
+
+def _right():
+    kinds, smallest = {}, {}
+    for name, (surface, run, _) in _stalls().items():
+        eig = _eig(surface, run.final_weights)
+        smallest[name] = float(eig[0])
+        kinds[name] = "saddle" if eig[0] < 0 else "minimum"
+    return kinds, smallest
+
+
+def test_plateau_runs_are_the_runs_of_plateaus():
+    from gdcourse.exercises.saddle_points import plateau_runs
+
+    for name, (_surface, run) in plateau_runs().items():
+        _, mine, _ = _stalls()[name]
+        np.testing.assert_array_equal(run.final_weights, mine.final_weights)
+        assert run.stopped_at == mine.stopped_at
+
+
+def test_plateau_reference_smallest_eigenvalues_match_closed_forms():
+    stalls = _stalls()
+    # A: f = w1^2 - w2^4 + w2^6/2 has the diagonal Hessian diag(2, -12 w2^2 + 15 w2^4)
+    surface, run, _ = stalls["A"]
+    w2 = run.final_weights[1]
+    assert _eig(surface, run.final_weights)[0] == pytest.approx(
+        -12 * w2**2 + 15 * w2**4, rel=1e-12
+    )
+    # C: half the mean squared error of a line has the constant Hessian
+    # mean of (x, 1)(x, 1)^T, whatever the weights
+    surface, run, fit = stalls["C"]
+    x = fit.X_train[:, 0]
+    H = np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
+    np.testing.assert_allclose(_eig(surface, run.final_weights), np.linalg.eigvalsh(H))
+    # B: measured by finite differences of the gradient
+    surface, run, _ = stalls["B"]
+    H_fd = landscape.hessian_matrix(surface.grad, run.final_weights)
+    assert np.linalg.eigvalsh(H_fd)[0] == pytest.approx(
+        _eig(surface, run.final_weights)[0], rel=1e-5
+    )
+
+
+def test_plateau_kinds_are_what_the_surfaces_hold_near_the_stall_points():
+    from gdcourse import newton
+
+    stalls = _stalls()
+    # A stalls beside the degenerate saddle at the origin
+    surface, run, _ = stalls["A"]
+    assert np.linalg.norm(run.final_weights) < 0.05
+    assert surface(run.final_weights) > surface(surface.global_minimum) + 0.5
+    # B: Newton's method from the stall point finds the critical point it
+    # sits beside, a saddle of index 1 (Newton is attracted to saddles)
+    surface, run, _ = stalls["B"]
+    critical = newton.newton(surface, run.final_weights, steps=20).final_weights
+    assert np.linalg.norm(surface.grad(critical)) < 1e-9
+    assert np.linalg.norm(critical - run.final_weights) < 0.01
+    kind = landscape.classify_critical_point(surface.hessian(critical))
+    assert kind.kind == "saddle"
+    # C: beside the only minimum of a convex quadratic
+    surface, run, _ = stalls["C"]
+    assert np.linalg.norm(run.final_weights - surface.minima[0]) < 0.05
+    assert np.all(_eig(surface, run.final_weights) > 0)
+
+
+def test_plateau_kicks_off_a_saddle_lower_the_loss_and_off_a_minimum_return():
+    from gdcourse import descent
+
+    for name, (surface, run, _) in _stalls().items():
+        w = run.final_weights
+        eig, vec = np.linalg.eigh(surface.hessian(w))
+        lr = exercises.saddle_points.PLATEAUS[name][2]
+        ends = [
+            descent.gradient_descent(
+                surface, w + s * 0.01 * vec[:, 0], lr=lr, steps=1000
+            ).final_loss
+            for s in (1.0, -1.0)
+        ]
+        if eig[0] < 0:
+            assert max(ends) < run.final_loss - 0.5, name
+        else:
+            floor = surface(surface.minima[0])
+            np.testing.assert_allclose(ends, floor, rtol=0, atol=1e-9)
+
+
+def test_plateau_checker_passes_the_measured_answer_and_shows_the_kicks():
+    kinds, smallest = _right()
+    assert sorted(kinds.values()) == ["minimum", "saddle", "saddle"]
+    verdict = exercises.check_plateau(kinds, smallest)
+    assert verdict.ok, verdict.text
+    text = verdict.text
+    assert text.startswith("All three right:")
+    assert "A: saddle" in text and "B: saddle" in text and "C: minimum" in text
+    assert "back at the minimum" in text
+    # a list in the order A, B, C, and kinds in any case and spacing
+    as_lists = exercises.check_plateau(
+        [f" {kinds[n].title()} " for n in "ABC"], [smallest[n] for n in "ABC"]
+    )
+    assert as_lists.ok and as_lists.text == text
+
+
+def test_plateau_checker_accepts_a_finite_difference_hessian():
+    answers = {}
+    for name, (surface, run, _) in _stalls().items():
+        H = landscape.hessian_matrix(surface.grad, run.final_weights)
+        answers[name] = np.linalg.eigvalsh(H)[0]
+    assert exercises.check_plateau(_right()[0], answers).ok
+
+
+def _lines(verdict):
+    """The report's line for each plateau (with its hint), by name."""
+    found = {}
+    for block in verdict.text.split("\n")[1:]:
+        if block[:2] in ("A:", "B:", "C:"):
+            name = block[0]
+            found[name] = block
+        else:
+            found[name] += "\n" + block
+    return found
+
+
+# a phrase of each hint, to check that no line gets another cause's hint
+HINTS = {
+    "largest": "it looks like the largest eigenvalue",
+    "sign": "with the opposite sign",
+    "diagonal": "smallest diagonal entry",
+    "elsewhere": "the plateau is where the run stopped",
+    "digits": "close, but not within 1%",
+    "measure": "compute the Hessian at the stall point",
+    "says minimum": "do not decide it",
+    "says saddle": "a nearly flat direction, whichever its sign",
+}
+
+
+def _assert_hints(verdict, expected):
+    """Each plateau's line: "right", or exactly the hint of its cause."""
+    assert not verdict.ok
+    lines = _lines(verdict)
+    assert sorted(lines) == ["A", "B", "C"]
+    for name, cause in expected.items():
+        line = lines[name]
+        if cause is None:
+            assert line == f"{name}: right.", line
+            continue
+        assert HINTS[cause] in line, (name, cause, line)
+        others = [p for c, p in HINTS.items() if c != cause and p in line]
+        assert not others, (name, cause, line)
+
+
+def _wrong(transform):
+    """The smallest eigenvalue replaced by transform(surface, run, eigenvalues)."""
+    return {
+        name: float(transform(surface, run, _eig(surface, run.final_weights)))
+        for name, (surface, run, _) in _stalls().items()
+    }
+
+
+def test_plateau_checker_names_each_typical_wrong_answer():
+    kinds, smallest = _right()
+    every = dict.fromkeys("ABC")
+    # trusting the flat loss and the small gradient: every plateau a minimum
+    _assert_hints(
+        exercises.check_plateau(dict.fromkeys("ABC", "minimum"), smallest),
+        {"A": "says minimum", "B": "says minimum", "C": None},
+    )
+    # reading a small eigenvalue as a saddle's, or any plateau as a saddle
+    _assert_hints(
+        exercises.check_plateau(dict.fromkeys("ABC", "saddle"), smallest),
+        {"A": None, "B": None, "C": "says saddle"},
+    )
+    # the decisions swapped
+    swapped = {n: "minimum" if k == "saddle" else "saddle" for n, k in kinds.items()}
+    _assert_hints(
+        exercises.check_plateau(swapped, smallest),
+        {"A": "says minimum", "B": "says minimum", "C": "says saddle"},
+    )
+    # the largest eigenvalue
+    _assert_hints(
+        exercises.check_plateau(kinds, _wrong(lambda s, r, e: e[-1])),
+        dict.fromkeys(every, "largest"),
+    )
+    # the opposite sign (the eigenvalues of minus the Hessian, largest first)
+    _assert_hints(
+        exercises.check_plateau(kinds, _wrong(lambda s, r, e: -e[0])),
+        dict.fromkeys(every, "sign"),
+    )
+    # measured at the start of the run
+    at_start = _wrong(lambda s, r, e: _eig(s, r.weights[0])[0])
+    _assert_hints(
+        exercises.check_plateau(kinds, at_start),
+        {"A": "elsewhere", "B": "elsewhere", "C": None},
+    )
+    verdict = exercises.check_plateau(kinds, at_start)
+    assert "at the start of the run (step 0)" in _lines(verdict)["B"]
+    # the smallest diagonal entry: right only where the Hessian is diagonal
+    _assert_hints(
+        exercises.check_plateau(
+            kinds, _wrong(lambda s, r, e: np.diag(s.hessian(r.final_weights)).min())
+        ),
+        {"A": None, "B": "diagonal", "C": "diagonal"},
+    )
+    # rounded to one significant digit
+    _assert_hints(
+        exercises.check_plateau(
+            kinds, {n: float(f"{v:.1g}") for n, v in smallest.items()}
+        ),
+        {"A": "measure", "B": "measure", "C": "digits"},
+    )
+
+
+def test_plateau_checker_names_the_step_of_an_eigenvalue_measured_mid_run():
+    kinds, _ = _right()
+    verdict = exercises.check_plateau(
+        kinds, _wrong(lambda s, r, e: _eig(s, r.weights[5])[0])
+    )
+    lines = _lines(verdict)
+    assert "the smallest eigenvalue at step 5;" in lines["B"]
+    assert "run.final_weights (step 12)" in lines["B"]
+
+
+def test_plateau_checker_tells_unsorted_eigenvalues_where_the_first_is_the_largest():
+    kinds, _ = _right()
+    unsorted = _wrong(lambda s, r, e: np.linalg.eigvals(s.hessian(r.final_weights))[0])
+    verdict = exercises.check_plateau(kinds, unsorted)
+    for name, value in unsorted.items():
+        surface, run, _ = _stalls()[name]
+        eig = _eig(surface, run.final_weights)
+        line = _lines(verdict)[name]
+        if value == pytest.approx(eig[-1]):
+            assert HINTS["largest"] in line
+        else:
+            assert line == f"{name}: right."
+
+
+def test_plateau_failing_reports_never_print_a_value_that_passes():
+    kinds, smallest = _right()
+    wrong_sets = [
+        _wrong(lambda s, r, e: e[-1]),
+        _wrong(lambda s, r, e: -e[0]),
+        _wrong(lambda s, r, e: _eig(s, r.weights[0])[0]),
+        _wrong(lambda s, r, e: np.diag(s.hessian(r.final_weights)).min()),
+        {n: float(f"{v:.1g}") for n, v in smallest.items()},
+    ]
+    for wrong in wrong_sets:
+        lines = _lines(exercises.check_plateau(kinds, wrong))
+        for name, line in lines.items():
+            if line.endswith("right."):
+                continue
+            # every number the line prints, signs included
+            for token in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", line):
+                printed = float(token)
+                right = smallest[name]
+                assert abs(printed - right) > 0.01 * abs(right), (name, line)
+
+
+def test_plateau_checker_cannot_be_passed_by_a_round_guess():
+    # no number with one significant digit is within the 1% the checker
+    # allows, for any plateau: each line is judged on its own
+    kinds, _ = _right()
+    guesses = [m * 10.0**k for m in range(1, 10) for k in range(-4, 4)]
+    for g in guesses + [-g for g in guesses] + [0.0]:
+        verdict = exercises.check_plateau(kinds, [g, g, g])
+        assert not verdict.ok
+        assert not any(line.endswith("right.") for line in _lines(verdict).values())
+
+
+@pytest.mark.parametrize(
+    "kinds, smallest, message",
+    [
+        (None, [0.0] * 3, "kinds must be a dict with keys"),
+        ("saddle", [0.0] * 3, "kinds must be a dict with keys"),
+        (["saddle"] * 2, [0.0] * 3, "kinds must have 3 entries (A, B, C), got 2."),
+        ({"A": "saddle", "C": "saddle"}, [0.0] * 3, 'kinds has no entry for "B"'),
+        (
+            ["maximum", "saddle", "saddle"],
+            [0.0] * 3,
+            'kinds["A"] must be "saddle" or "minimum", got \'maximum\'.',
+        ),
+        ([None] * 3, [0.0] * 3, 'kinds["A"] must be "saddle" or "minimum", got None.'),
+        (["saddle"] * 3, None, "smallest must be a dict with keys"),
+        (["saddle"] * 3, "-0.02", "smallest must be a dict with keys"),
+        (["saddle"] * 3, [0.0] * 4, "smallest must have 3 entries (A, B, C), got 4."),
+        (["saddle"] * 3, [None, 0.0, 0.0], 'smallest["A"] must be a number, got None.'),
+        (
+            ["saddle"] * 3,
+            [0.0, "-14", 0.0],
+            "smallest[\"B\"] must be a number, got '-14'.",
+        ),
+        (["saddle"] * 3, [0.0, 0.0, True], 'smallest["C"] must be a number, got True.'),
+        (
+            ["saddle"] * 3,
+            {"A": [1.0, 2.0], "B": 0, "C": 0},
+            'smallest["A"] must be a number',
+        ),
+        (
+            ["saddle"] * 3,
+            [0.0, float("inf"), 0.0],
+            'smallest["B"] must be a finite number, got inf.',
+        ),
+        (
+            ["saddle"] * 3,
+            [float("nan"), 0.0, 0.0],
+            "its stall point is run.final_weights",
+        ),
+    ],
+)
+def test_plateau_checker_answers_bad_input_in_plain_words(kinds, smallest, message):
+    verdict = exercises.check_plateau(kinds, smallest)
+    assert not verdict.ok
+    assert message in verdict.text, verdict.text
+    assert "Traceback" not in verdict.text and "\n" not in verdict.text
+
+
+def test_plateau_checker_reads_nan_from_the_padded_rows_of_a_stopped_run():
+    kinds, _ = _right()
+    last_row = _wrong(lambda s, r, e: _eig(s, r.weights[-1])[0])
+    # the regression's Hessian is the same everywhere, even at NaN weights
+    assert np.isnan(last_row["A"]) and np.isnan(last_row["B"])
+    text = exercises.check_plateau(kinds, last_row).text
+    assert "run.weights ends in NaN rows" in text

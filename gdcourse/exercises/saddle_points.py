@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .. import theory
 from . import diagnose as dg
-from .core import check
+from .core import check, describe
 
-__all__ = ["check_escape_step"]
+__all__ = ["check_escape_step", "check_plateau", "plateau_runs", "PLATEAUS", "KINDS"]
 
 
 def _escape_step(eps, lr, b, radius):
@@ -136,4 +138,349 @@ def check_escape_step(function):
         rtol=0.0,
         atol=0.0,
         diagnoses=_ESCAPE_STEP_MISTAKES,
+    )
+
+
+# ----------------------------------------------------------------------------
+# Exercise 4.3: a plateau, saddle or minimum?
+# ----------------------------------------------------------------------------
+
+#: Exercise 4.3: three runs of gradient descent that a gradient-norm test
+#: stopped on a plateau: the surface, the start, the rate and the tolerance.
+#: ``"regression"`` is the least-squares line on ``gdcourse.data.regression``
+#: with slopes drawn from (1, 3) (its training examples, seed 0).
+PLATEAUS = {
+    "A": ("degenerate saddle", (1.0, 0.045), 0.1, 1e-3),
+    "B": ("Himmelblau", (2.593, -0.037), 0.005, 1e-1),
+    "C": ("regression", (0.0, 0.0), 0.2, 1e-3),
+}
+
+#: The kinds a plateau may be, and the step taken off it along the
+#: eigenvector of the smallest eigenvalue before the report's descent.
+KINDS = ("saddle", "minimum")
+_KICK = 0.01
+_KICK_STEPS = 1000
+#: A smallest eigenvalue below -_TAU times the largest is a way down.
+_TAU = 1e-3
+#: The smallest eigenvalue is matched to this relative tolerance.
+_RTOL = 0.01
+
+
+def _surface(name):
+    from gdcourse import data, surfaces
+
+    if name == "degenerate saddle":
+        return surfaces.degenerate_saddle()
+    if name == "Himmelblau":
+        return surfaces.himmelblau()
+    fit = data.regression(x_range=(1.0, 3.0), seed=0)
+    return surfaces.least_squares(fit.X_train, fit.y_train, name="regression")
+
+
+def plateau_runs():
+    """The three stalled runs of Exercise 4.3, as ``{name: (surface, run)}``.
+
+    Each run is :func:`gdcourse.descent.gradient_descent` from the start in
+    :data:`PLATEAUS` with its rate, stopped by its gradient-norm tolerance
+    (``tol``) within 2000 steps; its stall point is ``run.final_weights``.
+
+    Returns
+    -------
+    dict
+        ``"A"``, ``"B"``, ``"C"`` mapped to a surface and its run.
+
+    Examples
+    --------
+    >>> runs = plateau_runs()
+    >>> surface, run = runs["A"]
+    >>> print(surface.name, run.stopped_at, f"{run.grad_norms[run.stopped_at]:.1e}")
+    degenerate saddle 35 9.0e-04
+    """
+    from gdcourse import descent
+
+    runs = {}
+    for name, (surface_name, start, lr, tol) in PLATEAUS.items():
+        surface = _surface(surface_name)
+        run = descent.gradient_descent(surface, start, lr=lr, steps=2000, tol=tol)
+        runs[name] = (surface, run)
+    return runs
+
+
+@lru_cache(maxsize=1)
+def _plateau_facts():
+    """For each plateau: its surface, run, stall point, eigenvalues and eigenvectors.
+
+    Computed once; the reader's runs come from :func:`plateau_runs`, fresh
+    each call, so nothing the reader changes reaches these.
+    """
+    facts = {}
+    for name, (surface, run) in plateau_runs().items():
+        w = run.final_weights
+        eig, vec = np.linalg.eigh(surface.hessian(w))
+        facts[name] = dict(surface=surface, run=run, w=w, eig=eig, vec=vec[:, 0])
+    return facts
+
+
+def _true_kind(eig):
+    return "saddle" if eig[0] < -_TAU * eig[-1] else "minimum"
+
+
+def _kick_losses(name, fact):
+    """Final losses of descent restarted a step _KICK off the stall, both ways along the eigenvector."""
+    from gdcourse import descent
+
+    lr = PLATEAUS[name][2]
+    starts = fact["w"] + np.outer([_KICK, -_KICK], fact["vec"])
+    run = descent.gradient_descent(fact["surface"], starts, lr=lr, steps=_KICK_STEPS)
+    return [float(loss) for loss in run.final_loss]
+
+
+def _entries(value, what):
+    """The reader's three answers as a dict, or the message saying what is wrong."""
+    names = tuple(PLATEAUS)
+    if isinstance(value, dict):
+        missing = [n for n in names if n not in value]
+        if missing:
+            keys = ", ".join(f'"{n}"' for n in missing)
+            return (
+                None,
+                f"{what} has no entry for {keys}: give one for each of A, B and C.",
+            )
+        return {n: value[n] for n in names}, None
+    if isinstance(value, (list, tuple, np.ndarray)) and np.ndim(value) == 1:
+        if len(value) != len(names):
+            return None, (
+                f"{what} must have {len(names)} entries (A, B, C), got {len(value)}."
+            )
+        return dict(zip(names, value)), None
+    return None, (
+        f'{what} must be a dict with keys "A", "B" and "C" (or a list of three), '
+        f"got {describe(value)}."
+    )
+
+
+def _kind(value, name):
+    if isinstance(value, str) and value.strip().lower() in KINDS:
+        return value.strip().lower(), None
+    return (
+        None,
+        f'kinds["{name}"] must be "saddle" or "minimum", got {describe(value)}.',
+    )
+
+
+def _number(value, name):
+    """The reader's eigenvalue as a float, or the message saying what is wrong."""
+    text = f'smallest["{name}"] must be a number, got {describe(value)}.'
+    if isinstance(value, (bool, np.bool_, str)) or value is None:
+        return None, text
+    try:
+        number = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None, text
+    if number.ndim != 0:
+        return None, text
+    number = float(number)
+    if not np.isfinite(number):
+        text = f'smallest["{name}"] must be a finite number, got {describe(value)}.'
+        if np.isnan(number):
+            text += (
+                " Hint: run.weights ends in NaN rows after a run that a "
+                "tolerance stopped early; its stall point is run.final_weights."
+            )
+        return None, text
+    return number, None
+
+
+def _evidence_hint(name, fact, got):
+    """Why the reader's smallest eigenvalue differs from the one at the stall point."""
+    eig, surface, run = fact["eig"], fact["surface"], fact["run"]
+    near = lambda a, b: abs(a - b) <= _RTOL * abs(b)  # noqa: E731
+    if near(got, eig[-1]):
+        return (
+            "it looks like the largest eigenvalue; the smallest one is the "
+            "curvature that can show a way down"
+        )
+    if near(got, -eig[0]):
+        return "it looks like the smallest eigenvalue with the opposite sign"
+    if near(got, float(np.min(np.diag(surface.hessian(fact["w"]))))) and not near(
+        got, eig[0]
+    ):
+        return (
+            "it looks like the smallest diagonal entry of the Hessian, the "
+            "curvature along one axis; where the Hessian has off-diagonal "
+            "entries, its eigenvalues are not on its diagonal"
+        )
+    stop = int(run.stopped_at)
+    rows = surface.hessian(run.weights[:stop])
+    along = np.linalg.eigvalsh(rows)[:, 0]
+    steps = [k for k in range(stop) if near(got, along[k])]
+    if steps:
+        where = "the start of the run (step 0)" if steps[0] == 0 else f"step {steps[0]}"
+        return (
+            f"it looks like the smallest eigenvalue at {where}; the plateau "
+            f"is where the run stopped, run.final_weights (step {stop})"
+        )
+    if abs(got - eig[0]) <= 0.1 * abs(eig[0]):
+        return (
+            "close, but not within 1%: give at least three significant "
+            "digits, and compute it from the exact Hessian "
+            "(gd.landscape.hessian_eigenvalues)"
+        )
+    return (
+        "compute the Hessian at the stall point, run.final_weights, and take "
+        "its smallest eigenvalue (gd.landscape.hessian_eigenvalues returns them "
+        "in ascending order)"
+    )
+
+
+def _decision_hint(kind, got, eig):
+    """Where to look when the eigenvalue is right and the decision is not."""
+    share = abs(got) / eig[-1]
+    if kind == "minimum":
+        return (
+            f"your smallest eigenvalue is {got:.3g}, {share:.1%} of the largest "
+            "in size; a small gradient and a flat loss curve do not decide it: "
+            "compare that eigenvalue with zero and with the largest, as the tip "
+            "in the section on degenerate saddles does. Which way does the loss "
+            "curve along its eigenvector?"
+        )
+    return (
+        f"your smallest eigenvalue is {got:.3g}, {share:.1%} of the largest in "
+        "size; a small eigenvalue is a nearly flat direction, whichever its "
+        "sign. Which way does the loss curve along its eigenvector, and along "
+        "the other one?"
+    )
+
+
+def _judge(name, fact, kind, got):
+    """(ok, line) for one plateau: the evidence first, then the decision."""
+    eig = fact["eig"]
+    if abs(got - eig[0]) > _RTOL * abs(eig[0]):
+        return False, (
+            f"{name}: not yet: {got:.6g} is not the smallest Hessian eigenvalue "
+            f"at the stall point.\n   Hint: {_evidence_hint(name, fact, got)}."
+        )
+    if kind != _true_kind(eig):
+        return False, (
+            f"{name}: not yet: your eigenvalue is right, but the decision, "
+            f"{kind}, does not follow from it.\n"
+            f"   Hint: {_decision_hint(kind, got, eig)}"
+        )
+    return True, f"{name}: right."
+
+
+def _passing_line(name, fact, kind):
+    eig, run = fact["eig"], fact["run"]
+    stall = float(run.final_loss)
+    losses = _kick_losses(name, fact)
+    head = (
+        f"{name}: {kind}: smallest eigenvalue {eig[0]:.3g}, largest {eig[-1]:.3g}; "
+        f"a step of {_KICK:g} either way along its eigenvector and {_KICK_STEPS} "
+        "steps of the same descent"
+    )
+    if kind == "saddle":
+        # a loss at round-off level is printed as a bound, the same on every machine
+        end = max(losses)
+        end = f"{end:.3g} or lower" if abs(end) >= 1e-9 else "below 1e-9"
+        return f"{head} take the loss from {stall:.3g} to {end}."
+    return (
+        f"{head} settle at loss {max(losses):.6g}, {stall - max(losses):.1e} "
+        f"below the stall's {stall:.6g}: back at the minimum."
+    )
+
+
+def check_plateau(kinds, smallest):
+    """Check a diagnosis of three stalled runs: saddle or minimum, with the evidence.
+
+    Exercise 4.3, on :func:`plateau_runs`: for each of the runs ``"A"``,
+    ``"B"`` and ``"C"`` in :data:`PLATEAUS`, whether its stall point
+    (``run.final_weights``) lies at a saddle or at a minimum, and the
+    smallest eigenvalue of the Hessian there, which shows it.
+
+    Parameters
+    ----------
+    kinds : dict or sequence
+        ``"saddle"`` or ``"minimum"`` for each run, keyed ``"A"``, ``"B"``,
+        ``"C"`` (or in that order).
+    smallest : dict or sequence
+        The smallest eigenvalue of the Hessian at each run's stall point,
+        matched within 1% to :func:`gdcourse.landscape.hessian_eigenvalues`.
+
+    Returns
+    -------
+    gdcourse.exercises.diagnose.Verdict
+        Its ``ok`` and a line per run: for a wrong eigenvalue, what it looks
+        like (the largest, at another step of the run, the Hessian's
+        diagonal, the opposite sign) and where to measure; for a right
+        eigenvalue with the wrong decision, a hint that points at the
+        eigenvalues.  A failing report never gives an eigenvalue or a
+        decision that passes.  A passing one adds what descent does from a
+        small step off each stall point along the eigenvector of the
+        smallest eigenvalue (:data:`_KICK` either way, then
+        :data:`_KICK_STEPS` steps): off a saddle the loss falls, off a
+        minimum it settles back.
+
+    Notes
+    -----
+    A stall point is judged a saddle when its smallest eigenvalue is below
+    :math:`-10^{-3}` times the largest: along its eigenvector :math:`v`,
+    :math:`f(w + t v) = f(w) + t\\, \\nabla f(w)^\\top v + \\tfrac12 t^2
+    \\lambda_{\\min} + O(t^3)`, so with a gradient this small the loss falls
+    along :math:`v` or :math:`-v`.  The exact Hessians here leave no doubt
+    about the sign; the three smallest eigenvalues lie far from that
+    threshold.
+
+    Examples
+    --------
+    Measured at each stall point:
+
+    >>> from gdcourse import landscape
+    >>> kinds, smallest = {}, {}
+    >>> for name, (surface, run) in plateau_runs().items():
+    ...     eig = landscape.hessian_eigenvalues(surface, run.final_weights)
+    ...     smallest[name] = eig[0]
+    ...     kinds[name] = "saddle" if eig[0] < -1e-3 * eig[-1] else "minimum"
+    >>> check_plateau(kinds, smallest).ok
+    True
+
+    An eigenvalue missing, then the largest eigenvalues where the smallest
+    are asked for:
+
+    >>> check_plateau({"A": "minimum", "B": "minimum", "C": "minimum"}, [None, 0, 0])
+    smallest["A"] must be a number, got None.
+    >>> check_plateau(["minimum"] * 3, [2.0, 97.5, 5.32])
+    Not yet: 0 of 3 right.
+    A: not yet: 2 is not the smallest Hessian eigenvalue at the stall point.
+       Hint: it looks like the largest eigenvalue; the smallest one is the curvature that can show a way down.
+    B: not yet: 97.5 is not the smallest Hessian eigenvalue at the stall point.
+       Hint: it looks like the largest eigenvalue; the smallest one is the curvature that can show a way down.
+    C: not yet: 5.32 is not the smallest Hessian eigenvalue at the stall point.
+       Hint: it looks like the largest eigenvalue; the smallest one is the curvature that can show a way down.
+    """
+    given_kinds, problem = _entries(kinds, "kinds")
+    if problem:
+        return dg.Verdict(False, problem)
+    given_values, problem = _entries(smallest, "smallest")
+    if problem:
+        return dg.Verdict(False, problem)
+    answers = {}
+    for name in PLATEAUS:
+        kind, problem = _kind(given_kinds[name], name)
+        if problem:
+            return dg.Verdict(False, problem)
+        value, problem = _number(given_values[name], name)
+        if problem:
+            return dg.Verdict(False, problem)
+        answers[name] = (kind, value)
+    facts = _plateau_facts()
+    judged = {name: _judge(name, facts[name], *answers[name]) for name in PLATEAUS}
+    right = sum(ok for ok, _ in judged.values())
+    if right == len(PLATEAUS):
+        lines = [
+            _passing_line(name, facts[name], answers[name][0]) for name in PLATEAUS
+        ]
+        return dg.Verdict(True, "All three right:\n" + "\n".join(lines))
+    lines = [line for _, line in judged.values()]
+    return dg.Verdict(
+        False, f"Not yet: {right} of {len(PLATEAUS)} right.\n" + "\n".join(lines)
     )
