@@ -20,7 +20,8 @@ from gdcourse.widgets.overlay import SCALE
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "static-form.md"
-SCRIPT = ROOT / "_static" / "gd-explorer.js"
+#: The site's script and the painter it loads first (which reads the form's tables).
+SCRIPTS = (ROOT / "_static" / "gd-explorer.js", ROOT / "gdcourse/widgets/js/painter.js")
 
 #: A prefix control with every step state and dashed lines; a control that
 #: some settings ignore (frames stored as the key of another frame).
@@ -164,7 +165,7 @@ def test_each_kind_of_operation_has_the_keys_its_rows_name(emitted):
 
 
 def test_every_key_the_script_reads_is_documented():
-    code = re.sub(r"(^|\s)//[^\n]*", r"\1", SCRIPT.read_text())
+    code = re.sub(r"(^|\s)//[^\n]*", r"\1", "\n".join(p.read_text() for p in SCRIPTS))
     doc = documented()
     # `op.u`, `this.form.scale`, `c.spec.run`; not `canvas.style.width`
     names = "|".join(READERS)
@@ -175,7 +176,7 @@ def test_every_key_the_script_reads_is_documented():
 
 
 def test_the_page_states_the_constants_writer_and_script_share():
-    code = SCRIPT.read_text()
+    code = "\n".join(p.read_text() for p in SCRIPTS)
     states = {
         name.strip("`"): int(value.strip("`"))
         for value, name, _ in tables()["step"][("state", "name", "meaning")]

@@ -115,6 +115,7 @@ def test_static_explorers_respond(browser, site_url, screenshots, path):
 
 
 STATIC = Path(__file__).resolve().parents[2] / "_static"
+PAINTER = STATIC.parent / "gdcourse" / "widgets" / "js" / "painter.js"
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +168,7 @@ def test_stored_html_with_the_site_script_is_explorable(
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.set_content(stored_html)
     page.add_style_tag(path=str(STATIC / "gd-explorer.css"))
+    page.add_script_tag(path=str(PAINTER))
     page.add_script_tag(path=str(STATIC / "gd-explorer.js"))
     root = page.locator(".gd-explorer")
     wait_dense(root)
