@@ -416,19 +416,18 @@ def check_plateau(kinds, smallest):
         eigenvalues.  A failing report never gives an eigenvalue or a
         decision that passes.  A passing one adds what descent does from a
         small step off each stall point along the eigenvector of the
-        smallest eigenvalue (:data:`_KICK` either way, then
-        :data:`_KICK_STEPS` steps): off a saddle the loss falls, off a
-        minimum it settles back.
+        smallest eigenvalue (0.01 either way, then 1000 steps at the run's
+        rate): off a saddle the loss falls, off a minimum it settles back.
 
     Notes
     -----
     A stall point is judged a saddle when its smallest eigenvalue is below
     :math:`-10^{-3}` times the largest: along its eigenvector :math:`v`,
     :math:`f(w + t v) = f(w) + t\\, \\nabla f(w)^\\top v + \\tfrac12 t^2
-    \\lambda_{\\min} + O(t^3)`, so with a gradient this small the loss falls
-    along :math:`v` or :math:`-v`.  The exact Hessians here leave no doubt
-    about the sign; the three smallest eigenvalues lie far from that
-    threshold.
+    \\lambda_{\\min} + O(t^3)`, so the loss falls along whichever of
+    :math:`v` and :math:`-v` does not climb the gradient, even where the
+    gradient vanishes.  The Hessians here are exact, and the three smallest
+    eigenvalues lie far from that threshold, on either side.
 
     Examples
     --------
