@@ -1,6 +1,9 @@
-"""Chapter 2 checker: the largest stable rate of a quadratic, against measured descent."""
+"""Chapter 2 checkers: the largest stable rate of a quadratic, against measured descent, and the diagnosis of six loss curves."""
+
+import re
 
 import numpy as np
+import pytest
 
 from gdcourse import exercises
 from gdcourse.descent import gradient_descent
@@ -178,3 +181,327 @@ def test_a_ratio_that_changes_from_case_to_case_is_not_a_margin():
     ):
         said = diagnosis(exercises.check_largest_stable_rate(wrong))
         assert said is None or "just below" not in said, said
+
+
+# Exercise 2.3: which rate made which curve, and the largest stable rate
+
+
+def rate_problem():
+    """The chapter's logistic regression, its minimiser by Newton's method."""
+    from gdcourse import data, models
+
+    moons = data.two_moons(n=300, noise=0.15, seed=0)
+    X, y = moons.X_train, moons.y_train
+    model = models.LogisticRegression(n_features=2)
+    Xb = np.column_stack([X, np.ones(len(X))])
+    theta = np.zeros(3)
+    for _ in range(30):
+        p = models.sigmoid(Xb @ theta)
+        H = (Xb.T * p * (1 - p)) @ Xb / len(X)
+        theta -= np.linalg.solve(H, Xb.T @ (p - y) / len(X))
+    return model, X, y, theta, H
+
+
+def run_from_zero(lr, steps):
+    model, X, y, theta_star, _ = rate_problem()
+    theta, gaps = np.zeros(3), []
+    for _ in range(steps + 1):
+        gaps.append(model.loss(theta, X, y) - model.loss(theta_star, X, y))
+        theta = theta - lr * model.grad(theta, X, y)
+    return np.array(gaps)
+
+
+def the_limit():
+    return 2.0 / np.linalg.eigvalsh(rate_problem()[4])[-1]
+
+
+def right_labels():
+    """The labels by the exercise's definitions, read from runs made here."""
+    D = learning_rates.DIAGNOSIS
+    runs = {lr: run_from_zero(lr, D["steps"]) for lr in D["rates"]}
+
+    def reach(g):
+        return np.argmax(g < D["target"]) if np.any(g < D["target"]) else np.inf
+
+    fastest = min(reach(g) for g in runs.values())
+    kinds = {}
+    for lr, g in runs.items():
+        end = reach(g) if np.isfinite(reach(g)) else len(g) - 1
+        if np.any(np.diff(g[: end + 1]) > 0):
+            kinds[lr] = "too large"
+        elif reach(g) <= D["slower"] * fastest:
+            kinds[lr] = "about right"
+        else:
+            kinds[lr] = "too small"
+    return [kinds[D["rates"][i]] for i in D["curves"]]
+
+
+def part(verdict, which):
+    lines = repr(verdict).split("\n(b) ")
+    return lines[0][4:] if which == "a" else lines[1]
+
+
+def test_the_curves_are_the_runs_at_the_listed_rates():
+    D = learning_rates.DIAGNOSIS
+    curves = exercises.learning_rates.rate_curves()
+    assert list(curves) == list("ABCDEF")
+    for letter, i in zip("ABCDEF", D["curves"]):
+        mine = run_from_zero(D["rates"][i], D["steps"])
+        big = mine > 1e-12
+        assert np.allclose(curves[letter][big], mine[big], rtol=1e-6)
+    # the shuffle: each rate once, and not in increasing order
+    assert sorted(D["curves"]) == list(range(6)) and list(D["curves"]) != sorted(
+        D["curves"]
+    )
+
+
+def test_the_limit_is_the_measured_edge_of_stability():
+    limit = the_limit()
+    assert learning_rates._limit() == pytest.approx(limit, rel=1e-9)
+    # below: the loss reaches the minimum; above: it stalls, bouncing
+    assert run_from_zero(0.99 * limit, 3000)[-1] < 1e-12
+    above = run_from_zero(1.01 * limit, 3000)
+    assert above[-1] > 1e-5 and np.any(np.diff(above[-10:]) > 0)
+    # it is not a round number, and no listed rate is within 3% of it
+    assert all(abs(r / limit - 1) > 0.03 for r in learning_rates.DIAGNOSIS["rates"])
+    assert abs(limit - round(limit)) > 0.3
+
+
+def test_the_labels_follow_the_theory_of_the_chapter():
+    """Too small below the best fixed rate, too large near or above the limit."""
+    eig = np.linalg.eigvalsh(rate_problem()[4])
+    best, limit = 2 / (eig[0] + eig[-1]), the_limit()
+    D = learning_rates.DIAGNOSIS
+    labels = dict(zip([D["rates"][i] for i in D["curves"]], right_labels()))
+    for lr, kind in labels.items():
+        if kind == "too large":
+            assert lr > best
+        else:
+            assert lr < best
+    assert sorted(labels.values()) == sorted(
+        ["too small", "about right", "too large"] * 2
+    )
+    # one too large rate converges (with a sawtooth), the other does not
+    large = [lr for lr, k in labels.items() if k == "too large"]
+    assert min(large) < limit < max(large)
+
+
+def right_answer():
+    return right_labels(), the_limit()
+
+
+def test_a_right_answer_passes():
+    verdict = exercises.check_rate_diagnosis(*right_answer())
+    assert verdict.ok
+    assert part(verdict, "a").startswith("Right")
+    assert part(verdict, "b").startswith("Right")
+
+
+def test_the_estimate_read_from_the_overshooting_curve_passes():
+    """2 lr / (1 + sqrt r), r the loss factor per step of the sawtooth curve."""
+    D = learning_rates.DIAGNOSIS
+    curves = exercises.learning_rates.rate_curves()
+    labels = right_labels()
+    over = [
+        k
+        for k, lab in zip("ABCDEF", labels)
+        if lab == "too large" and curves[k][-1] < 1e-9
+    ]
+    assert len(over) == 1
+    g = curves[over[0]]
+    lr = D["rates"][D["curves"]["ABCDEF".index(over[0])]]
+    for a, b in ((20, 60), (30, 90), (40, 100), (60, 140), (80, 160)):
+        r = (g[b] / g[a]) ** (1 / (b - a))
+        estimate = 2 * lr / (1 + np.sqrt(r))
+        assert abs(estimate / the_limit() - 1) < 2e-3
+        assert exercises.check_rate_diagnosis(labels, estimate).ok
+        # after step 40, a slope misread by a tenth still passes
+        if a >= 40:
+            for misread in (0.9, 1.1):
+                rough = 2 * lr / (1 + np.sqrt(r**misread))
+                assert exercises.check_rate_diagnosis(labels, rough).ok
+    # the nearest of the six rates is 4% below the limit
+    nearest = min(D["rates"], key=lambda x: abs(x / the_limit() - 1))
+    assert nearest < the_limit() and round(1 - nearest / the_limit(), 2) == 0.04
+
+
+def test_the_slips_named_are_apart_from_each_other_and_from_the_answer():
+    spans = sorted(learning_rates._readings().values())
+    for (_, high), (low, _) in zip(spans, spans[1:]):
+        assert high < low
+    limit, tol = the_limit(), learning_rates.DIAGNOSIS["tol"]
+    for low, high in spans:
+        assert high < limit * (1 - tol) or low > limit * (1 + tol)
+
+
+def test_guesses_from_the_rates_and_labels_fail():
+    labels = right_labels()
+    limit = the_limit()
+    D = learning_rates.DIAGNOSIS
+    large = sorted(
+        D["rates"][i] for i, lab in zip(D["curves"], labels) if lab == "too large"
+    )
+    guesses = [15.0, 15.5, 16.0, 17.0, 18.0, sum(large) / 2, *large, 10.0, 20.0]
+    for guess in guesses:
+        verdict = exercises.check_rate_diagnosis(labels, guess)
+        assert not verdict.ok, guess
+    # the estimates that pass fill a small part of the interval the labels give
+    window = 2 * D["tol"] * limit
+    assert window / (large[1] - large[0]) < 0.04
+
+
+def hint_of(verdict):
+    b = part(verdict, "b")
+    assert "\n" in b, b
+    return b.split("\n", 1)[1]
+
+
+def test_typical_wrong_estimates_get_the_hint_of_their_cause():
+    labels = right_labels()
+    D = learning_rates.DIAGNOSIS
+    curves = exercises.learning_rates.rate_curves()
+    limit = the_limit()
+    L = 2 / limit
+    eig = np.linalg.eigvalsh(rate_problem()[4])
+    # the evidence a reader uses: the sawtooth curve and the slowest curve
+    lr_over, lr_slow = 14.8, 1.0
+    g_over = curves["ABCDEF"[D["curves"].index(D["rates"].index(lr_over))]]
+    g_slow = curves["ABCDEF"[D["curves"].index(D["rates"].index(lr_slow))]]
+    r = (g_over[100] / g_over[60]) ** (1 / 40)
+    r_slow = (g_slow[200] / g_slow[150]) ** (1 / 50)
+    mu = (1 - np.sqrt(r_slow)) / lr_slow
+    Xb = np.column_stack([rate_problem()[1], np.ones(len(rate_problem()[1]))])
+    bound = np.linalg.eigvalsh(Xb.T @ Xb / len(Xb))[-1] / 4
+    wrong = {
+        # the loss factor taken as the error's factor
+        2 * lr_over / (1 + r): "the loss's factor per step taken as the error's",
+        # 1 - lr L = +sqrt(r)
+        2 * lr_over / (1 - np.sqrt(r)): "taken as positive",
+        # the slowest curve read as if it showed L
+        2 * lr_slow / (1 - np.sqrt(r_slow)): "the slowest curve's factor",
+        1 / L: "1/L where 2/L was meant",
+        2 / (mu + L): "the best fixed rate",
+        2 / bound: "smoothness bound",
+        lr_over: "the largest of the six rates whose curve converges",
+        20.0: "the rate of the curve that stalls",
+    }
+    causes = list(wrong.values())
+    for estimate, cause in wrong.items():
+        verdict = exercises.check_rate_diagnosis(labels, estimate)
+        assert not verdict.ok and part(verdict, "a").startswith("Right")
+        said = hint_of(verdict)
+        assert cause in said, (estimate, said)
+        assert not any(c in said for c in causes if c != cause), (estimate, said)
+    # the slowest curve gives the smallest curvature, roughly: the run is
+    # still far from the minimum, where the loss is not yet a quadratic
+    assert mu == pytest.approx(eig[0], rel=0.2)
+
+
+def test_a_failing_report_never_prints_a_passing_estimate():
+    labels = right_labels()
+    limit, tol = the_limit(), learning_rates.DIAGNOSIS["tol"]
+    for estimate in (1e-3, 5.0, 7.7, 14.4, 14.8, 15.2, 15.7, 16.0, 20.0, 300.0):
+        text = repr(exercises.check_rate_diagnosis(labels, estimate))
+        numbers = [float(x) for x in re.findall(r"\d+\.?\d*(?:e-?\d+)?", text)]
+        assert not any(abs(x / limit - 1) <= tol for x in numbers if x > 0), text
+
+
+def test_the_reports_of_a_run_say_what_it_did():
+    labels = right_labels()
+    low = part(exercises.check_rate_diagnosis(labels, 10.0), "b")
+    assert "at your estimate 10 converges" in low
+    high = part(exercises.check_rate_diagnosis(labels, 17.0), "b")
+    stalled = run_from_zero(17.0, learning_rates.DIAGNOSIS["long"])[-1]
+    assert f"still {stalled:.2g} above the minimum" in high
+    tiny = part(exercises.check_rate_diagnosis(labels, 1e-4), "b")
+    assert "is still falling" in tiny and "that rate is stable" in tiny
+    huge = part(exercises.check_rate_diagnosis(labels, 400.0), "b")
+    assert "higher than where it started" in huge
+
+
+def label_swap(labels, letter, new):
+    out = list(labels)
+    out["ABCDEF".index(letter)] = new
+    return out
+
+
+def test_typical_wrong_labels_get_the_hint_of_their_cause():
+    labels = right_labels()
+    curves = exercises.learning_rates.rate_curves()
+    by_kind = {}
+    for k, lab in zip("ABCDEF", labels):
+        if lab == "too large":
+            lab = "sawtooth" if curves[k][-1] < 1e-9 else "stall"
+        by_kind.setdefault(lab, []).append(k)
+    # the curve that overshoots but converges
+    (saw,) = by_kind["sawtooth"]
+    (stall,) = by_kind["stall"]
+    small = by_kind["too small"]
+    right = by_kind["about right"]
+    # each cause's hint begins with what to look at on that curve
+    saw_hint = "Hint: look at its first 20 steps: the loss rises"
+    stall_hint = "Hint: it is not crawling"
+    shallow_hint = "Hint: it falls at every step, but its slope"
+    rises_hint = "Hint: its loss falls at every step: no sawtooth"
+    count_hint = "Hint: count the steps"
+    cases = [
+        (label_swap(labels, saw, "about right"), saw, saw_hint),
+        (label_swap(labels, saw, "too small"), saw, saw_hint),
+        (label_swap(labels, stall, "too small"), stall, stall_hint),
+        (label_swap(labels, stall, "about right"), stall, stall_hint),
+        (label_swap(labels, small[0], "about right"), small[0], shallow_hint),
+        (label_swap(labels, small[1], "too large"), small[1], rises_hint),
+        (label_swap(labels, right[0], "too small"), right[0], count_hint),
+        (label_swap(labels, right[1], "too large"), right[1], rises_hint),
+    ]
+    hints = {saw_hint, stall_hint, shallow_hint, rises_hint, count_hint}
+    for given, letter, hint in cases:
+        verdict = exercises.check_rate_diagnosis(given, the_limit())
+        text = part(verdict, "a")
+        assert not verdict.ok and part(verdict, "b").startswith("Right")
+        assert text.startswith(f"Not yet: curve {letter} is not"), text
+        assert hint in text, (hint, text)
+        assert not any(h in text for h in hints - {hint}), text
+        # the label it should have is not given
+        assert f'"{labels["ABCDEF".index(letter)]}"' not in text
+
+
+def test_labels_in_sorted_order_or_all_alike_fail():
+    limit = the_limit()
+    for labels in (
+        ["too small"] * 2 + ["about right"] * 2 + ["too large"] * 2,
+        ["about right"] * 6,
+    ):
+        verdict = exercises.check_rate_diagnosis(labels, limit)
+        assert not verdict.ok and part(verdict, "a").startswith("Not yet")
+    # a dict by letter is read like the list
+    d = dict(zip("ABCDEF", right_labels()))
+    assert exercises.check_rate_diagnosis(d, limit).ok
+    # case and spaces do not matter
+    shouted = [f"  {lab.upper()} " for lab in right_labels()]
+    assert exercises.check_rate_diagnosis(shouted, limit).ok
+
+
+@pytest.mark.parametrize(
+    "labels, limit, said",
+    [
+        (None, None, ("labels must be six labels", "limit must be a number, got None")),
+        ("too small", 15.0, ("labels must be six labels", "got 'too small'")),
+        (["too small"] * 5, 15.0, ("got 5 labels, not 6",)),
+        (["too small"] * 7, 15.0, ("got 7 labels, not 6",)),
+        (["too small"] * 5 + [None], 15.0, ("curve F's label must be",)),
+        (["too small"] * 5 + ["fine"], 15.0, ("curve F's label must be",)),
+        ({"A": "too small"}, 15.0, ("labels must have the keys A to F",)),
+        (["too small"] * 6, float("nan"), ("limit must be a number, got nan",)),
+        (["too small"] * 6, "15", ("limit must be a number, got '15'",)),
+        (["too small"] * 6, -2.0, ("limit must be a positive rate",)),
+        (["too small"] * 6, np.inf, ("limit must be a number, got inf",)),
+        (["too small"] * 6, [15.4], ("limit must be a number",)),
+    ],
+)
+def test_bad_input_gets_a_plain_message(labels, limit, said):
+    verdict = exercises.check_rate_diagnosis(labels, limit)
+    text = repr(verdict)
+    assert not verdict.ok and "Traceback" not in text
+    for words in said:
+        assert words in text, text
