@@ -1,10 +1,15 @@
 """Chapter-9 checker: Adam's first update, against gdcourse.optimizers.adam."""
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from gdcourse import descent, exercises, optimizers, surfaces
+from gdcourse import adaptive, descent, exercises, optimizers, surfaces, theory
 from gdcourse.exercises import adaptive_methods
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def diagnosis(result):
@@ -146,3 +151,322 @@ def test_swapped_betas_give_the_same_first_step():
         return -lr * m_hat / (np.sqrt(v_hat) + eps)
 
     assert exercises.check_adam_first_step(swapped).ok
+
+
+# ---------------------------------------------------------------------------
+# Exercise 9.3: one AdamW step, against gdcourse.optimizers.adamw
+# ---------------------------------------------------------------------------
+
+
+def adamw_closed_form(w, grad, m, v, t, lr, weight_decay):
+    # eq-adamw with the moments of eq-adam-moments, written out here
+    m = 0.9 * m + 0.1 * grad
+    v = 0.999 * v + 0.001 * grad**2
+    m_hat, v_hat = m / (1 - 0.9**t), v / (1 - 0.999**t)
+    return (1 - lr * weight_decay) * w - lr * m_hat / (np.sqrt(v_hat) + 1e-8), m, v
+
+
+def test_adamw_right_answer_passes():
+    assert repr(exercises.check_adamw_step(adamw_closed_form)) == (
+        "All 6 cases passed: adamw_step(w, grad, m, v, t, lr, weight_decay) is right."
+    )
+
+
+def test_adamw_reference_is_the_closed_form():
+    rng = np.random.default_rng(3)
+    for t in (1, 2, 7, 500):
+        w, g = rng.normal(size=5), rng.normal(size=5)
+        m, v = rng.normal(size=5), rng.uniform(0.0, 2.0, size=5)
+        for lr, lam in [(0.1, 0.0), (1e-3, 1e-2), (0.3, 2.0)]:
+            got = adaptive_methods._adamw_step(w, g, m, v, t, lr, lam)
+            want = adamw_closed_form(w, g, m, v, t, lr, lam)
+            for a, b in zip(got, want):
+                np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+
+
+def test_adamw_reference_replays_torch_adamw():
+    # the steps of torch.optim.AdamW stored for the optimizer tests, replayed
+    # one at a time through the checker's reference
+    cases = json.loads((FIXTURES / "torch_optimizers.json").read_text())["cases"]
+    replayed = 0
+    for case in cases:
+        opt = case["optimizer"]
+        if (
+            opt["name"] != "adamw"
+            or case["surface"]["name"] != "quadratic"
+            or case["clip_norm"] is not None
+            or set(opt["params"]) - {"weight_decay"}
+        ):
+            continue
+        A = np.array(case["surface"]["params"]["A"])
+        b = np.array(case["surface"]["params"].get("b", np.zeros(len(A))))
+        lam = opt["params"].get("weight_decay", 1e-2)
+        w = np.array(case["w0"])
+        m, v = np.zeros_like(w), np.zeros_like(w)
+        for t, lr in enumerate(case["lrs"], start=1):
+            w, m, v = adaptive_methods._adamw_step(w, A @ w - b, m, v, t, lr, lam)
+        np.testing.assert_allclose(w, case["weights"][-1], rtol=1e-10, atol=1e-12)
+        replayed += 1
+    assert replayed >= 1
+
+
+def test_adamw_reference_is_a_gradient_descent_run():
+    s = surfaces.quadratic(np.array([[2.0, 0.3], [0.3, 0.5]]))
+    run = descent.gradient_descent(
+        s, [1.0, -1.0], lr=0.05, steps=5, optimizer=optimizers.adamw(weight_decay=0.3)
+    )
+    w, m, v = run.weights[0], np.zeros(2), np.zeros(2)
+    for t in range(1, 6):
+        w, m, v = adaptive_methods._adamw_step(w, s.grad(w), m, v, t, 0.05, 0.3)
+        np.testing.assert_allclose(w, run.weights[t], rtol=1e-12)
+
+
+def test_adamw_starter_gets_the_plain_report():
+    def starter(w, grad, m, v, t, lr, weight_decay):
+        return w, m, v
+
+    text = repr(exercises.check_adamw_step(starter))
+    assert text.startswith("0 of 6 cases passed") and "It looks like" not in text
+
+
+def _with(**changes):
+    """AdamW written out, with one thing changed."""
+
+    def step(w, grad, m, v, t, lr, weight_decay):
+        g = grad + weight_decay * w if changes.get("l2") else grad
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g**2
+        tc = t + 1 if changes.get("next_t") else t
+        if changes.get("no_correction"):
+            m_hat, v_hat = m, v
+        else:
+            m_hat, v_hat = m / (1 - 0.9**tc), v / (1 - 0.999**tc)
+        denom = np.sqrt(v_hat) + 1e-8
+        up = -1.0 if changes.get("uphill") else 1.0
+        lam = 0.0 if changes.get("l2") or changes.get("no_decay") else weight_decay
+        if changes.get("scaled"):
+            return w - lr * (m_hat + lam * w) / denom, m, v
+        if changes.get("after"):
+            return (1 - lr * lam) * (w - up * lr * m_hat / denom), m, v
+        shrink = 1 - lam if changes.get("no_rate") else 1 - lr * lam
+        if changes.get("grow"):
+            shrink = 1 + lr * lam
+        return shrink * w - up * lr * m_hat / denom, m, v
+
+    return step
+
+
+@pytest.mark.parametrize(
+    "changes, named",
+    [
+        ({"l2": True}, "Adam with L2 regularisation"),
+        ({"no_rate": True}, "shrunk by 1 - lambda instead of 1 - lr * lambda"),
+        ({"scaled": True}, "lambda * w divided by the adaptive denominator"),
+        ({"no_correction": True}, "AdamW without bias correction"),
+        ({"next_t": True}, "the bias correction of step t + 1"),
+        ({"grow": True}, "weights that grow by 1 + lr * lambda"),
+        ({"uphill": True}, "the adaptive step added instead of subtracted"),
+        ({"after": True}, "the decay applied to the weights after the adaptive step"),
+        ({"no_decay": True}, "Adam's step without the weight decay"),
+    ],
+)
+def test_adamw_classic_mistakes_are_named(changes, named):
+    result = exercises.check_adamw_step(_with(**changes))
+    assert not result.ok
+    assert diagnosis(result) is not None and named in diagnosis(result)
+
+
+def test_adamw_old_moments_returned():
+    def old(w, grad, m, v, t, lr, weight_decay):
+        return adamw_closed_form(w, grad, m, v, t, lr, weight_decay)[0], m, v
+
+    said = diagnosis(exercises.check_adamw_step(old))
+    assert said.startswith("It looks like w_new is right but m_new and v_new")
+
+
+@pytest.mark.parametrize(
+    "broken, reason",
+    [
+        (lambda w, grad, m, v, t, lr, wd: None, "returned None"),
+        (lambda w, grad, m, v, t, lr, wd: "w", "not"),
+        (lambda w, grad, m, v, t, lr, wd: w, ""),
+        (lambda w, grad, m, v, t, lr, wd: 1 / 0, "ZeroDivisionError"),
+    ],
+)
+def test_adamw_bad_answers_get_a_plain_report(broken, reason):
+    text = repr(exercises.check_adamw_step(broken))
+    assert text.startswith("0 of 6 cases passed") and reason in text
+    assert "Traceback" not in text
+
+
+# ---------------------------------------------------------------------------
+# Exercise 9.4: the turned ravine, checked by running the chosen method
+# ---------------------------------------------------------------------------
+
+TURNED = adaptive_methods.TURNED
+GRID = [0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
+
+
+def ravines():
+    start = np.array(TURNED["start"])
+    return [
+        (adaptive.ravine(kappa=100.0), start),
+        (adaptive.ravine(kappa=100.0, angle=45.0), adaptive.rotate(start, 45.0)),
+    ]
+
+
+def measured(method, lr, after=TURNED["read_at"]):
+    """The ratio of the effective rates after ``after`` steps, from the run's gradients."""
+    make = {"AdaGrad": optimizers.adagrad, "RMSProp": optimizers.rmsprop}
+    make["Adam"] = optimizers.adam
+    out = []
+    for s, start in ravines():
+        run = descent.gradient_descent(
+            s, start, lr=lr, steps=after, optimizer=make[method]()
+        )
+        g = s.grad(run.weights[:-1])
+        if method == "AdaGrad":
+            scale = np.sqrt(np.sum(g**2, axis=0)) + 1e-10
+        elif method == "RMSProp":
+            w8 = 0.01 * 0.99 ** np.arange(after - 1, -1, -1)
+            scale = np.sqrt(w8 @ g**2) + 1e-8
+        else:
+            w8 = 0.001 * 0.999 ** np.arange(after - 1, -1, -1)
+            scale = np.sqrt(w8 @ g**2 / (1 - 0.999**after)) + 1e-8
+        rates = lr / scale
+        out.append(float(rates.max() / rates.min()))
+    return tuple(out)
+
+
+HINTS = {
+    "same rate": "moves every coordinate at the same rate",
+    "adam": "Adam does not beat tuned momentum along the axes",
+    "no lead": "does not beat tuned momentum along the axes, so the turn has no lead",
+    "order": "the pair in the other order",
+    "inverted": "the smaller effective rate over the larger",
+    "hessian": "the Hessian's diagonal entries",
+    "first": "the ratios after the first step",
+    "other method": "RMSProp's ratios at this rate",
+    "axis": "the ratio along the axes is not the run's",
+    "turned": "the ratio on the turned ravine is not the run's",
+    "neither": "neither ratio is the run's",
+}
+
+
+def hint_of(verdict):
+    text = verdict.text
+    found = [k for k, phrase in HINTS.items() if phrase in text]
+    # "adam" also contains the "no lead" phrase's start: report the specific one
+    if "adam" in found and "no lead" in found:
+        found.remove("no lead")
+    return found
+
+
+def test_the_measured_ratios_are_the_runs():
+    for method, lr in [("AdaGrad", 3.0), ("RMSProp", 30.0), ("Adam", 1.0)]:
+        np.testing.assert_allclose(
+            adaptive_methods._rate_ratios(method, lr), measured(method, lr), rtol=1e-9
+        )
+    # the turned ravine's diagonal carries no trace of the turn
+    H = ravines()[1][0].hessian(np.zeros(2))
+    assert H[0, 0] == pytest.approx(H[1, 1])
+
+
+def test_the_counts_are_the_chapter_race():
+    hb_lr, hb_beta = theory.heavy_ball_optimal(0.01, 1.0)
+    for opt, lr in [
+        (optimizers.sgd(momentum=hb_beta), hb_lr),
+        (optimizers.adagrad(), 3.0),
+    ]:
+        want = [
+            adaptive.grid_steps(s, start, opt, [lr], 300, stay=True)[0]
+            for s, start in ravines()
+        ]
+        assert adaptive_methods._counts(opt, lr) == want
+
+
+@pytest.mark.parametrize(
+    "method, lr", [("AdaGrad", 3.0), ("RMSProp", 30.0), ("adagrad", 1)]
+)
+def test_a_measured_answer_passes(method, lr):
+    name = {"adagrad": "AdaGrad"}.get(method, method)
+    ratios = tuple(float(f"{r:.4g}") for r in measured(name, lr))
+    verdict = exercises.check_turned_ravine(method, lr, ratios)
+    assert verdict.ok and verdict.text.startswith("Right:")
+
+
+@pytest.mark.parametrize(
+    "method, lr, ratios, cause",
+    [
+        ("GD", 1.98, (1.0, 1.0), "same rate"),
+        ("momentum", 3.31, (1.0, 1.0), "same rate"),
+        ("Adam", 1.0, measured("Adam", 1.0), "adam"),
+        ("RMSProp", 1.0, measured("RMSProp", 1.0), "no lead"),
+        ("AdaGrad", 0.1, measured("AdaGrad", 0.1), "no lead"),
+        ("AdaGrad", 3.0, measured("AdaGrad", 3.0)[::-1], "order"),
+        ("AdaGrad", 3.0, tuple(1 / r for r in measured("AdaGrad", 3.0)), "inverted"),
+        ("AdaGrad", 3.0, (100.0, 1.0), "hessian"),
+        ("AdaGrad", 3.0, measured("AdaGrad", 3.0, after=1), "first"),
+        ("AdaGrad", 3.0, measured("RMSProp", 3.0), "other method"),
+        ("AdaGrad", 3.0, (measured("AdaGrad", 3.0)[0], 1.5), "turned"),
+        ("AdaGrad", 3.0, (30.0, measured("AdaGrad", 3.0)[1]), "axis"),
+        ("AdaGrad", 3.0, (30.0, 1.5), "neither"),
+    ],
+)
+def test_a_wrong_answer_gets_the_hint_of_its_cause(method, lr, ratios, cause):
+    verdict = exercises.check_turned_ravine(method, lr, ratios)
+    assert not verdict.ok and verdict.text.startswith("Not yet:")
+    assert hint_of(verdict) == [cause]
+    # no failing report gives a passing method or the run's ratios
+    for other in ("AdaGrad", "RMSProp"):
+        if other != method:
+            assert f"{other} at" not in verdict.text
+    if method in ("AdaGrad", "RMSProp", "Adam"):
+        for r in measured(method, lr):
+            for shown in {f"{r:.3g}", f"{r:.4g}"} - {"1", "1.0"}:
+                assert shown not in verdict.text
+
+
+def test_round_guesses_do_not_pass():
+    # at every rate of the race's grid, for every adaptive method, no pair
+    # of round ratios is within the check's tolerance of the run's
+    round_values = [1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 1000]
+    for method in ("AdaGrad", "RMSProp", "Adam"):
+        for lr in GRID:
+            run = measured(method, lr)
+            for a in round_values:
+                for b in (1, 2, 10):
+                    near = [abs(g / r - 1) <= 2e-3 for g, r in zip((a, b), run)]
+                    if all(near):
+                        verdict = exercises.check_turned_ravine(method, lr, (a, b))
+                        assert not verdict.ok, (method, lr, a, b)
+    # GD and momentum's ratios are 1, but their counts never pass
+    for method in ("GD", "momentum"):
+        for lr in GRID:
+            assert not exercises.check_turned_ravine(method, lr, (1, 1)).ok
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((None, None, None), "method must be one of"),
+        (("SGD", 1.0, (2.0, 1.0)), "method must be one of"),
+        ((3, 1.0, (2.0, 1.0)), "method must be one of"),
+        (("AdaGrad", None, (2.0, 1.0)), "lr must be a positive number, got None."),
+        (("AdaGrad", "1", (2.0, 1.0)), "lr must be a positive number"),
+        (("AdaGrad", float("nan"), (2.0, 1.0)), "lr must be a positive number"),
+        (("AdaGrad", -1.0, (2.0, 1.0)), "lr must be a positive number"),
+        (("AdaGrad", True, (2.0, 1.0)), "lr must be a positive number"),
+        (("AdaGrad", 1.0, None), "ratios must be a pair of numbers"),
+        (("AdaGrad", 1.0, "2, 1"), "ratios must be a pair of numbers"),
+        (("AdaGrad", 1.0, (2.0,)), "ratios must be two positive numbers"),
+        (("AdaGrad", 1.0, (2.0, 1.0, 3.0)), "ratios must be two positive numbers"),
+        (("AdaGrad", 1.0, (float("nan"), 1.0)), "ratios must be two positive numbers"),
+        (("AdaGrad", 1.0, (0.0, 1.0)), "ratios must be two positive numbers"),
+        (("AdaGrad", 1.0, ("a", 1.0)), "ratios must be two positive numbers"),
+    ],
+)
+def test_bad_input_gets_a_plain_message(args, message):
+    verdict = exercises.check_turned_ravine(*args)
+    assert not verdict.ok and message in verdict.text
+    assert "Traceback" not in verdict.text and "\n" not in verdict.text

@@ -22,7 +22,11 @@ Case 1: largest_stable_rate(array([[2.]]))
   It looks like 1/L instead of 2/L: half the largest stable rate. Hint: the error along the steepest direction is multiplied by 1 - lr*L; for which rates is its size below 1?
 """
 
-from .adaptive_methods import check_adam_first_step
+from .adaptive_methods import (
+    check_adam_first_step,
+    check_adamw_step,
+    check_turned_ravine,
+)
 from .batch_size import check_batch_noise, check_fpc_factor, check_plateau_fix
 from .core import CheckResult, check, describe
 from .gradient_descent import (
@@ -90,6 +94,8 @@ __all__ = [
     "check_clip_by_norm",
     # chapter 9: adaptive methods
     "check_adam_first_step",
+    "check_adamw_step",
+    "check_turned_ravine",
     # chapter 10: how far to step
     "check_backtrack",
     "check_newton_step",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 
 from . import diagnose as dg
 from .core import _matches, check, describe
 
-__all__ = ["check_adam_first_step"]
+__all__ = ["check_adam_first_step", "check_adamw_step", "check_turned_ravine", "TURNED"]
 
 _BETAS = (0.9, 0.999)
 
@@ -239,3 +241,529 @@ def check_adam_first_step(function):
         diagnoses=_ADAM_FIRST_STEP_MISTAKES,
         compare=_compare,
     )
+
+
+# ---------------------------------------------------------------------------
+# Exercise 9.3: one step of AdamW
+# ---------------------------------------------------------------------------
+
+_EPS = 1e-8
+
+
+def _adamw_step(w, grad, m, v, t, lr, weight_decay):
+    from gdcourse import optimizers
+
+    adamw = optimizers.adamw(betas=_BETAS, eps=_EPS, weight_decay=weight_decay)
+    m, v = np.asarray(m, dtype=float), np.asarray(v, dtype=float)
+    state = optimizers.AdamState(t - 1, m, v, np.zeros_like(v))
+    w_new, state = adamw.update(grad, state, np.asarray(w, dtype=float), lr)
+    return w_new, state.exp_avg, state.exp_avg_sq
+
+
+def _moments(grad, m, v):
+    beta1, beta2 = _BETAS
+    return beta1 * m + (1 - beta1) * grad, beta2 * v + (1 - beta2) * grad**2
+
+
+def _adam_direction(m, v, t):
+    # the adaptive step of eq-adam, per unit rate
+    beta1, beta2 = _BETAS
+    return (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + _EPS)
+
+
+def _l2_coupled(w, grad, m, v, t, lr, weight_decay):
+    # torch.optim.Adam(weight_decay=...): the decay joins the gradient
+    from gdcourse import optimizers
+
+    adam = optimizers.adam(betas=_BETAS, eps=_EPS, weight_decay=weight_decay)
+    state = optimizers.AdamState(t - 1, m, v, np.zeros_like(v))
+    w_new, state = adam.update(grad, state, w, lr)
+    return w_new, state.exp_avg, state.exp_avg_sq
+
+
+def _decay_without_rate(w, grad, m, v, t, lr, weight_decay):
+    m, v = _moments(grad, m, v)
+    return (1 - weight_decay) * w - lr * _adam_direction(m, v, t), m, v
+
+
+def _decay_scaled(w, grad, m, v, t, lr, weight_decay):
+    # lambda * w divided by the adaptive denominator, the moments left alone
+    beta2 = _BETAS[1]
+    m, v = _moments(grad, m, v)
+    denom = np.sqrt(v / (1 - beta2**t)) + _EPS
+    return w - lr * (_adam_direction(m, v, t) + weight_decay * w / denom), m, v
+
+
+def _no_bias_correction(w, grad, m, v, t, lr, weight_decay):
+    m, v = _moments(grad, m, v)
+    step = m / (np.sqrt(v) + _EPS)
+    return (1 - lr * weight_decay) * w - lr * step, m, v
+
+
+def _correction_of_next_step(w, grad, m, v, t, lr, weight_decay):
+    m, v = _moments(grad, m, v)
+    return (1 - lr * weight_decay) * w - lr * _adam_direction(m, v, t + 1), m, v
+
+
+def _decay_sign(w, grad, m, v, t, lr, weight_decay):
+    m, v = _moments(grad, m, v)
+    return (1 + lr * weight_decay) * w - lr * _adam_direction(m, v, t), m, v
+
+
+def _step_sign(w, grad, m, v, t, lr, weight_decay):
+    m, v = _moments(grad, m, v)
+    return (1 - lr * weight_decay) * w + lr * _adam_direction(m, v, t), m, v
+
+
+def _decay_after_step(w, grad, m, v, t, lr, weight_decay):
+    m, v = _moments(grad, m, v)
+    return (1 - lr * weight_decay) * (w - lr * _adam_direction(m, v, t)), m, v
+
+
+def _no_decay(w, grad, m, v, t, lr, weight_decay):
+    m, v = _moments(grad, m, v)
+    return w - lr * _adam_direction(m, v, t), m, v
+
+
+_ADAMW_STEP_MISTAKES = (
+    dg.variant(
+        _l2_coupled,
+        "Adam with L2 regularisation: lambda * w added to the gradient",
+        "that is torch.optim.Adam's weight_decay: the term then passes through "
+        "m, v and the division by the root of v_hat; AdamW leaves the moments "
+        "to the loss's gradient and shrinks the weights on their own",
+    ),
+    dg.variant(
+        _decay_without_rate,
+        "the weights shrunk by 1 - lambda instead of 1 - lr * lambda",
+        "in torch.optim.AdamW, the form of this chapter, the decay per step is "
+        "the rate times lambda (the paper's own form multiplies lambda by the "
+        "schedule's factor instead, 1 at a constant rate)",
+    ),
+    dg.variant(
+        _decay_scaled,
+        "lambda * w divided by the adaptive denominator",
+        "decoupled means the decay never meets sqrt(v_hat) + eps: each weight "
+        "shrinks by the same factor, whatever the size of its gradients",
+    ),
+    dg.variant(
+        _no_bias_correction,
+        "AdamW without bias correction",
+        "m and v start at 0: divide m_t by 1 - beta1**t and v_t by "
+        "1 - beta2**t before the step, as in Adam",
+    ),
+    dg.variant(
+        _correction_of_next_step,
+        "the bias correction of step t + 1",
+        "t is the number of the step being taken, 1 for the first, and the "
+        "correction uses that t",
+    ),
+    dg.variant(
+        _decay_sign,
+        "weights that grow by 1 + lr * lambda",
+        "decay shrinks every weight towards 0",
+    ),
+    dg.variant(
+        _step_sign,
+        "the adaptive step added instead of subtracted",
+        "the update moves against m_hat, the running average of the gradients",
+    ),
+    dg.variant(
+        _decay_after_step,
+        "the decay applied to the weights after the adaptive step",
+        "torch.optim.AdamW shrinks w_{t-1}, the weights the step starts from, "
+        "then subtracts the adaptive step from them",
+    ),
+    dg.variant(
+        _no_decay,
+        "Adam's step without the weight decay",
+        "where lambda > 0 every weight also shrinks by the factor 1 - lr * lambda",
+    ),
+    dg.components(
+        ("w_new", "m_new", "v_new"),
+        notes={
+            ("m_new", "v_new"): "return the moments after this step's update",
+            ("w_new",): "the moments are right: look again at the weights' update",
+        },
+    ),
+    dg.not_finite(),
+    dg.raised(),
+)
+
+
+def check_adamw_step(function):
+    """Check ``function(w, grad, m, v, t, lr, weight_decay)``: one AdamW step, returning ``(w_new, m_new, v_new)``.
+
+    The reader's function gets the weights :math:`w_{t-1}`, the gradient
+    :math:`g_t` there, the moments :math:`m_{t-1}` and :math:`v_{t-1}`, the
+    number :math:`t` of the step (1 for the first), the rate and the weight
+    decay :math:`\\lambda`, with :math:`\\beta_1 = 0.9`,
+    :math:`\\beta_2 = 0.999` and :math:`\\epsilon = 10^{-8}`; it returns the
+    new weights and moments.  The reference is
+    :func:`gdcourse.optimizers.adamw`, which the package's tests compare with
+    ``torch.optim.AdamW``.
+
+    Parameters
+    ----------
+    function : callable
+        The reader's step.
+
+    Returns
+    -------
+    CheckResult
+
+    Notes
+    -----
+    Decoupled weight decay (Loshchilov and Hutter, 2019) in PyTorch's form:
+    the moments see only the gradient, and the weights shrink outside the
+    adaptive step,
+
+    .. math::
+
+        m_t = \\beta_1 m_{t-1} + (1 - \\beta_1) g_t, \\qquad
+        v_t = \\beta_2 v_{t-1} + (1 - \\beta_2) g_t^2,
+
+        w_t = (1 - \\eta\\lambda)\\, w_{t-1}
+        - \\eta\\, \\frac{m_t / (1 - \\beta_1^t)}
+        {\\sqrt{v_t / (1 - \\beta_2^t)} + \\epsilon} .
+
+    Examples
+    --------
+    >>> def adamw_step(w, grad, m, v, t, lr, weight_decay):
+    ...     m = 0.9 * m + 0.1 * grad
+    ...     v = 0.999 * v + 0.001 * grad**2
+    ...     m_hat, v_hat = m / (1 - 0.9**t), v / (1 - 0.999**t)
+    ...     w = (1 - lr * weight_decay) * w
+    ...     return w - lr * m_hat / (np.sqrt(v_hat) + 1e-8), m, v
+    >>> check_adamw_step(adamw_step)
+    All 6 cases passed: adamw_step(w, grad, m, v, t, lr, weight_decay) is right.
+
+    The classic mistake, the decay added to the gradient (Adam with L2):
+
+    >>> def l2(w, grad, m, v, t, lr, weight_decay):
+    ...     return adamw_step(w, grad + weight_decay * w, m, v, t, lr, 0.0)
+    >>> check_adamw_step(l2)
+    0 of 6 cases passed before one failed.
+    Case 1: adamw_step(array([ 1., -2.]), array([0.5, 0.5]), array([0., 0.]), array([0., 0.]), 1, 0.1, 0.1)
+      expected: (array([ 0.89, -2.08]), array([0.05, 0.05]), array([0.00025, 0.00025]))
+      got:      (array([ 0.9, -2.1]), array([0.06, 0.03]), array([3.6e-04, 9.0e-05]))
+      the numbers differ
+      It looks like Adam with L2 regularisation: lambda * w added to the gradient. Hint: that is torch.optim.Adam's weight_decay: the term then passes through m, v and the division by the root of v_hat; AdamW leaves the moments to the loss's gradient and shrinks the weights on their own.
+    """
+    cases = [
+        # the first step, from m = v = 0
+        (np.array([1.0, -2.0]), np.array([0.5, 0.5]), np.zeros(2), np.zeros(2))
+        + (1, 0.1, 0.1),
+        # no decay: AdamW is Adam
+        (np.array([3.0, -1.0]), np.array([2.0, -0.5]), np.zeros(2), np.zeros(2))
+        + (1, 0.01, 0.0),
+        (np.array([2.0, 0.5]), np.array([1.0, -4.0]), np.array([0.2, -0.5]))
+        + (np.array([0.04, 1.0]), 3, 0.01, 0.5),
+        (np.array([0.5, -1.0, 4.0]), np.array([0.1, 0.0, -2.0]))
+        + (np.array([0.05, 0.1, -0.3]), np.array([0.01, 0.02, 0.5]), 20, 0.2, 1.0),
+        (np.array([-2.0, 1.0]), np.array([3.0, 1.0]), np.array([1.0, 0.2]))
+        + (np.array([4.0, 0.1]), 100, 0.001, 0.01),
+        (np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[0.3, 0.0], [-1.0, 2.0]]))
+        + (np.zeros((2, 2)), np.zeros((2, 2)), 1, 0.05, 0.2),
+    ]
+    return check(
+        function,
+        _adamw_step,
+        cases,
+        name="adamw_step(w, grad, m, v, t, lr, weight_decay)",
+        diagnoses=_ADAMW_STEP_MISTAKES,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Exercise 9.4: which method the turned ravine defeats, with the evidence
+# ---------------------------------------------------------------------------
+
+#: The race of the chapter's first section: the two ravines (kappa 100, the
+#: second turned by 45 degrees), the start turned with the ravine, 300 steps,
+#: the steps counted to ``cut`` of the starting loss for good; the ratios of
+#: the effective rates are read after step ``read_at``, to within ``rtol``.
+TURNED = {
+    "kappa": 100.0,
+    "angle": 45.0,
+    "start": (-3.0, -1.0),
+    "steps": 300,
+    "cut": 1e-4,
+    "read_at": 20,
+    "rtol": 0.001,
+}
+
+_METHODS = ("GD", "momentum", "AdaGrad", "RMSProp", "Adam")
+
+
+def _ravines():
+    from gdcourse import adaptive
+
+    start = np.array(TURNED["start"])
+    return {
+        "along the axes": (adaptive.ravine(kappa=TURNED["kappa"]), start),
+        "turned": (
+            adaptive.ravine(kappa=TURNED["kappa"], angle=TURNED["angle"]),
+            adaptive.rotate(start, TURNED["angle"]),
+        ),
+    }
+
+
+def _heavy_ball():
+    from gdcourse import theory
+
+    return theory.heavy_ball_optimal(1.0 / TURNED["kappa"], 1.0)
+
+
+def _optimizer(method):
+    from gdcourse import optimizers
+
+    return {
+        "GD": optimizers.sgd,
+        "momentum": lambda: optimizers.sgd(momentum=_heavy_ball()[1]),
+        "AdaGrad": optimizers.adagrad,
+        "RMSProp": optimizers.rmsprop,
+        "Adam": optimizers.adam,
+    }[method]()
+
+
+def _counts(optimizer, lr):
+    """Steps to the cut for good on each ravine (None: not within the run)."""
+    from gdcourse import adaptive, descent
+
+    out = []
+    for surface, start in _ravines().values():
+        with np.errstate(all="ignore"):
+            run = descent.gradient_descent(
+                surface, start, lr=lr, steps=TURNED["steps"], optimizer=optimizer
+            )
+        out.append(adaptive.steps_to(run.losses, TURNED["cut"], stay=True))
+    return out
+
+
+def _rate_ratios(method, lr, after=None):
+    """Larger over smaller effective rate after step ``after``, on each ravine."""
+    from gdcourse import adaptive
+
+    after = TURNED["read_at"] if after is None else after
+    out = []
+    for surface, start in _ravines().values():
+        if method in ("GD", "momentum"):
+            # one rate for every coordinate
+            out.append(1.0)
+            continue
+        if method == "Adam":
+            scales = adaptive.adam_scales(surface, start, lr, after)[1]
+            rates = lr / scales
+        else:
+            rates = adaptive.effective_rates(
+                _optimizer(method), surface.grad, start, lr, after
+            )
+        last = rates[after - 1]
+        out.append(float(last.max() / last.min()))
+    return out
+
+
+def _near(got, want):
+    return abs(got / want - 1.0) <= TURNED["rtol"]
+
+
+def _steps(k):
+    return f"not within {TURNED['steps']} steps" if k is None else f"{k} steps"
+
+
+def _ratios_hint(method, lr, given, measured):
+    """The hint for ratios that are not the run's, or None if they are."""
+    a, b = given
+    if _near(a, measured[0]) and _near(b, measured[1]):
+        return None
+    read_at = TURNED["read_at"]
+    if _near(a, measured[1]) and _near(b, measured[0]):
+        return "the pair in the other order: give the ravine along the axes first"
+    if _near(a, 1 / measured[0]) and _near(b, 1 / measured[1]):
+        return (
+            "the smaller effective rate over the larger: give the larger "
+            "over the smaller, a ratio of at least 1"
+        )
+    if abs(a / TURNED["kappa"] - 1.0) < 0.01 and abs(b - 1.0) < 0.01:
+        return (
+            "the ratio of the Hessian's diagonal entries, the curvatures; "
+            f"{method} never sees the Hessian: it sets its rates from the "
+            "gradients it meets, so read them from its run"
+        )
+    first = _rate_ratios(method, lr, 1)
+    if _near(a, first[0]) and _near(b, first[1]):
+        return (
+            f"the ratios after the first step: the check reads them after step "
+            f"{read_at}, the row {read_at - 1} of a run's effective rates "
+            "counted from 0"
+        )
+    for other in _METHODS:
+        if other == method or other in ("GD", "momentum"):
+            continue
+        theirs = _rate_ratios(other, lr)
+        if _near(a, theirs[0]) and _near(b, theirs[1]):
+            return f"{other}'s ratios at this rate, not {method}'s"
+    wrong = [
+        where
+        for where, g, m in zip(("along the axes", "turned"), given, measured)
+        if not _near(g, m)
+    ]
+    said = (
+        "neither ratio is"
+        if len(wrong) == 2
+        else "the ratio "
+        + ("on the turned ravine" if wrong == ["turned"] else "along the axes")
+        + " is not"
+    )
+    return (
+        f"{said} the run's (within {TURNED['rtol']:.1%}); run {method} at "
+        f"rate {lr:g} on both ravines from the race's starts, take its two "
+        f"effective rates after step {read_at} and divide the larger by the "
+        "smaller"
+    )
+
+
+def check_turned_ravine(method, lr, ratios):
+    """Check a diagnosis of the turned ravine: the method whose lead it takes away, and the evidence.
+
+    Exercise 9.4, on the race of the chapter's first section
+    (:data:`TURNED`): the ravine of condition number 100 along the axes and
+    turned by 45 degrees, the start turned with it, 300 steps, each count the
+    steps until the loss is below ``TURNED["cut"]`` of its start for good
+    (:func:`gdcourse.adaptive.steps_to` with ``stay=True``).
+
+    Parameters
+    ----------
+    method : str
+        One of the race's methods: ``"GD"``, ``"momentum"`` (heavy ball at
+        the ravine's optimal momentum), ``"AdaGrad"``, ``"RMSProp"``,
+        ``"Adam"`` (PyTorch's defaults otherwise).
+    lr : float
+        The rate to run it at.
+    ratios : pair of float
+        The evidence: on the ravine along the axes and on the turned one, the
+        larger of the method's two effective rates divided by the smaller,
+        after step ``TURNED["read_at"]`` (read from
+        :func:`gdcourse.adaptive.effective_rates` for AdaGrad and RMSProp,
+        from the scales of :func:`gdcourse.adaptive.adam_scales` for Adam;
+        1 for GD and momentum, whose rate is the same for every coordinate).
+
+    Returns
+    -------
+    gdcourse.exercises.diagnose.Verdict
+        Right when, at this rate, the method beats tuned heavy ball along the
+        axes and loses to it on the turned ravine (both counted by running
+        them), and the ratios are the run's to within ``TURNED["rtol"]``.
+        A wrong choice gets the counts it ran and a hint that points at the
+        evidence; the report never gives a method, rate or ratio that passes.
+
+    Notes
+    -----
+    A diagonal preconditioner rescales each coordinate.  Along the axes the
+    flat coordinate's gradients are small, so its effective rate grows far
+    above the steep one's; turned by 45 degrees both coordinates carry the
+    same mix of steep and flat, their gradients are alike, and the two rates
+    stay nearly equal: the method is then plain gradient descent at one rate
+    on a problem of condition number 100.
+
+    Examples
+    --------
+    >>> check_turned_ravine("Adam", 0.1, (30.0, 1.0))
+    Not yet: Adam at rate 0.1: 79 steps along the axes, not within 300 steps on the turned ravine; tuned heavy ball: 45 steps on each.
+    Hint: at this rate Adam does not beat tuned momentum along the axes, so the turn has no lead to take away; the chapter reads Adam's pace in the race as set by its momentum beta1 on both ravines; look in the race for a method whose count along the axes is far below momentum's.
+    """
+    if not isinstance(method, str):
+        return dg.Verdict(
+            False,
+            f"method must be one of {', '.join(map(repr, _METHODS))}, "
+            f"got {describe(method)}.",
+        )
+    named = {m.lower(): m for m in _METHODS}
+    if method.strip().lower() not in named:
+        return dg.Verdict(
+            False,
+            f"method must be one of {', '.join(map(repr, _METHODS))}, got {method!r}.",
+        )
+    method = named[method.strip().lower()]
+    if (
+        not isinstance(lr, Real)
+        or isinstance(lr, bool)
+        or not np.isfinite(lr)
+        or lr <= 0
+    ):
+        return dg.Verdict(False, f"lr must be a positive number, got {describe(lr)}.")
+    lr = float(lr)
+    if isinstance(ratios, (str, bytes)) or not isinstance(
+        ratios, (tuple, list, np.ndarray)
+    ):
+        return dg.Verdict(
+            False,
+            "ratios must be a pair of numbers (along the axes, turned), "
+            f"got {describe(ratios)}.",
+        )
+    if len(ratios) != 2 or not all(
+        isinstance(r, Real) and not isinstance(r, bool) and np.isfinite(r) and r > 0
+        for r in ratios
+    ):
+        return dg.Verdict(
+            False,
+            "ratios must be two positive numbers (along the axes, turned), "
+            f"got {describe(ratios)}.",
+        )
+    given = [float(r) for r in ratios]
+    mine = _counts(_optimizer(method), lr)
+    hb_lr, _ = _heavy_ball()
+    ref = _counts(_optimizer("momentum"), hb_lr)
+    hb = (
+        f"{_steps(ref[0])} on each"
+        if ref[0] == ref[1]
+        else f"{_steps(ref[0])} and {_steps(ref[1])}"
+    )
+    said = (
+        f"{method} at rate {lr:g}: {_steps(mine[0])} along the axes, "
+        f"{_steps(mine[1])} on the turned ravine; tuned heavy ball: {hb}."
+    )
+    leads = mine[0] is not None and mine[0] < ref[0]
+    loses = mine[1] is None or mine[1] > ref[1]
+    if method in ("GD", "momentum"):
+        hint = (
+            f"{method} moves every coordinate at the same rate, so turning "
+            "the ravine turns its path and changes nothing else; look in the "
+            "race for a method whose count changes with the turn"
+        )
+    elif not leads and method == "Adam":
+        hint = (
+            "at this rate Adam does not beat tuned momentum along the axes, "
+            "so the turn has no lead to take away; the chapter reads Adam's "
+            "pace in the race as set by its momentum beta1 on both ravines; "
+            "look in the race for a method whose count along the axes is far "
+            "below momentum's"
+        )
+    elif not leads:
+        hint = (
+            f"at this rate {method} does not beat tuned momentum along the "
+            "axes, so the turn has no lead to take away; the race ran every "
+            "adaptive method over a grid of rates: count its steps at others"
+        )
+    elif not loses:
+        hint = (
+            f"{method} keeps its lead on the turned ravine at this rate; "
+            "look for a method that loses it"
+        )
+    else:
+        hint = _ratios_hint(method, lr, given, _rate_ratios(method, lr))
+        if hint is None:
+            a, b = given
+            return dg.Verdict(
+                True,
+                f"Right: {said} After step {TURNED['read_at']} its effective "
+                f"rates differ by a factor of {a:.3g} along the axes, where "
+                f"the flat coordinate's small gradients earn it the larger "
+                f"rate, and {b:.3g} turned, where both coordinates see the "
+                "same mix of steep and flat: there its diagonal scaling is "
+                "almost one rate for both, and the ravine's condition number "
+                "is left as it was.",
+            )
+        return dg.Verdict(False, f"Not yet: {said}\nHint: {hint}.")
+    return dg.Verdict(False, f"Not yet: {said}\nHint: {hint}.")
