@@ -489,3 +489,295 @@ def test_noise_floor_report_uses_the_exercise_s_name():
     )
     starter = exercises.check_noise_floor(lambda lr, lams, sigma: None)
     assert "Case 1: floor_formula(" in starter.failure
+
+
+# ----------------------------------------------------------------------------
+# Exercise 6.4: a schedule that gets under a target within a budget
+# ----------------------------------------------------------------------------
+
+S = schedules
+DECIDE = ch6.DECIDE
+STEPS, TARGET = DECIDE["steps"], DECIDE["target"]
+LAMS = np.array([DECIDE["L"] / DECIDE["kappa"], DECIDE["L"]])
+SIGMA = DECIDE["noise"]
+
+
+def expected_parts(rates):
+    """Closed form: the runs' mean offset and variance after the rates, per direction.
+
+    Along curvature lam the mean is multiplied by 1 - lr * lam at each step
+    and the variance follows v <- (1 - lr * lam)**2 v + lr**2 sigma**2.
+    """
+    m, v = np.array(DECIDE["start"], dtype=float), np.zeros(2)
+    for lr in rates:
+        a = 1 - lr * LAMS
+        m, v = a * m, a * a * v + lr**2 * SIGMA**2
+    return 0.5 * LAMS * m**2, 0.5 * LAMS * v
+
+
+def expected_loss(rates):
+    offset, jitter = expected_parts(rates)
+    return float(offset.sum() + jitter.sum())
+
+
+def rates_of(schedule):
+    return schedule(np.arange(STEPS))
+
+
+def floor_by_hand(lr):
+    """The stationary loss at a constant rate: sum of lr sigma^2 / (2 (2 - lr lam))."""
+    return float(np.sum(lr * SIGMA**2 / (2 * (2 - lr * LAMS))))
+
+
+def true_cause(rates):
+    """The cause a wrong schedule's closed-form run shows, decided here on its own."""
+    with np.errstate(all="ignore"):
+        highest = max(expected_loss(rates[:k]) for k in range(1, STEPS + 1))
+    # a run that passes a loss of a million on the way has blown up
+    if np.any(rates > 2 / DECIDE["L"]) and not highest < 1e6:
+        return "diverged"
+    if np.all(rates == rates[0]):
+        return "constant"
+    if floor_by_hand(rates[-1]) > TARGET:
+        return "last rate"
+    offset, jitter = expected_parts(rates)
+    return "not arrived" if offset.sum() >= jitter.sum() else "not drained"
+
+
+HINTS = {
+    "diverged": "stability limit 2/L",
+    "constant": "with one rate for all",
+    "last rate": "as long as the rate stays there",
+    "not arrived": "have not arrived",
+    "not drained": "which has not drained",
+}
+
+RIGHT = {
+    "exponential decay from 0.7": S.exponential(0.7, gamma=0.982),
+    "exponential decay from 1.0": S.exponential(1.0, gamma=0.98),
+    "step decay by 0.8 every 10 steps": S.step_decay(1.0, step_size=10, gamma=0.8),
+}
+
+#: typical wrong choices: each its own cause (checked against true_cause)
+WRONG = {
+    "constant 0.2 (the figure's)": (S.constant(0.2), "constant"),
+    "constant 0.05 (the figure's)": (0.05, "constant"),
+    "cosine from 0.2 over 1000 steps (the figure's)": (
+        S.cosine(0.2, total_steps=1000),
+        "last rate",
+    ),
+    "restarts that end high": (S.cosine_restarts(0.5, period=120), "last rate"),
+    "cosine from 0.2 over the budget": (
+        S.cosine(0.2, total_steps=STEPS),
+        "not arrived",
+    ),
+    "exponential decay too fast": (S.exponential(1.0, gamma=0.9), "not arrived"),
+    "cosine from the table's peak 1": (
+        S.cosine(1.0, total_steps=STEPS),
+        "not drained",
+    ),
+    "the table's step decay": (
+        S.step_decay(1.0, step_size=STEPS // 3, gamma=0.1),
+        "not drained",
+    ),
+    "one cycle from the table's peak": (
+        S.one_cycle(1.0, total_steps=STEPS),
+        "not drained",
+    ),
+    "a warmup of most of the budget": (
+        S.warmup(S.cosine(0.3, total_steps=50), warmup_steps=150),
+        "not drained",
+    ),
+    "a peak above 2/L": (S.cosine(4.0, total_steps=STEPS), "diverged"),
+    "a constant rate above 2/L": (2.5, "diverged"),
+}
+
+
+def test_schedule_choice_runs_match_the_closed_form():
+    stable = [s for s, cause in WRONG.values() if cause != "diverged"]
+    for schedule in [*RIGHT.values(), *stable]:
+        rates = np.broadcast_to(
+            rates_of(schedule) if callable(schedule) else schedule, STEPS
+        )
+        found = ch6._decide_run(np.ascontiguousarray(rates, float).tobytes())
+        offset, jitter = expected_parts(rates)
+        assert abs(found["loss"] - offset.sum() - jitter.sum()) < 4 * found["se"]
+        # the parts add up to the measured mean loss
+        assert found["offset"].sum() + found["jitter"].sum() == pytest.approx(
+            found["loss"], rel=1e-9
+        )
+        np.testing.assert_allclose(found["jitter"], jitter, rtol=0.15)
+
+
+def test_schedule_choice_runs_are_the_package_s_runs():
+    from gdcourse import descent, surfaces
+
+    schedule = S.cosine(0.2, total_steps=STEPS)
+    run = descent.gradient_descent(
+        surfaces.elongated_bowl(kappa=10.0, L=1.0),
+        np.tile([-3.5, 1.5], (1000, 1)),
+        lr=schedule,
+        steps=200,
+        noise=0.5,
+        seed=0,
+    )
+    found = ch6._decide_run(rates_of(schedule).tobytes())
+    assert found["loss"] == pytest.approx(run.losses[-1].mean(), rel=1e-12)
+
+
+@pytest.mark.parametrize("name", list(RIGHT))
+def test_schedule_choice_accepts_right_choices(name):
+    assert expected_loss(rates_of(RIGHT[name])) < 0.95 * TARGET
+    verdict = exercises.check_schedule_choice(RIGHT[name])
+    assert verdict.ok, verdict.text
+    assert verdict.text.startswith("Reached: after 200 steps")
+    assert "below the target 0.01" in verdict.text
+    assert "Hint" not in verdict.text
+
+
+def test_schedule_choice_accepts_an_array_of_rates():
+    # a rate that falls like 1 / (lam_min t), capped at 1
+    rates = np.minimum(1.0, 1 / (0.1 * (np.arange(STEPS) + 5)))
+    assert expected_loss(rates) < 0.97 * TARGET
+    assert exercises.check_schedule_choice(rates).ok
+    assert exercises.check_schedule_choice(list(rates)).ok
+
+
+@pytest.mark.parametrize("name", list(WRONG))
+def test_schedule_choice_hints_at_the_cause_each_run_shows(name):
+    schedule, cause = WRONG[name]
+    rates = np.broadcast_to(
+        rates_of(schedule) if callable(schedule) else schedule, STEPS
+    )
+    # the cause written down for the case is the one the closed form shows
+    assert true_cause(np.asarray(rates, float)) == cause
+    verdict = exercises.check_schedule_choice(schedule)
+    assert not verdict.ok
+    assert verdict.text.startswith("Not yet: ")
+    assert HINTS[cause] in verdict.text
+    for other, words in HINTS.items():
+        if other != cause:
+            assert words not in verdict.text, (other, verdict.text)
+
+
+def test_schedule_choice_hint_numbers_come_from_the_run():
+    schedule = S.cosine(0.2, total_steps=STEPS)
+    text = exercises.check_schedule_choice(schedule).text
+    shrink = np.prod(1 - rates_of(schedule) * LAMS[0])
+    assert f"together multiply it by {shrink:.2g}." in text
+    text = exercises.check_schedule_choice(S.cosine(0.2, total_steps=1000)).text
+    lr = S.cosine(0.2, total_steps=1000)(STEPS - 1)
+    assert f"your last rate, {lr:.3g} at step 199, has a noise floor of " in text
+    assert f"{floor_by_hand(lr):.2g}" in text
+    schedule = S.cosine(1.0, total_steps=STEPS)
+    hot = [t for t in range(STEPS) if floor_by_hand(schedule(t)) > TARGET]
+    text = exercises.check_schedule_choice(schedule).text
+    assert f"spends {len(hot)} of its 200 steps" in text
+    assert f"the last of them at step {hot[-1]}." in text
+
+
+def test_no_constant_rate_and_no_chapter_schedule_reaches_the_target():
+    """What a blind choice gets: the chapter's own rates and schedules fail."""
+    for lr in np.geomspace(1e-3, 1.99, 400):
+        assert expected_loss(np.full(STEPS, lr)) > 2 * TARGET
+    for schedule in (
+        S.cosine(0.2, total_steps=1000),
+        S.cosine(0.2, total_steps=STEPS),
+        S.cosine(1.0, total_steps=STEPS),
+        S.warmup(S.cosine(1.0, total_steps=STEPS - 20), warmup_steps=20),
+        S.one_cycle(1.0, total_steps=STEPS),
+    ):
+        assert expected_loss(rates_of(schedule)) > 1.5 * TARGET
+    # no cosine decay to 0 within the budget reaches it, whatever its peak
+    for peak in np.arange(0.05, 2.0, 0.01):
+        rates = rates_of(S.cosine(peak, total_steps=STEPS))
+        assert expected_loss(rates) > 1.05 * TARGET
+
+
+def round_guesses():
+    """Schedules with round settings, as a guess without the evidence would pick them."""
+    guesses = {}
+    for p in (0.1, 0.2, 0.5, 1.0, 1.5):
+        guesses[f"constant({p})"] = S.constant(p)
+        for T in (100, 200, 1000):
+            guesses[f"cosine({p}, {T})"] = S.cosine(p, total_steps=T)
+        for g in (0.9, 0.95, 0.98, 0.99, 0.995):
+            guesses[f"exponential({p}, {g})"] = S.exponential(p, gamma=g)
+        for s in (20, 50, 100):
+            for g in (0.1, 0.5):
+                guesses[f"step_decay({p}, {s}, {g})"] = S.step_decay(p, s, gamma=g)
+        guesses[f"one_cycle({p})"] = S.one_cycle(p, total_steps=STEPS)
+        guesses[f"warmup 20 + cosine({p})"] = S.warmup(
+            S.cosine(p, total_steps=STEPS - 20), warmup_steps=20
+        )
+        for period in (50, 100):
+            guesses[f"cosine_restarts({p}, {period})"] = S.cosine_restarts(
+                p, period=period
+            )
+    return guesses
+
+
+def test_a_round_guess_rarely_reaches_the_target():
+    """Of 95 round guesses one passes, exponential(1.0, 0.98): decay from the
+    largest rate the figure uses, by 2% a step; the next best misses by 3%."""
+    guesses = round_guesses()
+    losses = {k: expected_loss(rates_of(s)) for k, s in guesses.items()}
+    passing = [k for k, v in losses.items() if v < TARGET]
+    assert len(guesses) == 95
+    assert passing == ["exponential(1.0, 0.98)"]
+    assert sorted(losses.values())[1] > 1.03 * TARGET
+
+
+def test_schedule_choice_verdict_agrees_with_the_closed_form_away_from_the_target():
+    checked = 0
+    for name, schedule in round_guesses().items():
+        loss = expected_loss(rates_of(schedule))
+        if abs(loss / TARGET - 1) < 0.1 or name.startswith("cosine_restarts"):
+            continue
+        if "(1.5" in name or "(0.1" in name:
+            continue  # fewer runs of the check, the same story
+        assert exercises.check_schedule_choice(schedule).ok == (loss < TARGET), name
+        checked += 1
+    assert checked > 30
+
+
+def test_a_failing_report_suggests_no_schedule():
+    names = [n for n in S.__all__ if callable(getattr(S, n))]
+    for schedule, _ in WRONG.values():
+        text = exercises.check_schedule_choice(schedule).text
+        for n in names:
+            assert f"{n}(" not in text
+        assert "try" not in text.lower()
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (
+            None,
+            "schedule must be a schedule from gd.schedules, a positive number "
+            "or an array of 200 rates, got None.",
+        ),
+        ("cosine", "got 'cosine'."),
+        (True, "got True."),
+        (float("nan"), "a constant rate must be a positive finite number, got nan."),
+        (-0.1, "a constant rate must be a positive finite number, got -0.1."),
+        ([0.1] * 150, "must give one rate for each of the 200 steps, got 150."),
+        (np.full(200, np.nan), "the rate of step 0 is nan"),
+        (np.r_[np.full(100, 0.1), -np.ones(100)], "the rate of step 100 is -1"),
+        (lambda t: np.ones(3), "must give one rate for each of the 200 steps, got 3."),
+        (lambda t: 1 / 0, "raised ZeroDivisionError: division by zero"),
+        (lambda t: "fast", "must give numbers, got 'fast'."),
+        (S.ReduceOnPlateau(1.0), "ReduceOnPlateau sets the rate from the losses"),
+    ],
+)
+def test_schedule_choice_bad_input_gets_a_plain_message(answer, words):
+    verdict = exercises.check_schedule_choice(answer)
+    assert not verdict.ok
+    assert words in verdict.text
+    assert "Traceback" not in verdict.text and "Hint" not in verdict.text
+
+
+def test_schedule_choice_a_function_giving_one_number_is_a_constant_rate():
+    verdict = exercises.check_schedule_choice(lambda t: 0.1)
+    assert verdict.text == exercises.check_schedule_choice(S.constant(0.1)).text

@@ -153,6 +153,67 @@ weak_curvature = with_test(
 strict_decrease = with_test(lambda f, grad, w, g, lr, c: f(w - lr * g) < f(w))
 
 
+without_c = with_test(lambda f, grad, w, g, lr, c: f(w - lr * g) <= f(w) - lr * g @ g)
+without_lr = with_test(lambda f, grad, w, g, lr, c: f(w - lr * g) <= f(w) - c * g @ g)
+one_minus_c = with_test(
+    lambda f, grad, w, g, lr, c: f(w - lr * g) <= f(w) - (1 - c) * lr * g @ g
+)
+
+
+def c_and_shrink_swapped(f, grad, w, lr0, c, shrink):
+    return backtrack(f, grad, w, lr0, shrink, c)
+
+
+def one_shrink_too_many(f, grad, w, lr0, c, shrink):
+    g, lr = grad(w), lr0
+    while f(w - lr * g) > f(w) - c * lr * g @ g:
+        lr *= shrink
+    return lr * shrink
+
+
+def starts_at_one(f, grad, w, lr0, c, shrink):
+    return backtrack(f, grad, w, 1.0, c, shrink)
+
+
+def moves_w(f, grad, w, lr0, c, shrink):
+    """Steps to each rejected trial point and tests again from there."""
+    lr = lr0
+    for _ in range(60):
+        g = grad(w)
+        if f(w - lr * g) <= f(w) - c * lr * (g @ g):
+            return lr
+        w = w - lr * g
+        lr *= shrink
+    return lr
+
+
+def moves_w_keeps_g(f, grad, w, lr0, c, shrink):
+    """Moves w after each failed trial but keeps the first gradient."""
+    g, lr = grad(w), lr0
+    while f(w - lr * g) > f(w) - c * lr * (g @ g):
+        w = w - lr * g
+        lr *= shrink
+    return lr
+
+
+def divides_by_shrink_capped(f, grad, w, lr0, c, shrink):
+    """A capped loop whose rate grows: shrink divides instead of multiplying."""
+    g, lr = grad(w), lr0
+    for _ in range(50):
+        if f(w - lr * g) <= f(w) - c * lr * (g @ g):
+            return lr
+        lr /= shrink
+    return lr
+
+
+def largest_component(f, grad, w, lr0, c, shrink):
+    """g.g replaced by the largest squared component: right wherever one dominates."""
+    g, lr = grad(w), lr0
+    while f(w - lr * g) > f(w) - c * lr * np.max(g**2):
+        lr *= shrink
+    return lr
+
+
 def three_trials(f, grad, w, lr0, c, shrink):
     """Gives up after three trials and returns the next rate, untested."""
     g = grad(w)
@@ -182,15 +243,24 @@ BACKTRACK_MISTAKES = [
     (double_c, "2c where c belongs in the slope term"),
     (strong_curvature, "a test on the slope at the trial point"),
     (three_trials, "a rate the search never tested"),
+    (without_c, "the slope term without c"),
+    (without_lr, "slope term lacks the rate"),
+    (one_minus_c, "1 - c where c belongs in the slope term"),
+    (c_and_shrink_swapped, "c and shrink swapped"),
+    (one_shrink_too_many, "a rate one shrink too small"),
+    (starts_at_one, "a search that starts from 1 instead of lr0"),
+    (moves_w, "a search that moves w between trials"),
+    (moves_w_keeps_g, "a search that moves w between trials"),
+    (divides_by_shrink_capped, "a rate above lr0"),
 ]
 
 
 @pytest.mark.parametrize("right", [backtrack, backtrack_for_loop])
 def test_right_searches_pass_every_case(right):
     result = exercises.check_backtrack(right)
-    assert result.ok and result.total == 9
+    assert result.ok and result.total == 11
     assert repr(result) == (
-        "All 9 cases passed: backtrack(f, grad, w, lr0, c, shrink) is right."
+        "All 11 cases passed: backtrack(f, grad, w, lr0, c, shrink) is right."
     )
 
 
@@ -338,9 +408,9 @@ def test_the_last_case_tells_the_curvature_test_from_any_strict_decrease():
     *others, last = step_size._backtrack_cases()
     assert step_size._curvature(*last) == step_size._backtrack(*last) == 0.49
     assert strict_decrease(*last) == 0.98
-    # on every other case they agree
-    for case in others:
-        assert step_size._curvature(*case) == strict_decrease(*case)
+    # and each is named as its own mistake
+    curvature = exercises.check_backtrack(step_size._curvature)
+    assert "the curvature condition" in diagnosis(curvature)
     # and the strict test for any decrease is still named by its missing term
     result = exercises.check_backtrack(strict_decrease)
     assert "without the c*lr*g.g term" in diagnosis(result)
@@ -429,6 +499,13 @@ def eye(w):
     return np.eye(len(w))
 
 
+def saddle_free(g, H, w, lam):
+    # (|H| + damping*I)^-1 g from H's eigenvalues, written independently of the checker
+    values, vectors = np.linalg.eigh(H)
+    inverse = vectors @ np.diag(1.0 / (np.abs(values) + lam)) @ vectors.T
+    return w - inverse @ g
+
+
 NEWTON_MISTAKES = [
     (
         lambda g, H, w, lam: w - (H + lam * eye(w)) @ g,
@@ -473,7 +550,30 @@ NEWTON_MISTAKES = [
         "the right numbers in the wrong shape",
     ),
     (lambda g, H, w, lam: newton_step(g, H, w, lam) * np.nan, "NaN or infinity"),
+    (
+        lambda g, H, w, lam: w - g / np.diag(H + lam * eye(w)),
+        "only the diagonal of H + damping*I",
+    ),
+    (
+        lambda g, H, w, lam: w - np.linalg.solve(H, g) / (1 + lam),
+        "the damping used as a rate",
+    ),
+    (saddle_free, "the absolute values of H's eigenvalues"),
 ]
+
+
+def test_a_search_with_one_component_of_g_fails_a_case():
+    # right wherever one component of g dominates, wrong on the ravine case
+    # whose two components are equal
+    result = exercises.check_backtrack(largest_component)
+    assert not result.ok
+    # and no mistake it did not make is named
+    assert diagnosis(result) is None
+
+
+def test_the_new_diagnoses_do_not_name_the_right_searches():
+    for right in (backtrack, backtrack_for_loop):
+        assert exercises.check_backtrack(right).ok
 
 
 @pytest.mark.parametrize("wrong, named", NEWTON_MISTAKES)

@@ -45,7 +45,12 @@ from .momentum import (
     check_optimal_momentum,
 )
 from .saddle_points import check_escape_step, check_plateau
-from .schedules import check_cosine_warmup, check_early_stopping, check_noise_floor
+from .schedules import (
+    check_cosine_warmup,
+    check_early_stopping,
+    check_noise_floor,
+    check_schedule_choice,
+)
 from .step_size import check_backtrack, check_newton_damping, check_newton_step
 from .vanishing_gradients import (
     check_clip_by_norm,
@@ -82,6 +87,7 @@ __all__ = [
     "check_cosine_warmup",
     "check_early_stopping",
     "check_noise_floor",
+    "check_schedule_choice",
     # chapter 7: momentum
     "check_momentum_step",
     "check_optimal_momentum",

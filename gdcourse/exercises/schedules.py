@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from numbers import Real
+
 import numpy as np
 
 from . import diagnose as dg
-from .core import check
+from .core import check, describe
+from .gradient_descent import _above
+from .vanishing_gradients import _below
 
-__all__ = ["check_cosine_warmup", "check_early_stopping", "check_noise_floor"]
+__all__ = [
+    "check_cosine_warmup",
+    "check_early_stopping",
+    "check_noise_floor",
+    "check_schedule_choice",
+    "DECIDE",
+]
 
 
 def _copies(args):
@@ -671,3 +682,256 @@ def check_noise_floor(function):
         name="floor_formula(lr, lams, sigma)",
         diagnoses=_NOISE_FLOOR_MISTAKES,
     )
+
+
+# ----------------------------------------------------------------------------
+# Exercise 6.4: a schedule that gets under a target within a budget
+# ----------------------------------------------------------------------------
+
+#: Exercise 6.4: the chapter's noisy bowl (``elongated_bowl(kappa, L)``), its
+#: start and gradient noise, how many runs the check averages (with the seed
+#: of their noise), the step budget and the target mean loss above the minimum.
+DECIDE = {
+    "kappa": 10.0,
+    "L": 1.0,
+    "start": (-3.5, 1.5),
+    "noise": 0.5,
+    "runs": 1000,
+    "seed": 0,
+    "steps": 200,
+    "target": 0.01,
+}
+
+_DIRECTIONS = ("the flat direction", "the steep direction")
+
+
+def _decide_curvatures():
+    return np.array([DECIDE["L"] / DECIDE["kappa"], DECIDE["L"]])
+
+
+def _rates_of(schedule):
+    """The rate of each step of the budget, or ``(None, message)`` for bad input."""
+    from gdcourse import checks, schedules
+
+    steps = DECIDE["steps"]
+    wanted = (
+        f"a schedule from gd.schedules, a positive number or an array of {steps} rates"
+    )
+    if isinstance(schedule, schedules.ReduceOnPlateau):
+        return None, (
+            "ReduceOnPlateau sets the rate from the losses it is given; this "
+            f"exercise takes {wanted}, a rate for each step fixed in advance."
+        )
+    if isinstance(schedule, (bool, np.bool_)) or schedule is None:
+        return None, f"schedule must be {wanted}, got {describe(schedule)}."
+    if isinstance(schedule, Real):
+        if not checks.is_number(schedule) or schedule <= 0:
+            return None, (
+                f"a constant rate must be a positive finite number, got "
+                f"{describe(schedule)}."
+            )
+        return np.full(steps, float(schedule)), None
+    call = f"schedule(np.arange({steps}))"
+    if callable(schedule):
+        try:
+            with np.errstate(all="ignore"):
+                got = schedule(np.arange(steps))
+        except Exception as error:  # the reader's code: report, never raise
+            return None, f"{call} raised {type(error).__name__}: {error}"
+    elif isinstance(schedule, (list, tuple, np.ndarray)):
+        got, call = schedule, "the array of rates"
+    else:
+        return None, f"schedule must be {wanted}, got {describe(schedule)}."
+    try:
+        rates = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"{call} must give numbers, got {describe(got)}."
+    if rates.ndim == 0 and callable(schedule):
+        rates = np.full(steps, float(rates))
+    if rates.shape != (steps,):
+        size = rates.shape[0] if rates.ndim == 1 else f"shape {rates.shape}"
+        return None, (
+            f"{call} must give one rate for each of the {steps} steps, got {size}."
+        )
+    bad = ~np.isfinite(rates) | (rates < 0)
+    if bad.any():
+        k = int(np.argmax(bad))
+        return None, (
+            f"the rate of step {k} is {describe(rates[k])}: every rate must be a "
+            "finite number, 0 or more."
+        )
+    return rates, None
+
+
+@lru_cache(maxsize=32)
+def _decide_run(key):
+    """The runs of the budget at the rates ``np.frombuffer(key)``: what is left at the end."""
+    from gdcourse import descent, surfaces
+
+    rates = np.frombuffer(key)
+    run = descent.gradient_descent(
+        surfaces.elongated_bowl(kappa=DECIDE["kappa"], L=DECIDE["L"]),
+        np.tile(DECIDE["start"], (DECIDE["runs"], 1)),
+        lr=lambda t: rates[t],
+        steps=DECIDE["steps"],
+        noise=DECIDE["noise"],
+        seed=DECIDE["seed"],
+    )
+    if run.diverged.any():
+        first = int(np.min(run.stopped_at[run.diverged])) + 1
+        return {"diverged": int(run.diverged.sum()), "at": first}
+    w, lams = run.weights[-1], _decide_curvatures()
+    losses = run.losses[-1]
+    return {
+        "diverged": 0,
+        "loss": float(losses.mean()),
+        "se": float(losses.std(ddof=1) / np.sqrt(len(losses))),
+        "offset": 0.5 * lams * w.mean(axis=0) ** 2,
+        "jitter": 0.5 * lams * w.var(axis=0),
+        "mean": w.mean(axis=0),
+    }
+
+
+def _floor(lr):
+    from gdcourse import theory
+
+    if lr == 0.0:
+        return 0.0
+    return float(theory.noise_floor(lr, _decide_curvatures(), DECIDE["noise"] ** 2))
+
+
+def _decide_hint(rates, found):
+    """The cause the run shows, read from its parts, and where to look."""
+    steps, target = DECIDE["steps"], DECIDE["target"]
+    lams = _decide_curvatures()
+    flat = f"the flat direction (curvature {lams[0]:g})"
+    last, floor = float(rates[-1]), _floor(float(rates[-1]))
+    if np.all(rates == rates[0]):
+        move = float((1 - rates[0] * lams[0]) ** steps)
+        return (
+            f"with one rate for all {steps} steps, the runs either arrive in time "
+            "or settle low enough, not both: the noise floor of your rate is "
+            f"{floor:.2g}, and in {steps} steps it multiplies the mean offset "
+            f"along {flat} by {move:.2g}; compare the constant rates of the "
+            "chapter's first figure, their floors and how fast they get there"
+        )
+    if floor > target:
+        return (
+            f"your last rate, {last:.3g} at step {steps - 1}, has a noise floor "
+            f"of {floor:.2g} (the chapter's equation for the floor), above the "
+            "target: as long as the rate stays there the jitter settles at that "
+            "floor, not below it; look at where your schedule is at the end of "
+            "the budget"
+        )
+    offset, jitter = found["offset"], found["jitter"]
+    if offset.sum() >= jitter.sum():
+        i = int(np.argmax(offset))
+        shrink = float(np.prod(1 - rates * lams[i]))
+        return (
+            f"on average the runs have not arrived: their mean weight along "
+            f"{_DIRECTIONS[i]} (curvature {lams[i]:g}) is still "
+            f"{abs(found['mean'][i]):.2g} from the minimum, the bigger part of "
+            f"the loss; each step multiplies that offset by 1 - {lams[i]:g} * "
+            f"lr_t, and your {steps} rates together multiply it by {shrink:.2g}"
+        )
+    hot = np.flatnonzero([_floor(float(r)) > target for r in rates])
+    text = (
+        f"the runs have arrived, and what is left is jitter, "
+        f"{jitter[0] / jitter.sum():.0%} of it along {flat} (the floor of your "
+        f"last rate is {floor:.2g}): noise taken in while the rate was high, "
+        "which has not drained; along that direction each step shrinks the "
+        f"spread's variance by (1 - {lams[0]:g} * lr_t)**2, so it drains slowly "
+        "at small rates"
+    )
+    if hot.size:
+        text += (
+            f". Your schedule spends {hot.size} of its {steps} steps at rates "
+            f"whose floor is above the target, the last of them at step {hot[-1]}"
+        )
+    return text
+
+
+def check_schedule_choice(schedule):
+    """Check a schedule that gets the chapter's noisy runs under a target loss within a budget.
+
+    Exercise 6.4: on the chapter's noisy bowl (:data:`DECIDE`), gradient
+    descent from the chapter's start with gradient noise of standard
+    deviation ``DECIDE["noise"]`` runs ``DECIDE["runs"]`` times for
+    ``DECIDE["steps"]`` steps at the reader's rates
+    (:func:`gdcourse.descent.gradient_descent`, seed ``DECIDE["seed"]``); the
+    choice passes when the mean loss above the minimum after the last step is
+    below ``DECIDE["target"]``.
+
+    Parameters
+    ----------
+    schedule : callable, float or array_like
+        A schedule of the step (from :mod:`gdcourse.schedules`, or any
+        function of an integer array of steps), a constant rate, or an array
+        of one rate per step.
+
+    Returns
+    -------
+    gdcourse.exercises.diagnose.Verdict
+        Its ``ok`` and a report: the mean loss after the budget, split into
+        the offset of the runs' mean weight from the minimum and the jitter
+        of the runs around it, along each direction; for a choice that
+        fails, what the run shows holds it back (a divergence, one rate for
+        every step, a last rate whose noise floor is above the target, runs
+        that have not arrived, jitter that has not drained).  The report
+        never suggests a schedule.
+
+    Notes
+    -----
+    Along a direction of curvature :math:`\\lambda` the runs' mean offset is
+    multiplied by :math:`1 - \\eta_t\\lambda` at each step and the variance
+    :math:`v` of their spread follows :math:`v \\leftarrow (1 -
+    \\eta_t\\lambda)^2 v + \\eta_t^2\\sigma^2`; the mean loss is
+    :math:`\\sum_i \\tfrac12\\lambda_i (m_i^2 + v_i)`.  On this bowl no
+    constant rate reaches the target within the budget, nor does the
+    chapter's cosine decay from 0.2 or from the table's peak 1.
+
+    Examples
+    --------
+    >>> check_schedule_choice(None)
+    schedule must be a schedule from gd.schedules, a positive number or an array of 200 rates, got None.
+    >>> from gdcourse import schedules
+    >>> check_schedule_choice(schedules.cosine(0.2, total_steps=200))
+    Not yet: after 200 steps the mean loss of the 1000 runs is 0.019 (standard error 0.0006), above the target 0.01: 0.011 of it is the offset of their mean weight from the minimum, 0.0079 the jitter around it (0.0061 along the flat direction, 0.0017 along the steep direction).
+    Hint: on average the runs have not arrived: their mean weight along the flat direction (curvature 0.1) is still 0.47 from the minimum, the bigger part of the loss; each step multiplies that offset by 1 - 0.1 * lr_t, and your 200 rates together multiply it by 0.13.
+    """
+    rates, message = _rates_of(schedule)
+    if message is not None:
+        return dg.Verdict(False, message)
+    found = _decide_run(rates.tobytes())
+    steps, runs, target = DECIDE["steps"], DECIDE["runs"], DECIDE["target"]
+    if found["diverged"]:
+        k = found["at"]
+        top = float(rates[:k].max())
+        return dg.Verdict(
+            False,
+            f"Not yet: {found['diverged']} of the {runs} runs diverged, the "
+            f"first at step {k}; the largest rate up to there was {top:.3g}.\n"
+            "Hint: along the steep direction (curvature "
+            f"{DECIDE['L']:g}) each step multiplies the error by 1 - lr_t * "
+            f"{DECIDE['L']:g}; above the stability limit 2/L = "
+            f"{2 / DECIDE['L']:g} of the chapter on learning rates that "
+            "factor is below -1 and the error grows, step after step.",
+        )
+    offset, jitter = found["offset"], found["jitter"]
+    loss = found["loss"]
+    parts = (
+        f"{offset.sum():.2g} of it is the offset of their mean weight from the "
+        f"minimum, {jitter.sum():.2g} the jitter around it ({jitter[0]:.2g} "
+        f"along {_DIRECTIONS[0]}, {jitter[1]:.2g} along {_DIRECTIONS[1]})"
+    )
+    head = (
+        f"after {steps} steps the mean loss of the {runs} runs is "
+        f"{{}} (standard error {found['se']:.1g}), {{}} the target {target:g}: "
+        f"{parts}."
+    )
+    if loss < target:
+        return dg.Verdict(
+            True, "Reached: " + head.format(_below(loss, target), "below")
+        )
+    said = "Not yet: " + head.format(_above(loss, target), "above")
+    return dg.Verdict(False, f"{said}\nHint: {_decide_hint(rates, found)}.")

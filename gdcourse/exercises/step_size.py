@@ -77,7 +77,9 @@ def _backtrack_cases():
     the last one, from lr0 = 0.98 on x**2, tells the curvature condition
     |phi'(lr)| <= 0.9 |phi'(0)|, which rejects 0.98 and accepts 0.49 as
     Armijo's test does, from a test for any strict decrease, which accepts
-    0.98.
+    0.98.  The two before it, on the ravine with a gradient whose components
+    are equal or the second the larger, tell g.g from one component of g
+    squared and catch a search that moves w between trials.
     """
     from gdcourse import surfaces
 
@@ -93,6 +95,8 @@ def _backtrack_cases():
         _backtrack_case(square, sq, [1.0], 1.05, 0.1, 0.5),
         _backtrack_case(ravine, rv, [3.0, 0.1], 4.0, 0.6, 0.5),
         _backtrack_case(square, sq, [0.25], 0.5, 0.3, 0.5),
+        _backtrack_case(ravine, rv, [3.0, 0.3], 4.0, 0.6, 0.5),
+        _backtrack_case(ravine, rv, [1.0, 3.0], 4.0, 1e-4, 0.5),
         _backtrack_case(square, sq, [1.0], 0.98, 0.5, 0.5),
     ]
 
@@ -142,6 +146,8 @@ _norm_not_squared = _search(
 _new_gradient = _search(
     lambda fn, f0, lr, c, gg, gn: fn <= f0 - c * lr * float(gn @ gn)
 )
+_without_c = _search(lambda fn, f0, lr, c, gg, gn: fn <= f0 - lr * gg)
+_one_minus_c = _search(lambda fn, f0, lr, c, gg, gn: fn <= f0 - (1 - c) * lr * gg)
 _half_c = _search(lambda fn, f0, lr, c, gg, gn: fn <= f0 - c / 2 * lr * gg)
 _double_c = _search(lambda fn, f0, lr, c, gg, gn: fn <= f0 - 2 * c * lr * gg)
 
@@ -190,6 +196,72 @@ def _trials(outcome):
     return np.array(rates), isinstance(outcome.error, TooManyEvaluations)
 
 
+def _moves_w(outcome):
+    """Whether the search tested points other than ``w - lr g`` for a shrinking ``lr``."""
+    f, _, w = outcome.args[:3]
+    g = f.surface.grad(w)
+    gg = float(g @ g)
+    rates = []
+    for x in f.points:
+        if x.shape != w.shape:
+            return False
+        if np.array_equal(x, w):
+            continue
+        t = float((w - x) @ g) / gg
+        if not np.allclose(x, w - t * g, rtol=1e-9, atol=1e-12):
+            return True
+        rates.append(t)
+    ahead = [t for t in rates if t > 0]
+    return len(ahead) >= 2 and bool(np.any(np.diff(ahead) > 1e-12 * max(ahead)))
+
+
+def _off_line(failing):
+    """Every failing search tested a point off the line ``w - t g``, or beyond its previous trial."""
+    if not all(_moves_w(o) for o in failing):
+        return None
+    return dg.say(
+        "a search that moves w between trials: the points it tested are not "
+        "w - lr*g for one w and a shrinking lr",
+        "keep w, f(w) and g fixed for the whole search; only the rate changes "
+        "from one trial to the next",
+    )
+
+
+def _shrinks_forever(rates, ran_out):
+    return ran_out and len(rates) >= 2 and bool(rates[-1] < 1e-12 * rates[0])
+
+
+_without_lr = _search(lambda fn, f0, lr, c, gg, gn: fn <= f0 - c * gg)
+
+
+def _lacks_the_rate(failing, passed=()):
+    """Every failing case either shrank the rate towards zero without a pass, or returned what a test without lr returns.
+
+    Only if a test without lr also gives the expected rate in every case the
+    reader passed (it would have run out, or returned another rate, there).
+    """
+    for o in passed:
+        if not dg.close(_without_lr(*o.args), o.expected):
+            return None
+    for o in failing:
+        found = _trials(o)
+        if found is not None and _shrinks_forever(*found):
+            continue
+        if o.error is None and dg.close(o.got, _without_lr(*o.args)):
+            continue
+        return None
+    return dg.say(
+        "a test whose slope term lacks the rate, f(w) - c*g.g: no small rate "
+        "can meet it, so the search shrinks the rate towards zero",
+        "as the rate shrinks, the decrease the test asks for must shrink with "
+        "it: the right-hand side is f(w) - c*lr*g.g, which a small enough rate "
+        "always meets",
+    )
+
+
+_lacks_the_rate.reads_passed = True
+
+
 def _last_rejected(f, grad, w, lr0, c, shrink):
     """The rate tried before the accepted one (``lr0`` when ``lr0`` passes)."""
     accepted = _backtrack(f, grad, w, lr0, c, shrink)
@@ -213,7 +285,7 @@ def _trial_diagnosis(test, what, hint):
 
 def _growing(rates, ran_out):
     head = rates[:5]
-    return ran_out and len(head) >= 2 and bool(np.all(np.diff(head) > 0))
+    return len(head) >= 2 and bool(np.all(head > 0) and np.all(np.diff(head) > 0))
 
 
 def _uphill(rates, ran_out):
@@ -337,10 +409,52 @@ _BACKTRACK_MISTAKES = (
         "the gradient at w, computed once before the loop",
     ),
     dg.variant(
+        _without_c,
+        "the slope term without c, f(w) - lr*g.g: the whole decrease the "
+        "slope promises, which a convex loss never quite achieves",
+        "ask for the fraction c of that decrease: f(w - lr*g) <= f(w) - c*lr*g.g",
+    ),
+    dg.variant(
+        _one_minus_c,
+        "1 - c where c belongs in the slope term: f(w) - (1 - c)*lr*g.g",
+        "c is the fraction of the promised decrease the step must achieve; "
+        "1 - c appears in the bound on the accepted rate, 2(1 - c)/L, not in "
+        "the test",
+    ),
+    dg.variant(
+        lambda f, grad, w, lr0, c, shrink: _backtrack(f, grad, w, lr0, shrink, c),
+        "c and shrink swapped: shrink in the slope term and c as the factor "
+        "the rate is multiplied by",
+        "c multiplies the slope term of the test; shrink multiplies the rate "
+        "after a failed trial",
+    ),
+    dg.variant(
+        lambda f, grad, w, lr0, c, shrink: (
+            shrink * _backtrack(f, grad, w, lr0, c, shrink)
+        ),
+        "a rate one shrink too small: the accepted rate times shrink",
+        "the loop should end with lr equal to the first rate that passed; "
+        "return it as it is, without shrinking it once more",
+    ),
+    dg.variant(
+        lambda f, grad, w, lr0, c, shrink: _backtrack(f, grad, w, 1.0, c, shrink),
+        "a search that starts from 1 instead of lr0",
+        "the first rate tried is the argument lr0",
+    ),
+    dg.variant(
         _norm_not_squared,
         "the length of g, |g|, in the slope term, where g.g = |g|**2 belongs",
         "the slope of the loss along -g, per unit of rate, is g.g",
     ),
+    _above_lr0,
+    _trial_diagnosis(
+        _growing,
+        "a rate that grows from trial to trial",
+        "after each failed trial the rate must get smaller: multiply it by "
+        "shrink, which is below 1, rather than dividing by it",
+    ),
+    _off_line,
+    _lacks_the_rate,
     _untested,
     dg.variant(
         _last_rejected,
@@ -363,11 +477,6 @@ _BACKTRACK_MISTAKES = (
     ),
     _pair,
     _trial_diagnosis(
-        _growing,
-        "a rate that grows from trial to trial, so the search never ends",
-        "after each failed trial the rate must get smaller: shrink is below 1",
-    ),
-    _trial_diagnosis(
         _uphill,
         "trial points on the uphill side of w, w + lr*g",
         "the trial point moves against the gradient, which points uphill",
@@ -378,7 +487,6 @@ _BACKTRACK_MISTAKES = (
         "change between trials",
         "after a failed trial the smaller rate must be stored before the next test",
     ),
-    _above_lr0,
     dg.wrong_shape(),
     dg.not_finite(),
     dg.raised(),
@@ -442,7 +550,7 @@ def check_backtrack(function):
     ...         lr = lr * shrink
     ...     return lr
     >>> check_backtrack(backtrack)
-    All 9 cases passed: backtrack(f, grad, w, lr0, c, shrink) is right.
+    All 11 cases passed: backtrack(f, grad, w, lr0, c, shrink) is right.
 
     A classic mistake, any decrease accepted:
 
@@ -453,7 +561,7 @@ def check_backtrack(function):
     ...         lr = lr * shrink
     ...     return lr
     >>> check_backtrack(any_decrease)
-    0 of 9 cases passed before one failed.
+    0 of 11 cases passed before one failed.
     Case 1: backtrack(f, grad, array([1.]), 1, 0.5, 0.5) with f(w) = w[0]**2
       expected: 0.5
       got:      1
@@ -531,6 +639,12 @@ def _damped(hess, damping):
     return hess + damping * _eye(hess)
 
 
+def _saddle_free(H, g, damping):
+    """(|H| + damping*I)^-1 g, with |H| from the absolute values of H's eigenvalues."""
+    values, vectors = np.linalg.eigh(np.asarray(H, dtype=float))
+    return vectors @ ((vectors.T @ g) / (np.abs(values) + damping))
+
+
 _NEWTON_STEP_MISTAKES = (
     dg.variant(
         lambda g, H, w, lam: w - _damped(H, lam) @ g,
@@ -575,6 +689,24 @@ _NEWTON_STEP_MISTAKES = (
         "Marquardt's scaling, H + damping*diag(H), where this exercise adds "
         "damping*I (Levenberg's damping)",
         "add the same damping to every diagonal entry, whatever H's diagonal is",
+    ),
+    dg.variant(
+        lambda g, H, w, lam: w - g / np.diag(_damped(H, lam)),
+        "only the diagonal of H + damping*I: each coordinate divided by its "
+        "own curvature, as a diagonal preconditioner does",
+        "Newton's step solves with the whole matrix; its off-diagonal entries "
+        "turn the step",
+    ),
+    dg.variant(
+        lambda g, H, w, lam: w - _solve(H, g) / (1.0 + lam),
+        "the damping used as a rate, (H^-1 g)/(1 + damping)",
+        "the damping is added to the curvature, H + damping*I, before solving: "
+        "it changes the direction as well as the length",
+    ),
+    dg.variant(
+        lambda g, H, w, lam: w - _saddle_free(H, g, lam),
+        "the absolute values of H's eigenvalues (saddle-free Newton)",
+        "this exercise asks for H + damping*I itself, negative curvature included",
     ),
     dg.variant(
         lambda g, H, w, lam: w - _solve(H - lam * _eye(H), g),
