@@ -100,6 +100,7 @@ __all__ = [
     "rate_grid",
     "suite",
     "problem",
+    "quadratic",
     "SUITE",
     "reference_entries",
     "entry",
@@ -241,7 +242,7 @@ def rate_grid(lowest, highest):
     :math:`10^{(k + 1/2)/4}` to two digits), and no power of ten among them:
     the suite's starts lie a round distance from their minima (Beale's
     (1, 1) is (2, 0.5) from (3, 0.5)), so a method that moves every weight
-    by exactly the rate, as Lion and sign descent do, could otherwise land
+    by exactly the rate, as Lion and plain sign descent do, could otherwise land
     on a minimum by arithmetic coincidence.  Each rate is read from its
     decimal text, so the grid is the same to the last bit everywhere.
 
@@ -346,13 +347,30 @@ def _evenly(kappa, d):
     return np.array([1 / kappa + (1 - 1 / kappa) * k / (d - 1) for k in range(d)])
 
 
-def _quadratic(kappa=100.0, d=20):
-    """The 20-d quadratic: eigenvalues 1/kappa .. 1, eigenvectors a Hadamard basis."""
+def _signs(placement, d):
+    """``d`` signs drawn from the seed ``placement``, an odd number of them negative.
+
+    With an odd number of minus signs, every entry of ``H @ s`` for a Hadamard
+    matrix ``H`` of order 20 is 2 modulo 4, so none is zero.
+    """
+    s = np.random.default_rng(placement).choice([-1.0, 1.0], size=d)
+    if np.sum(s < 0) % 2 == 0:
+        s[-1] = -s[-1]
+    return s
+
+
+def _quadratic(kappa=100.0, d=20, placement=0):
+    """The 20-d quadratic: eigenvalues 1/kappa .. 1, eigenvectors a Hadamard basis.
+
+    The minimum lies one unit along every eigenvector from the start 0, with
+    the signs drawn from the seed ``placement``; the suite's is placement 0.
+    """
     H = _paley_hadamard(d - 1).astype(float)
     lam = _evenly(kappa, d)
     # A = H diag(lam) H^T / d, summed elementwise: the same bits on every machine
     A = (H[:, None, :] * H[None, :, :] * lam).sum(-1) / d
-    center = H.sum(axis=1) / math.sqrt(d)  # one unit along every eigenvector
+    # one unit along every eigenvector, with signs that leave no coordinate at 0
+    center = (H * _signs(placement, d)).sum(-1) / math.sqrt(d)
     s, loss_and_grad = _bowl(lam, center, "quadratic (20-d)", A=A)
     f0 = 0.5 * float(lam.sum())
     return _surface_problem(
@@ -370,8 +388,9 @@ def _quadratic(kappa=100.0, d=20):
             f"f = (w - c)^T A (w - c) / 2 in {d} dimensions, eigenvalues evenly "
             f"spaced from {1 / kappa:g} to 1 (kappa = {kappa:g}), eigenvectors a "
             "Hadamard basis (no coordinate axis is special); start 0, the "
-            "minimum c one unit along every eigenvector from it; target: 1e-4 "
-            "of the starting loss"
+            "minimum c one unit along every eigenvector from it, with signs drawn "
+            f"from the seed {placement} so that no coordinate of c is 0; target: "
+            "1e-4 of the starting loss"
         ),
     )
 
@@ -571,6 +590,37 @@ def problem(name):
     """
     checks.one_of("name", name, SUITE)
     return _BUILDERS[name]()
+
+
+def quadratic(placement=0):
+    """The suite's 20-d quadratic, with its minimum placed by the seed ``placement``.
+
+    The minimum lies one unit along every eigenvector from the start 0; the
+    seed draws the sign of each unit (an odd number of them negative, so
+    that no coordinate of the minimum is 0).  Every placement has the same
+    curvatures, the same starting loss and the same target; the suite's
+    quadratic, ``problem("quadratic")``, is placement 0.
+
+    Parameters
+    ----------
+    placement : int, default 0
+        The seed of the signs.
+
+    Returns
+    -------
+    Problem
+
+    Examples
+    --------
+    >>> a, b = quadratic(), quadratic(placement=1)
+    >>> f0 = [float(p.loss_and_grad(p.start(0)[None])[0][0]) for p in (a, b)]
+    >>> print(f"{f0[0]:.3f} {f0[1]:.3f}", a.target == b.target)
+    5.050 5.050 True
+    >>> bool(np.abs(a.surface.minima[0]).min() > 0)
+    True
+    """
+    checks.integer("placement", placement, minimum=0)
+    return _quadratic(placement=placement)
 
 
 def suite():
@@ -1629,11 +1679,19 @@ def _call_update(opt, g, state, w, lr, where):
     new, state = out
     new = np.asarray(new) if not isinstance(new, np.ndarray) else new
     if new.shape != np.shape(w):
+        if isinstance(state, np.ndarray) and state.shape == np.shape(w):
+            raise _Broken(_SWAPPED)
         raise _Broken(
             f"update turned weights of shape {np.shape(w)} into shape {new.shape} "
             f"({where}): keep the shape of params, and work coordinate by coordinate."
         )
     return new, state
+
+
+_SWAPPED = (
+    "update seems to return (new_state, new_params): return the pair in the "
+    "order (new_params, new_state), e.g. `return params - lr * step, new_state`."
+)
 
 
 def _trajectory(opt, w0, grads, lr, where):
@@ -1664,6 +1722,17 @@ def _c_pair_and_shape(opt):
     for w, g, where in ((_P[0], _G[0][0], "one start, shape (3,)"),
                         (_P, _G[0], "four starts, shape (4, 3)")):  # fmt: skip
         _call_update(opt, g.copy(), opt.init(w.copy()), w.copy(), _LR, where)
+    # at lr = 0 the new weights are the old ones; in the wrong order, the state is
+    w = _P[0].copy()
+    new, state = _call_update(opt, _G[0][0].copy(), opt.init(w.copy()), w.copy(),
+                              0.0, "lr = 0")  # fmt: skip
+    if (
+        not np.array_equal(new, w)
+        and isinstance(state, np.ndarray)
+        and state.shape == w.shape
+        and np.array_equal(state, w)
+    ):
+        raise _Broken(_SWAPPED)
 
 
 def _c_pure(opt):
@@ -1791,6 +1860,12 @@ def _c_gradient_only(opt):
         return
     if lam and (decoupled or l2):
         return
+    if not _same(_snapshot(opt.init(_P[0].copy())), _snapshot(opt.init(_P[2].copy()))):
+        raise _Broken(
+            "init builds the state from the weights' values (two starts got "
+            "different states), so the same gradients move two starts "
+            "differently: start the state from zeros, e.g. np.zeros_like(params)."
+        )
     decay = (
         f" (its weight_decay={lam!r} explains neither a decoupled decay, "
         "w * (1 - lr * weight_decay), nor an L2 term, grad + weight_decay * w)"
@@ -1815,13 +1890,38 @@ def _c_descends(opt):
         ends.append(float(0.5 * (w * w).sum()) if np.all(np.isfinite(w)) else np.inf)
     if min(ends) < 1.5:  # the bowl's loss at the start
         return
+    where = "on the bowl f(w) = |w|^2 / 2, 100 steps at rates 0.001, 0.01 and 0.1"
     if min(ends) == 1.5:
-        how = "did not move"
-    else:
-        how = "went uphill at every rate"
+        raise _Broken(
+            f"{where} did not move: does the step go against the gradient "
+            "(`params - lr * step`)?"
+        )
+    # the first step at the smallest rate, from w0, where the gradient is w0
+    first, _ = _call_update(opt, w0.copy(), opt.init(w0.copy()), w0.copy(), 1e-3,
+                            "on the bowl")  # fmt: skip
+    step = np.asarray(first, dtype=float) - w0
+    if not np.all(np.isfinite(step)) or -(step @ w0) <= 0:
+        raise _Broken(
+            f"{where} went uphill at every rate, and the first step at rate 0.001 "
+            "does not go against the gradient: check the sign "
+            "(`params - lr * step`)."
+        )
+    length = float(np.linalg.norm(step))
+    if length > 2 * float(np.linalg.norm(w0)):
+        raise _Broken(
+            f"{where} went uphill at every rate, though each step points "
+            f"downhill: at rate 0.001 the first step is {length:.3g} long, "
+            f"{length / (1e-3 * float(np.linalg.norm(w0))):.3g} times the length of "
+            "lr * grad, and overshoots the minimum, which lies "
+            f"{float(np.linalg.norm(w0)):.3g} away. Is the step much longer than lr "
+            "times the gradient (a large factor, a division by lr or by something "
+            "tiny)?"
+        )
     raise _Broken(
-        f"on the bowl f(w) = |w|^2 / 2, 100 steps at rates 0.001, 0.01 and 0.1 "
-        f"{how}: does the step go against the gradient (`params - lr * step`)?"
+        f"{where} went uphill at every rate, though the first step points "
+        "downhill and does not overshoot: the steps grow as the run goes on. "
+        "Does something in the state grow without bound (a momentum factor of 1 "
+        "or more, a running sum that never decays)?"
     )
 
 

@@ -58,7 +58,7 @@ def test_the_reference_entries_that_finish_pass_and_the_ones_that_fail_do_not():
         f"- Rosenbrock: no rate reached the target, 0.00242, within 1000 steps; "
         f"the lowest loss, {sw.best[i, 0]:.3g}, came at rate {sw.rates[i]:g}."
     ) in sgd.text
-    assert sgd.text.endswith("curves=True).losses.")
+    assert sgd.text.endswith("curves=True).losses, with mine your rule.")
 
 
 @pytest.mark.parametrize(
@@ -90,8 +90,8 @@ def test_steps_too_short_for_the_grid_point_at_its_largest_rate():
     assert not verdict.ok
     assert verdict.text.count("(the grid's largest).") == 6
     assert verdict.text.endswith(
-        "Larger rates than the grid's might do better: the grid spans "
-        "0.00013 to 4.2 (0.024 to 42 on the network), and a rule that needs "
+        "Larger rates than the grid's might do better: the quadratic problem's "
+        "grid spans 0.00013 to 4.2, and a rule that needs "
         "rates outside it misses the target. Are its steps much shorter than lr "
         "times the gradient?"
     )
@@ -103,10 +103,13 @@ def test_sign_descent_gets_the_evidence_of_each_problem_it_misses():
         _rule(lambda g, s, p, lr: (p - lr * np.sign(g), s), name="sign")
     )
     assert not verdict.ok
-    assert "Not yet: on 4 of the 6 problems" in verdict.text
+    missed = [p.name for p in verdict.result.problems
+              if not np.isfinite(verdict.result.cell(p.name, "sign").median())]  # fmt: skip
+    assert "MLP on two moons" in missed
+    assert f"Not yet: on {len(missed)} of the 6 problems" in verdict.text
     # the network's lowest loss came at the grid's smallest rate: smaller might help
     mlp = next(line for line in verdict.text.splitlines() if line.startswith("- MLP"))
-    assert mlp.endswith("came at rate 0.024 (the grid's smallest).")
+    assert mlp.endswith("at rate 0.024 (the grid's smallest).")
     assert "Smaller rates than the grid's might do better" in verdict.text
     assert "Look at the closest run's loss curve" in verdict.text
 
@@ -136,6 +139,59 @@ def test_a_rate_good_on_the_tuning_seeds_only_is_read_as_seed_dependence():
         "target, but 5 of the 5 held-out seeds did not"
     )
     assert "depends on the seed" in yo._LOOK[kind]
+
+
+def _some_seeds_problem():
+    """w^2/2: sign descent reaches 0 from 1 (seeds 0 and 3), never from 0.7."""
+    return dataclasses.replace(
+        _seeds_problem(),
+        start=lambda seed: np.array([1.0 if seed in (0, 3) else 0.7]),
+    )
+
+
+def test_runs_that_reached_the_target_on_a_failed_seeded_problem_are_counted():
+    sign = _rule(lambda g, s, p, lr: (p - lr * np.sign(g), s), name="sign")
+    p = _some_seeds_problem()
+    cell = race.run([p], [sign]).cell("seeds", "sign")
+    assert not np.isfinite(cell.median())
+    kind, sentence = yo._failing_hint(p, sign, cell, (0, 1, 2))
+    # from 1, steps of 0.5 or 1 land on 0; from 0.7 they never do: seed 0 of the
+    # tuning seeds and seed 3 of the held-out ones reach the target
+    assert sentence.startswith(
+        "at no rate did most runs reach the target, 0, within 20 steps; at the "
+        f"chosen rate, {cell.rate:g}, 1 of the 3 tuning seeds and 1 of the 5 "
+        "held-out seeds reached it; the median of the runs' lowest losses"
+    ), sentence
+    assert "no rate reached" not in sentence and "no run" not in sentence
+
+
+def test_a_rule_with_too_long_steps_is_told_each_problems_own_grid_and_counts():
+    long = _rule(lambda g, s, p, lr: (p - 1500 * lr * g, s))
+    verdict = check_your_optimizer(long)
+    lines = verdict.text.splitlines()
+    noisy = race.problem("noisy quadratic")
+    line = next(t for t in lines if t.startswith("- noisy quadratic"))
+    assert f"at rate {noisy.rates[0]:g} (the grid's smallest)" in line
+    assert "and held it for 10 steps" in line
+    look = next(t for t in lines if t.startswith("Smaller rates"))
+    assert f"grid spans {noisy.rates[0]:.2g} to {noisy.rates[-1]:.2g}," in look
+    # on the network some runs reached the target: counted, not denied
+    mlp = race.problem("MLP on two moons")
+    cell = verdict.result.cell(mlp.name, "mine")
+    tuned = race.sweep(mlp, long, seeds=(0, 1, 2)).steps[mlp.rates.index(cell.rate)]
+    held = int(np.isfinite(cell.steps).sum())
+    assert np.isfinite(tuned).any() or held
+    line = next(t for t in lines if t.startswith("- MLP"))
+    assert (
+        f"{int(np.isfinite(tuned).sum())} of the 3 tuning seeds and {held} of the 5 "
+        "held-out seeds reached it"
+    ) in line
+    assert "no rate reached" not in line
+
+
+def test_the_closest_run_hint_names_the_problem_and_the_rule():
+    text = check_your_optimizer(optimizers.sgd()).text
+    assert 'race.sweep(race.problem("Rosenbrock"), mine, curves=True).losses' in text
 
 
 def test_every_rate_diverging_is_read_as_too_long_a_step():
@@ -201,42 +257,126 @@ def test_the_race_is_the_chapters_race_on_the_noisy_quadratic():
     )
 
 
-def test_the_entry_that_wins_seed_by_seed_passes():
-    names = [e.name for e in yo.noisy_race().entries]
-    winners = [
-        a
-        for a in names
-        if all(np.sum(_held_out(a) < _held_out(b)) >= 4 for b in names if b != a)
-    ]
+def _names():
+    return [e.name for e in yo.noisy_race().entries]
+
+
+def _count(a, b, op=np.less):
+    """Seeds on which entry a's held-out run compares with b's by ``op``."""
+    return int(np.sum(op(_held_out(a), _held_out(b))))
+
+
+def _winner():
+    names = _names()
+    winners = [a for a in names if all(_count(a, b) >= 4 for b in names if b != a)]
     assert len(winners) == 1
-    for spelling in (winners[0], winners[0].lower(), f" {winners[0]} "):
-        verdict = check_trusted_entry(spelling)
+    return winners[0]
+
+
+def _wins(choice, op=np.less):
+    return {b: _count(choice, b, op) for b in _names() if b != choice}
+
+
+def test_the_entry_that_wins_seed_by_seed_passes_with_its_counts():
+    winner = _winner()
+    for spelling in (winner, winner.lower(), f" {winner} "):
+        verdict = check_trusted_entry(spelling, _wins(winner))
         assert verdict.ok, verdict
     assert "Five seeds are few" in verdict.text
+    # counts keyed in any case, as numpy integers or whole floats, also pass
+    keyed = {b.upper(): np.int64(k) for b, k in _wins(winner).items()}
+    assert check_trusted_entry(winner, keyed).ok
+    assert check_trusted_entry(
+        winner, {b: float(k) for b, k in _wins(winner).items()}
+    ).ok
+
+
+def test_the_winner_without_its_evidence_does_not_pass():
+    winner = _winner()
+    verdict = check_trusted_entry(winner)
+    assert not verdict.ok
+    assert verdict.text.startswith("wins must be a dict with one count for each")
 
 
 @pytest.mark.parametrize("choice", ["momentum", "Nesterov", "Adam", "AdamW", "Lion"])
-def test_a_wrong_entry_gets_the_seed_by_seed_evidence_and_never_the_answer(choice):
-    verdict = check_trusted_entry(choice)
+def test_a_wrong_entry_with_honest_counts_is_told_its_own_counts_rule_it_out(choice):
+    verdict = check_trusted_entry(choice, _wins(choice))
     assert not verdict.ok
-    names = [e.name for e in yo.noisy_race().entries]
-    beaten = max(np.sum(_held_out(b) < _held_out(choice)) for b in names if b != choice)
     assert verdict.text.startswith(
-        f"Not yet: on the noisy quadratic another entry reached the target before "
-        f"{choice} on {beaten} of the 5 held-out seeds."
+        f"Not yet: by your own counts, {choice} reached the target first on fewer "
+        "than 4 of the 5 held-out seeds against at least one other entry"
     )
-    assert "compare the entries seed by seed" in verdict.text
-    # the chapter's race of the references and Lion is named so_far
-    assert 'so_far.cell("noisy quadratic", name).steps' in verdict.text
-    assert "SGD" not in verdict.text
+    assert "seed-by-seed count against every other entry" in verdict.text
+    assert _winner() not in verdict.text  # never the answer
 
 
 def test_the_narrowest_range_is_named_as_such():
-    spans = {e.name: np.ptp(_held_out(e.name)) for e in yo.noisy_race().entries}
+    spans = {n: np.ptp(_held_out(n)) for n in _names()}
     narrowest = min(spans, key=spans.get)
-    assert "most alike" in check_trusted_entry(narrowest).text
-    others = [n for n in spans if n not in (narrowest, "SGD")]
-    assert all("most alike" not in check_trusted_entry(n).text for n in others)
+    assert narrowest != _winner()
+    text = check_trusted_entry(narrowest, _wins(narrowest)).text
+    assert "most alike" in text and "a narrow range is not a head start" in text
+    others = [n for n in spans if n not in (narrowest, _winner())]
+    for n in others:
+        text = check_trusted_entry(n, _wins(n)).text
+        assert "most alike" not in text
+        assert (
+            "Neither a median nor a range says which run came from which seed" in text
+        )
+
+
+def _wrong_counts(kind):
+    """The winner's counts made the way a typical mistake makes them."""
+    winner = _winner()
+    right = _wins(winner)
+    if kind == "median":  # read off the medians: it must have won every seed
+        return {b: 5 for b in right}
+    if kind == "reversed":  # the other entry's wins, or more steps taken as a win
+        return {b: _count(b, winner) for b in right}
+    if kind == "ties":  # a tie counted as a win
+        return _wins(winner, np.less_equal)
+    # one count miscounted, matching none of the mistakes above
+    for b in right:
+        made = {right[b], _count(b, winner), _count(winner, b, np.less_equal), 5}
+        slips = [k for k in range(6) if k not in made]
+        if slips:
+            return {**right, b: slips[0]}
+    raise AssertionError("no count can slip apart from the named mistakes")
+
+
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("median", "a lower median does not say so"),
+        ("reversed", "They look like the other entries' wins"),
+        ("ties", "is a tie, not a win"),
+        ("slip", "Compare the two entries' runs seed by seed."),
+    ],
+)
+def test_wrong_counts_for_the_winner_get_the_hint_for_their_cause(kind, message):
+    winner, wrong = _winner(), _wrong_counts(kind)
+    right = _wins(winner)
+    assert wrong != right  # the mistake changes the answer on these runs
+    verdict = check_trusted_entry(winner, wrong)
+    assert not verdict.ok
+    assert message in verdict.text, verdict
+    # the hint of another cause is not given
+    others = {
+        "a lower median does not say so",
+        "They look like the other entries' wins",
+        "is a tie, not a win",
+    } - {message}
+    assert not any(o in verdict.text for o in others), verdict
+    # the entries whose counts are wrong are named, the right counts never shown
+    bad = [b for b in right if wrong[b] != right[b]]
+    assert all(b in verdict.text for b in bad)
+    assert str(right) not in verdict.text
+    assert 'so_far.cell("noisy quadratic", name).steps' in verdict.text
+
+
+def test_the_data_hold_a_tie_for_the_ties_hint_to_find():
+    winner = _winner()
+    assert _wins(winner, np.less_equal) != _wins(winner)
 
 
 @pytest.mark.parametrize(
@@ -250,5 +390,27 @@ def test_the_narrowest_range_is_named_as_such():
     ],
 )
 def test_a_choice_that_is_not_an_entry_is_refused_in_words(choice, message):
-    verdict = check_trusted_entry(choice)
+    verdict = check_trusted_entry(choice, {})
     assert not verdict.ok and message in verdict.text
+
+
+@pytest.mark.parametrize(
+    "wins, message",
+    [
+        (None, "wins must be a dict with one count for each other entry"),
+        ("4", "wins must be a dict"),
+        ([4, 5, 4, 4, 5], "wins must be a dict"),
+        ({"momentum": 4}, "missing: Nesterov, Adam, AdamW and Lion"),
+        ({"Adagrad": 4}, "'Adagrad' is not an entry of the race"),
+        ({"SGD": 4}, "leave out SGD itself"),
+        ({"momentum": float("nan")}, "wins['momentum'] must be a whole number"),
+        ({"momentum": "4"}, "wins['momentum'] must be a whole number"),
+        ({"momentum": 6}, "from 0 to 5, got 6"),
+        ({"momentum": 2.5}, "from 0 to 5, got 2.5"),
+    ],
+)
+def test_counts_that_are_not_counts_are_refused_in_words(wins, message):
+    verdict = check_trusted_entry("SGD", wins)
+    assert not verdict.ok
+    assert message in verdict.text, verdict
+    assert "Traceback" not in verdict.text

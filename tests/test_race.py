@@ -129,6 +129,31 @@ def test_quadratic_has_the_stated_condition_number_and_no_special_axis():
     np.testing.assert_array_equal(H @ H.T, 20 * np.eye(20, dtype=int))
 
 
+@pytest.mark.parametrize("placement", [0, 1, 5])
+def test_the_quadratics_minimum_is_spread_over_every_eigenvector_and_axis(placement):
+    p = race.quadratic(placement)
+    A = p.surface.hessian(np.zeros(20))
+    eig, V = np.linalg.eigh(A)
+    c = p.surface.minima[0]
+    # one unit along every eigenvector from the start 0
+    np.testing.assert_allclose(np.abs(V.T @ c), 1.0, rtol=1e-9)
+    np.testing.assert_allclose(eig, np.linspace(0.01, 1.0, 20), atol=1e-12)
+    # no axis carries the distance: every coordinate is off 0, none holds most
+    assert np.all(np.abs(c) > 0.1)
+    assert np.max(c * c) < 0.5 * np.sum(c * c)
+    np.testing.assert_allclose(p.loss_and_grad(c[None])[0], 0.0, atol=1e-24)
+    assert p.target == race.problem("quadratic").target
+
+
+def test_placements_differ_and_placement_0_is_the_suites():
+    suite = race.problem("quadratic").surface.minima[0]
+    np.testing.assert_array_equal(race.quadratic().surface.minima[0], suite)
+    others = [race.quadratic(k).surface.minima[0] for k in (1, 2, 3)]
+    assert all(not np.allclose(o, suite) for o in others)
+    with pytest.raises(ValueError, match="placement"):
+        race.quadratic(-1)
+
+
 def test_ravine_is_chapter_9s_turned_away_from_the_origin():
     p = race.problem("turned ravine")
     A = p.surface.hessian(np.zeros(2))
@@ -581,6 +606,35 @@ def _float_rate(grad, state, params, lr):
     return params - float(lr) * grad, state
 
 
+def _zeros(params):
+    return np.zeros_like(np.asarray(params, dtype=float))
+
+
+def _two_zeros_pair(params):
+    return _zeros(params), _zeros(params)
+
+
+def _heavy_ball(grad, v, params, lr):
+    v = 0.9 * v + grad
+    return params - lr * v, v
+
+
+def _growing_momentum(grad, v, params, lr):
+    v = 1.5 * v + grad  # a factor above 1: the velocity grows without bound
+    return params - lr * v, v
+
+
+def _swapped_momentum(grad, v, params, lr):
+    v = 0.9 * v + grad
+    return v, params - lr * v
+
+
+def _swapped_adam(grad, state, params, lr):
+    m, v = state
+    m, v = 0.9 * m + 0.1 * grad, 0.999 * v + 0.001 * grad * grad
+    return (m, v), params - lr * m / (np.sqrt(v) + 1e-8)
+
+
 BROKEN = [
     (_opt(_mutates_params), "changed the params array it was given"),
     (_opt(_mutates_state, init=_momentum_init), "changed the state it was given"),
@@ -606,6 +660,22 @@ BROKEN = [
         "weight_decay=0.1 explains neither",
     ),
     (_opt(lambda g, s, p, lr: (p + lr * g, s)), "went uphill at every rate"),
+    (_opt(lambda g, s, p, lr: (p + lr * g, s)), "check the sign"),
+    (_opt(lambda g, s, p, lr: (p - lr * 3000 * g, s)), "overshoots the minimum"),
+    (_opt(lambda g, s, p, lr: (p - g / lr, s)), "a division by lr"),
+    (_opt(_growing_momentum, init=_zeros), "the steps grow as the run goes on"),
+    (
+        _opt(_heavy_ball, init=lambda p: np.array(p, dtype=float)),
+        "init builds the state from the weights' values",
+    ),
+    (
+        _opt(_swapped_momentum, init=_zeros),
+        "update seems to return (new_state, new_params)",
+    ),
+    (
+        _opt(_swapped_adam, init=_two_zeros_pair),
+        "update seems to return (new_state, new_params)",
+    ),
     (_opt(lambda g, s, p, lr: (p + 0 * lr, s)), "did not move"),
     (
         _opt(lambda g, s, p, lr: (p - lr * g, s), init=lambda p: 1 / 0),
@@ -625,6 +695,47 @@ def test_a_broken_optimizer_gets_a_sentence_naming_its_fault(opt, message):
     assert any(message in p for p in report.problems), report
     text = repr(report)
     assert text.startswith("mine breaks the contract:") and "Traceback" not in text
+
+
+@pytest.mark.parametrize(
+    "update, init",
+    [
+        (lambda g, s, p, lr: (p - lr * 3000 * g, s), lambda p: ()),
+        (lambda g, s, p, lr: (p - g / lr, s), lambda p: ()),
+        (_growing_momentum, _zeros),
+    ],
+    ids=["large factor", "divided by lr", "growing velocity"],
+)
+def test_a_step_against_the_gradient_is_not_told_to_check_its_sign(update, init):
+    report = race.check_optimizer(_opt(update, init=init))
+    assert not report.ok
+    assert not any("check the sign" in p for p in report.problems), report
+    assert not any("go against the gradient" in p for p in report.problems), report
+
+
+def test_a_state_started_from_the_weights_is_blamed_on_init_not_update():
+    report = race.check_optimizer(
+        _opt(_heavy_ball, init=lambda p: np.array(p, dtype=float))
+    )
+    assert len(report.problems) == 1, report
+    assert "init builds the state from the weights' values" in report.problems[0]
+    assert "use params only to take the step from" not in report.problems[0]
+    # the same update from zeros keeps the contract
+    assert race.check_optimizer(_opt(_heavy_ball, init=_zeros)).ok
+
+
+@pytest.mark.parametrize(
+    "update, init",
+    [(_swapped_momentum, _zeros), (_swapped_adam, _two_zeros_pair)],
+    ids=["momentum", "adam"],
+)
+def test_a_pair_in_the_wrong_order_gets_that_sentence_alone(update, init):
+    report = race.check_optimizer(_opt(update, init=init))
+    assert report.problems == (
+        "update seems to return (new_state, new_params): return the pair in the "
+        "order (new_params, new_state), e.g. `return params - lr * step, new_state`.",
+    )
+    assert report.not_run == 8
 
 
 def test_broken_optimizers_get_only_the_sentences_that_apply():

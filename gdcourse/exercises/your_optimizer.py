@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import diagnose as dg
+from .core import describe
 
 __all__ = [
     "RaceVerdict",
@@ -70,20 +71,28 @@ def _place(result, against, problem, name):
     return place, f"{fastest.entry} {best}"
 
 
+def _target_text(problem):
+    """The target in words: "the target, 0.0395, and held it for 10 steps"."""
+    held = f" and held it for {problem.hold} steps" if problem.hold > 1 else ""
+    return f"the target, {problem.target:.3g},{held}"
+
+
 def _failing_hint(problem, opt, cell, tuning_seeds):
     """What the runs show about a failed problem: ``(kind, sentence)``.
 
     ``kind`` is ``"seeds"`` (the tuned rate reached the target on every tuning
     seed, not on the held-out ones), ``"diverged"`` (every rate of the grid
     diverged), ``"largest"`` or ``"smallest"`` (the lowest loss came at that
-    end of the grid) or ``"inside"``.
+    end of the grid) or ``"inside"``.  On a seeded problem where some runs
+    reached the target, the sentence counts them at the chosen rate.
     """
     from gdcourse import race
 
     runs = race.sweep(problem, opt, seeds=problem.seeds(tuning_seeds))
     rates = problem.rates
+    j = rates.index(cell.rate)
     if not problem.deterministic:
-        tuned = runs.steps[rates.index(cell.rate)]
+        tuned = runs.steps[j]
         if np.all(np.isfinite(tuned)):
             return "seeds", (
                 f"at the rate chosen on the tuning seeds, {cell.rate:g}, every "
@@ -93,57 +102,67 @@ def _failing_hint(problem, opt, cell, tuning_seeds):
     if np.all(runs.reasons == "diverged"):
         return "diverged", f"every rate of the grid diverged, down to {rates[0]:g}"
     best = np.where(np.isfinite(runs.best), runs.best, np.nan)
-    lowest = np.nanmin(best, axis=1)
+    # a rate's lowest loss: its one run's, or the median of its seeds' runs
+    with np.errstate(all="ignore"):
+        lowest = np.array(
+            [np.nan if np.all(np.isnan(b)) else np.nanmedian(b) for b in best]
+        )
     i = int(np.nanargmin(lowest))
     kind = "largest" if i == len(rates) - 1 else "smallest" if i == 0 else "inside"
     where = {"largest": " (the grid's largest)", "smallest": " (the grid's smallest)"}
+    at = f"rate {rates[i]:g}{where.get(kind, '')}"
+    if problem.deterministic:
+        return kind, (
+            f"no rate reached {_target_text(problem)} within {problem.steps} "
+            f"steps; the lowest loss, {lowest[i]:.3g}, came at {at}"
+        )
+    reached = np.isfinite(runs.steps)
+    median_low = (
+        f"the median of the runs' lowest losses is least, {lowest[i]:.3g}, at {at}"
+    )
+    if not reached.any():
+        return kind, (
+            f"no run at any rate reached {_target_text(problem)} within "
+            f"{problem.steps} steps; {median_low}"
+        )
+    tuned_ok = int(reached[j].sum())
+    held_ok = len(cell.seeds) - cell.failures
     return kind, (
-        f"no rate reached the target, {problem.target:.3g}, within {problem.steps} "
-        f"steps; the lowest loss, {lowest[i]:.3g}, came at rate "
-        f"{rates[i]:g}{where.get(kind, '')}"
+        f"at no rate did most runs reach {_target_text(problem)} within "
+        f"{problem.steps} steps; at the chosen rate, {cell.rate:g}, "
+        f"{tuned_ok} of the {reached.shape[1]} tuning seeds and {held_ok} of the "
+        f"{len(cell.seeds)} held-out seeds reached it; {median_low}"
     )
 
 
-#: What each kind of failure asks the learner to look at (one sentence each).
+#: What each kind of failure asks the learner to look at (one sentence each);
+#: ``{name}`` is the first failing problem of that kind, ``{grid}`` its grid.
 _LOOK = {
     "seeds": (
         "At that rate the rule depends on the seed: "
-        "race.sweep(race.problem(name), rule, seeds=range(8)) shows every rate "
-        "on every seed."
+        'race.sweep(race.problem("{name}"), mine, seeds=range(8)), with mine your '
+        "rule, shows every rate on every seed."
     ),
     "diverged": (
         "Even the shortest steps blew up: can a step be far longer than lr "
         "times the gradient (a division by something tiny)?"
     ),
     "largest": (
-        "Larger rates than the grid's might do better: the grid spans "
-        "{spans}, and a rule that needs rates outside it misses the target. "
-        "Are its steps much shorter than lr times the gradient?"
+        "Larger rates than the grid's might do better: the {name} "
+        "problem's grid spans {grid}, and a rule that needs rates outside it misses "
+        "the target. Are its steps much shorter than lr times the gradient?"
     ),
     "smallest": (
-        "Smaller rates than the grid's might do better: the grid spans "
-        "{spans}, and a rule that needs rates outside it misses the target. "
-        "Are its steps much longer than lr times the gradient?"
+        "Smaller rates than the grid's might do better: the {name} "
+        "problem's grid spans {grid}, and a rule that needs rates outside it misses "
+        "the target. Are its steps much longer than lr times the gradient?"
     ),
     "inside": (
-        "Look at the closest run's loss curve: race.sweep(race.problem(name), "
-        "rule, curves=True).losses."
+        "Look at the closest run's loss curve: "
+        'race.sweep(race.problem("{name}"), mine, curves=True).losses, with mine '
+        "your rule."
     ),
 }
-
-
-def _spans():
-    """The grid's span in words: "1.3e-04 to 4.2 (0.024 to 42 on the network)"."""
-    from gdcourse import race
-
-    def span(ps):
-        lo = min(r for p in ps for r in p.rates)
-        hi = max(r for p in ps for r in p.rates)
-        return f"{lo:.2g} to {hi:.2g}"
-
-    net = [p for p in race.suite() if p.seeded]
-    rest = [p for p in race.suite() if not p.seeded]
-    return f"{span(rest)} ({span(net)} on the network)"
 
 
 def check_your_optimizer(opt, against=None):
@@ -246,12 +265,14 @@ def check_your_optimizer(opt, against=None):
         f"Not yet: on {len(failing)} of the {len(result.problems)} problems its "
         "median run missed the target."
     ]
-    kinds = []
+    kinds = {}
     for p, cell in failing:
         kind, sentence = _failing_hint(p, opt, cell, result.tuning_seeds)
-        kinds.append(kind)
+        kinds.setdefault(kind, p)
         lines.append(f"- {p.name}: {sentence}.")
-    lines += [_LOOK[k].format(spans=_spans()) for k in dict.fromkeys(kinds)]
+    for k, p in kinds.items():
+        grid = f"{p.rates[0]:.2g} to {p.rates[-1]:.2g}"
+        lines.append(_LOOK[k].format(name=p.name, grid=grid))
     return RaceVerdict(False, "\n".join([head, table, *lines]), result)
 
 
@@ -293,30 +314,120 @@ def _wins(result, a, b):
     return int(np.sum(result.cell(p, a).steps < result.cell(p, b).steps))
 
 
-def check_trusted_entry(choice):
+def _counts(wins, choice, names):
+    """``wins`` read as {other entry: count}, or a plain sentence saying why not."""
+    others = [n for n in names if n != choice]
+    form = (
+        f"wins must be a dict with one count for each other entry, e.g. "
+        f'{{"{others[0]}": 3, ...}}: on how many of the held-out seeds {choice} '
+        "reached the target before that entry"
+    )
+    if not isinstance(wins, dict):
+        return None, f"{form}; got {describe(wins)}."
+    lower = {n.lower(): n for n in names}
+    counts = {}
+    for key, value in wins.items():
+        name = lower.get(key.strip().lower()) if isinstance(key, str) else None
+        if name is None:
+            return None, f"{form}; {key!r} is not an entry of the race."
+        if name == choice:
+            return None, f"{form}; leave out {choice} itself."
+        whole = isinstance(value, (int, np.integer, float, np.floating)) and (
+            not isinstance(value, bool) and np.isfinite(value) and value == int(value)
+        )
+        if not whole or not 0 <= value <= 5:
+            return None, (
+                f"wins[{key!r}] must be a whole number of seeds from 0 to 5, got "
+                f"{describe(value)}."
+            )
+        counts[name] = int(value)
+    missing = [n for n in others if n not in counts]
+    if missing:
+        listed = ", ".join(missing[:-1]) + " and " if len(missing) > 1 else ""
+        return None, f"{form}; missing: {listed}{missing[-1]}."
+    return counts, None
+
+
+def _count_hint(result, choice, counts):
+    """Why the counts differ from the held-out runs: one sentence, no right count."""
+    p = TRUST["problem"]
+    mine = result.cell(p, choice).steps
+    wrong = {}
+    for b in counts:
+        other = result.cell(p, b).steps
+        wrong[b] = {
+            "right": int(np.sum(mine < other)),
+            "ties": int(np.sum(mine <= other)),
+            "reversed": int(np.sum(other < mine)),
+            "all": len(mine),
+        }
+    bad = [b for b, k in counts.items() if k != wrong[b]["right"]]
+    names = bad[0] if len(bad) == 1 else ", ".join(bad[:-1]) + " and " + bad[-1]
+    head = f"Not yet: the count against {names} is not what the held-out runs give."
+    if len(bad) > 1:
+        head = (
+            f"Not yet: the counts against {names} are not what the held-out runs give."
+        )
+
+    def fits(key):
+        return all(counts[b] == wrong[b][key] for b in bad)
+
+    if fits("reversed"):
+        why = (
+            " They look like the other entries' wins: the seeds on which each "
+            f"reached the target before {choice}. Fewer steps is first."
+        )
+    elif fits("ties"):
+        why = (
+            " A seed on which both took the same number of steps is a tie, not a "
+            f"win for {choice}: count only the seeds with strictly fewer steps."
+        )
+    elif fits("all"):
+        why = (
+            f" {choice} did not reach the target first on every held-out seed "
+            "against each of these: a lower median does not say so. Compare "
+            "the runs seed by seed."
+        )
+    else:
+        why = " Compare the two entries' runs seed by seed."
+    return (
+        head
+        + why
+        + f' so_far.cell("{p}", name).steps lists the five held-out runs in the '
+        "same order for every entry."
+    )
+
+
+def check_trusted_entry(choice, wins=None):
     """Check which entry the learner would trust to reach the noisy quadratic's target first.
 
     Exercise 12.2: the race on the noisy quadratic (:func:`noisy_race`)
     gives each entry the same five held-out seeds, and a seed gives every
     entry the same noise, so the entries can be compared seed by seed.  The
-    choice passes when it reached the target before each other entry on at
-    least ``TRUST["wins"]`` of the five held-out seeds.
+    answer passes when ``wins`` holds the right counts for ``choice`` and
+    the choice reached the target before each other entry on at least
+    ``TRUST["wins"]`` of the five held-out seeds.
 
     Parameters
     ----------
     choice : str
         The name of an entry, as the race's table writes it (case aside).
+    wins : dict
+        For each other entry of the race, the number of held-out seeds on
+        which ``choice`` reached the target in fewer steps than it.
 
     Returns
     -------
     gdcourse.exercises.diagnose.Verdict
-        Its ``ok`` and a report; for a choice that fails, what the seed-by-seed
-        comparison shows against it, never which entry passes.
+        Its ``ok`` and a report; for an answer that fails, what the
+        seed-by-seed comparison shows against it, never which entry passes
+        or a count that is right.
 
     Examples
     --------
-    >>> check_trusted_entry("AdamW")
-    Not yet: on the noisy quadratic another entry reached the target before AdamW on 4 of the 5 held-out seeds. AdamW's runs are the most alike (46 to 50 steps), but a narrow range is not a head start: compare the entries seed by seed, so_far.cell("noisy quadratic", name).steps, one number per held-out seed in the same order for every entry.
+    >>> check_trusted_entry("AdamW", {"SGD": 1, "momentum": 5, "Nesterov": 2,
+    ...                               "Adam": 0, "Lion": 5})
+    Not yet: by your own counts, AdamW reached the target first on fewer than 4 of the 5 held-out seeds against at least one other entry, so another entry is the better bet. AdamW's runs are the most alike (46 to 50 steps), but a narrow range is not a head start: the entry to bet on wins the seed-by-seed count against every other entry.
     """
     result = noisy_race()
     names = [e.name for e in result.entries]
@@ -337,11 +448,14 @@ def check_trusted_entry(choice):
             False, f"choice must be one of {', '.join(names)}, got {choice!r}."
         )
     choice = lower[choice.strip().lower()]
+    counts, problem = _counts(wins, choice, names)
+    if problem:
+        return dg.Verdict(False, problem)
+    if any(counts[b] != _wins(result, choice, b) for b in counts):
+        return dg.Verdict(False, _count_hint(result, choice, counts))
     seeds = len(result.held_out_seeds)
-    beaten_by = {b: _wins(result, b, choice) for b in names if b != choice}
-    worst = max(beaten_by.values())
-    if all(_wins(result, choice, b) >= TRUST["wins"] for b in beaten_by):
-        least = min(_wins(result, choice, b) for b in beaten_by)
+    least = min(counts.values())
+    if least >= TRUST["wins"]:
         return dg.Verdict(
             True,
             f"{choice}: on the noisy quadratic it reached the target before each "
@@ -355,24 +469,18 @@ def check_trusted_entry(choice):
     lo, hi = cell.range()
     spans = {n: np.ptp(result.cell(TRUST["problem"], n).steps) for n in names}
     text = (
-        f"Not yet: on the noisy quadratic another entry reached the target before "
-        f"{choice} on {worst} of the {seeds} held-out seeds."
+        f"Not yet: by your own counts, {choice} reached the target first on fewer "
+        f"than {TRUST['wins']} of the {seeds} held-out seeds against at least one "
+        "other entry, so another entry is the better bet."
     )
-    if worst < TRUST["wins"]:
-        text = (
-            f"Not yet: {choice} did not reach the target first against every other "
-            f"entry on at least {TRUST['wins']} of the {seeds} held-out seeds."
-        )
     if spans[choice] == min(spans.values()) and np.isfinite(hi):
         text += (
             f" {choice}'s runs are the most alike ({lo:.0f} to {hi:.0f} steps), but a "
             "narrow range is not a head start:"
         )
     else:
-        text += " A median and a range do not say which run came from which seed:"
+        text += " Neither a median nor a range says which run came from which seed:"
     text += (
-        ' compare the entries seed by seed, so_far.cell("noisy quadratic", '
-        "name).steps, one number per held-out seed in the same order for every "
-        "entry."
+        " the entry to bet on wins the seed-by-seed count against every other entry."
     )
     return dg.Verdict(False, text)
