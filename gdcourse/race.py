@@ -499,7 +499,8 @@ def _beale():
         source="Beale (1958); More, Garbow and Hillstrom (1981), problem 5",
         about=(
             "sum over i = 1, 2, 3 of (c_i - x (1 - y^i))^2 with c = (1.5, 2.25, "
-            "2.625); flat far out, minimum 0 at (3, 0.5); start (1, 1); "
+            "2.625); steep towards the corners of its box, constant (14.2) "
+            "along y = 1; minimum 0 at (3, 0.5); start (1, 1); "
             "target: 1e-4 of the starting loss 14.2"
         ),
     )
@@ -1771,7 +1772,8 @@ def _c_repeatable(opt):
             "keep everything that changes from step to step (a step count, a "
             "running average) in the state that update returns, not in a "
             "variable outside it, and build a new state rather than changing "
-            "the one given in place."
+            "the one given in place; a random draw in update does the same: "
+            "keep a generator in the state, made in init from a seed."
         )
 
 

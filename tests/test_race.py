@@ -635,10 +635,17 @@ def _swapped_adam(grad, state, params, lr):
     return (m, v), params - lr * m / (np.sqrt(v) + 1e-8)
 
 
+# a generator outside the state: each call of update draws afresh
+_OUTSIDE = np.random.default_rng()
+
 BROKEN = [
     (_opt(_mutates_params), "changed the params array it was given"),
     (_opt(_mutates_state, init=_momentum_init), "changed the state it was given"),
     (_opt(_counter()), "two calls of update with the same arguments gave different"),
+    (
+        _opt(lambda g, s, p, lr: (p - lr * g * _OUTSIDE.random(), s)),
+        "a random draw in update does the same",
+    ),
     (_opt(lambda g, s, p, lr: p - lr * g), "update returned a ndarray, not a pair"),
     (_opt(lambda g, s, p, lr: ((p - lr * g)[None], s)), "into shape (1, 3)"),
     (_opt(_unit_step), "a zero gradient gave non-finite weights"),
