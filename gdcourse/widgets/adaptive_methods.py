@@ -53,7 +53,7 @@ ADAPTIVE_SURFACES = {
 }
 
 #: Second-moment decay rates offered (RMSProp's alpha, Adam's beta2).
-BETA2_VALUES = (0.9, 0.99, 0.999, 0.9999)
+BETA2_VALUES = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9995, 0.9999)
 
 
 def make_optimizer(method, beta1=0.9, beta2=0.999):
@@ -144,10 +144,8 @@ class AdaptiveExplorer(Explorer):
                 step=0.01,
                 static=[0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99],
             ),
-            # two of the four on the site: each value adds about 0.5 KB for
-            # every rate, surface and beta1 of three methods
             "beta2": selection_slider(
-                beta2, BETA2_VALUES, "beta2 / alpha", static=[0.99, 0.999]
+                beta2, BETA2_VALUES, "beta2 / alpha", static=BETA2_VALUES
             ),
         }
         super().__init__(controls, title="Adaptive methods explorer")

@@ -13,6 +13,8 @@ The factories below make the kinds the explorers use.
 
 from __future__ import annotations
 
+import functools
+
 import ipywidgets as ipw
 import numpy as np
 
@@ -29,6 +31,7 @@ __all__ = [
     "int_slider",
     "log_slider",
     "loss_gap",
+    "number_label",
     "selection_slider",
     "stops",
 ]
@@ -125,9 +128,31 @@ class Control:
                 if option == value:
                     return str(label)
             return str(value)
-        if isinstance(value, (int, np.integer)):
-            return str(int(value))
-        return f"{value:.3g}"
+        return number_label(value, self._digits)
+
+    @functools.cached_property
+    def _digits(self):
+        """Significant digits that tell every value the control offers apart (at least 3)."""
+        options = self._options()
+        known = [v for _, v in options] if options is not None else list(self.static)
+        numbers = [v for v in known if not isinstance(v, (str, int, np.integer))]
+        for digits in range(3, 7):
+            if len({number_label(v, digits) for v in numbers}) == len(set(numbers)):
+                return digits
+        return 3
+
+
+def number_label(value, digits=3):
+    """A number as the site writes it, with ``digits`` significant digits (an integer whole).
+
+    >>> [number_label(v) for v in (3, 0.0, 0.6, 0.9999, 10 ** -1.3)]
+    ['3', '0', '0.6', '1', '0.0501']
+    >>> number_label(0.9999, 4)
+    '0.9999'
+    """
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return f"{value:.{digits}g}"
 
 
 def log_slider(value, lo_exp, hi_exp, label, step=0.05, static=()):
@@ -303,8 +328,8 @@ def divergence_status(losses, stopped_at, diverged, note=None):
     return status
 
 
-#: Condition numbers offered by the chapter-2 and chapter-7 explorers.
-CONDITION_NUMBERS = (1, 3, 10, 30, 100)
+#: Condition numbers offered by the chapter-2 and chapter-7 explorers (ten stops).
+CONDITION_NUMBERS = (1, 2, 3, 5, 7, 10, 20, 30, 50, 100)
 
 
 def _loss_bands(surface, n=160, levels=18):

@@ -164,9 +164,14 @@ class ScheduleExplorer(Explorer):
                 step=10,
                 static=[10, 20, 30, 40, 50, 60, 80, 100, 120, 150],
             ),
-            # the site offers no warmup but the default: each warmup would
-            # multiply a grid whose noisy loss curves take about 1 KB a setting
-            "warmup": int_slider(warmup_steps, 0, 100, "warmup (steps)", step=10),
+            "warmup": int_slider(
+                warmup_steps,
+                0,
+                100,
+                "warmup (steps)",
+                step=10,
+                static=range(0, 101, 10),
+            ),
         }
         super().__init__(controls, title="Learning-rate schedule explorer")
 
