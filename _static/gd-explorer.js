@@ -14,6 +14,12 @@
 //   script builds the controls and picks the frame: a prefix control (steps)
 //   picks a prefix of the run.
 // * snapshot: shows the stored picture of the current setting.
+//
+// On the course site a dense explorer's data is in a file of its own (the
+// page keeps its title, controls and note, and "src", the file's address;
+// book/_ext/gd_site.py): a script calling gdExplorerData(name, data), loaded
+// once the explorer comes into view, so a page loads only the explorers a
+// reader scrolls to, from a static host or from disk alike.
 (function () {
   "use strict";
 
@@ -163,16 +169,62 @@
       });
   }
 
+  // -- data loading -------------------------------------------------------------
+  // Name of a data file -> the callbacks waiting for it (one script per file).
+  var waiting = {};
+  window.gdExplorerData = function (name, data) {
+    var callbacks = waiting[name] || [];
+    delete waiting[name];
+    callbacks.forEach(function (c) { c.resolve(data); });
+  };
+
+  function loadData(src) {
+    var name = src.replace(/^.*\//, "").replace(/\.js$/, "");
+    return new Promise(function (resolve, reject) {
+      if (waiting[name]) { waiting[name].push({ resolve: resolve, reject: reject }); return; }
+      waiting[name] = [{ resolve: resolve, reject: reject }];
+      var script = element("script");
+      function fail() {
+        var callbacks = waiting[name] || [];
+        delete waiting[name];
+        callbacks.forEach(function (c) { c.reject(new Error("no explorer data in " + src)); });
+      }
+      // after the script ran: still waiting means it held no data
+      script.onload = fail;
+      script.onerror = fail;
+      script.src = src;
+      document.head.appendChild(script);
+    });
+  }
+
+  // Call start() once root is in view (or about to be), at once without an observer.
+  function whenVisible(root, start) {
+    if (typeof IntersectionObserver === "undefined") { start(); return; }
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) {
+        observer.disconnect();
+        start();
+      }
+    }, { rootMargin: "200px 0px" });
+    observer.observe(root);
+  }
+
   function wire(root) {
     var blob = root.querySelector("script.gd-explorer-data");
     var img = root.querySelector("img.gd-frame");
     if (!blob || !img || root.hasAttribute("data-gd-ready")) { return; }
     root.setAttribute("data-gd-ready", "");
     var data = JSON.parse(blob.textContent);
-    if (data.form) {
-      wireDense(root, data, img).catch(function (error) {
-        root.setAttribute("data-gd-error", String(error));
+    function fail(error) { root.setAttribute("data-gd-error", String(error)); }
+    if (data.src) {
+      whenVisible(root, function () {
+        loadData(data.src).then(function (rest) {
+          Object.keys(rest).forEach(function (k) { data[k] = rest[k]; });
+          return wireDense(root, data, img);
+        }).catch(fail);
       });
+    } else if (data.form) {
+      wireDense(root, data, img).catch(fail);
     } else {
       wireSnapshot(root, data, img);
     }

@@ -9,6 +9,16 @@
 * No page embeds the ipywidgets state.  The site shows each explorer's
   static HTML form, never the widget view, so the state (which includes
   every Image widget's PNG) would only add weight to the page.
+* Each dense explorer's data leaves the page.  An explorer's stored HTML
+  carries its data as inline JSON (``gdcourse.widgets.base.Explorer.to_html``);
+  the dense form the book build computes is a megabyte or more, so the page
+  keeps the small part (title, controls, note) and the rest (backgrounds,
+  frames, coordinates) goes to a file of its own under ``_static/explorers/``,
+  named by a hash of its content, which ``_static/gd-explorer.js`` loads once
+  the explorer comes into view (:func:`move_explorer_data`).  The file is a
+  script that hands its data to the page (``gdExplorerData(name, data)``), so
+  it loads from a static host and from disk (``file://``, where a fetch of
+  JSON is refused) alike.
 * Numbers in the prose: ``{eval}`glued["name"]``` shows the text the
   notebook glued under ``name`` (``gdcourse.report.glue``), as myst-nb's
   ``{glue:text}`name``` would.  In JupyterLab the same role is evaluated in
@@ -18,11 +28,27 @@
   replaced by :class:`GluedText`, which reads the glue outputs.
 """
 
+import hashlib
+import json
 import re
+from pathlib import Path
 
 from docutils import nodes
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+#: An explorer's inline data block (its JSON writes ``<`` as ``\u003c``, so it
+#: holds no ``</script>``).
+EXPLORER_DATA = re.compile(
+    r'(<script type="application/json" class="gd-explorer-data">)(.*?)(</script>)',
+    re.S,
+)
+#: The keys of an explorer's data that stay in the page; the rest is moved.
+KEPT = ("title", "controls", "note")
+#: Where the moved data goes, under the site's root.
+DATA_DIR = "_static/explorers"
+#: Builders whose pages move the data out (the single-page build for the PDF keeps it).
+MOVING_BUILDERS = ("html", "dirhtml")
 
 #: The one expression the prose evaluates: the text glued under a name.
 GLUED = re.compile(r'glued\["([^"\\]+)"\]')
@@ -66,6 +92,67 @@ def drop_widget_state(app, pagename, templatename, context, doctree):
         ]
 
 
+def data_file(data):
+    """A dense explorer's moved data as a script: its file name and text.
+
+    The script calls ``gdExplorerData(name, data)``, ``name`` being the
+    file's name without ``.js`` (a hash of the data, so the same data always
+    gets the same name).
+
+    Examples
+    --------
+    >>> name, text = data_file({"form": "H4sI"})
+    >>> name.endswith(".js"), text.startswith("gdExplorerData(")
+    (True, True)
+    """
+    body = json.dumps(data, separators=(",", ":"), sort_keys=True)
+    stem = hashlib.sha256(body.encode()).hexdigest()[:20]
+    return f"{stem}.js", f'gdExplorerData("{stem}",{body});\n'
+
+
+def split_explorer_data(html, write):
+    """Move each dense explorer's data out of ``html``; return the new HTML.
+
+    ``write(name, text)`` stores a data file (see :func:`data_file`) and
+    returns the address the page should load it from.  A dense explorer's
+    block keeps :data:`KEPT` and gains ``src``, that address; other blocks
+    (a snapshot's one frame) are left as they are.
+    """
+
+    def move(match):
+        data = json.loads(match.group(2))
+        if "form" not in data:
+            return match.group(0)
+        kept = {k: data.pop(k) for k in KEPT if k in data}
+        kept["src"] = write(*data_file(data))
+        blob = json.dumps(kept, separators=(",", ":")).replace(
+            "<", "\\u003c"
+        )
+        return match.group(1) + blob + match.group(3)
+
+    return EXPLORER_DATA.sub(move, html)
+
+
+def move_explorer_data(app, pagename, templatename, context, doctree):
+    """Put each dense explorer's data of the page in a file of its own (see the module)."""
+    body = context.get("body")
+    if (
+        app.builder.name not in MOVING_BUILDERS
+        or not body
+        or "gd-explorer-data" not in body
+    ):
+        return
+    folder = Path(app.outdir) / DATA_DIR
+    pathto = context["pathto"]
+
+    def write(name, text):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+        return pathto(f"{DATA_DIR}/{name}", 1)
+
+    context["body"] = split_explorer_data(body, write)
+
+
 class GluedText:
     """The ``eval`` role: ``{eval}`glued["name"]``` is the glued text of ``name``.
 
@@ -104,4 +191,5 @@ def setup(app):
     app.connect("html-page-context", dedupe_scripts, priority=100)
     # Late: after myst-nb has added the notebook's scripts.
     app.connect("html-page-context", drop_widget_state, priority=900)
+    app.connect("html-page-context", move_explorer_data, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
