@@ -229,7 +229,7 @@ BACKTRACK_MISTAKES = [
     (wrong_sign, "the slope term with the wrong sign"),
     (any_decrease, "a test for any decrease"),
     (strict, "a strict inequality"),
-    (norm_not_squared, "the length of g, |g|, in the slope term"),
+    (norm_not_squared, "the length of g, |g|, or another first power"),
     (gradient_at_the_new_point, "the gradient at the trial point"),
     (last_rejected, "a rate one shrink too large"),
     (growing, "a rate that grows from trial to trial"),

@@ -443,7 +443,8 @@ _BACKTRACK_MISTAKES = (
     ),
     dg.variant(
         _norm_not_squared,
-        "the length of g, |g|, in the slope term, where g.g = |g|**2 belongs",
+        "the length of g, |g|, or another first power of g such as its sum, "
+        "in the slope term, where g.g = |g|**2 belongs",
         "the slope of the loss along -g, per unit of rate, is g.g",
     ),
     _above_lr0,
