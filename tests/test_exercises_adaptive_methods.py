@@ -168,7 +168,7 @@ def adamw_closed_form(w, grad, m, v, t, lr, weight_decay):
 
 def test_adamw_right_answer_passes():
     assert repr(exercises.check_adamw_step(adamw_closed_form)) == (
-        "All 6 cases passed: adamw_step(w, grad, m, v, t, lr, weight_decay) is right."
+        "All 8 cases passed: adamw_step(w, grad, m, v, t, lr, weight_decay) is right."
     )
 
 
@@ -226,7 +226,7 @@ def test_adamw_starter_gets_the_plain_report():
         return w, m, v
 
     text = repr(exercises.check_adamw_step(starter))
-    assert text.startswith("0 of 6 cases passed") and "It looks like" not in text
+    assert text.startswith("0 of 8 cases passed") and "It looks like" not in text
 
 
 def _with(**changes):
@@ -237,11 +237,22 @@ def _with(**changes):
         m = 0.9 * m + 0.1 * g
         v = 0.999 * v + 0.001 * g**2
         tc = t + 1 if changes.get("next_t") else t
+        tc = t - 1 if changes.get("previous_t") else tc
         if changes.get("no_correction"):
             m_hat, v_hat = m, v
         else:
             m_hat, v_hat = m / (1 - 0.9**tc), v / (1 - 0.999**tc)
-        denom = np.sqrt(v_hat) + 1e-8
+        eps = changes.get("eps", 1e-8)
+        denom = np.sqrt(v_hat) + eps
+        if changes.get("eps_inside"):
+            denom = np.sqrt(v_hat + eps)
+        if changes.get("eps_late"):
+            # Keras: the rate carries the correction, eps meets sqrt(v)
+            denom = (np.sqrt(v) + eps) / np.sqrt(1 - 0.999**t)
+        if changes.get("hats"):
+            return (1 - lr * weight_decay) * w - lr * m_hat / denom, m_hat, v_hat
+        if changes.get("swapped"):
+            return (1 - lr * weight_decay) * w - lr * m_hat / denom, v, m
         up = -1.0 if changes.get("uphill") else 1.0
         lam = 0.0 if changes.get("l2") or changes.get("no_decay") else weight_decay
         if changes.get("scaled"):
@@ -268,6 +279,14 @@ def _with(**changes):
         ({"uphill": True}, "the adaptive step added instead of subtracted"),
         ({"after": True}, "the decay applied to the weights after the adaptive step"),
         ({"no_decay": True}, "Adam's step without the weight decay"),
+        ({"previous_t": True}, "the bias correction of step t - 1"),
+        ({"hats": True}, "the bias-corrected m_hat and v_hat returned as the new"),
+        ({"swapped": True}, "m_new and v_new returned in each other's places"),
+        ({"eps_inside": True}, "eps inside the square root"),
+        ({"eps_late": True}, "eps added to the root of v before the bias correction"),
+        ({"eps": 0.0}, "no eps in the denominator"),
+        ({"eps": 1e-7}, "eps = 1e-07 instead of 1e-8"),
+        ({"eps": 1e-6}, "eps = 1e-06 instead of 1e-8"),
     ],
 )
 def test_adamw_classic_mistakes_are_named(changes, named):
@@ -276,12 +295,81 @@ def test_adamw_classic_mistakes_are_named(changes, named):
     assert diagnosis(result) is not None and named in diagnosis(result)
 
 
+ADAMW_CAUSES = {
+    "previous_t": "step t - 1",
+    "hats": "bias-corrected m_hat and v_hat",
+    "swapped": "each other's places",
+    "eps_inside": "eps inside",
+    "eps_late": "before the bias correction",
+    "no_eps": "no eps",
+    "old": "return the moments after this step's update",
+    "w_only": "look again at the weights' update",
+    "nan": "NaN or infinity",
+}
+
+
+@pytest.mark.parametrize(
+    "changes, cause",
+    [
+        ({"previous_t": True}, "previous_t"),
+        ({"hats": True}, "hats"),
+        ({"swapped": True}, "swapped"),
+        ({"eps_inside": True}, "eps_inside"),
+        ({"eps_late": True}, "eps_late"),
+        ({"eps": 0.0}, "no_eps"),
+    ],
+)
+def test_adamw_each_mistake_gets_only_its_own_hint(changes, cause):
+    said = diagnosis(exercises.check_adamw_step(_with(**changes)))
+    assert said is not None
+    found = [k for k, phrase in ADAMW_CAUSES.items() if phrase in said]
+    assert found == [cause]
+
+
+def test_adamw_eps_is_seen():
+    # the eps cases: each form of eps gives another w_new there, and the
+    # first failing case is one of them
+    for changes in ({"eps_inside": True}, {"eps_late": True}, {"eps": 1e-7}):
+        text = repr(exercises.check_adamw_step(_with(**changes)))
+        assert text.startswith("6 of 8 cases passed"), changes
+    # where every gradient so far is 0, without eps the step is 0 / 0
+    w, m, v = adaptive_methods._adamw_step(
+        np.ones(2), np.zeros(2), np.zeros(2), np.zeros(2), 1, 0.1, 0.0
+    )
+    assert np.all(np.isfinite(w))
+
+
 def test_adamw_old_moments_returned():
     def old(w, grad, m, v, t, lr, weight_decay):
         return adamw_closed_form(w, grad, m, v, t, lr, weight_decay)[0], m, v
 
     said = diagnosis(exercises.check_adamw_step(old))
     assert said.startswith("It looks like w_new is right but m_new and v_new")
+    assert [k for k, p in ADAMW_CAUSES.items() if p in said] == ["old"]
+
+
+def test_adamw_nan_in_the_weights_is_named_as_such():
+    # a division by zero of the reader's own, not one of the named forms
+    def nan(w, grad, m, v, t, lr, weight_decay):
+        w_new, m, v = adamw_closed_form(w, grad, m, v, t, lr, weight_decay)
+        return w_new / (t - t), m, v
+
+    said = diagnosis(exercises.check_adamw_step(nan))
+    assert [k for k, p in ADAMW_CAUSES.items() if p in said] == ["nan"]
+
+
+@pytest.mark.parametrize("gap", [5e-6, 8e-6])
+def test_adamw_answers_that_print_alike_say_by_how_much_they_differ(gap):
+    # case 1's m_new is 0.05: shown to 6 decimals, 0.05 * (1 + gap) looks alike
+    def close(w, grad, m, v, t, lr, weight_decay):
+        w_new, m, v = adamw_closed_form(w, grad, m, v, t, lr, weight_decay)
+        return w_new, m * (1 + gap), v
+
+    text = repr(exercises.check_adamw_step(close))
+    expected, got = text.splitlines()[2:4]
+    # 6 digits do not show the gap, the reason says it
+    assert expected.split(":", 1)[1].strip() == got.split(":", 1)[1].strip()
+    assert f"the numbers differ beyond the 6 digits shown: by up to {gap:.1g}" in text
 
 
 @pytest.mark.parametrize(
@@ -295,7 +383,7 @@ def test_adamw_old_moments_returned():
 )
 def test_adamw_bad_answers_get_a_plain_report(broken, reason):
     text = repr(exercises.check_adamw_step(broken))
-    assert text.startswith("0 of 6 cases passed") and reason in text
+    assert text.startswith("0 of 8 cases passed") and reason in text
     assert "Traceback" not in text
 
 
@@ -344,9 +432,14 @@ HINTS = {
     "no lead": "does not beat tuned momentum along the axes, so the turn has no lead",
     "order": "the pair in the other order",
     "inverted": "the smaller effective rate over the larger",
-    "hessian": "the Hessian's diagonal entries",
+    "hessian": "diagonal entries, the curvatures",
+    "hessian or rounded": "four significant digits; (100, 1) is the ratio",
+    "rounded": "the run's ratios rounded",
+    "narrow": "beats tuned momentum along the axes, but not by far",
     "first": "the ratios after the first step",
-    "other method": "RMSProp's ratios at this rate",
+    "other method": "'s ratios at this rate, not",
+    "other rate": "'s ratios at another rate, not at",
+    "either run": "though another run gives them",
     "axis": "the ratio along the axes is not the run's",
     "turned": "the ratio on the turned ravine is not the run's",
     "neither": "neither ratio is the run's",
@@ -407,7 +500,26 @@ def test_a_measured_answer_passes(method, lr):
         ("AdaGrad", 3.0, tuple(1 / r for r in measured("AdaGrad", 3.0)), "inverted"),
         ("AdaGrad", 3.0, (100.0, 1.0), "hessian"),
         ("AdaGrad", 3.0, measured("AdaGrad", 3.0, after=1), "first"),
-        ("AdaGrad", 3.0, measured("RMSProp", 3.0), "other method"),
+        ("AdaGrad", 3.0, measured("Adam", 3.0), "other method"),
+        ("RMSProp", 30.0, measured("Adam", 30.0), "other method"),
+        ("AdaGrad", 3.0, measured("AdaGrad", 10.0), "other rate"),
+        ("AdaGrad", 3.0, measured("AdaGrad", 0.3), "other rate"),
+        # RMSProp at a rate gives nearly AdaGrad's ratios at ten times it
+        ("AdaGrad", 3.0, measured("RMSProp", 3.0), "either run"),
+        ("AdaGrad", 3.0, measured("AdaGrad", 30.0), "either run"),
+        ("RMSProp", 30.0, measured("RMSProp", 3.0), "either run"),
+        ("RMSProp", 10.0, measured("RMSProp", 1.0), "either run"),
+        ("AdaGrad", 0.5, measured("AdaGrad", 0.5), "narrow"),
+        ("RMSProp", 0.05, measured("RMSProp", 0.05), "narrow"),
+        (
+            "AdaGrad",
+            3.0,
+            tuple(float(f"{r:.3g}") for r in measured("AdaGrad", 3.0)),
+            "rounded",
+        ),
+        ("RMSProp", 10.0, (101.0, 1.0), "rounded"),
+        ("RMSProp", 100.0, (100.0, 1.0), "hessian or rounded"),
+        ("RMSProp", 30.0, (100.0, 1.0), "hessian or rounded"),
         ("AdaGrad", 3.0, (measured("AdaGrad", 3.0)[0], 1.5), "turned"),
         ("AdaGrad", 3.0, (30.0, measured("AdaGrad", 3.0)[1]), "axis"),
         ("AdaGrad", 3.0, (30.0, 1.5), "neither"),
@@ -422,17 +534,65 @@ def test_a_wrong_answer_gets_the_hint_of_its_cause(method, lr, ratios, cause):
         if other != method:
             assert f"{other} at" not in verdict.text
     if method in ("AdaGrad", "RMSProp", "Adam"):
+        # the run's ratios to the digits a passing answer needs never show
+        # (100.2 rounds to 100, the Hessian's ratio, which never passes)
         for r in measured(method, lr):
-            for shown in {f"{r:.3g}", f"{r:.4g}"} - {"1", "1.0"}:
+            for shown in {f"{r:.3g}", f"{r:.4g}", f"{r:.5g}"} - {"1", "1.0", "100"}:
                 assert shown not in verdict.text
 
 
-def test_round_guesses_do_not_pass():
-    # at every rate of the race's grid, for every adaptive method, no pair
-    # of round ratios is within the check's tolerance of the run's
-    round_values = [1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 1000]
+def test_the_coincidence_the_hints_allow_for():
+    # RMSProp at a rate and AdaGrad at ten times it give the same ratios to
+    # within the check's tolerance: a hint cannot tell these runs apart
+    for lr in (1.0, 3.0):
+        for a, b in zip(measured("RMSProp", lr), measured("AdaGrad", 10 * lr)):
+            assert abs(a / b - 1) < TURNED["rtol"]
+
+
+def test_right_answers_lead_by_far_and_say_four_digits():
+    hb_lr, hb_beta = theory.heavy_ball_optimal(0.01, 1.0)
+    s, start = ravines()[0]
+    hb = adaptive.grid_steps(s, start, optimizers.sgd(momentum=hb_beta), [hb_lr], 300)
+    make = {"AdaGrad": optimizers.adagrad, "RMSProp": optimizers.rmsprop}
+    for method, lr in [("AdaGrad", 3.0), ("RMSProp", 30.0), ("AdaGrad", 1.0)]:
+        ratios = measured(method, lr)
+        verdict = exercises.check_turned_ravine(method, lr, ratios)
+        assert verdict.ok
+        k = adaptive.grid_steps(s, start, make[method](), [lr], 300, stay=True)[0]
+        assert 2 * k <= hb[0]
+        for r in ratios:
+            assert f"{r:.4g}" in verdict.text
+    # a lead of a few steps is not one by far
+    assert not exercises.check_turned_ravine(
+        "AdaGrad", 0.5, measured("AdaGrad", 0.5)
+    ).ok
+
+
+def test_the_hessian_guess_never_passes_at_an_accepted_rate():
+    # at large rates the runs' ratios tend to (100, 1), the Hessian's: the
+    # rates the check accepts stop at the race's largest, 100, and at every
+    # accepted rate the guess is outside the check's tolerance
+    lo, hi = TURNED["lr_range"]
+    assert (lo, hi) == (GRID[0], GRID[-1])
     for method in ("AdaGrad", "RMSProp", "Adam"):
-        for lr in GRID:
+        for lr in np.geomspace(lo, hi, 97):
+            run = measured(method, lr)
+            assert (
+                abs(run[0] / 100 - 1) > TURNED["rtol"]
+                or abs(run[1] - 1) > TURNED["rtol"]
+            )
+    for method in ("AdaGrad", "RMSProp"):
+        for lr in (100.0, 300.0, 3000.0):
+            assert not exercises.check_turned_ravine(method, lr, (100, 1)).ok
+
+
+def test_round_guesses_do_not_pass():
+    # at every rate the check accepts, for every adaptive method, no pair of
+    # round ratios is within the check's tolerance of the run's
+    round_values = [1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 1000]
+    rates = sorted(set(GRID) | set(np.geomspace(0.03, 100, 61)))
+    for method in ("AdaGrad", "RMSProp", "Adam"):
+        for lr in rates:
             run = measured(method, lr)
             for a in round_values:
                 for b in (1, 2, 10):
@@ -457,6 +617,11 @@ def test_round_guesses_do_not_pass():
         (("AdaGrad", float("nan"), (2.0, 1.0)), "lr must be a positive number"),
         (("AdaGrad", -1.0, (2.0, 1.0)), "lr must be a positive number"),
         (("AdaGrad", True, (2.0, 1.0)), "lr must be a positive number"),
+        (
+            ("RMSProp", 300.0, (100.0, 1.0)),
+            "lr must be a rate of the race's range, from 0.03 to 100, got 300.",
+        ),
+        (("AdaGrad", 0.01, (2.0, 1.0)), "lr must be a rate of the race's range"),
         (("AdaGrad", 1.0, None), "ratios must be a pair of numbers"),
         (("AdaGrad", 1.0, "2, 1"), "ratios must be a pair of numbers"),
         (("AdaGrad", 1.0, (2.0,)), "ratios must be two positive numbers"),

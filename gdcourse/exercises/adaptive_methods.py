@@ -325,6 +325,113 @@ def _no_decay(w, grad, m, v, t, lr, weight_decay):
     return w - lr * _adam_direction(m, v, t), m, v
 
 
+def _correction_of_previous_step(w, grad, m, v, t, lr, weight_decay):
+    # t - 1 in the correction: at the first step it divides by 1 - beta**0 = 0
+    m, v = _moments(grad, m, v)
+    return (1 - lr * weight_decay) * w - lr * _adam_direction(m, v, t - 1), m, v
+
+
+def _hats_as_state(w, grad, m, v, t, lr, weight_decay):
+    # the bias-corrected moments returned in place of m_t and v_t
+    beta1, beta2 = _BETAS
+    m, v = _moments(grad, m, v)
+    w_new = (1 - lr * weight_decay) * w - lr * _adam_direction(m, v, t)
+    return w_new, m / (1 - beta1**t), v / (1 - beta2**t)
+
+
+def _moments_swapped(w, grad, m, v, t, lr, weight_decay):
+    w_new, m, v = _adamw_step(w, grad, m, v, t, lr, weight_decay)
+    return w_new, v, m
+
+
+def _adamw_with(denominator):
+    """AdamW with the adaptive step's denominator written otherwise."""
+
+    def step(w, grad, m, v, t, lr, weight_decay):
+        beta1, beta2 = _BETAS
+        m, v = _moments(grad, m, v)
+        m_hat = m / (1 - beta1**t)
+        w_new = (1 - lr * weight_decay) * w - lr * m_hat / denominator(v, t)
+        return w_new, m, v
+
+    return step
+
+
+def _eps_inside_root_w(v, t):
+    return np.sqrt(v / (1 - _BETAS[1] ** t) + _EPS)
+
+
+def _eps_before_correction_w(v, t):
+    # the rate carries the correction (the paper's faster form, also
+    # TensorFlow/Keras's): eps meets the root of the uncorrected v
+    return (np.sqrt(v) + _EPS) / np.sqrt(1 - _BETAS[1] ** t)
+
+
+def _without_eps_w(v, t):
+    return np.sqrt(v / (1 - _BETAS[1] ** t))
+
+
+def _eps_of(eps):
+    return lambda v, t: np.sqrt(v / (1 - _BETAS[1] ** t)) + eps
+
+
+def _in_own_units(got, expected):
+    """Each part of a (w, m, v) answer over the expected part's largest size.
+
+    The moments of the cases with gradients of the size of eps are of order
+    1e-9 and 1e-17: measured in their own units they are compared, and
+    diagnosed, as closely as those of the other cases.  ``None`` when the
+    answer is not three arrays of the expected shapes.
+    """
+    if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+        return None
+    try:
+        parts = [np.asarray(g, dtype=float) for g in got]
+    except (TypeError, ValueError):
+        return None
+    if any(p.shape != np.shape(e) for p, e in zip(parts, expected)):
+        return None
+    units = [np.max(np.abs(e), initial=0.0) or 1.0 for e in expected]
+    return (
+        tuple(p / u for p, u in zip(parts, units)),
+        tuple(np.asarray(e) / u for e, u in zip(expected, units)),
+    )
+
+
+def _compare_steps(got, expected):
+    # as _compare, for the tuple (w_new, m_new, v_new), each part in its units
+    scaled = _in_own_units(got, expected)
+    if scaled is None:
+        return _matches(got, expected, 1e-6, 1e-9)
+    reason = _matches(*scaled, 1e-6, 1e-9)
+    if reason != "the numbers differ" or describe(got) != describe(expected):
+        return reason
+    with np.errstate(all="ignore"):
+        gap = max(
+            float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-9)))
+            for a, b in zip(*scaled)
+        )
+    return (
+        f"the numbers differ beyond the 6 digits shown: by up to {gap:.1g} "
+        "of the expected value"
+    )
+
+
+def _own_units(diagnosis):
+    """``diagnosis`` applied to the answers in their own units."""
+
+    def run(failing):
+        outcomes = []
+        for o in failing:
+            scaled = None if o.error is not None else _in_own_units(o.got, o.expected)
+            outcomes.append(
+                o if scaled is None else dg.Outcome(o.args, scaled[1], scaled[0])
+            )
+        return diagnosis(outcomes)
+
+    return run
+
+
 _ADAMW_STEP_MISTAKES = (
     dg.variant(
         _l2_coupled,
@@ -379,14 +486,63 @@ _ADAMW_STEP_MISTAKES = (
         "Adam's step without the weight decay",
         "where lambda > 0 every weight also shrinks by the factor 1 - lr * lambda",
     ),
-    dg.components(
-        ("w_new", "m_new", "v_new"),
-        notes={
-            ("m_new", "v_new"): "return the moments after this step's update",
-            ("w_new",): "the moments are right: look again at the weights' update",
-        },
+    dg.variant(
+        _correction_of_previous_step,
+        "the bias correction of step t - 1",
+        "t is the number of the step being taken, 1 for the first: the "
+        "correction divides by 1 - beta**t, which is never 0",
+    ),
+    dg.variant(
+        _hats_as_state,
+        "the bias-corrected m_hat and v_hat returned as the new moments",
+        "the state to return is m_t and v_t as the moments' update gives them; "
+        "m_hat and v_hat serve only this step, and the next step corrects "
+        "again with its own t",
+    ),
+    dg.variant(
+        _moments_swapped,
+        "m_new and v_new returned in each other's places",
+        "the function returns (w_new, m_new, v_new): the running mean of the "
+        "gradients, then that of their squares",
+    ),
+    dg.variant(
+        _adamw_with(_eps_before_correction_w),
+        "eps added to the root of v before the bias correction, "
+        "as TensorFlow/Keras (and the paper's faster form) do",
+        "torch.optim.AdamW bias-corrects v first and adds eps to the root of "
+        "v_hat; added to the root of the uncorrected v, eps counts "
+        "1 / sqrt(1 - beta2**t) times as much",
+    ),
+    dg.variant(
+        _adamw_with(_eps_inside_root_w),
+        "eps inside the square root",
+        "torch.optim.AdamW adds eps to the square root of v_hat, outside it",
+    ),
+    dg.variant(
+        _adamw_with(_without_eps_w),
+        "no eps in the denominator",
+        "torch.optim.AdamW adds eps = 1e-8 to the root of v_hat: it keeps the "
+        "division finite where the gradients have all been 0, and shortens "
+        "the step where they are not much larger than eps",
+    ),
+    *(
+        dg.variant(
+            _adamw_with(_eps_of(eps)),
+            f"eps = {eps:g} instead of 1e-8",
+            "the exercise asks for torch.optim.AdamW's default, eps = 1e-8",
+        )
+        for eps in (1e-7, 1e-6, 1e-5, 1e-4, 1e-3)
     ),
     dg.not_finite(),
+    _own_units(
+        dg.components(
+            ("w_new", "m_new", "v_new"),
+            notes={
+                ("m_new", "v_new"): "return the moments after this step's update",
+                ("w_new",): "the moments are right: look again at the weights' update",
+            },
+        )
+    ),
     dg.raised(),
 )
 
@@ -436,14 +592,14 @@ def check_adamw_step(function):
     ...     w = (1 - lr * weight_decay) * w
     ...     return w - lr * m_hat / (np.sqrt(v_hat) + 1e-8), m, v
     >>> check_adamw_step(adamw_step)
-    All 6 cases passed: adamw_step(w, grad, m, v, t, lr, weight_decay) is right.
+    All 8 cases passed: adamw_step(w, grad, m, v, t, lr, weight_decay) is right.
 
     The classic mistake, the decay added to the gradient (Adam with L2):
 
     >>> def l2(w, grad, m, v, t, lr, weight_decay):
     ...     return adamw_step(w, grad + weight_decay * w, m, v, t, lr, 0.0)
     >>> check_adamw_step(l2)
-    0 of 6 cases passed before one failed.
+    0 of 8 cases passed before one failed.
     Case 1: adamw_step(array([ 1., -2.]), array([0.5, 0.5]), array([0., 0.]), array([0., 0.]), 1, 0.1, 0.1)
       expected: (array([ 0.89, -2.08]), array([0.05, 0.05]), array([0.00025, 0.00025]))
       got:      (array([ 0.9, -2.1]), array([0.06, 0.03]), array([3.6e-04, 9.0e-05]))
@@ -465,6 +621,11 @@ def check_adamw_step(function):
         + (np.array([4.0, 0.1]), 100, 0.001, 0.01),
         (np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[0.3, 0.0], [-1.0, 2.0]]))
         + (np.zeros((2, 2)), np.zeros((2, 2)), 1, 0.05, 0.2),
+        # gradients of the size of eps: where eps goes, and its value, show
+        (np.array([0.5, -1.0, 2.0]), np.array([1e-8, -3e-8, 2e-9]))
+        + (np.zeros(3), np.zeros(3), 1, 0.1, 0.2),
+        (np.array([1.0, -0.5]), np.array([2e-8, -1e-8]), np.array([1e-8, -5e-9]))
+        + (np.array([1e-15, 3e-16]), 4, 0.01, 0.1),
     ]
     return check(
         function,
@@ -472,6 +633,7 @@ def check_adamw_step(function):
         cases,
         name="adamw_step(w, grad, m, v, t, lr, weight_decay)",
         diagnoses=_ADAMW_STEP_MISTAKES,
+        compare=_compare_steps,
     )
 
 
@@ -481,14 +643,19 @@ def check_adamw_step(function):
 
 #: The race of the chapter's first section: the two ravines (kappa 100, the
 #: second turned by 45 degrees), the start turned with the ravine, 300 steps,
-#: the steps counted to ``cut`` of the starting loss for good; the ratios of
-#: the effective rates are read after step ``read_at``, to within ``rtol``.
+#: the steps counted to ``cut`` of the starting loss for good; the race's
+#: rates (``grid``) span ``lr_range``; a lead "by far" takes at most
+#: ``by_far`` of momentum's steps; the ratios of the effective rates are read
+#: after step ``read_at``, to within ``rtol``.
 TURNED = {
     "kappa": 100.0,
     "angle": 45.0,
     "start": (-3.0, -1.0),
     "steps": 300,
     "cut": 1e-4,
+    "grid": (0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0),
+    "lr_range": (0.03, 100.0),
+    "by_far": 0.5,
     "read_at": 20,
     "rtol": 0.001,
 }
@@ -564,8 +731,13 @@ def _rate_ratios(method, lr, after=None):
     return out
 
 
-def _near(got, want):
-    return abs(got / want - 1.0) <= TURNED["rtol"]
+def _near(got, want, rtol=None):
+    return abs(got / want - 1.0) <= (TURNED["rtol"] if rtol is None else rtol)
+
+
+def _rounded(value):
+    # given to three significant digits or fewer
+    return float(f"{value:.3g}") == value
 
 
 def _steps(k):
@@ -585,11 +757,30 @@ def _ratios_hint(method, lr, given, measured):
             "the smaller effective rate over the larger: give the larger "
             "over the smaller, a ratio of at least 1"
         )
-    if abs(a / TURNED["kappa"] - 1.0) < 0.01 and abs(b - 1.0) < 0.01:
+    hessian = _near(a, TURNED["kappa"], 0.01) and _near(b, 1.0, 0.01)
+    rounded = all(
+        _near(g, m) or (_near(g, m, 0.01) and _rounded(g))
+        for g, m in zip(given, measured)
+    )
+    if hessian and rounded:
+        # the run's own ratios, rounded, are also near those of the Hessian:
+        # say what to do, and no cause
+        return (
+            f"read both ratios from {method}'s effective rates after step "
+            f"{read_at} and give them to four significant digits; "
+            f"({TURNED['kappa']:g}, 1) is the ratio of the Hessian's diagonal "
+            f"entries, which {method} never sees"
+        )
+    if hessian:
         return (
             "the ratio of the Hessian's diagonal entries, the curvatures; "
             f"{method} never sees the Hessian: it sets its rates from the "
             "gradients it meets, so read them from its run"
+        )
+    if rounded:
+        return (
+            f"the run's ratios rounded: within 1% of them but not within "
+            f"{TURNED['rtol']:.1%}; give each to four significant digits"
         )
     first = _rate_ratios(method, lr, 1)
     if _near(a, first[0]) and _near(b, first[1]):
@@ -598,12 +789,34 @@ def _ratios_hint(method, lr, given, measured):
             f"{read_at}, the row {read_at - 1} of a run's effective rates "
             "counted from 0"
         )
-    for other in _METHODS:
-        if other == method or other in ("GD", "momentum"):
-            continue
-        theirs = _rate_ratios(other, lr)
-        if _near(a, theirs[0]) and _near(b, theirs[1]):
-            return f"{other}'s ratios at this rate, not {method}'s"
+
+    def fits(ratios):
+        return _near(a, ratios[0]) and _near(b, ratios[1])
+
+    # RMSProp at a rate takes nearly the steps of AdaGrad at ten times it, so
+    # another method's ratios can also be this method's at another rate
+    rates = set(TURNED["grid"]) | {10 * lr, lr / 10}
+    other_rate = any(
+        fits(_rate_ratios(method, r)) for r in rates if not np.isclose(r, lr)
+    )
+    others = [
+        other
+        for other in _METHODS
+        if other not in (method, "GD", "momentum") and fits(_rate_ratios(other, lr))
+    ]
+    if other_rate and others:
+        return (
+            f"these are not {method}'s ratios at rate {lr:g}, though another "
+            f"run gives them: run the method you name at the rate you name, "
+            f"on both ravines, and read them after step {read_at}"
+        )
+    if other_rate:
+        return (
+            f"{method}'s ratios at another rate, not at {lr:g}: run it at the "
+            "rate you name"
+        )
+    if others:
+        return f"{others[0]}'s ratios at this rate, not {method}'s"
     wrong = [
         where
         for where, g, m in zip(("along the axes", "turned"), given, measured)
@@ -640,7 +853,9 @@ def check_turned_ravine(method, lr, ratios):
         the ravine's optimal momentum), ``"AdaGrad"``, ``"RMSProp"``,
         ``"Adam"`` (PyTorch's defaults otherwise).
     lr : float
-        The rate to run it at.
+        The rate to run it at, in the race's range ``TURNED["lr_range"]``
+        (from 0.03 to 100: at much larger rates the ratios of AdaGrad and
+        RMSProp tend to the Hessian's, 100 and 1).
     ratios : pair of float
         The evidence: on the ravine along the axes and on the turned one, the
         larger of the method's two effective rates divided by the smaller,
@@ -652,9 +867,10 @@ def check_turned_ravine(method, lr, ratios):
     Returns
     -------
     gdcourse.exercises.diagnose.Verdict
-        Right when, at this rate, the method beats tuned heavy ball along the
-        axes and loses to it on the turned ravine (both counted by running
-        them), and the ratios are the run's to within ``TURNED["rtol"]``.
+        Right when, at this rate, the method beats tuned heavy ball by far
+        along the axes (in at most ``TURNED["by_far"]`` of its steps) and
+        loses to it on the turned ravine (both counted by running them), and
+        the ratios are the run's to within ``TURNED["rtol"]``.
         A wrong choice gets the counts it ran and a hint that points at the
         evidence; the report never gives a method, rate or ratio that passes.
 
@@ -693,6 +909,13 @@ def check_turned_ravine(method, lr, ratios):
         or lr <= 0
     ):
         return dg.Verdict(False, f"lr must be a positive number, got {describe(lr)}.")
+    lo, hi = TURNED["lr_range"]
+    if not lo <= lr <= hi:
+        return dg.Verdict(
+            False,
+            f"lr must be a rate of the race's range, from {lo:g} to {hi:g}, "
+            f"got {describe(lr)}.",
+        )
     lr = float(lr)
     if isinstance(ratios, (str, bytes)) or not isinstance(
         ratios, (tuple, list, np.ndarray)
@@ -724,13 +947,21 @@ def check_turned_ravine(method, lr, ratios):
         f"{method} at rate {lr:g}: {_steps(mine[0])} along the axes, "
         f"{_steps(mine[1])} on the turned ravine; tuned heavy ball: {hb}."
     )
-    leads = mine[0] is not None and mine[0] < ref[0]
+    beats = mine[0] is not None and mine[0] < ref[0]
+    leads = beats and mine[0] <= TURNED["by_far"] * ref[0]
     loses = mine[1] is None or mine[1] > ref[1]
     if method in ("GD", "momentum"):
         hint = (
             f"{method} moves every coordinate at the same rate, so turning "
             "the ravine turns its path and changes nothing else; look in the "
             "race for a method whose count changes with the turn"
+        )
+    elif beats and not leads:
+        hint = (
+            f"at this rate {method} beats tuned momentum along the axes, but "
+            f"not by far: the exercise asks for at most "
+            f"{TURNED['by_far']:.0%} of momentum's steps; count its steps at "
+            "other rates of the race"
         )
     elif not leads and method == "Adam":
         hint = (
@@ -758,9 +989,9 @@ def check_turned_ravine(method, lr, ratios):
             return dg.Verdict(
                 True,
                 f"Right: {said} After step {TURNED['read_at']} its effective "
-                f"rates differ by a factor of {a:.3g} along the axes, where "
+                f"rates differ by a factor of {a:.4g} along the axes, where "
                 f"the flat coordinate's small gradients earn it the larger "
-                f"rate, and {b:.3g} turned, where both coordinates see the "
+                f"rate, and {b:.4g} turned, where both coordinates see the "
                 "same mix of steep and flat: there its diagonal scaling is "
                 "almost one rate for both, and the ravine's condition number "
                 "is left as it was.",
