@@ -233,7 +233,7 @@ def right_labels():
             kinds[lr] = "about right"
         else:
             kinds[lr] = "too small"
-    return [kinds[D["rates"][i]] for i in D["curves"]]
+    return [kinds[D["rates"][i]] for i in learning_rates._ORDER]
 
 
 def part(verdict, which):
@@ -243,16 +243,16 @@ def part(verdict, which):
 
 def test_the_curves_are_the_runs_at_the_listed_rates():
     D = learning_rates.DIAGNOSIS
+    order = learning_rates._ORDER
     curves = exercises.learning_rates.rate_curves()
     assert list(curves) == list("ABCDEF")
-    for letter, i in zip("ABCDEF", D["curves"]):
+    for letter, i in zip("ABCDEF", order):
         mine = run_from_zero(D["rates"][i], D["steps"])
         big = mine > 1e-12
         assert np.allclose(curves[letter][big], mine[big], rtol=1e-6)
-    # the shuffle: each rate once, and not in increasing order
-    assert sorted(D["curves"]) == list(range(6)) and list(D["curves"]) != sorted(
-        D["curves"]
-    )
+    # the shuffle: each rate once, not in increasing order, and not public
+    assert sorted(order) == list(range(6)) and list(order) != sorted(order)
+    assert "curves" not in D
 
 
 def test_the_limit_is_the_measured_edge_of_stability():
@@ -272,7 +272,7 @@ def test_the_labels_follow_the_theory_of_the_chapter():
     eig = np.linalg.eigvalsh(rate_problem()[4])
     best, limit = 2 / (eig[0] + eig[-1]), the_limit()
     D = learning_rates.DIAGNOSIS
-    labels = dict(zip([D["rates"][i] for i in D["curves"]], right_labels()))
+    labels = dict(zip([D["rates"][i] for i in learning_rates._ORDER], right_labels()))
     for lr, kind in labels.items():
         if kind == "too large":
             assert lr > best
@@ -286,8 +286,24 @@ def test_the_labels_follow_the_theory_of_the_chapter():
     assert min(large) < limit < max(large)
 
 
+def overshooting():
+    """The curve that rose and converged, and its rate, from runs made here."""
+    D = learning_rates.DIAGNOSIS
+    labels = right_labels()
+    for letter, i, lab in zip("ABCDEF", learning_rates._ORDER, labels):
+        g = run_from_zero(D["rates"][i], D["steps"])
+        if lab == "too large" and g[-1] < 1e-9:
+            return letter, D["rates"][i], g
+
+
+def reading(a=40, b=100):
+    letter, lr, g = overshooting()
+    r = (g[b] / g[a]) ** (1 / (b - a))
+    return letter, r, 2 * lr / (1 + np.sqrt(r))
+
+
 def right_answer():
-    return right_labels(), the_limit()
+    return (right_labels(), *reading())
 
 
 def test_a_right_answer_passes():
@@ -297,53 +313,73 @@ def test_a_right_answer_passes():
     assert part(verdict, "b").startswith("Right")
 
 
+def test_the_overshooting_curve_falls_along_its_steep_direction():
+    """Its rate is above 2/(mu + L): the steep factor is the larger in size."""
+    eig = np.linalg.eigvalsh(rate_problem()[4])
+    _, lr, g = overshooting()
+    assert 2 / (eig[0] + eig[-1]) < lr < the_limit()
+    steep, flat = (1 - lr * eig[-1]) ** 2, (1 - lr * eig[0]) ** 2
+    r = (g[100] / g[40]) ** (1 / 60)
+    assert r == pytest.approx(steep, rel=2e-3) and abs(r / flat - 1) > 0.05
+
+
 def test_the_estimate_read_from_the_overshooting_curve_passes():
     """2 lr / (1 + sqrt r), r the loss factor per step of the sawtooth curve."""
     D = learning_rates.DIAGNOSIS
-    curves = exercises.learning_rates.rate_curves()
     labels = right_labels()
-    over = [
-        k
-        for k, lab in zip("ABCDEF", labels)
-        if lab == "too large" and curves[k][-1] < 1e-9
-    ]
-    assert len(over) == 1
-    g = curves[over[0]]
-    lr = D["rates"][D["curves"]["ABCDEF".index(over[0])]]
+    letter, lr, _ = overshooting()
     for a, b in ((20, 60), (30, 90), (40, 100), (60, 140), (80, 160)):
-        r = (g[b] / g[a]) ** (1 / (b - a))
-        estimate = 2 * lr / (1 + np.sqrt(r))
+        _, r, estimate = reading(a, b)
         assert abs(estimate / the_limit() - 1) < 2e-3
-        assert exercises.check_rate_diagnosis(labels, estimate).ok
+        assert exercises.check_rate_diagnosis(labels, letter, r, estimate).ok
         # after step 40, a slope misread by a tenth still passes
         if a >= 40:
             for misread in (0.9, 1.1):
                 rough = 2 * lr / (1 + np.sqrt(r**misread))
-                assert exercises.check_rate_diagnosis(labels, rough).ok
+                verdict = exercises.check_rate_diagnosis(
+                    labels, letter.lower(), r**misread, rough
+                )
+                assert verdict.ok, verdict
     # the nearest of the six rates is 4% below the limit
     nearest = min(D["rates"], key=lambda x: abs(x / the_limit() - 1))
     assert nearest < the_limit() and round(1 - nearest / the_limit(), 2) == 0.04
 
 
 def test_the_slips_named_are_apart_from_each_other_and_from_the_answer():
-    spans = sorted(learning_rates._readings().values())
-    for (_, high), (low, _) in zip(spans, spans[1:]):
-        assert high < low
     limit, tol = the_limit(), learning_rates.DIAGNOSIS["tol"]
-    for low, high in spans:
-        assert high < limit * (1 - tol) or low > limit * (1 + tol)
+    _, r, _ = reading()
+    for misread in (0.9, 1.0, 1.1):
+        spans = sorted(learning_rates._readings(r**misread).values())
+        for (_, high), (low, _) in zip(spans, spans[1:]):
+            assert high < low
+        for low, high in spans:
+            assert high < limit * (1 - tol) or low > limit * (1 + tol)
+
+
+def test_the_limit_alone_does_not_pass():
+    """The limit from the Hessian, or found by bisection, needs the reading too."""
+    labels, letter, r, _ = right_answer()
+    limit = the_limit()
+    for curve, factor in ((None, None), (letter, 0.5), (letter, 0.95), ("E", r)):
+        verdict = exercises.check_rate_diagnosis(labels, curve, factor, limit)
+        assert not verdict.ok, (curve, factor)
+    # between the two rates that bracket the limit, no run tells the side
+    for guess in (15.0, 15.2, 15.6, 16.0, 17.0, 18.0, 19.5):
+        b = part(exercises.check_rate_diagnosis(labels, letter, r, guess), "b")
+        assert "converge" not in b and "run from" not in b, b
 
 
 def test_guesses_from_the_rates_and_labels_fail():
-    labels = right_labels()
-    limit = the_limit()
+    labels, letter, r, limit = right_answer()
     D = learning_rates.DIAGNOSIS
     large = sorted(
-        D["rates"][i] for i, lab in zip(D["curves"], labels) if lab == "too large"
+        D["rates"][i]
+        for i, lab in zip(learning_rates._ORDER, labels)
+        if lab == "too large"
     )
     guesses = [15.0, 15.5, 16.0, 17.0, 18.0, sum(large) / 2, *large, 10.0, 20.0]
     for guess in guesses:
-        verdict = exercises.check_rate_diagnosis(labels, guess)
+        verdict = exercises.check_rate_diagnosis(labels, letter, r, guess)
         assert not verdict.ok, guess
     # the estimates that pass fill a small part of the interval the labels give
     window = 2 * D["tol"] * limit
@@ -356,67 +392,132 @@ def hint_of(verdict):
     return b.split("\n", 1)[1]
 
 
+ESTIMATE_CAUSES = [
+    "the loss's factor per step taken as the error's",
+    "taken as positive",
+    "the reciprocal of the ratio",
+    "a slow curve's factor",
+    "1/L where 2/L was meant",
+    "the best fixed rate",
+    "smoothness bound",
+    "the largest of the six rates whose curve converges",
+    "the rate of the curve that stalls",
+]
+
+
 def test_typical_wrong_estimates_get_the_hint_of_their_cause():
-    labels = right_labels()
+    labels, letter, r, limit = right_answer()
     D = learning_rates.DIAGNOSIS
     curves = exercises.learning_rates.rate_curves()
-    limit = the_limit()
     L = 2 / limit
     eig = np.linalg.eigvalsh(rate_problem()[4])
-    # the evidence a reader uses: the sawtooth curve and the slowest curve
-    lr_over, lr_slow = 14.8, 1.0
-    g_over = curves["ABCDEF"[D["curves"].index(D["rates"].index(lr_over))]]
-    g_slow = curves["ABCDEF"[D["curves"].index(D["rates"].index(lr_slow))]]
-    r = (g_over[100] / g_over[60]) ** (1 / 40)
+    _, lr_over, _ = overshooting()
+    lr_slow = min(D["rates"])
+    g_slow = curves["ABCDEF"[learning_rates._ORDER.index(D["rates"].index(lr_slow))]]
     r_slow = (g_slow[200] / g_slow[150]) ** (1 / 50)
-    mu = (1 - np.sqrt(r_slow)) / lr_slow
     Xb = np.column_stack([rate_problem()[1], np.ones(len(rate_problem()[1]))])
     bound = np.linalg.eigvalsh(Xb.T @ Xb / len(Xb))[-1] / 4
     wrong = {
         # the loss factor taken as the error's factor
-        2 * lr_over / (1 + r): "the loss's factor per step taken as the error's",
+        2 * lr_over / (1 + r): ESTIMATE_CAUSES[0],
         # 1 - lr L = +sqrt(r)
-        2 * lr_over / (1 - np.sqrt(r)): "taken as positive",
+        2 * lr_over / (1 - np.sqrt(r)): ESTIMATE_CAUSES[1],
+        # L/2 for 2/L: the rate times (1 + sqrt r)/2
+        lr_over * (1 + np.sqrt(r)) / 2: ESTIMATE_CAUSES[2],
         # the slowest curve read as if it showed L
-        2 * lr_slow / (1 - np.sqrt(r_slow)): "the slowest curve's factor",
-        1 / L: "1/L where 2/L was meant",
-        2 / (mu + L): "the best fixed rate",
-        2 / bound: "smoothness bound",
-        lr_over: "the largest of the six rates whose curve converges",
-        20.0: "the rate of the curve that stalls",
+        2 * lr_slow / (1 - np.sqrt(r_slow)): ESTIMATE_CAUSES[3],
+        1 / L: ESTIMATE_CAUSES[4],
+        2 / (eig[0] + eig[-1]): ESTIMATE_CAUSES[5],
+        2 / bound: ESTIMATE_CAUSES[6],
+        lr_over: ESTIMATE_CAUSES[7],
+        max(D["rates"]): ESTIMATE_CAUSES[8],
     }
-    causes = list(wrong.values())
+    assert len(set(wrong.values())) == len(ESTIMATE_CAUSES)
     for estimate, cause in wrong.items():
-        verdict = exercises.check_rate_diagnosis(labels, estimate)
+        verdict = exercises.check_rate_diagnosis(labels, letter, r, estimate)
         assert not verdict.ok and part(verdict, "a").startswith("Right")
         said = hint_of(verdict)
         assert cause in said, (estimate, said)
-        assert not any(c in said for c in causes if c != cause), (estimate, said)
-    # the slowest curve gives the smallest curvature, roughly: the run is
-    # still far from the minimum, where the loss is not yet a quadratic
-    assert mu == pytest.approx(eig[0], rel=0.2)
+        others = [c for c in ESTIMATE_CAUSES if c != cause]
+        assert not any(c in said for c in others), (estimate, said)
 
 
-def test_a_failing_report_never_prints_a_passing_estimate():
-    labels = right_labels()
-    limit, tol = the_limit(), learning_rates.DIAGNOSIS["tol"]
-    for estimate in (1e-3, 5.0, 7.7, 14.4, 14.8, 15.2, 15.7, 16.0, 20.0, 300.0):
-        text = repr(exercises.check_rate_diagnosis(labels, estimate))
+def test_a_wrong_curve_gets_the_hint_of_its_cause():
+    labels, letter, r, limit = right_answer()
+    stall_hint = "stops falling far above the minimum"
+    flat_hint = "falls at the pace of its flattest direction"
+    for k, lab in zip("ABCDEF", labels):
+        if k == letter:
+            continue
+        g = exercises.learning_rates.rate_curves()[k]
+        hint = stall_hint if g[-1] > 1e-3 else flat_hint
+        other = flat_hint if hint == stall_hint else stall_hint
+        b = part(exercises.check_rate_diagnosis(labels, k, r, limit), "b")
+        assert b.startswith(f"Not yet: curve {k} ") and hint in b, b
+        assert other not in b and letter not in b.split("\n")[1], b
+        if hint == flat_hint:
+            # the curves that never rise fall along the flat direction
+            eig = np.linalg.eigvalsh(rate_problem()[4])
+            lr = learning_rates.DIAGNOSIS["rates"][
+                learning_rates._ORDER["ABCDEF".index(k)]
+            ]
+            assert lab != "too large"
+            assert abs(1 - lr * eig[0]) > abs(1 - lr * eig[-1])
+
+
+def test_a_wrong_factor_gets_the_hint_of_its_cause():
+    labels, letter, r, limit = right_answer()
+    _, _, g = overshooting()
+    error = "the error's factor"
+    early = "starts in the first 20 steps"
+    plain = "divide its value at a later step"
+    cases = {
+        np.sqrt(r): error,
+        (g[20] / g[0]) ** (1 / 20): early,
+        (g[12] / g[2]) ** (1 / 10): early,
+        0.6: plain,
+        0.99: plain,
+    }
+    for factor, cause in cases.items():
+        # a tenth off the slope of the straight stretch, or more
+        assert abs(np.log(factor) / np.log(r) - 1) > 0.1
+        b = part(exercises.check_rate_diagnosis(labels, letter, factor, limit), "b")
+        assert b.startswith(
+            f"Not yet: the factor per step you read from curve {letter}"
+        )
+        assert cause in b and not any(
+            c in b for c in {error, early, plain} - {cause}
+        ), b
+        assert f"{r:.4g}" not in b
+
+
+def test_a_failing_report_never_prints_a_passing_value():
+    labels, letter, r, limit = right_answer()
+    tol = learning_rates.DIAGNOSIS["tol"]
+    cases = [(letter, r, e) for e in (1e-3, 5.0, 7.7, 14.4, 14.8, 15.2, 15.7, 16.0)]
+    cases += [(letter, r, e) for e in (20.0, 300.0)]
+    cases += [("E", r, limit), ("B", r, limit), (letter, 0.7, limit)]
+    for case in cases:
+        text = repr(exercises.check_rate_diagnosis(labels, *case))
         numbers = [float(x) for x in re.findall(r"\d+\.?\d*(?:e-?\d+)?", text)]
         assert not any(abs(x / limit - 1) <= tol for x in numbers if x > 0), text
+        assert not any(
+            abs(np.log(x) / np.log(r) - 1) <= 0.1 for x in numbers if 0 < x < 1
+        )
 
 
 def test_the_reports_of_a_run_say_what_it_did():
-    labels = right_labels()
-    low = part(exercises.check_rate_diagnosis(labels, 10.0), "b")
-    assert "at your estimate 10 converges" in low
-    high = part(exercises.check_rate_diagnosis(labels, 17.0), "b")
-    stalled = run_from_zero(17.0, learning_rates.DIAGNOSIS["long"])[-1]
-    assert f"still {stalled:.2g} above the minimum" in high
-    tiny = part(exercises.check_rate_diagnosis(labels, 1e-4), "b")
+    labels, letter, r, _ = right_answer()
+
+    def b(e):
+        return part(exercises.check_rate_diagnosis(labels, letter, r, e), "b")
+
+    assert "at your estimate 10 converges" in b(10.0)
+    high = run_from_zero(25.0, learning_rates.DIAGNOSIS["long"])[-1]
+    assert f"still {high:.2g} above the minimum" in b(25.0)
+    tiny = b(1e-4)
     assert "is still falling" in tiny and "that rate is stable" in tiny
-    huge = part(exercises.check_rate_diagnosis(labels, 400.0), "b")
-    assert "higher than where it started" in huge
+    assert "higher than where it started" in b(400.0)
 
 
 def label_swap(labels, letter, new):
@@ -426,23 +527,29 @@ def label_swap(labels, letter, new):
 
 
 def test_typical_wrong_labels_get_the_hint_of_their_cause():
-    labels = right_labels()
+    labels, letter, r, limit = right_answer()
     curves = exercises.learning_rates.rate_curves()
     by_kind = {}
     for k, lab in zip("ABCDEF", labels):
         if lab == "too large":
             lab = "sawtooth" if curves[k][-1] < 1e-9 else "stall"
         by_kind.setdefault(lab, []).append(k)
-    # the curve that overshoots but converges
     (saw,) = by_kind["sawtooth"]
     (stall,) = by_kind["stall"]
     small = by_kind["too small"]
     right = by_kind["about right"]
-    # each cause's hint begins with what to look at on that curve
+    # an about right curve whose loss rises only at rounding level, late
+    late = [k for k in right if np.any(np.diff(curves[k]) > 0)]
+    clean = [k for k in right if k not in late]
+    assert len(late) == 1 and len(clean) == 1
+    rises = np.flatnonzero(np.diff(curves[late[0]]) > 0)
+    assert np.all(curves[late[0]][rises] < 1e-14)
     saw_hint = "Hint: look at its first 20 steps: the loss rises"
     stall_hint = "Hint: it is not crawling"
     shallow_hint = "Hint: it falls at every step, but its slope"
-    rises_hint = "Hint: its loss falls at every step: no sawtooth"
+    falls_hint = "Hint: its loss falls at every one of its steps"
+    until_hint = "Hint: its loss falls at every step until it is within 1e-8"
+    rounding_hint = f"Hint: its loss rises only after step {rises[0]}"
     count_hint = "Hint: count the steps"
     cases = [
         (label_swap(labels, saw, "about right"), saw, saw_hint),
@@ -450,57 +557,87 @@ def test_typical_wrong_labels_get_the_hint_of_their_cause():
         (label_swap(labels, stall, "too small"), stall, stall_hint),
         (label_swap(labels, stall, "about right"), stall, stall_hint),
         (label_swap(labels, small[0], "about right"), small[0], shallow_hint),
-        (label_swap(labels, small[1], "too large"), small[1], rises_hint),
+        (label_swap(labels, small[1], "too large"), small[1], falls_hint),
         (label_swap(labels, right[0], "too small"), right[0], count_hint),
-        (label_swap(labels, right[1], "too large"), right[1], rises_hint),
+        (label_swap(labels, clean[0], "too large"), clean[0], until_hint),
+        (label_swap(labels, late[0], "too large"), late[0], rounding_hint),
     ]
-    hints = {saw_hint, stall_hint, shallow_hint, rises_hint, count_hint}
-    for given, letter, hint in cases:
-        verdict = exercises.check_rate_diagnosis(given, the_limit())
+    hints = {
+        saw_hint,
+        stall_hint,
+        shallow_hint,
+        falls_hint,
+        until_hint,
+        rounding_hint,
+        count_hint,
+    }
+    for given, k, hint in cases:
+        verdict = exercises.check_rate_diagnosis(given, letter, r, limit)
         text = part(verdict, "a")
         assert not verdict.ok and part(verdict, "b").startswith("Right")
-        assert text.startswith(f"Not yet: curve {letter} is not"), text
+        assert text.startswith(f"Not yet: curve {k} is not"), text
         assert hint in text, (hint, text)
         assert not any(h in text for h in hints - {hint}), text
         # the label it should have is not given
-        assert f'"{labels["ABCDEF".index(letter)]}"' not in text
+        assert f'"{labels["ABCDEF".index(k)]}"' not in text
 
 
 def test_labels_in_sorted_order_or_all_alike_fail():
-    limit = the_limit()
+    _, letter, r, limit = right_answer()
     for labels in (
         ["too small"] * 2 + ["about right"] * 2 + ["too large"] * 2,
         ["about right"] * 6,
     ):
-        verdict = exercises.check_rate_diagnosis(labels, limit)
+        verdict = exercises.check_rate_diagnosis(labels, letter, r, limit)
         assert not verdict.ok and part(verdict, "a").startswith("Not yet")
-    # a dict by letter is read like the list
+    # a dict by letter, a 1-D array (as np.where makes) and 0-d arrays are
+    # read like the list and floats
     d = dict(zip("ABCDEF", right_labels()))
-    assert exercises.check_rate_diagnosis(d, limit).ok
+    assert exercises.check_rate_diagnosis(d, letter, r, limit).ok
+    array = np.array(right_labels())
+    assert exercises.check_rate_diagnosis(
+        array, letter, np.array(r), np.array(limit)
+    ).ok
     # case and spaces do not matter
     shouted = [f"  {lab.upper()} " for lab in right_labels()]
-    assert exercises.check_rate_diagnosis(shouted, limit).ok
+    assert exercises.check_rate_diagnosis(shouted, f" {letter.lower()}", r, limit).ok
 
 
 @pytest.mark.parametrize(
-    "labels, limit, said",
+    "labels, curve, factor, limit, said",
     [
-        (None, None, ("labels must be six labels", "limit must be a number, got None")),
-        ("too small", 15.0, ("labels must be six labels", "got 'too small'")),
-        (["too small"] * 5, 15.0, ("got 5 labels, not 6",)),
-        (["too small"] * 7, 15.0, ("got 7 labels, not 6",)),
-        (["too small"] * 5 + [None], 15.0, ("curve F's label must be",)),
-        (["too small"] * 5 + ["fine"], 15.0, ("curve F's label must be",)),
-        ({"A": "too small"}, 15.0, ("labels must have the keys A to F",)),
-        (["too small"] * 6, float("nan"), ("limit must be a number, got nan",)),
-        (["too small"] * 6, "15", ("limit must be a number, got '15'",)),
-        (["too small"] * 6, -2.0, ("limit must be a positive rate",)),
-        (["too small"] * 6, np.inf, ("limit must be a number, got inf",)),
-        (["too small"] * 6, [15.4], ("limit must be a number",)),
+        (None, None, None, None, ("labels must be six labels", "curve must be")),
+        (
+            "too small",
+            "D",
+            0.85,
+            15.0,
+            ("labels must be six labels", "got 'too small'"),
+        ),
+        (["too small"] * 5, "D", 0.85, 15.0, ("got 5 labels, not 6",)),
+        (["too small"] * 7, "D", 0.85, 15.0, ("got 7 labels, not 6",)),
+        (["too small"] * 5 + [None], "D", 0.85, 15.0, ("curve F's label must be",)),
+        (["too small"] * 5 + ["fine"], "D", 0.85, 15.0, ("curve F's label must be",)),
+        ({"A": "too small"}, "D", 0.85, 15.0, ("labels must have the keys A to F",)),
+        (np.zeros((2, 3)), "D", 0.85, 15.0, ("labels must be six labels",)),
+        (np.arange(6), "D", 0.85, 15.0, ("labels must be six labels",)),
+        (["too small"] * 6, "G", 0.85, 15.0, ("curve must be one of the letters",)),
+        (["too small"] * 6, 3, 0.85, 15.0, ("curve must be one of the letters",)),
+        (["too small"] * 6, "D", None, 15.0, ("factor must be", "got None")),
+        (["too small"] * 6, "D", "0.85", 15.0, ("factor must be", "got '0.85'")),
+        (["too small"] * 6, "D", 1.2, 15.0, ("between 0 and 1, got 1.2",)),
+        (["too small"] * 6, "D", -0.07, 15.0, ("between 0 and 1",)),
+        (["too small"] * 6, "D", [0.85], 15.0, ("factor must be",)),
+        (["too small"] * 6, "D", 0.85, float("nan"), ("limit must be a positive",)),
+        (["too small"] * 6, "D", 0.85, "15", ("limit must be", "got '15'")),
+        (["too small"] * 6, "D", 0.85, -2.0, ("limit must be a positive number",)),
+        (["too small"] * 6, "D", 0.85, np.inf, ("limit must be", "got inf")),
+        (["too small"] * 6, "D", 0.85, [15.4], ("limit must be",)),
+        (["too small"] * 6, "D", 0.85, True, ("limit must be",)),
     ],
 )
-def test_bad_input_gets_a_plain_message(labels, limit, said):
-    verdict = exercises.check_rate_diagnosis(labels, limit)
+def test_bad_input_gets_a_plain_message(labels, curve, factor, limit, said):
+    verdict = exercises.check_rate_diagnosis(labels, curve, factor, limit)
     text = repr(verdict)
     assert not verdict.ok and "Traceback" not in text
     for words in said:

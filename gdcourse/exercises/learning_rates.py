@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from numbers import Real
 
 import numpy as np
 
@@ -173,10 +172,10 @@ def check_largest_stable_rate(function):
 
 # Exercise 2.3: six runs of the chapter's logistic regression on its two
 # moons, from zero, at the rates below; the reader sees them as curves A to F
-# in the order of "curves" (a shuffle of the rates' indices).
+# in the order of _ORDER (a shuffle of the rates' indices, kept out of the
+# public dict because it is the exercise's answer).
 DIAGNOSIS = {
     "rates": (1.0, 3.0, 8.0, 12.0, 14.8, 20.0),
-    "curves": (2, 5, 0, 4, 3, 1),
     "steps": 200,
     "data": {"n": 300, "noise": 0.15, "seed": 0},
     "target": 1e-8,
@@ -185,6 +184,7 @@ DIAGNOSIS = {
     "long": 2000,
 }
 
+_ORDER = (2, 5, 0, 4, 3, 1)
 _LETTERS = "ABCDEF"
 _KINDS = ("too small", "about right", "too large")
 
@@ -249,9 +249,7 @@ def rate_curves():
     ['A', 'B', 'C', 'D', 'E', 'F'] (201,)
     """
     gaps = _diagnosis_runs()
-    return {
-        letter: gaps[:, i].copy() for letter, i in zip(_LETTERS, DIAGNOSIS["curves"])
-    }
+    return {letter: gaps[:, i].copy() for letter, i in zip(_LETTERS, _ORDER)}
 
 
 def _steps_to_target(gaps):
@@ -305,27 +303,62 @@ def _factor(gaps, start=None, stop=None):
 _MISREAD = 0.1
 
 
-def _readings():
-    """What the curves give, read as the chapter teaches and as typical slips read them.
-
-    Each slip is an interval: the values it gives for a slope read within
-    :data:`_MISREAD` of the curve's, widened by the exercise's tolerance.
-    """
+def _overshooting():
+    """The index of the rate whose loss rose yet converged, and of the one that stalled."""
     gaps = _diagnosis_runs()
-    rates = np.array(DIAGNOSIS["rates"])
     kinds, _ = _true_kinds()
     large = [i for i, k in enumerate(kinds) if k == "too large"]
     over = next(i for i in large if gaps[-1, i] < DIAGNOSIS["target"])
     stalled = next(i for i in large if i != over)
-    eta = rates[over]
+    return over, stalled
+
+
+def _factor_band(r):
+    """The factors within a misread of :data:`_MISREAD` of ``r``'s slope on the log axis."""
+    return r ** (1 + _MISREAD), r ** (1 - _MISREAD)
+
+
+def _true_factor():
+    """The loss's factor per step of the overshooting curve near the minimum, (1 - eta L)^2."""
+    eta = DIAGNOSIS["rates"][_overshooting()[0]]
+    return float((1 - eta * _problem()[4][-1]) ** 2)
+
+
+def _window_factors(first, last, shortest):
+    """The overshooting curve's factors over windows starting at steps ``first`` to ``last``."""
+    gaps = _diagnosis_runs()[:, _overshooting()[0]]
+    return [
+        _factor(gaps, a, b)
+        for a in range(first, last + 1)
+        for b in range(a + shortest, DIAGNOSIS["steps"] + 1)
+        if gaps[b] > 1e-14
+    ]
+
+
+@lru_cache(maxsize=1)
+def _accepted_factors():
+    """The factors accepted: read over 40 steps or more after step 20, then misread by a tenth."""
+    read = _window_factors(20, DIAGNOSIS["steps"], 40)
+    return _factor_band(min(read))[0], _factor_band(max(read))[1]
+
+
+@lru_cache(maxsize=1)
+def _early_factors():
+    """The factors read over 10 steps or more starting in the first 20."""
+    read = _window_factors(0, 19, 10)
+    return min(read), max(read)
+
+
+def _slow_mu_band():
+    """The smallest curvature as the slow curves give it, read right or a tenth off."""
+    gaps = _diagnosis_runs()
+    rates = np.array(DIAGNOSIS["rates"])
+    kinds, _ = _true_kinds()
     spread = np.array([1.0 - _MISREAD, 1.0, 1.0 + _MISREAD])
-    # the overshooting curve's slope, read right or a tenth off
-    r = _factor(gaps[:, over]) ** spread[:, None]
-    L = (1 + np.sqrt(r)) / eta
     # a slow curve's slope over its last three quarters, half or quarter,
     # where it is nearly straight, read right or a tenth off
     steps = DIAGNOSIS["steps"]
-    mu = np.array(
+    return np.array(
         [
             (1 - np.sqrt(_factor(gaps[:, i], start, steps) ** m)) / rates[i]
             for i, kind in enumerate(kinds)
@@ -334,19 +367,35 @@ def _readings():
             for m in spread
         ]
     )
+
+
+def _readings(r):
+    """What a factor ``r`` read from the overshooting curve gives, right and by typical slips.
+
+    Each slip is an interval: its value from ``r``, widened by the
+    exercise's tolerance; the slow curve's slip uses the slow curves'
+    slopes, read within :data:`_MISREAD`, and the best rate the true
+    curvatures.
+    """
+    over, stalled = _overshooting()
+    rates = np.array(DIAGNOSIS["rates"])
+    eta = rates[over]
+    root = np.sqrt(r)
+    curvatures = _problem()[4]
     values = {
         "square": 2 * eta / (1 + r),
-        "sign": 2 * eta / (1 - np.sqrt(r)),
-        "slowest": 2 / mu,
-        "half": 1 / L,
-        "best": 2 / (mu + L),
-        "bound": np.array(2 / _problem()[5]),
-        "lower": np.array(eta),
-        "upper": np.array(rates[stalled]),
+        "sign": 2 * eta / (1 - root),
+        "inverted": eta * (1 + root) / 2,
+        "slowest": 2 / _slow_mu_band(),
+        "half": eta / (1 + root),
+        "best": 2 / (curvatures[0] + curvatures[-1]),
+        "bound": 2 / _problem()[5],
+        "lower": eta,
+        "upper": rates[stalled],
     }
     tol = DIAGNOSIS["tol"]
     return {
-        key: (float(v.min()) * (1 - tol), float(v.max()) * (1 + tol))
+        key: (float(np.min(v)) * (1 - tol), float(np.max(v)) * (1 + tol))
         for key, v in values.items()
     }
 
@@ -370,16 +419,22 @@ _ESTIMATE_MISTAKES = {
         "error's factor, (1 - lr*L)^2, per step",
     ),
     "sign": (
-        "the overshooting curve's factor 1 - lr*L taken as positive",
-        "that curve's loss rises at every other step early on (its "
-        "sawtooth): the error flips sign at each step, so 1 - lr*L is "
-        "negative, minus the square root of the loss's factor",
+        "the steep factor 1 - lr*L taken as positive",
+        "a positive factor puts the limit far above the largest of the six "
+        "rates, whose curve never converges: 1 - lr*L is negative, minus the "
+        "square root of the loss's factor",
+    ),
+    "inverted": (
+        "the curve's rate times (1 + sqrt(r))/2, the reciprocal of the ratio that gives the limit",
+        "that curve converges, so the limit lies above its rate, and a "
+        "ratio (1 + sqrt(r))/2 below 1 puts it below; solve 1 - lr*L = "
+        "-sqrt(r) for L again",
     ),
     "slowest": (
-        "the slowest curve's factor read as the largest curvature's",
-        "the slowest curve falls at the pace of the flattest direction, so "
-        "its factor gives the smallest curvature; the limit is set by the "
-        "largest, and only a curve that overshoots yet converges shows it",
+        "a slow curve's factor read as the largest curvature's",
+        "a slow curve falls at the pace of the flattest direction, so its "
+        "factor gives the smallest curvature; the limit is set by the "
+        "largest",
     ),
     "half": (
         "1/L where 2/L was meant",
@@ -387,7 +442,7 @@ _ESTIMATE_MISTAKES = {
         "which it reaches -1",
     ),
     "best": (
-        "2/(mu + L), the best fixed rate, where the largest stable rate was meant",
+        "2/(mu + L), the best fixed rate, if that is what you computed",
         "the best rate makes the flat and the steep factors equal in size; "
         "the limit is the rate at which the steep one reaches -1",
     ),
@@ -410,11 +465,13 @@ _ESTIMATE_MISTAKES = {
     ),
 }
 
+_FALLS = "no sawtooth, no stall, no growth, which is what the rule calls too large"
+
 _LABEL_HINTS = {
     ("too large", "converges"): (
         "look at its first 20 steps: the loss rises at every other step (a "
-        "sawtooth), so each step overshoots the minimum along the steepest "
-        "direction, even though the run converges in the end"
+        "sawtooth) before it comes within 1e-8, even though the run "
+        "converges in the end"
     ),
     ("too large", "stalls"): (
         "it is not crawling: after its first steps it stops falling and goes "
@@ -426,18 +483,30 @@ _LABEL_HINTS = {
         "count the steps it needs to reach 1e-8 against those of the fastest "
         "curve"
     ),
-    ("too small", "too large"): (
-        "its loss falls at every step: no sawtooth, no stall, no growth, "
-        "which are what overshooting shows"
-    ),
+    ("too small", "too large"): (f"its loss falls at every one of its steps: {_FALLS}"),
     ("about right", "too small"): (
         "count the steps it needs to reach 1e-8 against those of the fastest curve"
     ),
     ("about right", "too large"): (
-        "its loss falls at every step: no sawtooth, no stall, no growth, "
-        "which are what overshooting shows"
+        f"its loss falls at every step until it is within 1e-8: {_FALLS}"
+    ),
+    "rounding": (
+        "its loss rises only after step {first}, by about {size:.0e}, the "
+        "level of rounding, long after it came within 1e-8 at step {reach}; "
+        "the rule counts only the rises before it gets there"
     ),
 }
+
+
+def _text_labels(labels):
+    """A list from labels given as a list, tuple or 1-D array of strings, else None."""
+    if isinstance(labels, np.ndarray):
+        if labels.ndim != 1 or labels.dtype.kind not in "UO":
+            return None
+        return list(labels)
+    if isinstance(labels, (list, tuple)):
+        return list(labels)
+    return None
 
 
 def _labels_verdict(labels):
@@ -448,14 +517,15 @@ def _labels_verdict(labels):
         if set(map(str, labels)) != set(_LETTERS):
             return False, f"labels must have the keys A to F, got {describe(labels)}."
         labels = [labels[k] for k in _LETTERS]
-    if isinstance(labels, (str, bytes)) or not isinstance(labels, (list, tuple)):
+    listed = _text_labels(labels)
+    if listed is None:
         return False, f"labels must be {shape}, got {describe(labels)}."
-    if len(labels) != len(_LETTERS):
+    if len(listed) != len(_LETTERS):
         return False, (
-            f"labels must be {shape}: got {len(labels)} labels, not {len(_LETTERS)}."
+            f"labels must be {shape}: got {len(listed)} labels, not {len(_LETTERS)}."
         )
     given = []
-    for letter, label in zip(_LETTERS, labels):
+    for letter, label in zip(_LETTERS, listed):
         word = " ".join(label.lower().split()) if isinstance(label, str) else None
         if word not in _KINDS:
             return False, (
@@ -466,30 +536,113 @@ def _labels_verdict(labels):
     gaps = _diagnosis_runs()
     wrong = [
         (letter, given[n], truth[i], i)
-        for n, (letter, i) in enumerate(zip(_LETTERS, DIAGNOSIS["curves"]))
+        for n, (letter, i) in enumerate(zip(_LETTERS, _ORDER))
         if given[n] != truth[i]
     ]
     if not wrong:
         return True, "Right: each curve has the label its run deserves."
     letter, said, true, i = wrong[0]
-    if true == "too large":
-        key = (true, "converges" if gaps[-1, i] < 1e-9 else "stalls")
-    else:
-        key = (true, said)
     more = f" ({len(wrong) - 1} more label{'s' if len(wrong) > 2 else ''} to look at)"
     more = more if len(wrong) > 1 else ""
+    reach = _steps_to_target(gaps[:, i])
+    late = np.flatnonzero(np.diff(gaps[:, i]) > 0)
+    if true == "too large":
+        hint = _LABEL_HINTS[(true, "converges" if gaps[-1, i] < 1e-9 else "stalls")]
+    elif said == "too large" and late.size:
+        # rises only after the target, at the level of rounding
+        first = int(late[0])
+        size = float(np.max(gaps[late + 1, i] - gaps[late, i]))
+        hint = _LABEL_HINTS["rounding"].format(first=first, size=size, reach=reach)
+    else:
+        hint = _LABEL_HINTS[(true, said)]
+    return False, f'Not yet: curve {letter} is not "{said}"{more}. Hint: {hint}.'
+
+
+def _number(x):
+    """``x`` as a float if it is a real number (a 0-d array too), else None."""
+    if isinstance(x, (bool, np.bool_, str, bytes)) or np.ndim(x) != 0:
+        return None
+    try:
+        value = np.asarray(x)
+    except Exception:
+        return None
+    if value.dtype.kind not in "iuf":
+        return None
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+def _reading_problem(curve, factor, limit):
+    """A plain message for input of the wrong type in part (b), or None."""
+    letter = curve.strip().upper() if isinstance(curve, str) else None
+    if letter not in tuple(_LETTERS):
+        return f"curve must be one of the letters A to F, got {describe(curve)}."
+    r = _number(factor)
+    if r is None or not 0.0 < r < 1.0:
+        return (
+            "factor must be the loss's factor per step, a number between 0 "
+            f"and 1, got {describe(factor)}."
+        )
+    value = _number(limit)
+    if value is None or value <= 0.0:
+        return f"limit must be a positive number, got {describe(limit)}."
+    return None
+
+
+def _curve_verdict(letter):
+    """(ok, text): whether ``letter`` is the curve that shows the largest curvature."""
+    over, stalled = _overshooting()
+    i = _ORDER[_LETTERS.index(letter)]
+    if i == over:
+        return True, ""
+    if i == stalled:
+        return False, (
+            f"Not yet: curve {letter} stops falling far above the minimum, so "
+            "its slope says nothing about the curvature there.\nHint: read a "
+            "curve that comes within 1e-8 of the minimum."
+        )
     return False, (
-        f'Not yet: curve {letter} is not "{said}"{more}. Hint: {_LABEL_HINTS[key]}.'
+        f"Not yet: curve {letter} falls at the pace of its flattest "
+        "direction, so its factor gives the smallest curvature, not L.\n"
+        "Hint: the steep direction is the slowest only at rates above "
+        "2/(mu + L), close to the limit; on this loss a run at such a rate "
+        "rises in its first steps and still converges."
     )
 
 
-def _limit_verdict(limit):
-    """(ok, text) for part (b): the estimate of the largest stable rate."""
-    if not isinstance(limit, Real) or isinstance(limit, bool) or not np.isfinite(limit):
-        return False, f"limit must be a number, got {describe(limit)}."
-    limit = float(limit)
-    if limit <= 0.0:
-        return False, f"limit must be a positive rate, got {describe(limit)}."
+def _factor_verdict(letter, r):
+    """(ok, text): whether ``r`` is the overshooting curve's slope where it is straight."""
+    truth = _true_factor()
+    low, high = _accepted_factors()
+    if low <= r <= high:
+        return True, ""
+    said = (
+        f"Not yet: the factor per step you read from curve {letter}, {r:.4g}, "
+        "is not its slope where it is straight."
+    )
+    error_low, error_high = _factor_band(np.sqrt(truth))
+    if error_low <= r <= error_high:
+        return False, (
+            f"{said}\nIt looks like the error's factor, the square root of "
+            "the loss's. Hint: give the loss's own factor, the ratio of two "
+            "of its values to the power 1/(steps between them)."
+        )
+    early_low, early_high = _early_factors()
+    if early_low <= r <= early_high:
+        return False, (
+            f"{said}\nIt looks like a slope that starts in the first 20 steps. "
+            "Hint: there the sawtooth and the other directions still bend "
+            "the curve; read it after that, over 40 steps or more."
+        )
+    return False, (
+        f"{said}\nHint: divide its value at a later step by its value at an "
+        "earlier one, 40 steps or more apart where the curve is straight, "
+        "and take the root of the number of steps between them."
+    )
+
+
+def _limit_verdict(limit, r):
+    """(ok, text) for the estimate of the largest stable rate read with the factor ``r``."""
     truth, tol = _limit(), DIAGNOSIS["tol"]
     if abs(limit / truth - 1.0) <= tol:
         return True, (
@@ -497,52 +650,66 @@ def _limit_verdict(limit):
             f"rate, 2/L = {truth:.5g}, with L = {_problem()[4][-1]:.4g} the "
             "largest curvature of the loss at its minimum."
         )
-    long = DIAGNOSIS["long"]
-    gap = float(_gaps([limit], long)[-1, 0])
-    start = float(_gaps([limit], 0)[0, 0])
-    if limit < truth:
+    over, stalled = _overshooting()
+    rates = DIAGNOSIS["rates"]
+    said = (
+        f"Not yet: your estimate {limit:g} is not within {100 * tol:g}% of the limit."
+    )
+    # a run tells something new only outside the two rates that bracket it
+    if limit < rates[over] or limit > rates[stalled]:
+        long = DIAGNOSIS["long"]
+        gap = float(_gaps([limit], long)[-1, 0])
+        start = float(_gaps([limit], 0)[0, 0])
         run = f"Not yet: a run from the curves' start at your estimate {limit:g}"
-        if gap < 1e-9:
-            said = (
-                f"{run} converges (after {long} steps its loss is within 1e-9 "
-                "of the minimum), so the largest stable rate is not there."
-            )
+        if limit < rates[over]:
+            if gap < 1e-9:
+                said = (
+                    f"{run} converges (after {long} steps its loss is within "
+                    "1e-9 of the minimum), so the largest stable rate is not "
+                    "there."
+                )
+            else:
+                said = (
+                    f"{run} is still falling after {long} steps ({gap:.2g} "
+                    "above the minimum, less than at its start): that rate is "
+                    "stable."
+                )
         else:
-            said = (
-                f"{run} is still falling after {long} steps ({gap:.2g} above "
-                "the minimum, less than at its start): that rate is stable."
-            )
-        generic = (
-            "read the factor per step of the curve that overshoots but "
-            "converges, where it is straight on the log axis: it says how far "
-            "that curve's rate lies below the rate at which the steep factor "
-            "1 - lr*L reaches -1"
-        )
-    else:
-        if not np.isfinite(gap) or gap > start:
-            where = "its loss ends higher than where it started"
-        else:
-            where = f"its loss is still {gap:.2g} above the minimum"
-        said = (
-            f"Not yet: a run from the curves' start at your estimate {limit:g} "
-            f"does not converge: after {long} steps {where}."
-        )
-        generic = (
-            "read the factor per step of the curve that overshoots but "
-            "converges, where it is straight on the log axis, and the rate it "
-            "ran at"
-        )
-    readings = _readings()
+            if not np.isfinite(gap) or gap > start:
+                where = "its loss ends higher than where it started"
+            else:
+                where = f"its loss is still {gap:.2g} above the minimum"
+            said = f"{run} does not converge: after {long} steps {where}."
     for key, (what, hint) in _ESTIMATE_MISTAKES.items():
-        low, high = readings[key]
+        low, high = _readings(r)[key]
         if low <= limit <= high:
             hint = hint.format(above=_converging_above(limit))
             return False, f"{said}\nIt looks like {what}. Hint: {hint}."
-    return False, f"{said}\nHint: {generic}."
+    return False, (
+        f"{said}\nHint: work from your factor r and the rate of the curve you "
+        "read: its steep factor 1 - lr*L has the size sqrt(r), and its sign "
+        "decides on which side of that rate the limit lies."
+    )
 
 
-def check_rate_diagnosis(labels, limit):
-    """Check Exercise 2.3: which rates made the six loss curves too small, about right or too large, and the largest stable rate.
+def _reading_verdict(curve, factor, limit):
+    """(ok, text) for part (b): the curve read, its factor and the limit."""
+    problem = _reading_problem(curve, factor, limit)
+    if problem:
+        return False, problem
+    letter, r, value = curve.strip().upper(), _number(factor), _number(limit)
+    for ok, text in (
+        _curve_verdict(letter),
+        _factor_verdict(letter, r),
+        _limit_verdict(value, r),
+    ):
+        if not ok:
+            return False, text
+    return True, text
+
+
+def check_rate_diagnosis(labels, curve, factor, limit):
+    """Check Exercise 2.3: which rates made the six loss curves too small, about right or too large, and the largest stable rate read from them.
 
     The curves (:func:`rate_curves`) are runs of gradient descent from zero
     on the chapter's logistic regression of the two moons, at the rates of
@@ -551,25 +718,32 @@ def check_rate_diagnosis(labels, limit):
     Parameters
     ----------
     labels : sequence of str
-        (a) One label per curve, A to F: ``"too small"``, ``"about right"``
-        or ``"too large"``.  A curve is *too large* when its loss rises at
-        some step before reaching ``DIAGNOSIS["target"]`` above the minimum
-        (an overshoot), *about right* when it falls at every step and
-        reaches that target within ``DIAGNOSIS["slower"]`` times the steps
-        of the fastest curve, and *too small* otherwise.
+        (a) One label per curve, A to F (a list, a tuple, a 1-D array or a
+        dict by letter): ``"too small"``, ``"about right"`` or ``"too
+        large"``.  A curve is *too large* when its loss rises at some step
+        before reaching ``DIAGNOSIS["target"]`` above the minimum, *about
+        right* when it falls at every step until then and reaches that
+        target within ``DIAGNOSIS["slower"]`` times the steps of the fastest
+        curve, and *too small* otherwise.
+    curve : str
+        (b) The letter of the curve read for the largest curvature.
+    factor : float
+        (b) That curve's loss factor per step where it is straight,
+        accepted within a tenth of its slope on the log axis.
     limit : float
-        (b) An estimate of the largest stable rate, accepted within
-        ``DIAGNOSIS["tol"]`` (relative) of it.
+        (b) The estimate of the largest stable rate it gives, accepted
+        within ``DIAGNOSIS["tol"]`` (relative).
 
     Returns
     -------
     gdcourse.exercises.diagnose.Verdict
         Its ``ok`` and a report on each part.  A wrong label gets a hint
-        naming what to look at on that curve; a wrong estimate is run from
-        the curves' start for ``DIAGNOSIS["long"]`` steps, and the report
-        says whether that run converges, with a hint naming the typical
-        slip it matches or else the curve to read.  It never gives a right
-        label or an estimate that passes.
+        naming what to look at on that curve; a wrong curve or factor gets a
+        hint on what that curve or reading shows; a wrong estimate gets a
+        hint naming the typical slip it matches, and, only when it lies
+        outside the two rates that bracket the limit, the outcome of a run
+        at it from the curves' start for ``DIAGNOSIS["long"]`` steps.  It
+        never gives a right label, curve, factor or an estimate that passes.
 
     Notes
     -----
@@ -581,24 +755,26 @@ def check_rate_diagnosis(labels, limit):
 
     and where the loss curve of a run at such a rate :math:`\\eta` is straight
     on a log axis it falls by :math:`(1 - \\eta\\lambda)^2` per step, with
-    :math:`\\lambda` the curvature of its slowest direction.  A curve that
-    overshoots and converges has :math:`1 - \\eta L = -\\sqrt{r}`, with
-    :math:`r` its factor per step, so :math:`\\eta_{\\max} = 2\\eta/(1 +
-    \\sqrt r)`.  Read over 40 steps or more of that straight stretch after
-    step 20, :math:`r` gives the limit within 0.2%; after step 40, a slope
-    misread by a tenth still gives it within the tolerance, 0.5%.  The
-    nearest of the six rates lies 4% below the limit.
+    :math:`\\lambda` the curvature of its slowest direction.  That direction
+    is the steepest only for :math:`\\eta > 2/(\\mu + L)`; at such a rate
+    :math:`1 - \\eta L = -\\sqrt{r}`, with :math:`r` the curve's factor per
+    step, so :math:`\\eta_{\\max} = 2\\eta/(1 + \\sqrt r)`.  Of the six
+    rates only one lies between :math:`2/(\\mu + L)` and the limit.  Read
+    over 40 steps or more of its straight stretch after step 20, :math:`r`
+    gives the limit within 0.2%; after step 40, a slope misread by a tenth
+    still gives it within the tolerance, 0.5%.  That rate lies 4% below the
+    limit.
 
     Examples
     --------
-    >>> check_rate_diagnosis(None, None)
+    >>> check_rate_diagnosis(None, None, None, None)
     (a) labels must be six labels, one per curve A to F, each "too small" or "about right" or "too large", got None.
-    (b) limit must be a number, got None.
-    >>> check_rate_diagnosis(["about right"] * 6, 2 * 14.8 / 1.8)
+    (b) curve must be one of the letters A to F, got None.
+    >>> check_rate_diagnosis(["about right"] * 6, "B", 0.9, 16.0)
     (a) Not yet: curve B is not "about right" (3 more labels to look at). Hint: it is not crawling: after its first steps it stops falling and goes up and down from one step to the next around a level well above the minimum, which it never leaves.
-    (b) Not yet: a run from the curves' start at your estimate 16.4444 does not converge: after 2000 steps its loss is still 0.012 above the minimum.
-    Hint: read the factor per step of the curve that overshoots but converges, where it is straight on the log axis, and the rate it ran at.
+    (b) Not yet: curve B stops falling far above the minimum, so its slope says nothing about the curvature there.
+    Hint: read a curve that comes within 1e-8 of the minimum.
     """
     ok_a, text_a = _labels_verdict(labels)
-    ok_b, text_b = _limit_verdict(limit)
+    ok_b, text_b = _reading_verdict(curve, factor, limit)
     return dg.Verdict(ok_a and ok_b, f"(a) {text_a}\n(b) {text_b}")
