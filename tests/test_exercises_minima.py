@@ -409,6 +409,8 @@ def _variants(k):
         "largest": float(np.linalg.eigvalsh(s.hessian(r.weights[-1]))[-1]),
         "eig start": float(np.linalg.eigvalsh(s.hessian(r.weights[0]))[0]),
         "diagonal": float(np.diag(s.hessian(r.weights[-1])).min()),
+        "max": float(np.abs(g).max()),
+        "sum": float(np.abs(g).sum()),
     }
 
 
@@ -424,6 +426,10 @@ def _variants(k):
         (4, "largest", "eig", "largest eigenvalue"),
         (3, "eig start", "eig", "smallest eigenvalue at the run's start"),
         (3, "diagonal", "eig", "smallest diagonal entry"),
+        (1, "max", "grad", "not the largest size of its components"),
+        (3, "max", "grad", "not the largest size of its components"),
+        (1, "sum", "grad", "not the sum of the sizes of its components"),
+        (3, "sum", "grad", "not the sum of the sizes of its components"),
     ],
 )
 def test_each_evidence_slip_gets_its_hint(k, slip, part, hint):
@@ -453,7 +459,31 @@ SLIPS = [
     ("largest", "largest eigenvalue"),
     ("eig start", "smallest eigenvalue at the run's start"),
     ("diagonal", "smallest diagonal entry"),
+    ("max", "not the largest size of its components"),
+    ("sum", "not the sum of the sizes of its components"),
 ]
+
+
+def test_the_step_hint_says_a_hopping_run_takes_long_steps():
+    # run 1 hops between two points: its last step is long, not short
+    step = _variants(1)["step"]
+    assert step > 1.0
+    grads, eigs = _evidence_with(1, grad=step)
+    hint = repr(exercises.check_stopped_runs(RIGHT[0], grads, eigs))
+    hint = hint.split("Hint:")[-1]
+    assert "takes long steps yet goes nowhere in two" in hint
+    assert "not the gradient at the last point" in hint
+    assert "it is small when" not in hint
+
+
+def test_the_kind_hint_does_not_say_the_gradient_is_never_zero():
+    # run 4's gradient along w1 is exactly zero at its last point
+    s, r = RUNS[3]
+    assert s.grad(r.final_weights)[0] == 0.0
+    kinds = list(RIGHT[0])
+    kinds[1] = "neither"
+    text = repr(exercises.check_stopped_runs(kinds, *RIGHT[1:]))
+    assert "rarely exactly zero" in text and "never exactly zero" not in text
 
 
 def test_an_unrecognised_wrong_number_gets_the_plain_hint():

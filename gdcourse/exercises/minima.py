@@ -365,7 +365,7 @@ def _kind_hint(given, cause):
         return (
             f"{called} has a gradient norm below {GRAD_ZERO:g} at its last "
             "point: it stopped at a critical point (after finitely many "
-            "steps the gradient is small, never exactly zero). The signs "
+            "steps the gradient is small, rarely exactly zero). The signs "
             "of the Hessian's eigenvalues there say which kind"
         )
     if cause == "saddle":
@@ -448,7 +448,9 @@ def _numbers(name, values, n):
 
 def _grad_variants(surface, run):
     """Classic wrong gradient evidence for a run, with the hint each gets."""
-    g_last = float(np.linalg.norm(surface.grad(run.weights[-1])))
+    g = surface.grad(run.weights[-1])
+    g_last = float(np.linalg.norm(g))
+    norm = "the gradient norm is its Euclidean length, np.linalg.norm(g), "
     return (
         (
             float(np.linalg.norm(surface.grad(run.weights[0]))),
@@ -467,8 +469,17 @@ def _grad_variants(surface, run):
         (
             float(np.linalg.norm(run.weights[-1] - run.weights[-2])),
             "that is the length of the last step, the rate times the gradient "
-            "at the point before: it is small when the rate is small or when "
-            "the run comes back to where it was, whatever the gradient",
+            "at the point before, not the gradient at the last point; a small "
+            "rate takes short steps whatever the gradient, and a run that "
+            "hops back and forth takes long steps yet goes nowhere in two",
+        ),
+        (
+            float(np.abs(g).max()),
+            norm + "not the largest size of its components",
+        ),
+        (
+            float(np.abs(g).sum()),
+            norm + "not the sum of the sizes of its components",
         ),
     )
 
