@@ -1,5 +1,6 @@
 """Tests of the chapter-5 checker in gdcourse.exercises.batch_size."""
 
+import functools
 import re
 
 import numpy as np
@@ -11,6 +12,30 @@ from gdcourse.exercises import batch_size
 
 def _batch_noise(G, B):
     return np.sum((G - G.mean(axis=0)) ** 2, axis=1).mean() / B
+
+
+def _monte_carlo(G, B):
+    # the law measured by brute force, as in the chapter, with 20,000 draws
+    rng = np.random.default_rng(0)
+    idx = rng.integers(0, len(G), size=(20_000, B))
+    return np.mean(np.sum((G[idx].mean(axis=1) - G.mean(axis=0)) ** 2, axis=1))
+
+
+_NAMED = [
+    "a batch of distinct examples",
+    "the mean squared gradient",
+    "the sample variance",
+    "a standard deviation",
+    "the square root of B",
+    "the variance of one example's gradient",
+    "one variance per coordinate",
+    "divided by d, the number",
+    "times N, the number of examples",
+    "where B belongs",
+    "the expected answer divided by B",
+    "expected squared size",
+    "an estimate",
+]
 
 
 def diagnosis(result):
@@ -51,11 +76,38 @@ def test_batch_noise_accepts_a_right_answer():
         (lambda G, B: _batch_noise(G, 1), "the variance of one example's gradient"),
         (lambda G, B: G.var(axis=0) / B, "one variance per coordinate"),
         (lambda G, B: np.array([_batch_noise(G, B)]), "an array where a single number"),
+        # the chapter's np.cov idiom with its default N - 1
+        (lambda G, B: np.trace(np.cov(G.T)) / B, "the sample variance"),
+        (lambda G, B: np.var(G, axis=0).mean() / B, "divided by d, the number"),
+        (
+            lambda G, B: np.sum((G - G.mean(axis=0)) ** 2, axis=1).sum() / B,
+            "times N, the number of examples",
+        ),
+        (lambda G, B: _batch_noise(G, 1) / len(G), "where B belongs"),
+        (lambda G, B: _batch_noise(G, 1) / B**2, "the expected answer divided by B"),
+        (
+            lambda G, B: np.sum(G.mean(axis=0) ** 2) + _batch_noise(G, B),
+            "expected squared size",
+        ),
+        (_monte_carlo, "an estimate"),
     ],
 )
 def test_batch_noise_names_each_classic_mistake(wrong, named):
     result = exercises.check_batch_noise(wrong)
-    assert not result.ok and named in diagnosis(result), named
+    said = diagnosis(result)
+    assert not result.ok and said and named in said, (named, said)
+    # no other cause's words in the report
+    others = [n for n in _NAMED if n not in named and named not in n]
+    assert not [n for n in others if n in repr(result)], repr(result)
+
+
+def test_the_chapters_np_cov_idiom_passes():
+    # np.cov of the transposed rows, population form: every case has two or
+    # more coordinates, so its trace is defined
+    result = exercises.check_batch_noise(
+        lambda G, B: np.trace(np.cov(G.T, bias=True)) / B
+    )
+    assert result.ok, repr(result)
 
 
 def test_batch_noise_starter_and_an_unknown_mistake_get_plain_reports():
@@ -103,16 +155,31 @@ def test_fpc_factor_names_nothing_for_an_answer_off_in_another_way():
 PLATEAU = batch_size.PLATEAU
 
 
-def _fix(cause="noise", lr=None, batch_size=None):
-    return exercises.check_plateau_fix(cause, lr=lr, batch_size=batch_size)
-
-
 def _gaps(lr, B, steps):
     data = batching.two_weight_problem()
     X, y = data.X_train, data.y_train
     surface = surfaces.least_squares(X, y)
     floor = surface(surface.minima[0])
     return batching.expected_loss(X, y, PLATEAU["start"], lr, B, steps) - floor
+
+
+def _end(lr=None, batch_size=None):
+    """The expected loss above the minimum at the end of the budget, for a change."""
+    lr = PLATEAU["lr"] if lr is None else float(lr)
+    B = PLATEAU["batch_size"] if batch_size is None else int(batch_size)
+    return float(_gaps(lr, B, PLATEAU["budget"] // B)[-1])
+
+
+def _fix(cause="noise", lr=None, batch_size=None, predicted="right"):
+    """The check, by default with the prediction the change really gives."""
+    if predicted == "right":
+        try:
+            predicted = _end(lr, batch_size)
+        except (TypeError, ValueError):
+            predicted = 0.01
+    return exercises.check_plateau_fix(
+        cause, lr=lr, batch_size=batch_size, predicted=predicted
+    )
 
 
 def test_the_run_stalls_while_full_batch_at_its_rate_reaches_the_target():
@@ -126,6 +193,7 @@ def test_the_run_stalls_while_full_batch_at_its_rate_reaches_the_target():
     np.testing.assert_allclose(batch_size.plateau_run(), gaps)
 
 
+@functools.lru_cache(maxsize=1)
 def _passing_rates():
     rates = np.geomspace(1e-3, 0.3, 200)
     ends = _gaps(
@@ -134,6 +202,7 @@ def _passing_rates():
     return rates[ends <= PLATEAU["target"]]
 
 
+@functools.lru_cache(maxsize=1)
 def _passing_batches():
     sizes = np.arange(PLATEAU["batch_size"] + 1, 1025)
     ends = np.array(
@@ -208,7 +277,7 @@ def test_each_wrong_choice_gets_the_hint_of_its_cause(kwargs, part, words):
     line = [p for p in verdict.text.split("\n(b)")][0 if part == "(a)" else 1]
     assert words in line, verdict.text
     hints = ["too slow", "too few steps", "in proportion to the rate", "like 1/B"]
-    assert sum(h in verdict.text for h in hints) <= 1
+    assert sum(h in verdict.text.split("\n(b)")[1] for h in hints) <= 1
     if "(b) Right" not in verdict.text:
         _report_never_shows_a_pass(verdict)
 
@@ -231,6 +300,13 @@ def test_each_wrong_choice_gets_the_hint_of_its_cause(kwargs, part, words):
         ({"batch_size": float("nan")}, "batch_size must be a whole number"),
         ({"batch_size": 2000}, "batch_size must be a whole number from 1 to 1024"),
         ({"batch_size": [100, 101]}, "batch_size must be a whole number"),
+        ({"lr": 0.03, "predicted": "0.004"}, "predicted must be a number, got '0.004'"),
+        (
+            {"lr": 0.03, "predicted": float("nan")},
+            "predicted must be a number, got nan",
+        ),
+        ({"lr": 0.03, "predicted": [0.004]}, "predicted must be a number"),
+        ({"lr": 0.03, "predicted": None}, "Give predicted=..."),
     ],
 )
 def test_bad_input_gets_a_plain_message(kwargs, words):
@@ -243,3 +319,64 @@ def test_bad_input_gets_a_plain_message(kwargs, words):
 def test_a_whole_float_batch_size_counts_as_a_batch():
     sizes = _passing_batches()
     assert _fix(batch_size=float(sizes[0])).ok
+
+
+# --- the prediction: a change found by trying values alone does not pass ----
+
+
+def test_a_passing_change_without_its_prediction_does_not_pass_nor_say_so():
+    lr = float(np.sqrt(_passing_rates().min() * _passing_rates().max()))
+    end = _end(lr=lr)
+    for predicted in (None, _end(), end + PLATEAU["target"], 2 * end):
+        verdict = _fix(lr=lr, predicted=predicted)
+        assert not verdict.ok
+        part_b = verdict.text.split("\n(b)")[1]
+        # neither the change's loss nor whether it passes is given away
+        assert f"{end:.3g}" not in part_b and "Right" not in part_b, part_b
+        assert "target" not in part_b and "too slow" not in part_b
+        words = "Give predicted" if predicted is None else "not within 10%"
+        assert words in part_b, part_b
+
+
+def test_a_prediction_within_ten_percent_passes_and_a_failing_change_still_fails():
+    B = int(np.median(_passing_batches()))
+    assert _fix(batch_size=B, predicted=1.09 * _end(batch_size=B)).ok
+    assert not _fix(batch_size=B, predicted=1.12 * _end(batch_size=B)).ok
+    assert not _fix(lr=0.1).ok  # its own prediction does not make it pass
+
+
+def test_zero_dimensional_arrays_are_numbers():
+    lr = float(np.sqrt(_passing_rates().min() * _passing_rates().max()))
+    verdict = exercises.check_plateau_fix(
+        "noise", lr=np.array(lr), predicted=np.array(_end(lr=lr))
+    )
+    assert verdict.ok, verdict.text
+
+
+def test_the_right_cause_says_how_high_the_rate_sets_the_floor():
+    data = batching.two_weight_problem()
+    H = surfaces.least_squares(data.X_train, data.y_train).hessian(np.zeros(2))
+    product = PLATEAU["lr"] * np.linalg.eigvalsh(H)[-1]
+    # below the full-batch limit 2, but not small
+    assert 0.5 < product < 2
+    text = _fix(lr=0.1).text.split("\n(b)")[0]
+    assert f"lr * lambda_max = {product:.2f}" in text and "approaches 2" in text
+
+
+@pytest.mark.parametrize("B", [114, 120, 128, 200, 512])
+def test_a_batch_with_few_steps_left_gets_the_comparison_that_shows_it(B):
+    verdict = _fix(batch_size=B)
+    text = verdict.text
+    assert not verdict.ok and "the target less the floor" in text, text
+    # the floor, measured here over a long run, is below the target, and
+    # printed with the rest the descent must bring in
+    steps = PLATEAU["budget"] // B
+    level = float(_gaps(PLATEAU["lr"], B, 20 * steps)[-1])
+    assert level < PLATEAU["target"] and f"settles {level:.3g}" in text
+    rest = PLATEAU["target"] - level
+    assert f"within {rest:.3g}" in text
+    # the comparison the hint names tells against the batch: full-batch
+    # descent needs more steps than are left to come within the rest
+    full = _gaps(PLATEAU["lr"], 1024, 200)
+    assert int(np.argmax(full <= rest)) > steps
+    assert "jitters" not in text and "too slow" not in text and "1/B" not in text
