@@ -1,5 +1,7 @@
 """Tests of the chapter-6 checkers in gdcourse.exercises."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -541,7 +543,13 @@ def true_cause(rates):
     if floor_by_hand(rates[-1]) > TARGET:
         return "last rate"
     offset, jitter = expected_parts(rates)
-    return "not arrived" if offset.sum() >= jitter.sum() else "not drained"
+    if offset.sum() >= jitter.sum():
+        return "not arrived"
+    # the jitter is the larger part: without the offset, would it pass?
+    if jitter.sum() < TARGET:
+        return "offset tips it"
+    # the jitter alone fails: the larger share of it decides the direction
+    return "not drained, flat" if jitter[0] >= jitter[1] else "not drained, steep"
 
 
 HINTS = {
@@ -549,7 +557,9 @@ HINTS = {
     "constant": "with one rate for all",
     "last rate": "as long as the rate stays there",
     "not arrived": "have not arrived",
-    "not drained": "which has not drained",
+    "offset tips it": "the offset is what puts the loss over",
+    "not drained, flat": "of the jitter is along the flat direction",
+    "not drained, steep": "of the jitter is along the steep direction",
 }
 
 RIGHT = {
@@ -574,39 +584,125 @@ WRONG = {
     "exponential decay too fast": (S.exponential(1.0, gamma=0.9), "not arrived"),
     "cosine from the table's peak 1": (
         S.cosine(1.0, total_steps=STEPS),
-        "not drained",
+        "not drained, flat",
     ),
     "the table's step decay": (
         S.step_decay(1.0, step_size=STEPS // 3, gamma=0.1),
-        "not drained",
+        "not drained, flat",
     ),
     "one cycle from the table's peak": (
         S.one_cycle(1.0, total_steps=STEPS),
-        "not drained",
+        "not drained, flat",
     ),
     "a warmup of most of the budget": (
         S.warmup(S.cosine(0.3, total_steps=50), warmup_steps=150),
-        "not drained",
+        "not drained, flat",
+    ),
+    "exponential decay from a small peak, slowly": (
+        S.exponential(0.3, gamma=0.99),
+        "offset tips it",
+    ),
+    "Robbins and Monro's 1 / (1 + t / 10)": (
+        lambda t: 1 / (1 + 0.1 * t),
+        "offset tips it",
+    ),
+    "hot to the end, then a short cold phase": (
+        lambda t: np.where(t < 195, 0.5, 0.02),
+        "not drained, steep",
+    ),
+    "hot but one step": (
+        lambda t: np.where(t < 199, 0.3, 0.01),
+        "not drained, steep",
     ),
     "a peak above 2/L": (S.cosine(4.0, total_steps=STEPS), "diverged"),
     "a constant rate above 2/L": (2.5, "diverged"),
 }
 
 
+def rates_array(schedule):
+    rates = rates_of(schedule) if callable(schedule) else schedule
+    return np.ascontiguousarray(np.broadcast_to(rates, STEPS), float)
+
+
 def test_schedule_choice_runs_match_the_closed_form():
     stable = [s for s, cause in WRONG.values() if cause != "diverged"]
     for schedule in [*RIGHT.values(), *stable]:
-        rates = np.broadcast_to(
-            rates_of(schedule) if callable(schedule) else schedule, STEPS
-        )
-        found = ch6._decide_run(np.ascontiguousarray(rates, float).tobytes())
-        offset, jitter = expected_parts(rates)
-        assert abs(found["loss"] - offset.sum() - jitter.sum()) < 4 * found["se"]
-        # the parts add up to the measured mean loss
-        assert found["offset"].sum() + found["jitter"].sum() == pytest.approx(
-            found["loss"], rel=1e-9
-        )
-        np.testing.assert_allclose(found["jitter"], jitter, rtol=0.15)
+        rates = rates_array(schedule)
+        found = ch6._decide_run(rates.tobytes())
+        assert abs(found["loss"] - expected_loss(rates)) < 4 * found["se"]
+
+
+def split_text(part):
+    return ", ".join(
+        f"{x:.2g} along the {d} direction" for x, d in zip(part, ("flat", "steep"))
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["cosine from 0.2 over the budget", "hot but one step"]
+)
+def test_schedule_choice_reports_the_expected_parts_along_each_direction(name):
+    rates = rates_array(WRONG[name][0])
+    offset, jitter = expected_parts(rates)
+    text = exercises.check_schedule_choice(WRONG[name][0]).text
+    assert f"expected loss above the minimum is {expected_loss(rates):.2g}," in text
+    assert f"{offset.sum():.2g} of it is the offset" in text
+    assert f"minimum ({split_text(offset)}), {jitter.sum():.2g} the jitter" in text
+    assert f"around it ({split_text(jitter)})." in text
+
+
+def near_the_target():
+    """Schedules whose expected loss is within 6% of the target, from two families."""
+    near = {}
+    for p in (0.5, 0.7, 1.0, 1.25):
+        for g in np.arange(0.970, 0.9905, 0.002):
+            near[f"exponential({p}, {g:.3f})"] = S.exponential(p, gamma=g)
+    for a in (0.8, 1.0, 1.2):
+        for b in (0.06, 0.08, 0.1, 0.12):
+            near[f"{a} / (1 + {b} t)"] = lambda t, a=a, b=b: a / (1 + b * t)
+    return {
+        k: s
+        for k, s in near.items()
+        if abs(expected_loss(rates_of(s)) / TARGET - 1) < 0.06
+    }
+
+
+def test_schedule_choice_verdict_is_the_expected_loss_near_the_target():
+    near = near_the_target()
+    assert len(near) >= 12
+    for name, schedule in near.items():
+        loss = expected_loss(rates_of(schedule))
+        verdict = exercises.check_schedule_choice(schedule)
+        assert verdict.ok == (loss < TARGET), (name, loss, verdict.text)
+
+
+@pytest.mark.parametrize(
+    "schedule, passes",
+    [
+        # one draw of the 1000 runs measures 0.0102 and 0.0099: the expected
+        # losses, 0.00998 and 0.01014, decide
+        (S.exponential(1.0, gamma=0.974), True),
+        (S.exponential(0.5, gamma=0.988), False),
+        (S.exponential(1.25, gamma=0.981), False),
+    ],
+)
+def test_schedule_choice_a_sample_across_the_target_is_not_the_verdict(
+    schedule, passes
+):
+    rates = rates_of(schedule)
+    loss, found = expected_loss(rates), ch6._decide_run(rates.tobytes())
+    assert (loss < TARGET) == passes
+    # the sample lies on the other side of the target
+    assert (found["loss"] < TARGET) != passes
+    verdict = exercises.check_schedule_choice(schedule)
+    assert verdict.ok == passes
+    assert "on the other side of the target" in verdict.text
+    # the sample's mean, which would read as the other verdict, is not printed
+    for digits in (2, 3, 4):
+        assert f"mean loss of {found['loss']:.{digits}g}" not in verdict.text
+    assert f"{abs(found['loss'] - loss) / found['se']:.1f} standard errors" in (
+        verdict.text
+    )
 
 
 def test_schedule_choice_runs_are_the_package_s_runs():
@@ -673,7 +769,56 @@ def test_schedule_choice_hint_numbers_come_from_the_run():
     hot = [t for t in range(STEPS) if floor_by_hand(schedule(t)) > TARGET]
     text = exercises.check_schedule_choice(schedule).text
     assert f"spends {len(hot)} of its 200 steps" in text
-    assert f"the last of them at step {hot[-1]}." in text
+    assert f"the last of them step {hot[-1]};" in text
+    # the variance along the flat direction at step hot[-1] + 1, and at the end
+    _, mid = expected_parts(rates_of(schedule)[: hot[-1] + 1])
+    _, end = expected_parts(rates_of(schedule))
+    left = STEPS - 1 - hot[-1]
+    # with the noise of the later steps left out, the variance only drains
+    cold = rates_of(schedule)[hot[-1] + 1 :]
+    drained = mid[0] * np.prod((1 - cold * LAMS[0]) ** 2)
+    assert f"the {left} steps after it multiply what it was then by " in text
+    assert f"{drained / mid[0]:.2g}." in text
+    # every step up to hot[-1] is hot, so this is the share of the hot steps
+    assert len(hot) == hot[-1] + 1
+    assert f"{drained / end[0]:.0%} of that variance is noise taken in" in text
+    assert drained / end[0] > 0.9
+
+
+def test_schedule_choice_a_short_cold_phase_is_read_along_the_steep_direction():
+    # 0.5 for 195 steps, then 0.02 for 5: the larger jitter is along the steep
+    # direction, and the 5 cold steps multiply its variance by 0.98**10
+    text = exercises.check_schedule_choice(lambda t: np.where(t < 195, 0.5, 0.02)).text
+    _, jitter = expected_parts(np.where(np.arange(STEPS) < 195, 0.5, 0.02))
+    assert jitter[1] > jitter[0]
+    assert f"{jitter[1] / jitter.sum():.0%} of the jitter is along the steep" in text
+    assert "(1 - 1 * lr_t)**2" in text
+    assert f"the 5 steps after it multiply what it was then by {0.98**10:.2g}." in text
+    assert "0.1 * lr_t" not in text
+
+
+def test_schedule_choice_the_offset_that_tips_the_loss_is_named():
+    for schedule in (S.exponential(0.3, gamma=0.99), lambda t: 1 / (1 + 0.1 * t)):
+        rates = rates_of(schedule)
+        offset, jitter = expected_parts(rates)
+        text = exercises.check_schedule_choice(schedule).text
+        assert f"the jitter alone, {jitter.sum():.2g}, is under the target" in text
+        assert f"the offset, {offset.sum():.2g}, comes from" in text
+        distance = abs(DECIDE["start"][0] * np.prod(1 - rates * LAMS[0]))
+        assert f"still {distance:.2g} short of the minimum" in text
+        assert f"your rates sum to {rates.sum():.3g}" in text
+        assert "have arrived" not in text
+
+
+def test_schedule_choice_says_arrived_only_for_a_negligible_offset():
+    arrived = exercises.check_schedule_choice(S.cosine(1.0, total_steps=STEPS)).text
+    assert "the runs have arrived (their mean offset is" in arrived
+    schedule = S.warmup(S.cosine(0.3, total_steps=50), warmup_steps=150)
+    offset, _ = expected_parts(rates_of(schedule))
+    assert offset.sum() > TARGET / 10
+    text = exercises.check_schedule_choice(schedule).text
+    assert f"their mean offset adds {offset.sum():.2g}" in text
+    assert "have arrived" not in text
 
 
 def test_no_constant_rate_and_no_chapter_schedule_reaches_the_target():
@@ -776,6 +921,32 @@ def test_schedule_choice_bad_input_gets_a_plain_message(answer, words):
     assert not verdict.ok
     assert words in verdict.text
     assert "Traceback" not in verdict.text and "Hint" not in verdict.text
+
+
+SCALAR_ONLY = "called once with all 200 steps as an integer array"
+
+
+@pytest.mark.parametrize(
+    "schedule, words",
+    [
+        (lambda t: 0.7 if t < 60 else 0.05, "raised ValueError: The truth value"),
+        (lambda t: 0.7 * math.exp(-0.02 * t), "raised TypeError: only"),
+        (lambda t: max(0.05, 0.7 - 0.01 * t), "raised ValueError: The truth value"),
+    ],
+)
+def test_schedule_choice_a_schedule_of_one_step_at_a_time_is_told_so(schedule, words):
+    verdict = exercises.check_schedule_choice(schedule)
+    assert not verdict.ok
+    assert words in verdict.text and SCALAR_ONLY in verdict.text
+    assert "np.where" in verdict.text
+    assert "Traceback" not in verdict.text and "Hint" not in verdict.text
+
+
+def test_schedule_choice_other_errors_are_not_called_one_step_at_a_time():
+    for schedule in (lambda t: 1 / 0, S.cosine, lambda t: t.nonexistent):
+        verdict = exercises.check_schedule_choice(schedule)
+        assert not verdict.ok and " raised " in verdict.text
+        assert SCALAR_ONLY not in verdict.text
 
 
 def test_schedule_choice_a_function_giving_one_number_is_a_constant_rate():
