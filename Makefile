@@ -52,7 +52,7 @@ lint: $(STAMP)
 
 test-package: $(STAMP)
 	$(BIN)/python -m pytest tests gdcourse --doctest-modules --ignore=tests/browser --ignore=tests/fixtures \
-		--ignore=tests/jupyter --ignore=tests/standalone -q -n 2
+		--ignore=tests/jupyter --ignore=tests/standalone -q -rs -n 2
 
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) book -n 2 --dist loadfile -q

@@ -14,7 +14,10 @@ Explorers: each control swept across its range, one core.
 
 Prints, per explorer, the p50 and p95 of the time from a control change until
 the figure is re-rendered to PNG and the slowest control (the bar is p95
-under 50 ms), then its static form for the site: how many settings it offers
+under 50 ms); then the same for the painted picture that Jupyter shows where
+the painter runs (:mod:`gdcourse.widgets.painter`: until the changing
+artists' operations are recorded and their message is encoded as JSON; the
+bar is p95 at most 10 ms); then its static form for the site: how many settings it offers
 without a kernel, its size in kilobytes, settings per 100 KB, and the seconds
 it took to compute (the bar is 1 MB an explorer: a chapter page, with its
 explorers, must stay under 2 MB, which the browser test checks).
@@ -28,6 +31,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
+import json  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -41,13 +45,24 @@ from test_widgets import sweep_values  # noqa: E402
 from gdcourse import data, models, training, widgets  # noqa: E402
 
 BAR_MS = 50.0
+#: p95 of a control change for the painted picture (no PNG), in ms.
+BAR_PAINTED_MS = 10.0
 #: Largest static form of one explorer, in kilobytes.
 BAR_KB = 1000.0
 REPEATS = 3
 
 
-def time_explorer(explorer, n=9):
-    """Return {control: [ms, ...]} for every change in a sweep of every control."""
+def _painted_message(explorer):
+    """Encode what a change sends the painted picture, as the kernel's comm does."""
+    picture = explorer.live.widget
+    json.dumps({"frame": picture.frame, "n": len(picture.ints)})
+
+
+def time_explorer(explorer, n=9, after=None):
+    """Return {control: [ms, ...]} for every change in a sweep of every control.
+
+    ``after(explorer)``, if given, runs inside each timed change.
+    """
     timings = {}
     for name, widget in explorer.controls.items():
         start = widget.value
@@ -56,6 +71,8 @@ def time_explorer(explorer, n=9):
             for value in sweep_values(widget, n):
                 t0 = time.perf_counter()
                 widget.value = value
+                if after:
+                    after(explorer)
                 samples.append((time.perf_counter() - t0) * 1e3)
         widget.value = start
         timings[name] = samples
@@ -136,6 +153,30 @@ def main():
         sys.exit(f"over the bar: {', '.join(failed)}")
 
 
+def time_painted(explorers):
+    """The painted picture's control changes per explorer; return those over the bar."""
+    print(
+        f"\n{'painted picture':24} {'changes':>7} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'slowest control (p95)':>26}  verdict"
+    )
+    failed = []
+    for name, explorer in explorers:
+        # as when a view in Jupyter says it paints
+        explorer.live._message(explorer.live.widget, {"type": "ready"}, [])
+        timings = time_explorer(explorer, after=_painted_message)
+        everything = np.concatenate(list(timings.values()))
+        p50, p95 = np.percentile(everything, [50, 95])
+        slowest = max(timings, key=lambda k: np.percentile(timings[k], 95))
+        slow95 = np.percentile(timings[slowest], 95)
+        ok = p95 <= BAR_PAINTED_MS
+        failed += [] if ok else [f"{name} (painted)"]
+        print(
+            f"{name:24} {everything.size:7d} {p50:7.1f} {p95:7.1f} "
+            f"{slowest + f' ({slow95:.1f})':>26}  {'ok' if ok else 'OVER'}"
+        )
+    return failed
+
+
 def time_explorers_and_runs():
     """The explorers' controls, their static forms, a small training run, the basin map."""
     if hasattr(os, "sched_setaffinity"):
@@ -159,6 +200,8 @@ def time_explorers_and_runs():
             f"{slowest + f' ({slow95:.1f})':>26}  {'ok' if ok else 'OVER'}"
         )
         forms.append((name, explorer))
+    if widgets.painter.AVAILABLE:
+        failed += time_painted(forms)
     print(
         f"\n{'static form':24} {'settings':>9} {'KB':>6} {'per 100 KB':>10} "
         f"{'build s':>8}  verdict"

@@ -1,10 +1,11 @@
 """Explorers: figures with controls, live in Jupyter and still explorable on the static site.
 
 An explorer owns one persistent Matplotlib figure.  In Jupyter it shows as
-ipywidgets (the controls above an ``ipywidgets.Image`` holding the current PNG);
-moving a control redraws only the artists that changed and swaps the PNG.
-No front-end extension is needed, so it works in JupyterLab, Notebook 7,
-VS Code and Colab alike.
+ipywidgets controls above its picture, painted in the browser by the site's
+painter (:mod:`~gdcourse.widgets.painter`, an anywidget): moving a control
+updates only the artists that changed, and the kernel sends what they draw.
+Where the painter cannot run, the picture is an ``ipywidgets.Image`` holding
+a PNG re-rendered at each change.
 
 On the static site (no kernel) the same output renders as HTML: a
 ``<div class="gd-explorer">`` with an ``<input type="range">`` or ``<select>``
@@ -12,8 +13,9 @@ per control over a canvas.  For every setting of a dense grid (ten or more
 values of most numeric controls, every option of a menu, every step of a
 run) Python computed the run and recorded what the changing artists draw
 (:mod:`~gdcourse.widgets.overlay`, :mod:`~gdcourse.widgets.static_form`);
-a small script that ships with the book (``_static/gd-explorer.js``) paints
-that record over the setting's background.  Computing the grid takes seconds,
+a small script that ships with the book (``_static/gd-explorer.js``) builds
+the controls, and the same painter (``gdcourse/widgets/js/painter.js``)
+paints that record over the setting's background.  Computing the grid takes seconds,
 so a live display and the committed notebooks carry one picture; the dense
 form is made when ``GDCOURSE_STATIC_EXPLORERS=1`` is set, as the book build
 does.

@@ -12,7 +12,7 @@ import ipywidgets as ipw
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from gdcourse import plotting
-from gdcourse.widgets import static_form
+from gdcourse.widgets import painter, static_form
 from gdcourse.widgets.controls import Control
 from gdcourse.widgets.pictures import data_url, encode_frame, encode_png
 
@@ -195,11 +195,18 @@ class Explorer(metaclass=_BuiltAfterInit):
             width=str(css),
             layout=ipw.Layout(width=f"{css}px", max_width="100%", height="auto"),
         )
+        #: The picture painted in the browser by the site's painter, fed per
+        #: change with the recorded operations; None without ``anywidget``.
+        self.live = (
+            painter.LivePicture(self, css, self._start_painting)
+            if painter.AVAILABLE
+            else None
+        )
         #: The status under the picture, as the site shows it.
         self.status_line = ipw.HTML(layout=ipw.Layout(margin="0 0 0 4px"))
         for widget in self.controls.values():
             widget.observe(self._on_change, names="value")
-        self._warm_backgrounds()
+        self._each_raster_state(self._background)
         self.refresh()
 
     @staticmethod
@@ -294,6 +301,8 @@ class Explorer(metaclass=_BuiltAfterInit):
     def invalidate(self):
         """Forget the cached backgrounds (call after changing static artists or limits)."""
         self._backgrounds = {}
+        if getattr(self, "live", None) is not None:
+            self.live.reset()
 
     def _show_error(self, message):
         """Write ``message`` over the figure, or clear the last one if ``message`` is ''."""
@@ -306,8 +315,8 @@ class Explorer(metaclass=_BuiltAfterInit):
             self._error = None
         self.invalidate()
 
-    def _render(self, values):
-        """Update artists for ``values`` and draw the figure (background cached)."""
+    def _update(self, values):
+        """Update the artists and :attr:`status` for ``values`` (errors on the figure)."""
         try:
             self.status = self.draw(**values) or ""
         except Exception as exc:  # a broken callback must be visible, not silent
@@ -316,6 +325,10 @@ class Explorer(metaclass=_BuiltAfterInit):
         else:
             if self._error is not None:
                 self._show_error("")
+
+    def _render(self, values):
+        """Update artists for ``values`` and draw the figure (background cached)."""
+        self._update(values)
         self.figure.canvas.restore_region(self._background())
         for artist in self._vector:
             if artist.get_visible():
@@ -341,11 +354,12 @@ class Explorer(metaclass=_BuiltAfterInit):
                 artist.set_visible(visible)
         return self._backgrounds[key]
 
-    def _warm_backgrounds(self):
-        """Draw the background of every raster state the controls' static values reach.
+    def _each_raster_state(self, remember):
+        """Call ``remember()`` in every raster state the controls' static values reach.
 
-        So that the first swap to another surface does not cost a full draw
-        while a learner moves a slider.
+        To draw each background once ahead (:meth:`_background`, the live
+        picture's), so that the first swap to another surface does not cost a
+        full draw while a learner moves a slider.
         """
         if not self._raster:
             return
@@ -356,13 +370,33 @@ class Explorer(metaclass=_BuiltAfterInit):
                     self.draw(**dict(current, **{name: value}))
                 except Exception:  # shown by _render when the learner gets there
                     continue
-                self._background()
+                remember()
         self.draw(**current)
 
+    @property
+    def painting(self):
+        """Whether the picture is painted in the browser (else sent as a PNG)."""
+        return self.live is not None and self.live.painting
+
+    def _start_painting(self):
+        """A view of :attr:`live` paints: send the backgrounds, hide the PNG, paint."""
+        self._each_raster_state(self.live.send_background)
+        self.image.layout.display = "none"
+        self.refresh()
+
     def refresh(self):
-        """Recompute for the current control values and re-render :attr:`image`."""
-        self._render(self.values)
-        self.image.value = encode_png(self.figure)
+        """Recompute for the current control values and update the picture.
+
+        Painted in the browser once a view of :attr:`live` paints (the
+        changing artists' operations, recorded), otherwise re-rendered to
+        :attr:`image` as a PNG.
+        """
+        if self.painting:
+            self._update(self.values)
+            self.live.show(self._alt(self.values))
+        else:
+            self._render(self.values)
+            self.image.value = encode_png(self.figure)
         self.status_line.value = html.escape(self.status)
 
     def _on_change(self, change):
@@ -382,12 +416,15 @@ class Explorer(metaclass=_BuiltAfterInit):
             finally:
                 self.controls[name].observe(self._on_change, names="value")
         self.refresh()
+        if self.painting:
+            self._render(self.values)
+            return encode_png(self.figure)
         return self.image.value
 
     # -- display -------------------------------------------------------------
     @property
     def widget(self):
-        """The live ipywidgets view: title, controls, image, status."""
+        """The live ipywidgets view: title, controls, the painted picture, the PNG, status."""
         if not hasattr(self, "_widget"):
             parts = (
                 [ipw.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
@@ -398,6 +435,8 @@ class Explorer(metaclass=_BuiltAfterInit):
                     layout=ipw.Layout(flex_flow="row wrap"),
                 )
             )
+            if self.live is not None:
+                parts.append(self.live.widget)
             parts.append(self.image)
             parts.append(self.status_line)
             self._widget = ipw.VBox(parts)

@@ -2,11 +2,12 @@
 
 The static site shows an explorer as a background picture (everything that
 does not change with the controls) with its changing artists painted over it
-on a ``<canvas>`` by ``_static/gd-explorer.js``.  :class:`Recorder` is a
-Matplotlib renderer that, instead of making pixels, writes down each drawing
-operation (path, markers, text) in the figure's pixel space, with its style
-and clip rectangle, exactly as Matplotlib lays it out: the browser only
-paints, it never computes.  :func:`pack` writes the coordinates of all
+on a ``<canvas>`` by the painter ``gdcourse/widgets/js/painter.js``, which
+also paints the live picture in Jupyter (:mod:`gdcourse.widgets.painter`).
+:class:`Recorder` is a Matplotlib renderer that, instead of making pixels,
+writes down each drawing operation (path, markers, text) in the figure's
+pixel space, with its style and clip rectangle, exactly as Matplotlib lays it
+out: the browser only paints, it never computes.  :func:`pack` writes the coordinates of all
 operations as one stream of bytes.
 
 The format: docs/static-form.md.
@@ -226,6 +227,18 @@ class Recorder(RendererBase):
         self.styles, self.clips, self.fonts = [], [], []
         self._index = {}
         self._measured = {}
+
+    def clear(self):
+        """Forget the operations, coordinates and tables recorded so far.
+
+        For a recorder that records one frame at a time (the live picture,
+        :mod:`gdcourse.widgets.painter`); the text measurements are kept.
+        """
+        self.ops, self.ints = [], []
+        self.styles, self.clips, self.fonts = [], [], []
+        self._index = {}
+        if len(self._measured) > 10_000:  # texts that change with every setting
+            self._measured = {}
 
     def record(self, artist):
         """The operations that draw ``artist`` (none if it is hidden)."""

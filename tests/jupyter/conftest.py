@@ -147,6 +147,8 @@ def browser(tmp_path_factory):
             headless=True,
             args=FLAGS,
             viewport={"width": 1280, "height": 900},
+            # GDCOURSE_JUPYTER_DPR=2: a high-density screen
+            device_scale_factor=float(os.environ.get("GDCOURSE_JUPYTER_DPR", "1")),
         )
         yield context
         context.close()

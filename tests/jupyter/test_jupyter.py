@@ -1,8 +1,11 @@
 """Each chapter in a real JupyterLab and Notebook 7: open, run all, move, save, reopen.
 
 One chapter alone: ``pytest tests/jupyter -k "lab and 01_"``.  What is measured
-(key-to-picture round trips, what widget outputs show after reopening, which MyST
-constructs stay raw) is written next to the screenshots, one JSON file a test.
+(key-to-picture round trips, which picture each explorer shows, what widget
+outputs show after reopening, which MyST constructs stay raw) is written next to
+the screenshots, one JSON file a test.  ``GDCOURSE_JUPYTER_DPR=2`` opens the
+pages at a device pixel ratio of 2 (each explorer's picture is also saved
+alone).
 
 The servers run with the course's ``.jupyter/jupyter_server_config.py``, as
 ``make lab`` does: saving drops the widget views of outputs that have an HTML
@@ -155,30 +158,53 @@ MARK_STALE = f"""() => {{
 #: The name in a prose expression ``glued["name"]``.
 GLUED_NAME = re.compile(r'glued\["([^"]+)"\]')
 
-#: Number each explorer output (a widget output with a picture and a slider).
-MARK_EXPLORERS = """() => {
-  const outs = [...document.querySelectorAll('.jp-OutputArea-output')].filter(
-    o => o.querySelector('img.widget-image') && o.querySelector('.noUi-handle'));
+#: Explorer outputs: a widget output with a picture (the painted canvas of
+#: gdcourse.widgets.painter, or the PNG) and a slider.
+EXPLORER_OUTPUTS = """[...document.querySelectorAll('.jp-OutputArea-output')].filter(
+    o => (o.querySelector('img.widget-image') || o.querySelector('canvas.gd-canvas'))
+      && o.querySelector('.noUi-handle'))"""
+
+#: Number each explorer output.
+MARK_EXPLORERS = f"""() => {{
+  const outs = {EXPLORER_OUTPUTS};
   outs.forEach((o, i) => o.setAttribute('data-gd-explorer', i));
   return outs.length;
+}}"""
+
+#: Every explorer shows its painted picture, not the PNG (the kernel switches
+#: once a view has painted).
+ALL_PAINTED = f"""() => {EXPLORER_OUTPUTS}.every(o => {{
+  const c = o.querySelector('canvas.gd-canvas');
+  return c && c.offsetParent !== null && c.hasAttribute('data-frame');
+}})"""
+
+#: Which picture explorer `i` shows: "painted" (the canvas) or "png".
+PICTURE = """(i) => {
+  const out = document.querySelector(`[data-gd-explorer="${i}"]`);
+  const c = out.querySelector('canvas.gd-canvas');
+  return c && c.offsetParent !== null ? 'painted' : 'png';
 }"""
 
-#: Watch explorer `i`'s picture: the time from the keydown to the new image decoded.
+#: Watch explorer `i`'s picture: the time from the keydown to the new picture,
+#: painted (the canvas's next frame on screen) or decoded (a new PNG).
 ARM = """(i) => {
   const out = document.querySelector(`[data-gd-explorer="${i}"]`);
-  const img = out.querySelector('img.widget-image');
-  const before = img.getAttribute('src');
+  const canvas = out.querySelector('canvas.gd-canvas');
+  const painted = canvas && canvas.offsetParent !== null;
+  const img = painted ? canvas : out.querySelector('img.widget-image');
+  const attr = painted ? 'data-frame' : 'src';
+  const before = img.getAttribute(attr);
   window.__gd = {result: undefined, t0: null};
   const down = () => { if (window.__gd.t0 === null) window.__gd.t0 = performance.now(); };
   document.addEventListener('keydown', down, true);
+  const done = () => { window.__gd.result = performance.now() - window.__gd.t0; };
   const obs = new MutationObserver(() => {
-    if (img.getAttribute('src') === before || window.__gd.t0 === null) return;
+    if (img.getAttribute(attr) === before || window.__gd.t0 === null) return;
     obs.disconnect();
-    img.decode().catch(() => null).then(() => {
-      window.__gd.result = performance.now() - window.__gd.t0;
-    });
+    if (painted) requestAnimationFrame(done);
+    else img.decode().catch(() => null).then(done);
   });
-  obs.observe(img, {attributes: true, attributeFilter: ['src']});
+  obs.observe(img, {attributes: true, attributeFilter: [attr]});
   window.__gd.disarm = () => { obs.disconnect(); document.removeEventListener('keydown', down, true); };
 }"""
 
@@ -361,16 +387,22 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
     ]
 
     # Each explorer's first working slider, moved with the keyboard.
+    try:
+        page.wait_for_function(ALL_PAINTED, timeout=30_000, polling=250)
+    except Exception:  # noqa: BLE001 - which picture each shows is reported below
+        pass
     count = page.evaluate(MARK_EXPLORERS)
     report["explorers"] = []
     for index in range(count):
         explorer = page.locator(f'[data-gd-explorer="{index}"]')
         explorer.scroll_into_view_if_needed()
+        picture = page.evaluate(PICTURE, index)
         handles = explorer.locator(".noUi-target:not([disabled]) .noUi-handle")
         times, moved_cell = press_round_trips(page, index, handles.first)
         report["explorers"].append(
             {
                 "index": index,
+                "picture": picture,
                 "presses": len(times),
                 "median_ms": round(statistics.median(times), 1) if times else None,
                 "p95_ms": round(p95(times), 1) if times else None,
@@ -378,6 +410,7 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
             }
         )
         shot(page, f"{tag}-2-explorer{index}")
+        explorer.screenshot(path=str(SHOTS / f"{tag}-2-explorer{index}-alone.png"))
 
     # Save, stop the kernel, reopen.
     run_command(page, "docmanager:save")
@@ -454,6 +487,9 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
     assert differ == report["prose_numbers_glued_further_down"], (
         f"numbers after Run All differ from the stored ones: {differ}"
     )
+    # Every explorer is painted by the site's painter (gdcourse.widgets.painter).
+    png = [e["index"] for e in report["explorers"] if e["picture"] != "painted"]
+    assert not png, f"explorers shown as a PNG, not painted: {png}"
     stuck = [e for e in report["explorers"] if e["presses"] != PRESSES]
     if (
         stuck
