@@ -10,6 +10,7 @@ noisy quadratic.  Neither hint names an answer: each points at the evidence
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -77,13 +78,19 @@ def _target_text(problem):
     return f"the target, {problem.target:.3g},{held}"
 
 
+#: How close to a failed problem's lowest loss (as a fraction of it) another
+#: rate's lowest loss must come for the two to count as the same.
+FLAT = 0.05
+
+
 def _failing_hint(problem, opt, cell, tuning_seeds):
     """What the runs show about a failed problem: ``(kind, sentence)``.
 
     ``kind`` is ``"seeds"`` (the tuned rate reached the target on every tuning
     seed, not on the held-out ones), ``"diverged"`` (every rate of the grid
-    diverged), ``"largest"`` or ``"smallest"`` (the lowest loss came at that
-    end of the grid) or ``"inside"``.  On a seeded problem where some runs
+    diverged), ``"flat"`` (four or more rates, a decade, came within
+    :data:`FLAT` of the lowest loss), ``"largest"`` or ``"smallest"`` (the
+    lowest loss came at that end of the grid) or ``"inside"``.  On a seeded problem where some runs
     reached the target, the sentence counts them at the chosen rate.
     """
     from gdcourse import race
@@ -111,6 +118,15 @@ def _failing_hint(problem, opt, cell, tuning_seeds):
     kind = "largest" if i == len(rates) - 1 else "smallest" if i == 0 else "inside"
     where = {"largest": " (the grid's largest)", "smallest": " (the grid's smallest)"}
     at = f"rate {rates[i]:g}{where.get(kind, '')}"
+    # a decade or more of rates within FLAT of the lowest: the rate hardly matters
+    close = np.flatnonzero(lowest <= (1 + FLAT) * lowest[i])
+    if close.size >= 4:
+        kind = "flat"
+        at = (
+            f"rate {rates[i]:g}, and {close.size} of the grid's {len(rates)} "
+            f"rates, between {rates[close[0]]:g} and {rates[close[-1]]:g}, came "
+            f"within {FLAT:.0%} of it"
+        )
     if problem.deterministic:
         return kind, (
             f"no rate reached {_target_text(problem)} within {problem.steps} "
@@ -146,6 +162,14 @@ _LOOK = {
     "diverged": (
         "Even the shortest steps blew up: can a step be far longer than lr "
         "times the gradient (a division by something tiny)?"
+    ),
+    "flat": (
+        "On the {name} problem the lowest loss hardly changes with the rate, "
+        "so no rate inside or outside the grid would do much better: something "
+        "other than the rate keeps the run from settling, such as a momentum "
+        "factor of 1 or a running sum that never decays. Look at a loss curve: "
+        'race.sweep(race.problem("{name}"), mine, curves=True).losses, with mine '
+        "your rule."
     ),
     "largest": (
         "Larger rates than the grid's might do better: the {name} "
@@ -197,7 +221,8 @@ def check_your_optimizer(opt, against=None):
     A failure is explained only from the runs: the rate chosen on the
     tuning seeds reaching the target on all of them but not on the held-out
     seeds; every rate of the grid diverging; or the lowest loss any rate
-    reached, and whether it came at the end of the grid.
+    reached, whether it came at the end of the grid, and whether it hardly
+    changed with the rate.
 
     Examples
     --------
@@ -383,10 +408,17 @@ def _count_hint(result, choice, counts):
             f"win for {choice}: count only the seeds with strictly fewer steps."
         )
     elif fits("all"):
+        med = np.median(mine)
+        lower = all(med < np.median(result.cell(p, b).steps) for b in bad)
         why = (
             f" {choice} did not reach the target first on every held-out seed "
-            "against each of these: a lower median does not say so. Compare "
-            "the runs seed by seed."
+            "against each of these"
+            + (
+                ": a lower median does not say so."
+                if lower
+                else f": {len(mine)} would mean every seed."
+            )
+            + " Compare the runs seed by seed."
         )
     else:
         why = " Compare the two entries' runs seed by seed."
@@ -396,6 +428,22 @@ def _count_hint(result, choice, counts):
         + f' so_far.cell("{p}", name).steps lists the five held-out runs in the '
         "same order for every entry."
     )
+
+
+def coin_tail(wins, seeds):
+    """How often a fair coin does as well as ``wins`` of ``seeds``, in words.
+
+    Examples
+    --------
+    >>> coin_tail(4, 5)
+    'a fair coin lands heads on 4 or more of 5 tosses 6 times in 32'
+    >>> coin_tail(5, 5)
+    'a fair coin lands heads on all 5 of 5 tosses once in 32'
+    """
+    ways = sum(math.comb(seeds, k) for k in range(wins, seeds + 1))
+    times = "once" if ways == 1 else f"{ways} times"
+    some = f"all {wins}" if wins == seeds else f"{wins} or more"
+    return f"a fair coin lands heads on {some} of {seeds} tosses {times} in {2**seeds}"
 
 
 def check_trusted_entry(choice, wins=None):
@@ -461,9 +509,8 @@ def check_trusted_entry(choice, wins=None):
             f"{choice}: on the noisy quadratic it reached the target before each "
             f"other entry on at least {least} of the {seeds} held-out seeds, and "
             "every entry met the same noise on the same seed. Five seeds are few: "
-            "a fair coin lands heads on 4 or more of 5 tosses 6 times in 32, so "
-            "each such record alone says little; it is the race's best bet, not "
-            "a proof.",
+            f"{coin_tail(least, seeds)}, so each such record alone says little; "
+            "it is the race's best bet, not a proof.",
         )
     cell = result.cell(TRUST["problem"], choice)
     lo, hi = cell.range()
