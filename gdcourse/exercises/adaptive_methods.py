@@ -339,6 +339,32 @@ def _hats_as_state(w, grad, m, v, t, lr, weight_decay):
     return w_new, m / (1 - beta1**t), v / (1 - beta2**t)
 
 
+def _decay_twice(w, grad, m, v, t, lr, weight_decay):
+    # lambda * w added to the gradient and the weights also shrunk
+    m, v = _moments(grad + weight_decay * w, m, v)
+    return (1 - lr * weight_decay) * w - lr * _adam_direction(m, v, t), m, v
+
+
+def _only_m_hat(w, grad, m, v, t, lr, weight_decay):
+    m, v = _moments(grad, m, v)
+    step = m / (1 - _BETAS[0] ** t) / (np.sqrt(v) + _EPS)
+    return (1 - lr * weight_decay) * w - lr * step, m, v
+
+
+def _only_v_hat(w, grad, m, v, t, lr, weight_decay):
+    m, v = _moments(grad, m, v)
+    step = m / (np.sqrt(v / (1 - _BETAS[1] ** t)) + _EPS)
+    return (1 - lr * weight_decay) * w - lr * step, m, v
+
+
+def _beta1_swapped(w, grad, m, v, t, lr, weight_decay):
+    # 0.1 * m + 0.9 * g: the weights of the old mean and the new gradient swapped
+    beta1, beta2 = _BETAS
+    m = (1 - beta1) * m + beta1 * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    return (1 - lr * weight_decay) * w - lr * _adam_direction(m, v, t), m, v
+
+
 def _moments_swapped(w, grad, m, v, t, lr, weight_decay):
     w_new, m, v = _adamw_step(w, grad, m, v, t, lr, weight_decay)
     return w_new, v, m
@@ -362,7 +388,7 @@ def _eps_inside_root_w(v, t):
 
 
 def _eps_before_correction_w(v, t):
-    # the rate carries the correction (the paper's faster form, also
+    # the rate carries the correction (Kingma and Ba's faster form, also
     # TensorFlow/Keras's): eps meets the root of the uncorrected v
     return (np.sqrt(v) + _EPS) / np.sqrt(1 - _BETAS[1] ** t)
 
@@ -500,6 +526,28 @@ _ADAMW_STEP_MISTAKES = (
         "again with its own t",
     ),
     dg.variant(
+        _decay_twice,
+        "the decay applied twice: lambda * w added to the gradient, and the "
+        "weights also shrunk by 1 - lr * lambda",
+        "AdamW is Adam on the loss's own gradient plus the shrinking of the "
+        "weights; the L2 term in the gradient is what it replaces",
+    ),
+    dg.variant(
+        _only_m_hat,
+        "only m bias-corrected, v used as it is",
+        "both moments start at 0: divide v_t by 1 - beta2**t too before its root",
+    ),
+    dg.variant(
+        _only_v_hat,
+        "only v bias-corrected, m used as it is",
+        "both moments start at 0: divide m_t by 1 - beta1**t too",
+    ),
+    dg.variant(
+        _beta1_swapped,
+        "m updated as 0.1 * m + 0.9 * g, the weights beta1 and 1 - beta1 exchanged",
+        "beta1 = 0.9 weighs the old mean, and 1 - beta1 the new gradient",
+    ),
+    dg.variant(
         _moments_swapped,
         "m_new and v_new returned in each other's places",
         "the function returns (w_new, m_new, v_new): the running mean of the "
@@ -508,7 +556,7 @@ _ADAMW_STEP_MISTAKES = (
     dg.variant(
         _adamw_with(_eps_before_correction_w),
         "eps added to the root of v before the bias correction, "
-        "as TensorFlow/Keras (and the paper's faster form) do",
+        "as TensorFlow/Keras (and Kingma and Ba's faster form) do",
         "torch.optim.AdamW bias-corrects v first and adds eps to the root of "
         "v_hat; added to the root of the uncorrected v, eps counts "
         "1 / sqrt(1 - beta2**t) times as much",
@@ -531,7 +579,7 @@ _ADAMW_STEP_MISTAKES = (
             f"eps = {eps:g} instead of 1e-8",
             "the exercise asks for torch.optim.AdamW's default, eps = 1e-8",
         )
-        for eps in (1e-7, 1e-6, 1e-5, 1e-4, 1e-3)
+        for eps in (1e-10, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3)
     ),
     dg.not_finite(),
     _own_units(
@@ -645,8 +693,9 @@ def check_adamw_step(function):
 #: second turned by 45 degrees), the start turned with the ravine, 300 steps,
 #: the steps counted to ``cut`` of the starting loss for good; the race's
 #: rates (``grid``) span ``lr_range``; a lead "by far" takes at most
-#: ``by_far`` of momentum's steps; the ratios of the effective rates are read
-#: after step ``read_at``, to within ``rtol``.
+#: ``by_far`` of momentum's steps, and must hold when the runs go on to
+#: ``hold`` steps; the ratios of the effective rates are read after step
+#: ``read_at``, to within ``rtol``.
 TURNED = {
     "kappa": 100.0,
     "angle": 45.0,
@@ -656,11 +705,13 @@ TURNED = {
     "grid": (0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0),
     "lr_range": (0.03, 100.0),
     "by_far": 0.5,
+    "hold": 1000,
     "read_at": 20,
     "rtol": 0.001,
 }
 
 _METHODS = ("GD", "momentum", "AdaGrad", "RMSProp", "Adam")
+_CUT = f"{TURNED['cut']:.0e}".replace("e-0", "e-")
 
 
 def _ravines():
@@ -694,18 +745,35 @@ def _optimizer(method):
     }[method]()
 
 
-def _counts(optimizer, lr):
-    """Steps to the cut for good on each ravine (None: not within the run)."""
-    from gdcourse import adaptive, descent
+def _losses(optimizer, lr, which, steps):
+    from gdcourse import descent
 
-    out = []
-    for surface, start in _ravines().values():
-        with np.errstate(all="ignore"):
-            run = descent.gradient_descent(
-                surface, start, lr=lr, steps=TURNED["steps"], optimizer=optimizer
-            )
-        out.append(adaptive.steps_to(run.losses, TURNED["cut"], stay=True))
-    return out
+    surface, start = _ravines()[which]
+    with np.errstate(all="ignore"):
+        run = descent.gradient_descent(
+            surface, start, lr=lr, steps=steps, optimizer=optimizer
+        )
+    return run.losses
+
+
+def _counts(optimizer, lr, steps=None):
+    """Steps to the cut for good on each ravine (None: not within the run)."""
+    from gdcourse import adaptive
+
+    steps = TURNED["steps"] if steps is None else steps
+    return [
+        adaptive.steps_to(_losses(optimizer, lr, which, steps), TURNED["cut"], True)
+        for which in _ravines()
+    ]
+
+
+def _back_above(optimizer, lr):
+    """The first step after the race at which the loss along the axes is back
+    above the cut, in a run of ``TURNED["hold"]`` steps (None: it never is)."""
+    losses = _losses(optimizer, lr, "along the axes", TURNED["hold"])
+    rel = losses / losses[0]
+    late = ~(rel[TURNED["steps"] + 1 :] < TURNED["cut"])
+    return int(np.argmax(late)) + TURNED["steps"] + 1 if late.any() else None
 
 
 def _rate_ratios(method, lr, after=None):
@@ -757,12 +825,13 @@ def _ratios_hint(method, lr, given, measured):
             "the smaller effective rate over the larger: give the larger "
             "over the smaller, a ratio of at least 1"
         )
-    hessian = _near(a, TURNED["kappa"], 0.01) and _near(b, 1.0, 0.01)
     rounded = all(
         _near(g, m) or (_near(g, m, 0.01) and _rounded(g))
         for g, m in zip(given, measured)
     )
-    if hessian and rounded:
+    # the Hessian's pair, (100, 1), as given: equal to it to the digits shown
+    hessian = _near(a, TURNED["kappa"], 5e-4) and _near(b, 1.0, 5e-4)
+    if rounded and _near(a, TURNED["kappa"], 0.01) and _near(b, 1.0, 0.01):
         # the run's own ratios, rounded, are also near those of the Hessian:
         # say what to do, and no cause
         return (
@@ -770,12 +839,6 @@ def _ratios_hint(method, lr, given, measured):
             f"{read_at} and give them to four significant digits; "
             f"({TURNED['kappa']:g}, 1) is the ratio of the Hessian's diagonal "
             f"entries, which {method} never sees"
-        )
-    if hessian:
-        return (
-            "the ratio of the Hessian's diagonal entries, the curvatures; "
-            f"{method} never sees the Hessian: it sets its rates from the "
-            "gradients it meets, so read them from its run"
         )
     if rounded:
         return (
@@ -793,6 +856,8 @@ def _ratios_hint(method, lr, given, measured):
     def fits(ratios):
         return _near(a, ratios[0]) and _near(b, ratios[1])
 
+    # another run's ratios come before the Hessian's: at large rates a run's
+    # ratios are within 1% of (100, 1), and the cause is then the other run
     # RMSProp at a rate takes nearly the steps of AdaGrad at ten times it, so
     # another method's ratios can also be this method's at another rate
     rates = set(TURNED["grid"]) | {10 * lr, lr / 10}
@@ -817,6 +882,12 @@ def _ratios_hint(method, lr, given, measured):
         )
     if others:
         return f"{others[0]}'s ratios at this rate, not {method}'s"
+    if hessian:
+        return (
+            "the ratio of the Hessian's diagonal entries, the curvatures; "
+            f"{method} never sees the Hessian: it sets its rates from the "
+            "gradients it meets, so read them from its run"
+        )
     wrong = [
         where
         for where, g, m in zip(("along the axes", "turned"), given, measured)
@@ -868,8 +939,10 @@ def check_turned_ravine(method, lr, ratios):
     -------
     gdcourse.exercises.diagnose.Verdict
         Right when, at this rate, the method beats tuned heavy ball by far
-        along the axes (in at most ``TURNED["by_far"]`` of its steps) and
-        loses to it on the turned ravine (both counted by running them), and
+        along the axes (in at most ``TURNED["by_far"]`` of its steps), keeps
+        its loss there below the cut when the run goes on to
+        ``TURNED["hold"]`` steps, and loses to tuned heavy ball on the turned
+        ravine (all counted by running them), and
         the ratios are the run's to within ``TURNED["rtol"]``.
         A wrong choice gets the counts it ran and a hint that points at the
         evidence; the report never gives a method, rate or ratio that passes.
@@ -982,19 +1055,35 @@ def check_turned_ravine(method, lr, ratios):
             f"{method} keeps its lead on the turned ravine at this rate; "
             "look for a method that loses it"
         )
+    elif (back := _back_above(_optimizer(method), lr)) is not None:
+        said += (
+            f" Run on to {TURNED['hold']} steps, its loss along the axes is "
+            f"back above {_CUT} of its start at step {back}."
+        )
+        hint = (
+            f"this lead lasts only to the end of the race's "
+            f"{TURNED['steps']} steps, so it is not one the turn takes away; "
+            "the race's text says which method's count depends on the length "
+            "of the run: look for a lead that holds on a longer run"
+        )
     else:
         hint = _ratios_hint(method, lr, given, _rate_ratios(method, lr))
         if hint is None:
             a, b = given
+            early = _rate_ratios(method, lr, TURNED["read_at"] // 2)
             return dg.Verdict(
                 True,
-                f"Right: {said} After step {TURNED['read_at']} its effective "
-                f"rates differ by a factor of {a:.4g} along the axes, where "
-                f"the flat coordinate's small gradients earn it the larger "
-                f"rate, and {b:.4g} turned, where both coordinates see the "
-                "same mix of steep and flat: there its diagonal scaling is "
-                "almost one rate for both, and the ravine's condition number "
-                "is left as it was.",
+                f"Right: {said} Run on to {TURNED['hold']} steps, its loss "
+                f"along the axes stays below {_CUT} of its start. After step {TURNED['read_at']} its "
+                f"effective rates differ by a factor of {a:.4g} along the "
+                f"axes, where the flat coordinate's small gradients earn it "
+                f"the larger rate, and {b:.4g} turned, where both coordinates "
+                "see the same mix of steep and flat: there its diagonal "
+                "scaling is almost one rate for both, and the ravine's "
+                "condition number is left as it was. The ratios were already "
+                f"{early[0]:.4g} and {early[1]:.4g} after step "
+                f"{TURNED['read_at'] // 2}: the first, largest gradients set "
+                f"them, and {method}'s sum of squares never forgets them.",
             )
         return dg.Verdict(False, f"Not yet: {said}\nHint: {hint}.")
     return dg.Verdict(False, f"Not yet: {said}\nHint: {hint}.")
