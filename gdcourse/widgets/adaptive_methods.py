@@ -15,6 +15,7 @@ from gdcourse.widgets.controls import (
     float_slider,
     log_slider,
     loss_gap,
+    over_the_rest,
     selection_slider,
 )
 from gdcourse.widgets.registry import register
@@ -200,6 +201,8 @@ class AdaptiveExplorer(Explorer):
             self.ref_loss,
             self.loss,
         ]
+        # a diverging path or the note crosses the legends: drawn over them, as on the site
+        over_the_rest(self.dynamic)
 
     def ignores(self, values):
         """The hyperparameters the chosen method does not have."""

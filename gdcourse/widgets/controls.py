@@ -17,6 +17,7 @@ import functools
 
 import ipywidgets as ipw
 import numpy as np
+from matplotlib.image import AxesImage
 
 from gdcourse import checks, plotting, surfaces
 
@@ -32,6 +33,7 @@ __all__ = [
     "log_slider",
     "loss_gap",
     "number_label",
+    "over_the_rest",
     "selection_slider",
     "stops",
 ]
@@ -380,6 +382,31 @@ class BandedBowl:
             xlabel="$w_1$ (flat direction)",
             ylabel="$w_2$ (steep)",
         )
+
+
+#: What :func:`over_the_rest` adds to a z-order: a line (2) or text (3) goes above a legend (5).
+LIFT = 5
+
+
+def over_the_rest(artists):
+    """Draw an explorer's changing vector artists above its static ones, legends included.
+
+    The site paints them over a background picture of everything else, so a
+    path crossing a legend covers it there; live, artists are drawn in
+    z-order, where a legend (z-order 5) covers a path (2).  Lifting each by
+    :data:`LIFT`, keeping their order among themselves, makes the two
+    pictures agree.  Images (the loss bands) are left where they are.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> (line,) = ax.plot([0, 1]); text = ax.text(0, 0, "x")
+    >>> over_the_rest([line, text]); (line.get_zorder(), text.get_zorder())
+    (7, 8)
+    >>> plt.close(fig)
+    """
+    for artist in artists:
+        if not isinstance(artist, AxesImage):
+            artist.set_zorder(artist.get_zorder() + LIFT)
 
 
 def loss_gap(run, surface):

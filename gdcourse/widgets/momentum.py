@@ -14,6 +14,7 @@ from gdcourse.widgets.controls import (
     float_slider,
     log_slider,
     loss_gap,
+    over_the_rest,
     selection_slider,
 )
 from gdcourse.widgets.registry import register
@@ -103,6 +104,8 @@ class MomentumExplorer(Explorer):
             self.plain_loss,
             self.loss,
         ]
+        # a diverging path or the note crosses the legends: drawn over them, as on the site
+        over_the_rest(self.dynamic)
 
     def draw(self, lr, momentum, kappa):
         surface = self.bowls.surfaces[kappa]
