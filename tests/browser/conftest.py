@@ -126,7 +126,11 @@ def open_page(browser, url, viewport, init_script=None):
 
 
 def wait_dense(root, timeout=20_000):
-    """Wait until the site's script has turned explorer ``root`` into its dense form."""
+    """Wait until the site's script has turned explorer ``root`` into its dense form.
+
+    The explorer is scrolled into view first: the site loads its data then.
+    """
+    root.scroll_into_view_if_needed()
     root.page.wait_for_function(
         "e => e.hasAttribute('data-gd-dense') || e.hasAttribute('data-gd-error')",
         arg=root.element_handle(),

@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 import os
+import posixpath
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -246,11 +247,23 @@ def test_the_picture_comparison_tells_settings_apart():
 
 
 def settings(live_ex, name, samples=SAMPLES):
-    """The default indices, then ``samples`` seeded random ones over every control."""
+    """The default indices, then seeded random ones that show every stop of every grid control.
+
+    At least ``samples`` random settings; as many as the grid control with
+    the most stops has, each such control visiting its stops in a shuffled
+    order (every stop once or more), the prefix control (steps) at random.
+    """
     rng = np.random.default_rng(sum(name.encode()))
+    grid = {n: len(v) for n, v in live_ex.values.items() if n not in live_ex.prefix}
+    count = max([samples, *grid.values()])
+    order = {
+        n: rng.permutation(np.resize(np.arange(k), count)) for n, k in grid.items()
+    }
     out = [dict(live_ex.default)]
-    for _ in range(samples):
-        out.append({n: int(rng.integers(len(v))) for n, v in live_ex.values.items()})
+    for j in range(count):
+        indices = {n: int(rng.integers(len(v))) for n, v in live_ex.values.items()}
+        indices.update({n: int(order[n][j]) for n in grid})
+        out.append(indices)
     return out
 
 
@@ -348,10 +361,9 @@ def test_every_stop_of_every_control(
         stops = len(ex.values[control])
         if element.evaluate("e => e.tagName") == "SELECT":
             moves = [lambda k, e=element: e.select_option(str(k)) for _ in range(stops)]
-        elif stops == 1:
-            assert element.is_disabled()
-            continue
         else:
+            # no control is offered with one value (tests/test_widgets_static_stops.py)
+            assert stops > 1 and not element.is_disabled(), control
             element.focus()
             moves = [lambda k: page.keyboard.press("Home")] + [
                 lambda k: page.keyboard.press("ArrowRight")
@@ -422,9 +434,10 @@ def test_page_with_all_it_loads_is_under_two_megabytes(
     static host sends it (``served``: text gzip-compressed, as GitHub Pages
     does; pictures and fonts are compressed already).  ``page-weights.json``
     beside the screenshots lists per page that total, the bytes on disk,
-    and the page's own share (its HTML with the explorers inlined, and its
-    images).  The budget, "a chapter page with its images and static
-    explorers under 2 MB", is on that own share, uncompressed: the theme's
+    and the page's own share (its HTML, its images and the data of the
+    explorers in view when it loads; the others load when scrolled to).
+    The budget, "a chapter page's first load, with its images and the
+    explorers in view, under 2 MB", is on that own share, uncompressed: the theme's
     files (about 1.2 MB sent, most of it its icon font script and MathJax)
     are the same for every page and fetched once for the whole site.
     """
@@ -433,7 +446,11 @@ def test_page_with_all_it_loads_is_under_two_megabytes(
     page.close()
     files = {p: SITE / unquote(p).lstrip("/") for p in set(problems["loaded"])}
     assert f"/{path}" in files, f"{path} itself was not among what it loaded"
-    own = [p for p in files if p == f"/{path}" or p.startswith("/_images/")]
+    own = [
+        p
+        for p in files
+        if p == f"/{path}" or p.startswith(("/_images/", "/_static/explorers/"))
+    ]
     weight = {
         "sent": sum(served(f) for f in files.values()),
         "on disk": sum(f.stat().st_size for f in files.values()),
@@ -552,4 +569,61 @@ def test_controls_are_labelled_and_the_status_is_polite(browser, site_url, path)
         )
         assert not root.locator("img.gd-frame").is_visible()
     assert problems["console"] == [], problems
+    page.close()
+
+
+def data_file(page_path, root):
+    """The site path of the data file an explorer of the page at ``page_path`` names."""
+    data = json.loads(root.locator("script.gd-explorer-data").text_content())
+    assert "form" not in data and "backgrounds" not in data, "dense data in the page"
+    joined = posixpath.join(posixpath.dirname(f"/{page_path}"), data["src"])
+    return posixpath.normpath(joined)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_an_explorer_loads_its_data_when_it_comes_into_view(browser, site_url, path):
+    """Explorers below the first screen load nothing until scrolled to; then they work."""
+    page, problems = open_page(browser, f"{site_url}/{path}", DESKTOP)
+    page.wait_for_load_state("networkidle")
+    roots = page.locator(".gd-explorer")
+    files = [data_file(path, roots.nth(i)) for i in range(roots.count())]
+    below = 0
+    for i, file in enumerate(files):
+        top = roots.nth(i).evaluate("e => e.getBoundingClientRect().top")
+        if top > DESKTOP["height"] + 400:
+            below += 1
+            assert file not in problems["loaded"], f"explorer {i + 1} loaded unseen"
+            assert roots.nth(i).get_attribute("data-gd-dense") is None
+    for i, file in enumerate(files):
+        wait_dense(roots.nth(i))
+        assert file in problems["loaded"]
+    assert below > 0, f"no explorer of {path} is below the first screen"
+    assert problems["console"] == [] and problems["failed"] == [], problems
+    page.close()
+
+
+def test_the_site_opened_from_disk_loads_an_explorer(browser):
+    """``file://`` pages (no server): the data file loads by a script element, not fetch."""
+    (notebook,) = [nb for nb in CHAPTERS if nb.stem.startswith("02_")]
+    page = browser.new_page(viewport=DESKTOP, device_scale_factor=1)
+    errors, outside = [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto((SITE / "book" / f"{notebook.stem}.html").as_uri(), wait_until="load")
+    root = page.locator(".gd-explorer").first
+    wait_dense(root)
+    assert root.locator("canvas.gd-canvas").is_visible()
+    key = root.locator("canvas.gd-canvas").get_attribute("data-key")
+    slider = root.locator('input[type="range"]').first
+    slider.fill("0" if slider.input_value() != "0" else slider.get_attribute("max"))
+    assert root.locator("canvas.gd-canvas").get_attribute("data-key") != key
+    assert errors == [] and outside == [], (errors, outside)
     page.close()
