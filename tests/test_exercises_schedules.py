@@ -535,18 +535,27 @@ def true_cause(rates):
     """The cause a wrong schedule's closed-form run shows, decided here on its own."""
     with np.errstate(all="ignore"):
         highest = max(expected_loss(rates[:k]) for k in range(1, STEPS + 1))
-    # a run that passes a loss of a million on the way has blown up
-    if np.any(rates > 2 / DECIDE["L"]) and not highest < 1e6:
+        end = expected_loss(rates)
+    # a run that passes a loss of a million on the way has blown up, and
+    # rates at the stability limit that end above the start loss never settle
+    start = expected_loss(np.zeros(0))
+    if np.any(rates >= 2 / DECIDE["L"]) and not (highest < 1e6 and end < start):
         return "diverged"
     if np.all(rates == rates[0]):
         return "constant"
-    if floor_by_hand(rates[-1]) > TARGET:
-        return "last rate"
     offset, jitter = expected_parts(rates)
+    # a hot last rate explains the loss only if the jitter is its larger part
+    if floor_by_hand(rates[-1]) > TARGET and jitter.sum() >= offset.sum():
+        return "last rate"
     if offset.sum() >= jitter.sum():
         return "not arrived"
-    # the jitter is the larger part: without the offset, would it pass?
-    if jitter.sum() < TARGET:
+    # the jitter alone would pass, the offset is not negligible, and larger
+    # rates (which shrink the offset) lower the loss: the offset tips it
+    if (
+        jitter.sum() < TARGET
+        and offset.sum() >= TARGET / 10
+        and expected_loss(1.05 * rates) < expected_loss(rates)
+    ):
         return "offset tips it"
     # the jitter alone fails: the larger share of it decides the direction
     return "not drained, flat" if jitter[0] >= jitter[1] else "not drained, steep"
@@ -616,6 +625,18 @@ WRONG = {
     ),
     "a peak above 2/L": (S.cosine(4.0, total_steps=STEPS), "diverged"),
     "a constant rate above 2/L": (2.5, "diverged"),
+    "a constant rate at the stability limit 2/L": (2.0, "diverged"),
+    "a constant rate just above 2/L": (2.05, "diverged"),
+    "a constant rate just below 2/L": (1.99, "constant"),
+    "a rate that rises from 0 to 0.09": (np.linspace(0, 0.09, STEPS), "not arrived"),
+    "a warmup over the whole budget": (
+        S.warmup(S.constant(0.1), warmup_steps=STEPS - 1),
+        "not arrived",
+    ),
+    "exponential decay, a near miss": (
+        S.exponential(0.5, gamma=0.988),
+        "not drained, flat",
+    ),
 }
 
 
@@ -908,8 +929,11 @@ def test_a_failing_report_suggests_no_schedule():
         (float("nan"), "a constant rate must be a positive finite number, got nan."),
         (-0.1, "a constant rate must be a positive finite number, got -0.1."),
         ([0.1] * 150, "must give one rate for each of the 200 steps, got 150."),
-        (np.full(200, np.nan), "the rate of step 0 is nan"),
-        (np.r_[np.full(100, 0.1), -np.ones(100)], "the rate of step 100 is -1"),
+        (np.full(200, np.nan), "the rate of step 0 (steps count from 0) is nan"),
+        (
+            np.r_[np.full(100, 0.1), -np.ones(100)],
+            "the rate of step 100 (steps count from 0) is -1",
+        ),
         (lambda t: np.ones(3), "must give one rate for each of the 200 steps, got 3."),
         (lambda t: 1 / 0, "raised ZeroDivisionError: division by zero"),
         (lambda t: "fast", "must give numbers, got 'fast'."),
@@ -952,3 +976,64 @@ def test_schedule_choice_other_errors_are_not_called_one_step_at_a_time():
 def test_schedule_choice_a_function_giving_one_number_is_a_constant_rate():
     verdict = exercises.check_schedule_choice(lambda t: 0.1)
     assert verdict.text == exercises.check_schedule_choice(S.constant(0.1)).text
+
+
+def test_schedule_choice_a_rising_schedule_is_told_the_runs_have_not_arrived():
+    # its last rate is hot, but the offset is most of the loss: ending the
+    # ramp lower, as a last-rate hint would ask, raises the loss
+    for rates in (
+        np.linspace(0, 0.09, STEPS),
+        rates_of(S.warmup(S.constant(0.1), warmup_steps=STEPS - 1)),
+    ):
+        offset, jitter = expected_parts(rates)
+        assert floor_by_hand(rates[-1]) > TARGET
+        assert offset.sum() > 5 * jitter.sum()
+        assert expected_loss(0.8 * rates) > expected_loss(rates)
+        text = exercises.check_schedule_choice(rates).text
+        assert HINTS["not arrived"] in text
+        assert HINTS["last rate"] not in text and "your last rate" not in text
+        shrink = np.prod(1 - rates * LAMS[0])
+        assert f"your 200 rates together multiply it by {shrink:.2g}." in text
+
+
+def test_schedule_choice_a_negligible_offset_is_not_said_to_tip_the_loss():
+    # offset 0.00028 beside jitter 0.0099: smaller rates, which add offset,
+    # lower the loss, and larger ones raise it, so the jitter is the cause
+    schedule = S.exponential(0.5, gamma=0.988)
+    rates = rates_of(schedule)
+    offset, jitter = expected_parts(rates)
+    assert offset.sum() < TARGET / 10 and jitter.sum() < TARGET
+    assert expected_loss(0.95 * rates) < TARGET < expected_loss(rates)
+    assert expected_loss(1.05 * rates) > expected_loss(rates)
+    text = exercises.check_schedule_choice(schedule).text
+    assert HINTS["offset tips it"] not in text
+    assert "your rates sum to" not in text
+    share = jitter.sum() / expected_loss(rates)
+    assert f"the jitter, {jitter.sum():.2g}, is {share:.0%} of the loss" in text
+    assert f"the runs have arrived (their mean offset is {offset.sum():.2g})" in text
+    # the jitter, under the target, is not said to be above it
+    assert "the jitter alone" not in text
+
+
+@pytest.mark.parametrize("lr", [2.0, 2.05])
+def test_schedule_choice_a_constant_rate_at_the_limit_is_told_so(lr):
+    rates = np.full(STEPS, lr)
+    # the runs stay inside the bound, so the sample reports no divergence
+    assert not ch6._decide_run(rates.tobytes())["diverged"]
+    assert expected_loss(rates) > 10 * expected_loss(np.zeros(0))
+    text = exercises.check_schedule_choice(lr).text
+    assert f"your rate, {lr:g}, is at or above the stability limit 2/L = 2" in text
+    assert "which is -1 or below" in text
+    assert HINTS["constant"] not in text and "inf" not in text
+
+
+def test_schedule_choice_a_divergence_is_reported_at_the_step_of_schedule_t():
+    rates = np.full(STEPS, 0.1)
+    rates[10] = 1e9
+    text = exercises.check_schedule_choice(rates).text
+    assert "the first at step 10 (steps count from 0" in text
+    assert "largest rate up to there was 1e+09" in text
+    # one step earlier the runs are still inside the bound
+    assert not ch6._decide_run(np.r_[rates[:10], np.full(190, 0.1)].tobytes())[
+        "diverged"
+    ]

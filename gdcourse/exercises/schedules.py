@@ -766,8 +766,8 @@ def _rates_of(schedule):
     if bad.any():
         k = int(np.argmax(bad))
         return None, (
-            f"the rate of step {k} is {describe(rates[k])}: every rate must be a "
-            "finite number, 0 or more."
+            f"the rate of step {k} (steps count from 0) is {describe(rates[k])}: "
+            "every rate must be a finite number, 0 or more."
         )
     return rates, None
 
@@ -816,7 +816,9 @@ def _decide_run(key):
         seed=DECIDE["seed"],
     )
     if run.diverged.any():
-        first = int(np.min(run.stopped_at[run.diverged])) + 1
+        # a run that blew up on update s + 1 (counted from 1) has stopped_at
+        # s: the rate of that update is rates[s], step s counted from 0
+        first = int(np.min(run.stopped_at[run.diverged]))
         return {"diverged": int(run.diverged.sum()), "at": first}
     losses = run.losses[-1]
     return {
@@ -834,12 +836,48 @@ def _floor(lr):
     return float(theory.noise_floor(lr, _decide_curvatures(), DECIDE["noise"] ** 2))
 
 
+def _unstable(rates):
+    """Whether rates at or above 2/L leave the expected loss above where it started.
+
+    At such a rate the factor ``1 - lr * L`` along the steep direction is -1
+    or below, so the spread there grows instead of settling, even when the
+    1000 runs stay inside the bound that counts them as diverged.
+    """
+    limit = 2 / DECIDE["L"]
+    if not np.any(rates >= limit):
+        return None
+    offset, jitter = _expected(rates)
+    start, _ = _expected(np.zeros(0))
+    with np.errstate(all="ignore"):
+        if offset.sum() + jitter.sum() < start.sum():
+            return None
+    k = int(np.argmax(rates >= limit))
+    if np.all(rates == rates[0]):
+        which = f"your rate, {float(rates[0]):.3g}, is"
+    else:
+        which = (
+            f"your rates reach {float(rates.max()):.3g} (the first such step is "
+            f"step {k}, counted from 0),"
+        )
+    return (
+        f"{which} at or above the stability limit 2/L = "
+        f"{limit:g} of the chapter on learning rates: along the steep direction "
+        f"(curvature {DECIDE['L']:g}) each such step multiplies the error by "
+        f"1 - lr_t * {DECIDE['L']:g}, which is -1 or below, so the spread of the "
+        "runs grows instead of settling, and the expected loss ends above where "
+        "it started"
+    )
+
+
 def _decide_hint(rates, offset, jitter):
     """The cause the expected run shows, read from its parts, and where to look."""
     steps, target = DECIDE["steps"], DECIDE["target"]
     lams = _decide_curvatures()
     flat = f"the flat direction (curvature {lams[0]:g})"
     last, floor = float(rates[-1]), _floor(float(rates[-1]))
+    unstable = _unstable(rates)
+    if unstable is not None:
+        return unstable
     if np.all(rates == rates[0]):
         move = float((1 - rates[0] * lams[0]) ** steps)
         return (
@@ -849,7 +887,9 @@ def _decide_hint(rates, offset, jitter):
             f"along {flat} by {move:.2g}; compare the constant rates of the "
             "chapter's first figure, their floors and how fast they get there"
         )
-    if floor > target:
+    # a hot last rate is the cause only when the jitter is the larger part:
+    # a schedule that rises to a hot rate may still be short of the minimum
+    if floor > target and jitter.sum() >= offset.sum():
         return (
             f"your last rate, {last:.3g} at step {steps - 1}, has a noise floor "
             f"of {floor:.2g} (the chapter's equation for the floor), above the "
@@ -869,7 +909,13 @@ def _decide_hint(rates, offset, jitter):
             f"{lams[i]:g} * lr_t, and your {steps} rates together multiply it by "
             f"{shrink:.2g}"
         )
-    if jitter.sum() < target:
+    # the offset tips the loss over only when it is not negligible and larger
+    # rates, which shrink it, lower the loss: otherwise the jitter decides
+    if (
+        jitter.sum() < target
+        and offset.sum() >= target / 10
+        and sum(p.sum() for p in _expected(1.05 * rates)) < offset.sum() + jitter.sum()
+    ):
         shrink = float(np.prod(1 - rates * lams[0]))
         short = float(np.sqrt(2 * offset[0] / lams[0]))
         return (
@@ -889,9 +935,13 @@ def _decide_hint(rates, offset, jitter):
     else:
         where = f"their mean offset adds {offset.sum():.2g}"
     hot = np.flatnonzero([_floor(float(r)) > target for r in rates])
+    if jitter.sum() >= target:
+        size = f"the jitter alone, {_part(float(jitter.sum()))}, is above the target"
+    else:
+        share = jitter.sum() / (offset.sum() + jitter.sum())
+        size = f"the jitter, {_part(float(jitter.sum()))}, is {share:.0%} of the loss"
     text = (
-        f"the jitter alone, {_part(float(jitter.sum()))}, is above the "
-        f"target, and {where}; {jitter[i] / jitter.sum():.0%} of the jitter is "
+        f"{size}, and {where}; {jitter[i] / jitter.sum():.0%} of the jitter is "
         f"along {_DIRECTIONS[i]} (curvature {lams[i]:g}), where each step "
         f"multiplies the variance of the spread by (1 - {lams[i]:g} * lr_t)**2 "
         "and adds lr_t**2 * sigma**2 to it"
@@ -964,10 +1014,13 @@ def check_schedule_choice(schedule):
         into the offset of the mean weight from the minimum and the jitter of
         the runs around it, each along each direction, and the mean loss the
         runs measure; for a choice that fails, what the expected run shows
-        holds it back (a divergence, one rate for every step, a last rate
-        whose noise floor is above the target, runs that have not arrived, an
-        offset that puts the loss over, jitter that has not drained).  The
-        report never suggests a schedule.
+        holds it back (a divergence, or rates at or above the stability
+        limit that leave the expected loss above its start; one rate for
+        every step; a last rate whose noise floor is above the target, when
+        the jitter is the larger part; runs that have not arrived; an offset
+        that puts the loss over, when it is not negligible and larger rates
+        would lower the loss; jitter that has not drained).  The report never
+        suggests a schedule.
 
     Notes
     -----
@@ -995,11 +1048,12 @@ def check_schedule_choice(schedule):
     steps, runs, target = DECIDE["steps"], DECIDE["runs"], DECIDE["target"]
     if found["diverged"]:
         k = found["at"]
-        top = float(rates[:k].max())
+        top = float(rates[: k + 1].max())
         return dg.Verdict(
             False,
             f"Not yet: {found['diverged']} of the {runs} runs diverged, the "
-            f"first at step {k}; the largest rate up to there was {top:.3g}.\n"
+            f"first at step {k} (steps count from 0, as in schedule(t)); the "
+            f"largest rate up to there was {top:.3g}.\n"
             "Hint: along the steep direction (curvature "
             f"{DECIDE['L']:g}) each step multiplies the error by 1 - lr_t * "
             f"{DECIDE['L']:g}; above the stability limit 2/L = "
