@@ -173,7 +173,7 @@ def test_escape_checker_accepts_a_loop_that_stops_at_the_radius():
 def _stalls():
     """The three runs, rebuilt here from PLATEAUS with the package's own descent."""
     from gdcourse import data, descent, surfaces
-    from gdcourse.exercises.saddle_points import PLATEAUS
+    from gdcourse.exercises.saddle_points import _SURFACE_OF, PLATEAUS
 
     fit = data.regression(x_range=(1.0, 3.0), seed=0)
     built = {
@@ -182,8 +182,8 @@ def _stalls():
         "regression": surfaces.least_squares(fit.X_train, fit.y_train),
     }
     stalls = {}
-    for name, (surface_name, start, lr, tol) in PLATEAUS.items():
-        surface = built[surface_name]
+    for name, (start, lr, tol) in PLATEAUS.items():
+        surface = built[_SURFACE_OF[name]]
         run = descent.gradient_descent(surface, start, lr=lr, steps=2000, tol=tol)
         assert run.stop_reason == "tol" and not run.diverged
         stalls[name] = (surface, run, fit)
@@ -194,22 +194,37 @@ def _eig(surface, w):
     return np.linalg.eigvalsh(surface.hessian(np.asarray(w)))
 
 
+def _sign_rule(eig):
+    return "saddle" if eig[0] < 0 else "minimum"
+
+
 def _right():
-    kinds, smallest = {}, {}
+    smallest = {}
     for name, (surface, run, _) in _stalls().items():
-        eig = _eig(surface, run.final_weights)
-        smallest[name] = float(eig[0])
-        kinds[name] = "saddle" if eig[0] < 0 else "minimum"
-    return kinds, smallest
+        smallest[name] = float(_eig(surface, run.final_weights)[0])
+    return _sign_rule, smallest
 
 
-def test_plateau_runs_are_the_runs_of_plateaus():
+def test_plateau_runs_are_the_runs_of_plateaus_on_unnamed_surfaces():
     from gdcourse.exercises.saddle_points import plateau_runs
 
-    for name, (_surface, run) in plateau_runs().items():
+    for name, (surface, run) in plateau_runs().items():
         _, mine, _ = _stalls()[name]
         np.testing.assert_array_equal(run.final_weights, mine.final_weights)
         assert run.stopped_at == mine.stopped_at
+        # the name and formula do not say which surface it is
+        assert surface.name == f"surface {name}" and surface.formula == ""
+
+
+def test_plateau_a_is_not_a_copy_of_the_chapters_worked_example():
+    from gdcourse import descent, surfaces
+
+    worked = descent.gradient_descent(
+        surfaces.degenerate_saddle(), [1.0, 0.05], lr=0.1, steps=800, tol=1e-3
+    )
+    _, run, _ = _stalls()["A"]
+    assert run.stopped_at != worked.stopped_at
+    assert np.all(np.sign(run.final_weights) != np.sign(worked.final_weights))
 
 
 def test_plateau_reference_smallest_eigenvalues_match_closed_forms():
@@ -234,6 +249,13 @@ def test_plateau_reference_smallest_eigenvalues_match_closed_forms():
     )
 
 
+def test_plateau_b_has_a_negative_eigenvalue_larger_in_size_than_the_positive():
+    # so that the eigenvalue nearest zero is not the smallest
+    surface, run, _ = _stalls()["B"]
+    eig = _eig(surface, run.final_weights)
+    assert eig[0] < 0 < eig[1] and abs(eig[0]) > 2 * eig[1]
+
+
 def test_plateau_kinds_are_what_the_surfaces_hold_near_the_stall_points():
     from gdcourse import newton
 
@@ -247,7 +269,7 @@ def test_plateau_kinds_are_what_the_surfaces_hold_near_the_stall_points():
     surface, run, _ = stalls["B"]
     critical = newton.newton(surface, run.final_weights, steps=20).final_weights
     assert np.linalg.norm(surface.grad(critical)) < 1e-9
-    assert np.linalg.norm(critical - run.final_weights) < 0.01
+    assert np.linalg.norm(critical - run.final_weights) < 0.05
     kind = landscape.classify_critical_point(surface.hessian(critical))
     assert kind.kind == "saddle"
     # C: beside the only minimum of a convex quadratic
@@ -256,38 +278,48 @@ def test_plateau_kinds_are_what_the_surfaces_hold_near_the_stall_points():
     assert np.all(_eig(surface, run.final_weights) > 0)
 
 
-def test_plateau_kicks_off_a_saddle_lower_the_loss_and_off_a_minimum_return():
+def test_plateau_kicks_off_a_saddle_travel_far_and_off_a_minimum_stay():
     from gdcourse import descent
+    from gdcourse.exercises.saddle_points import PLATEAUS
 
     for name, (surface, run, _) in _stalls().items():
         w = run.final_weights
         eig, vec = np.linalg.eigh(surface.hessian(w))
-        lr = exercises.saddle_points.PLATEAUS[name][2]
-        ends = [
-            descent.gradient_descent(
-                surface, w + s * 0.01 * vec[:, 0], lr=lr, steps=1000
-            ).final_loss
-            for s in (1.0, -1.0)
-        ]
+        ends = descent.gradient_descent(
+            surface,
+            w + np.outer([0.01, -0.01], vec[:, 0]),
+            lr=PLATEAUS[name][1],
+            steps=1000,
+        )
+        travel = np.linalg.norm(ends.final_weights - w, axis=1)
         if eig[0] < 0:
-            assert max(ends) < run.final_loss - 0.5, name
+            assert max(ends.final_loss) < run.final_loss - 0.5, name
+            assert np.all(travel > 1.0), name
         else:
             floor = surface(surface.minima[0])
-            np.testing.assert_allclose(ends, floor, rtol=0, atol=1e-9)
+            np.testing.assert_allclose(ends.final_loss, floor, rtol=0, atol=1e-9)
+            assert np.all(travel < 0.02), name
 
 
 def test_plateau_checker_passes_the_measured_answer_and_shows_the_kicks():
-    kinds, smallest = _right()
-    assert sorted(kinds.values()) == ["minimum", "saddle", "saddle"]
-    verdict = exercises.check_plateau(kinds, smallest)
+    decide, smallest = _right()
+    verdict = exercises.check_plateau(decide, smallest)
     assert verdict.ok, verdict.text
     text = verdict.text
     assert text.startswith("All three right:")
     assert "A: saddle" in text and "B: saddle" in text and "C: minimum" in text
     assert "back at the minimum" in text
-    # a list in the order A, B, C, and kinds in any case and spacing
+    lines = _lines(verdict)
+    # how far each restart travels, and B's two restarts part
+    assert "travel 1.11 and 1.11 and take" in lines["A"]
+    assert "to two different minima" in lines["B"]
+    assert "to two different minima" not in lines["A"] + lines["C"]
+    assert "travel 0.0147 and 0.0147 and settle" in lines["C"]
+    # a list in the order A, B, C, kinds in any case and spacing, the rule
+    # with the tip's tolerance
     as_lists = exercises.check_plateau(
-        [f" {kinds[n].title()} " for n in "ABC"], [smallest[n] for n in "ABC"]
+        lambda e: " Saddle " if e[0] < -1e-3 * e[-1] else "MINIMUM",
+        [smallest[n] for n in "ABC"],
     )
     assert as_lists.ok and as_lists.text == text
 
@@ -297,7 +329,7 @@ def test_plateau_checker_accepts_a_finite_difference_hessian():
     for name, (surface, run, _) in _stalls().items():
         H = landscape.hessian_matrix(surface.grad, run.final_weights)
         answers[name] = np.linalg.eigvalsh(H)[0]
-    assert exercises.check_plateau(_right()[0], answers).ok
+    assert exercises.check_plateau(_sign_rule, answers).ok
 
 
 def _lines(verdict):
@@ -315,9 +347,11 @@ def _lines(verdict):
 # a phrase of each hint, to check that no line gets another cause's hint
 HINTS = {
     "largest": "it looks like the largest eigenvalue",
-    "sign": "with the opposite sign",
+    "nearest": "the one nearest zero (the smallest in size)",
+    "sign": "with its sign dropped or flipped",
     "diagonal": "smallest diagonal entry",
     "elsewhere": "the plateau is where the run stopped",
+    "rounded": "the smallest eigenvalue rounded;",
     "digits": "close, but not within 1%",
     "measure": "compute the Hessian at the stall point",
 }
@@ -347,77 +381,106 @@ def _wrong(transform):
 
 
 def test_plateau_checker_names_each_typical_wrong_answer():
-    kinds, smallest = _right()
-    every = dict.fromkeys("ABC")
-    # the largest eigenvalue
+    decide, smallest = _right()
+    # the largest eigenvalue; at B it is also the one nearest zero, and the
+    # hint says both
     _assert_hints(
-        exercises.check_plateau(kinds, _wrong(lambda s, r, e: e[-1])),
-        dict.fromkeys(every, "largest"),
+        exercises.check_plateau(decide, _wrong(lambda s, r, e: e[-1])),
+        {"A": "largest", "B": "nearest", "C": "largest"},
+    )
+    line_b = _lines(exercises.check_plateau(decide, _wrong(lambda s, r, e: e[-1])))["B"]
+    assert "both the largest and the one nearest zero" in line_b
+    # the eigenvalue smallest in size: right at A and C, not at B
+    _assert_hints(
+        exercises.check_plateau(decide, _wrong(lambda s, r, e: min(e, key=abs))),
+        {"A": None, "B": "nearest", "C": None},
+    )
+    # its absolute value: the sign dropped at A, the one nearest zero at B
+    _assert_hints(
+        exercises.check_plateau(decide, _wrong(lambda s, r, e: np.abs(e).min())),
+        {"A": "sign", "B": "nearest", "C": None},
     )
     # the opposite sign (the eigenvalues of minus the Hessian, largest first)
     _assert_hints(
-        exercises.check_plateau(kinds, _wrong(lambda s, r, e: -e[0])),
-        dict.fromkeys(every, "sign"),
+        exercises.check_plateau(decide, _wrong(lambda s, r, e: -e[0])),
+        dict.fromkeys("ABC", "sign"),
     )
     # measured at the start of the run
     at_start = _wrong(lambda s, r, e: _eig(s, r.weights[0])[0])
     _assert_hints(
-        exercises.check_plateau(kinds, at_start),
+        exercises.check_plateau(decide, at_start),
         {"A": "elsewhere", "B": "elsewhere", "C": None},
     )
-    verdict = exercises.check_plateau(kinds, at_start)
+    verdict = exercises.check_plateau(decide, at_start)
     assert "at the start of the run (step 0)" in _lines(verdict)["B"]
     # the smallest diagonal entry: right only where the Hessian is diagonal
     _assert_hints(
         exercises.check_plateau(
-            kinds, _wrong(lambda s, r, e: np.diag(s.hessian(r.final_weights)).min())
+            decide, _wrong(lambda s, r, e: np.diag(s.hessian(r.final_weights)).min())
         ),
         {"A": None, "B": "diagonal", "C": "diagonal"},
     )
-    # rounded to one significant digit
+    # rounded to one or two significant digits: right where that is within 1%
+    for digits in (1, 2):
+        rounded = {n: float(f"{v:.{digits}g}") for n, v in smallest.items()}
+        _assert_hints(
+            exercises.check_plateau(decide, rounded),
+            {
+                n: None if abs(rounded[n] - v) <= 0.01 * abs(v) else "rounded"
+                for n, v in smallest.items()
+            },
+        )
+    # a few per cent off (and not a value the run passed): close, but not
+    # within 1%
     _assert_hints(
         exercises.check_plateau(
-            kinds, {n: float(f"{v:.1g}") for n, v in smallest.items()}
+            decide, {n: f * smallest[n] for n, f in zip("ABC", (1.03, 0.97, 1.03))}
         ),
-        {"A": "measure", "B": "measure", "C": "digits"},
+        dict.fromkeys("ABC", "digits"),
     )
 
 
 def test_plateau_checker_names_the_step_of_an_eigenvalue_measured_mid_run():
-    kinds, _ = _right()
+    decide, _ = _right()
     verdict = exercises.check_plateau(
-        kinds, _wrong(lambda s, r, e: _eig(s, r.weights[5])[0])
+        decide, _wrong(lambda s, r, e: _eig(s, r.weights[5])[0])
     )
-    lines = _lines(verdict)
-    assert "the smallest eigenvalue at step 5;" in lines["B"]
-    assert "run.final_weights (step 12)" in lines["B"]
+    surface, run, _ = _stalls()["B"]
+    line = _lines(verdict)["B"]
+    # the first step whose eigenvalue matches within 1%, and the stall's step
+    step = int(re.search(r"the smallest eigenvalue at step (\d+);", line).group(1))
+    assert step <= 5
+    mid = _eig(surface, run.weights[5])[0]
+    assert _eig(surface, run.weights[step])[0] == pytest.approx(mid, rel=0.01)
+    assert f"run.final_weights (step {run.stopped_at})" in line
 
 
 def test_plateau_checker_tells_unsorted_eigenvalues_where_the_first_is_the_largest():
-    kinds, _ = _right()
+    decide, _ = _right()
     unsorted = _wrong(lambda s, r, e: np.linalg.eigvals(s.hessian(r.final_weights))[0])
-    verdict = exercises.check_plateau(kinds, unsorted)
+    verdict = exercises.check_plateau(decide, unsorted)
     for name, value in unsorted.items():
         surface, run, _ = _stalls()[name]
         eig = _eig(surface, run.final_weights)
         line = _lines(verdict)[name]
         if value == pytest.approx(eig[-1]):
-            assert HINTS["largest"] in line
+            assert HINTS["largest"] in line or HINTS["nearest"] in line
         else:
             assert line == f"{name}: eigenvalue right."
 
 
 def test_plateau_failing_reports_never_print_a_value_that_passes():
-    kinds, smallest = _right()
+    decide, smallest = _right()
     wrong_sets = [
         _wrong(lambda s, r, e: e[-1]),
         _wrong(lambda s, r, e: -e[0]),
+        _wrong(lambda s, r, e: min(e, key=abs)),
         _wrong(lambda s, r, e: _eig(s, r.weights[0])[0]),
         _wrong(lambda s, r, e: np.diag(s.hessian(r.final_weights)).min()),
         {n: float(f"{v:.1g}") for n, v in smallest.items()},
     ]
     for wrong in wrong_sets:
-        lines = _lines(exercises.check_plateau(kinds, wrong))
+        lines = _lines(exercises.check_plateau(decide, wrong))
         for name, line in lines.items():
             if line.endswith("right."):
                 continue
@@ -431,136 +494,177 @@ def test_plateau_failing_reports_never_print_a_value_that_passes():
 def test_plateau_checker_cannot_be_passed_by_a_round_guess():
     # no number with one significant digit is within the 1% the checker
     # allows, for any plateau: each line is judged on its own
-    kinds, _ = _right()
+    decide, _ = _right()
     guesses = [m * 10.0**k for m in range(1, 10) for k in range(-4, 4)]
     for g in guesses + [-g for g in guesses] + [0.0]:
-        verdict = exercises.check_plateau(kinds, [g, g, g])
+        verdict = exercises.check_plateau(decide, [g, g, g])
         assert not verdict.ok
         assert not any(line.endswith("right.") for line in _lines(verdict).values())
 
 
 @pytest.mark.parametrize(
-    "kinds, smallest, message",
+    "decide, smallest, message",
     [
-        (None, [0.0] * 3, "kinds must be a dict with keys"),
-        ("saddle", [0.0] * 3, "kinds must be a dict with keys"),
-        (["saddle"] * 2, [0.0] * 3, "kinds must have 3 entries (A, B, C), got 2."),
-        ({"A": "saddle", "C": "saddle"}, [0.0] * 3, 'kinds has no entry for "B"'),
+        (_sign_rule, None, "smallest must be a dict with keys"),
+        (_sign_rule, "-0.02", "smallest must be a dict with keys"),
+        (_sign_rule, [0.0] * 4, "smallest must have 3 entries (A, B, C), got 4."),
+        (_sign_rule, {"A": 0.0, "C": 0.0}, 'smallest has no entry for "B"'),
+        (_sign_rule, [None, 0.0, 0.0], 'smallest["A"] must be a number, got None.'),
         (
-            ["maximum", "saddle", "saddle"],
-            [0.0] * 3,
-            'kinds["A"] must be "saddle" or "minimum", got \'maximum\'.',
-        ),
-        ([None] * 3, [0.0] * 3, 'kinds["A"] must be "saddle" or "minimum", got None.'),
-        (["saddle"] * 3, None, "smallest must be a dict with keys"),
-        (["saddle"] * 3, "-0.02", "smallest must be a dict with keys"),
-        (["saddle"] * 3, [0.0] * 4, "smallest must have 3 entries (A, B, C), got 4."),
-        (["saddle"] * 3, [None, 0.0, 0.0], 'smallest["A"] must be a number, got None.'),
-        (
-            ["saddle"] * 3,
+            _sign_rule,
             [0.0, "-14", 0.0],
             "smallest[\"B\"] must be a number, got '-14'.",
         ),
-        (["saddle"] * 3, [0.0, 0.0, True], 'smallest["C"] must be a number, got True.'),
+        (_sign_rule, [0.0, 0.0, True], 'smallest["C"] must be a number, got True.'),
         (
-            ["saddle"] * 3,
+            _sign_rule,
             {"A": [1.0, 2.0], "B": 0, "C": 0},
             'smallest["A"] must be a number',
         ),
         (
-            ["saddle"] * 3,
+            _sign_rule,
             [0.0, float("inf"), 0.0],
             'smallest["B"] must be a finite number, got inf.',
         ),
         (
-            ["saddle"] * 3,
+            _sign_rule,
             [float("nan"), 0.0, 0.0],
             "its stall point is run.final_weights",
         ),
+        (None, [0.0] * 3, "decide must be a function of a Hessian's eigenvalues"),
+        ("saddle", [0.0] * 3, "decide must be a function of a Hessian's eigenvalues"),
     ],
 )
-def test_plateau_checker_answers_bad_input_in_plain_words(kinds, smallest, message):
-    verdict = exercises.check_plateau(kinds, smallest)
+def test_plateau_checker_answers_bad_input_in_plain_words(decide, smallest, message):
+    verdict = exercises.check_plateau(decide, smallest)
+    assert not verdict.ok
+    assert message in verdict.text, verdict.text
+    assert "Traceback" not in verdict.text and "\n" not in verdict.text
+
+
+@pytest.mark.parametrize(
+    "decide, message",
+    [
+        (lambda e: None, 'decide must return "saddle" or "minimum", got None.'),
+        (
+            lambda e: "maximum",
+            'decide must return "saddle" or "minimum", got \'maximum\'.',
+        ),
+        (lambda e: e[0] < 0, 'decide must return "saddle" or "minimum", got True.'),
+        (lambda e: e[3], "decide raised IndexError"),
+        (lambda e, loss: "saddle", "decide raised TypeError"),
+    ],
+)
+def test_plateau_checker_answers_a_broken_rule_in_plain_words(decide, message):
+    verdict = exercises.check_plateau(decide, _right()[1])
     assert not verdict.ok
     assert message in verdict.text, verdict.text
     assert "Traceback" not in verdict.text and "\n" not in verdict.text
 
 
 def test_plateau_checker_reads_nan_from_the_padded_rows_of_a_stopped_run():
-    kinds, _ = _right()
+    decide, _ = _right()
     last_row = _wrong(lambda s, r, e: _eig(s, r.weights[-1])[0])
     # the regression's Hessian is the same everywhere, even at NaN weights
     assert np.isnan(last_row["A"]) and np.isnan(last_row["B"])
-    text = exercises.check_plateau(kinds, last_row).text
+    text = exercises.check_plateau(decide, last_row).text
     assert "run.weights ends in NaN rows" in text
 
 
+# a phrase of each rule hint, to check that no report gets another cause's
+RULE_HINTS = {
+    "inverted": "is its comparison the wrong way round?",
+    "constant": "so it does not depend on the eigenvalues",
+    "nearest": "does it read the eigenvalue smallest in size",
+    "determinant": "the sign of the determinant",
+    "loose": "negative but small beside the largest",
+    "positive": "whose eigenvalues are all positive",
+    "generic": "for each Hessian, compare its smallest eigenvalue",
+}
+
+
 @pytest.mark.parametrize(
-    "decide, wrong",
+    "decide, cause",
     [
-        # trusting the flat loss and the small gradient: every plateau a minimum
-        (lambda e: "minimum", 2),
-        # any plateau a saddle
-        (lambda e: "saddle", 1),
-        # the decisions swapped
-        (lambda e: "minimum" if e[0] < 0 else "saddle", 3),
-        # a small eigenvalue, whatever its sign, read as a saddle's
-        (lambda e: "saddle" if abs(e[0]) < 0.05 * e[-1] else "minimum", 2),
-        # by the loss: a stall at a high loss read as a saddle, a low one as
-        # a minimum
-        (lambda e, loss: "saddle" if loss > 1 else "minimum", 1),
+        # the flat loss and the small gradient trusted: every plateau a minimum
+        (lambda e: "minimum", "constant"),
+        (lambda e: "saddle", "constant"),
+        # the comparison the wrong way round
+        (lambda e: "minimum" if e[0] < 0 else "saddle", "inverted"),
+        # the eigenvalue smallest in size read as the smallest
+        (lambda e: "saddle" if min(e, key=abs) < 0 else "minimum", "nearest"),
+        # the sign of the determinant
+        (lambda e: "saddle" if np.prod(e) < 0 else "minimum", "determinant"),
+        # a tolerance far too loose for exact Hessians, relative or absolute
+        (lambda e: "saddle" if e[0] < -0.05 * e[-1] else "minimum", "loose"),
+        (lambda e: "saddle" if e[0] < -0.1 else "minimum", "loose"),
+        # a small positive eigenvalue read as a way down
+        (lambda e: "saddle" if e[0] < 0.1 else "minimum", "positive"),
+        # the largest eigenvalue's share: both kinds of mistake
+        (
+            lambda e: "saddle" if e[0] < 0.1 * e[-1] and e[0] > -0.1 else "minimum",
+            "generic",
+        ),
     ],
 )
-def test_plateau_wrong_decisions_are_counted_not_named(decide, wrong):
-    _, smallest = _right()
-    kinds = {}
-    for name, (surface, run, _) in _stalls().items():
-        args = (_eig(surface, run.final_weights), run.final_loss)
-        kinds[name] = decide(*args[: decide.__code__.co_argcount])
-    verdict = exercises.check_plateau(kinds, smallest)
+def test_plateau_checker_names_each_wrong_rule(decide, cause):
+    verdict = exercises.check_plateau(decide, _right()[1])
     assert not verdict.ok
     text = verdict.text
-    count = (
-        "one of the three decisions does"
-        if wrong == 1
-        else f"{wrong} of the three decisions do"
-    )
-    assert f"eigenvalues are right, but {count} not follow" in text, text
-    assert "do not decide it" in text and "compare the smallest eigenvalue" in text
-    # no run named, no line per run, no evidence hint
+    assert text.startswith("Not yet: your eigenvalues are right, but your rule")
+    assert RULE_HINTS[cause] in text, text
+    others = [p for c, p in RULE_HINTS.items() if c != cause and p in text]
+    assert not others, text
+    # no run named, no evidence hint
     for name in "ABC":
         assert f"{name}:" not in text and f'"{name}"' not in text
     assert not [p for p in HINTS.values() if p in text], text
 
 
-def test_plateau_decisions_wait_for_the_evidence():
-    # with one eigenvalue wrong, the decisions are not judged: a right
-    # eigenvalue's line says nothing of its decision, right or wrong
-    kinds, smallest = _right()
-    flipped = {n: "minimum" if k == "saddle" else "saddle" for n, k in kinds.items()}
+def test_plateau_rule_cannot_be_passed_by_labels_for_the_three_runs():
+    # a rule that looks the runs up by their eigenvalues, right on all three,
+    # is still judged on the other Hessians
+    _, smallest = _right()
+    labels = {
+        round(v, 6): k
+        for v, k in zip(smallest.values(), ("saddle", "saddle", "minimum"))
+    }
+    for other in ("saddle", "minimum"):
+
+        def lookup(e, other=other):
+            return labels.get(round(float(e[0]), 6), other)
+
+        assert not exercises.check_plateau(lookup, smallest).ok
+
+
+def test_plateau_rule_waits_for_the_evidence():
+    # with one eigenvalue wrong, the rule is not judged: a right
+    # eigenvalue's line says nothing of the rule, right or wrong
+    decide, smallest = _right()
+    flipped = lambda e: "minimum" if decide(e) == "saddle" else "saddle"  # noqa: E731
     wrong = dict(smallest, B=-smallest["B"])
-    for given in (kinds, flipped):
+    for given in (decide, flipped):
         verdict = exercises.check_plateau(given, wrong)
         lines = _lines(verdict)
         assert (
             lines["A"] == "A: eigenvalue right."
             and lines["C"] == "C: eigenvalue right."
         )
-        assert HINTS["sign"] in lines["B"] and "decision" not in lines["B"]
+        assert HINTS["sign"] in lines["B"] and "rule misjudges" not in lines["B"]
     assert (
-        exercises.check_plateau(kinds, wrong).text
+        exercises.check_plateau(decide, wrong).text
         == exercises.check_plateau(flipped, wrong).text
     )
 
 
 def test_plateau_passing_report_names_the_lowest_loss_without_a_bound():
-    text = exercises.check_plateau(*_right()).text
-    lines = _lines(exercises.check_plateau(*_right()))
+    verdict = exercises.check_plateau(*_right())
+    lines = _lines(verdict)
     surface, _, _ = _stalls()["A"]
     # f = w1^2 - w2^4 + w2^6/2 is lowest at w2^2 = 4/3, where it is -16/27
     assert float(surface(surface.global_minimum)) == pytest.approx(-16 / 27)
     assert f"to {-16 / 27:.3g}, the lowest loss of the surface." in lines["A"]
-    assert "or lower" not in text
+    assert "or lower" not in verdict.text
     # Himmelblau's restart ends at round-off level: a bound, portable
     assert "to below 1e-9." in lines["B"]
 
@@ -588,3 +692,26 @@ def test_valley_run_has_a_negative_eigenvalue_beside_a_valley_of_minima():
     np.testing.assert_allclose(ends[:, 0] * ends[:, 1], 1.0, atol=1e-12)
     assert np.all(np.linalg.norm(ends - w, axis=1) < 0.05)
     assert np.linalg.norm(w) > 1
+
+
+def test_valley_negative_curvature_shrinks_with_the_gradient():
+    # (w1 w2 - 1)^2 with p = w1 w2: the Hessian's determinant is
+    # 4 (1 - p)(3 p - 1), negative only outside the curve (p > 1)
+    from gdcourse import descent
+
+    surface, _ = exercises.saddle_points.valley_run()
+    for w, sign in (((1.0, 0.99), 1), ((1.0, 1.01), -1)):
+        assert np.sign(_eig(surface, w)[0]) == sign
+    ratios = []
+    for tol in (0.1, 1e-3):
+        run = descent.gradient_descent(
+            surface, (1.5, 1.2), lr=0.05, steps=2000, tol=tol
+        )
+        eig = _eig(surface, run.final_weights)
+        ratios.append(abs(eig[0]) / run.grad_norms[run.stopped_at])
+    # beside a minimum, |lambda_min| / |g| stays put as the tolerance tightens
+    assert ratios[0] == pytest.approx(ratios[1], rel=0.05)
+    # beside a saddle it is far larger
+    surface, run, _ = _stalls()["A"]
+    a = abs(_eig(surface, run.final_weights)[0]) / run.grad_norms[run.stopped_at]
+    assert a > 10 * ratios[0]

@@ -153,14 +153,18 @@ def check_escape_step(function):
 # ----------------------------------------------------------------------------
 
 #: Exercise 4.3: three runs of gradient descent that a gradient-norm test
-#: stopped on a plateau: the surface, the start, the rate and the tolerance.
-#: ``"regression"`` is the least-squares line on ``gdcourse.data.regression``
-#: with slopes drawn from (1, 3) (its training examples, seed 0).
+#: stopped on a plateau: the start, the rate and the tolerance.  Which
+#: surface each runs on is left for the reader to find out; it is in
+#: ``_SURFACE_OF``.
 PLATEAUS = {
-    "A": ("degenerate saddle", (1.0, 0.045), 0.1, 1e-3),
-    "B": ("Himmelblau", (2.593, -0.037), 0.005, 1e-1),
-    "C": ("regression", (0.0, 0.0), 0.2, 1e-3),
+    "A": ((-0.7, -0.045), 0.1, 1e-3),
+    "B": ((-0.05675, -2.6), 0.005, 0.5),
+    "C": ((0.0, 0.0), 0.2, 1e-3),
 }
+#: The surfaces: the degenerate saddle, Himmelblau's function, and half the
+#: mean squared error of a line fitted to ``gdcourse.data.regression`` with
+#: its feature drawn from (1, 3) (its training examples, seed 0).
+_SURFACE_OF = {"A": "degenerate saddle", "B": "Himmelblau", "C": "regression"}
 
 #: The kinds a plateau may be, and the step taken off it along the
 #: eigenvector of the smallest eigenvalue before the report's descent.
@@ -171,17 +175,38 @@ _KICK_STEPS = 1000
 _TAU = 1e-3
 #: The smallest eigenvalue is matched to this relative tolerance.
 _RTOL = 0.01
+#: Two restarts that end farther apart than this ended at different points.
+_APART = 0.1
+
+#: Eigenvalues (ascending) on which the reader's rule is judged besides the
+#: three runs': saddles whose negative eigenvalue is small beside the largest,
+#: larger in size than the positive one, or one of two, and minima whose
+#: smallest eigenvalue is small or not.
+_HESSIANS = (
+    ((-5.0, 1.0), "saddle"),
+    ((-0.03, 3.0), "saddle"),
+    ((-0.4, 0.9, 30.0), "saddle"),
+    ((-2.0, -1.0, 6.0), "saddle"),
+    ((0.02, 1.5, 8.0), "minimum"),
+    ((3.0, 4.0), "minimum"),
+)
 
 
 def _surface(name):
+    from dataclasses import replace
+
     from gdcourse import data, surfaces
 
-    if name == "degenerate saddle":
-        return surfaces.degenerate_saddle()
-    if name == "Himmelblau":
-        return surfaces.himmelblau()
-    fit = data.regression(x_range=(1.0, 3.0), seed=0)
-    return surfaces.least_squares(fit.X_train, fit.y_train, name="regression")
+    kind = _SURFACE_OF[name]
+    if kind == "degenerate saddle":
+        surface = surfaces.degenerate_saddle()
+    elif kind == "Himmelblau":
+        surface = surfaces.himmelblau()
+    else:
+        fit = data.regression(x_range=(1.0, 3.0), seed=0)
+        surface = surfaces.least_squares(fit.X_train, fit.y_train)
+    # a neutral name: which surface it is, is for the reader to find out
+    return replace(surface, name=f"surface {name}", formula="")
 
 
 def plateau_runs():
@@ -201,13 +226,13 @@ def plateau_runs():
     >>> runs = plateau_runs()
     >>> surface, run = runs["A"]
     >>> print(surface.name, run.stopped_at, f"{run.grad_norms[run.stopped_at]:.1e}")
-    degenerate saddle 35 9.0e-04
+    surface A 33 9.7e-04
     """
     from gdcourse import descent
 
     runs = {}
-    for name, (surface_name, start, lr, tol) in PLATEAUS.items():
-        surface = _surface(surface_name)
+    for name, (start, lr, tol) in PLATEAUS.items():
+        surface = _surface(name)
         run = descent.gradient_descent(surface, start, lr=lr, steps=2000, tol=tol)
         runs[name] = (surface, run)
     return runs
@@ -286,14 +311,17 @@ def _true_kind(eig):
     return "saddle" if eig[0] < -_TAU * eig[-1] else "minimum"
 
 
-def _kick_losses(name, fact):
-    """Final losses of descent restarted a step _KICK off the stall, both ways along the eigenvector."""
+def _restarts(name, fact):
+    """Descent restarted a step _KICK off the stall, both ways along the eigenvector."""
     from gdcourse import descent
 
-    lr = PLATEAUS[name][2]
+    lr = PLATEAUS[name][1]
     starts = fact["w"] + np.outer([_KICK, -_KICK], fact["vec"])
     run = descent.gradient_descent(fact["surface"], starts, lr=lr, steps=_KICK_STEPS)
-    return [float(loss) for loss in run.final_loss]
+    ends = run.final_weights
+    travel = [float(d) for d in np.linalg.norm(ends - fact["w"], axis=1)]
+    apart = float(np.linalg.norm(ends[0] - ends[1])) > _APART
+    return [float(loss) for loss in run.final_loss], travel, apart
 
 
 def _entries(value, what):
@@ -317,15 +345,6 @@ def _entries(value, what):
     return None, (
         f'{what} must be a dict with keys "A", "B" and "C" (or a list of three), '
         f"got {describe(value)}."
-    )
-
-
-def _kind(value, name):
-    if isinstance(value, str) and value.strip().lower() in KINDS:
-        return value.strip().lower(), None
-    return (
-        None,
-        f'kinds["{name}"] must be "saddle" or "minimum", got {describe(value)}.',
     )
 
 
@@ -356,13 +375,34 @@ def _evidence_hint(name, fact, got):
     """Why the reader's smallest eigenvalue differs from the one at the stall point."""
     eig, surface, run = fact["eig"], fact["surface"], fact["run"]
     near = lambda a, b: abs(a - b) <= _RTOL * abs(b)  # noqa: E731
+    nearest_zero = float(eig[np.argmin(np.abs(eig))])
+    rounded = [float(f"{eig[0]:.{k}g}") for k in (1, 2)]
+    if got in rounded:
+        return (
+            "it looks like the smallest eigenvalue rounded; give at least three "
+            "significant digits"
+        )
+    if near(abs(got), abs(nearest_zero)) and nearest_zero != eig[0]:
+        if near(got, eig[-1]):
+            return (
+                "it looks like the positive eigenvalue, which here is both the "
+                "largest and the one nearest zero (the smallest in size); the "
+                "smallest eigenvalue is the lowest one, the most negative"
+            )
+        return (
+            "it looks like the eigenvalue nearest zero (the smallest in size); "
+            "the smallest eigenvalue is the lowest one, the most negative"
+        )
     if near(got, eig[-1]):
         return (
             "it looks like the largest eigenvalue; the smallest one is the "
             "curvature that can show a way down"
         )
     if near(got, -eig[0]):
-        return "it looks like the smallest eigenvalue with the opposite sign"
+        return (
+            "it looks like the smallest eigenvalue with its sign dropped or "
+            "flipped (an abs?); the sign is the evidence"
+        )
     if near(got, float(np.min(np.diag(surface.hessian(fact["w"]))))) and not near(
         got, eig[0]
     ):
@@ -394,28 +434,6 @@ def _evidence_hint(name, fact, got):
     )
 
 
-def _decision_report(wrong):
-    """The report when every eigenvalue is right and ``wrong`` decisions are not.
-
-    It counts the wrong decisions without naming the runs, so that the
-    decisions are made from the eigenvalues, not by flipping the ones marked.
-    """
-    count = (
-        "one of the three decisions does"
-        if wrong == 1
-        else f"{wrong} of the three decisions do"
-    )
-    return (
-        f"Not yet: your three eigenvalues are right, but {count} not follow "
-        "from them.\n"
-        "Hint: a small gradient and a flat loss curve do not decide it. For "
-        "each run, compare the smallest eigenvalue with zero and with the "
-        "largest, as the tip in the section on degenerate saddles does for "
-        "a nearly critical point: which way does the loss curve along its "
-        "eigenvector, and how strongly beside the other direction?"
-    )
-
-
 def _judge(name, fact, got):
     """(ok, line) for one plateau's evidence, its smallest eigenvalue."""
     eig = fact["eig"]
@@ -427,15 +445,103 @@ def _judge(name, fact, got):
     return True, f"{name}: eigenvalue right."
 
 
+def _decisions(decide, hessians):
+    """The rule's kind for each eigenvalue array, or the message saying what is wrong."""
+    kinds = []
+    for eig in hessians:
+        try:
+            kind = decide(np.array(eig, dtype=float))
+        except Exception as error:  # the reader's code: any error is reported
+            return None, (
+                f"decide raised {type(error).__name__}: {error} (on the "
+                f"eigenvalues {np.array2string(np.asarray(eig), precision=4)})."
+            )
+        if isinstance(kind, str) and kind.strip().lower() in KINDS:
+            kinds.append(kind.strip().lower())
+            continue
+        shown = kind.item() if isinstance(kind, np.generic) else kind
+        return None, (
+            f'decide must return "saddle" or "minimum", got {describe(shown)}.'
+        )
+    return kinds, None
+
+
+def _rule_hint(hessians, truth, given):
+    """What the reader's rule gets wrong, from the Hessians it misjudges."""
+    wrong = [g != t for g, t in zip(given, truth)]
+    base = "Not yet: your eigenvalues are right, but your rule misjudges some Hessians.\nHint: "
+    if all(wrong):
+        return base + (
+            "it calls every saddle a minimum and every minimum a saddle: is its "
+            "comparison the wrong way round?"
+        )
+    if len(set(given)) == 1:
+        return base + (
+            f"it calls every Hessian a {given[0]}, so it does not depend on the "
+            "eigenvalues; a small gradient and a flat loss curve are what every "
+            "stall shows, and the smallest eigenvalue is what tells them apart"
+        )
+    nearest = [
+        "saddle" if e[np.argmin(np.abs(e))] < -_TAU * e[-1] else "minimum"
+        for e in hessians
+    ]
+    if given == nearest:
+        return base + (
+            "it calls a minimum every Hessian whose eigenvalue nearest zero is "
+            "positive, even where another eigenvalue, larger in size, is "
+            "negative: does it read the eigenvalue smallest in size instead of "
+            "the lowest, the most negative?"
+        )
+    by_sign = ["saddle" if np.prod(e) < 0 else "minimum" for e in hessians]
+    if given == by_sign:
+        return base + (
+            "it decides as the sign of the determinant does, which is right "
+            "in two dimensions only: two negative eigenvalues give a positive "
+            "product"
+        )
+    missed = [
+        (e[0], e[-1]) for e, w, t in zip(hessians, wrong, truth) if w and t == "saddle"
+    ]
+    false = [e for e, w, t in zip(hessians, wrong, truth) if w and t == "minimum"]
+    caught = [
+        (e[0], e[-1])
+        for e, w, t in zip(hessians, wrong, truth)
+        if not w and t == "saddle"
+    ]
+    if missed and not false:
+        share = max(-lo / hi for lo, hi in missed) < min(-lo / hi for lo, hi in caught)
+        size = max(-lo for lo, _ in missed) < min(-lo for lo, _ in caught)
+        if share or size:
+            return base + (
+                "it calls a minimum a Hessian whose smallest eigenvalue is "
+                "negative but small beside the largest; these Hessians are "
+                "exact, so even a negative eigenvalue of 1% of the largest is a "
+                "way down, and the tolerance (the tip's tau) only has to cover "
+                "round-off"
+            )
+    if false and not missed:
+        return base + (
+            "it calls a saddle a Hessian whose eigenvalues are all positive, "
+            "where the loss curves upward in every direction"
+        )
+    return base + (
+        "for each Hessian, compare its smallest eigenvalue (the lowest) with "
+        "zero and with the largest, as the tip in the section on degenerate "
+        "saddles does"
+    )
+
+
 def _passing_line(name, fact, kind):
     eig, run = fact["eig"], fact["run"]
     stall = float(run.final_loss)
-    losses = _kick_losses(name, fact)
+    losses, travel, apart = _restarts(name, fact)
     head = (
         f"{name}: {kind}: smallest eigenvalue {eig[0]:.3g}, largest {eig[-1]:.3g}; "
         f"a step of {_KICK:g} either way along its eigenvector and {_KICK_STEPS} "
-        "steps of the same descent"
+        f"steps of the same descent travel {travel[0]:.3g} and {travel[1]:.3g}"
     )
+    if apart:
+        head += " to two different minima"
     if kind == "saddle":
         end = max(losses)
         lowest = fact["surface"].global_minimum
@@ -445,45 +551,51 @@ def _passing_line(name, fact, kind):
         else:
             # a loss at round-off level is printed as a bound, the same on every machine
             end = f"{end:.3g} or lower" if abs(end) >= 1e-9 else "below 1e-9"
-        return f"{head} take the loss from {stall:.3g} to {end}."
+        return f"{head} and take the loss from {stall:.3g} to {end}."
     return (
-        f"{head} settle at loss {max(losses):.6g}, {stall - max(losses):.1e} "
+        f"{head} and settle at loss {max(losses):.6g}, {stall - max(losses):.1e} "
         f"below the stall's {stall:.6g}: back at the minimum."
     )
 
 
-def check_plateau(kinds, smallest):
-    """Check a diagnosis of three stalled runs: saddle or minimum, with the evidence.
+def check_plateau(decide, smallest):
+    """Check a diagnosis of three stalled runs: the evidence, and the rule that decides.
 
     Exercise 4.3, on :func:`plateau_runs`: for each of the runs ``"A"``,
-    ``"B"`` and ``"C"`` in :data:`PLATEAUS`, whether its stall point
-    (``run.final_weights``) lies at a saddle or at a minimum, and the
-    smallest eigenvalue of the Hessian there, which shows it.
+    ``"B"`` and ``"C"`` in :data:`PLATEAUS`, the smallest eigenvalue of the
+    Hessian at its stall point (``run.final_weights``), and a rule that
+    decides from a Hessian's eigenvalues whether a stall point lies beside
+    a saddle or a minimum.
 
     Parameters
     ----------
-    kinds : dict or sequence
-        ``"saddle"`` or ``"minimum"`` for each run, keyed ``"A"``, ``"B"``,
-        ``"C"`` (or in that order).
+    decide : callable
+        ``decide(eigenvalues)``, for eigenvalues in ascending order (as
+        :func:`gdcourse.landscape.hessian_eigenvalues` returns them),
+        returns ``"saddle"`` or ``"minimum"``.
     smallest : dict or sequence
         The smallest eigenvalue of the Hessian at each run's stall point,
-        matched within 1% to :func:`gdcourse.landscape.hessian_eigenvalues`.
+        keyed ``"A"``, ``"B"``, ``"C"`` (or in that order), matched within
+        1% to :func:`gdcourse.landscape.hessian_eigenvalues`.
 
     Returns
     -------
     gdcourse.exercises.diagnose.Verdict
         Its ``ok`` and, while an eigenvalue is wrong, a line per run: for a
-        wrong eigenvalue, what it looks like (the largest, at another step
-        of the run, the Hessian's diagonal, the opposite sign) and where to
-        measure.  The decisions are judged once all three eigenvalues are
-        right, and then only counted, with a hint that points at the
-        eigenvalues, so that they cannot be found by flipping the ones
-        marked wrong.  A failing report never gives an eigenvalue or a
-        decision that passes.  A passing one adds what descent does from a
-        small step off each stall point along the eigenvector of the
-        smallest eigenvalue (0.01 either way, then 1000 steps at the run's
-        rate): off the saddles the loss falls far below the stall's, off the
-        minimum it settles at the minimum's.
+        wrong eigenvalue, what it looks like (the largest, the one nearest
+        zero, at another step of the run, the Hessian's diagonal, the sign
+        dropped) and where to measure.  The rule is judged once all three
+        eigenvalues are right, on the three runs' eigenvalues and on six
+        other Hessians' (a saddle whose negative eigenvalue is larger in
+        size than the positive one, saddles whose negative eigenvalue is
+        about 1% of the largest, one with two negative eigenvalues, and two
+        minima), so that it cannot be passed by trying labels; a wrong rule
+        is told what kind of Hessian it misjudges.  A failing report never
+        gives an eigenvalue that passes.  A passing one adds what descent
+        does from a small step off each stall point along the eigenvector
+        of the smallest eigenvalue (0.01 either way, then 1000 steps at the
+        run's rate): how far each restart travels, whether the two end at
+        different minima, and where the loss goes.
 
     Notes
     -----
@@ -495,65 +607,74 @@ def check_plateau(kinds, smallest):
     from that threshold, on either side.  A stall point is not a critical
     point, and the sign there is evidence about the stall point only: just
     off a curved valley of minima the smallest eigenvalue is negative too
-    (:func:`valley_run`).  For these three runs the restart of the passing
-    report agrees with the sign: off A and B the loss falls to the
-    surface's lowest, off C it settles back at the loss of the minimum.
+    (:func:`valley_run`), by an amount that shrinks with the gradient.  For
+    these three runs the restart of the passing report agrees with the
+    sign: off A and B the restarts travel far and the loss falls to the
+    surface's lowest, off C they stay within 0.02 and the loss settles
+    back at the minimum's.
 
     Examples
     --------
     Measured at each stall point:
 
     >>> from gdcourse import landscape
-    >>> kinds, smallest = {}, {}
+    >>> smallest = {}
     >>> for name, (surface, run) in plateau_runs().items():
-    ...     eig = landscape.hessian_eigenvalues(surface, run.final_weights)
-    ...     smallest[name] = eig[0]
-    ...     kinds[name] = "saddle" if eig[0] < -1e-3 * eig[-1] else "minimum"
-    >>> check_plateau(kinds, smallest).ok
+    ...     smallest[name] = landscape.hessian_eigenvalues(surface, run.final_weights)[0]
+    >>> def decide(eig):
+    ...     return "saddle" if eig[0] < -1e-3 * eig[-1] else "minimum"
+    >>> check_plateau(decide, smallest).ok
     True
 
     An eigenvalue missing, then the largest eigenvalues where the smallest
     are asked for:
 
-    >>> check_plateau({"A": "minimum", "B": "minimum", "C": "minimum"}, [None, 0, 0])
+    >>> check_plateau(decide, [None, 0, 0])
     smallest["A"] must be a number, got None.
-    >>> check_plateau(["minimum"] * 3, [2.0, 97.5, 5.32])
-    Not yet: 0 of 3 eigenvalues right; the decisions are judged once all three are.
+    >>> check_plateau(decide, [2.0, 21.3, 5.32])
+    Not yet: 0 of 3 eigenvalues right; the rule is judged once all three are.
     A: not yet: 2 is not the smallest Hessian eigenvalue at the stall point.
        Hint: it looks like the largest eigenvalue; the smallest one is the curvature that can show a way down.
-    B: not yet: 97.5 is not the smallest Hessian eigenvalue at the stall point.
-       Hint: it looks like the largest eigenvalue; the smallest one is the curvature that can show a way down.
+    B: not yet: 21.3 is not the smallest Hessian eigenvalue at the stall point.
+       Hint: it looks like the positive eigenvalue, which here is both the largest and the one nearest zero (the smallest in size); the smallest eigenvalue is the lowest one, the most negative.
     C: not yet: 5.32 is not the smallest Hessian eigenvalue at the stall point.
        Hint: it looks like the largest eigenvalue; the smallest one is the curvature that can show a way down.
     """
-    given_kinds, problem = _entries(kinds, "kinds")
-    if problem:
-        return dg.Verdict(False, problem)
     given_values, problem = _entries(smallest, "smallest")
     if problem:
         return dg.Verdict(False, problem)
     answers = {}
     for name in PLATEAUS:
-        kind, problem = _kind(given_kinds[name], name)
-        if problem:
-            return dg.Verdict(False, problem)
         value, problem = _number(given_values[name], name)
         if problem:
             return dg.Verdict(False, problem)
-        answers[name] = (kind, value)
+        answers[name] = value
+    if not callable(decide):
+        return dg.Verdict(
+            False,
+            "decide must be a function of a Hessian's eigenvalues (ascending) "
+            f'that returns "saddle" or "minimum", got {describe(decide)}.',
+        )
     facts = _plateau_facts()
-    judged = {name: _judge(name, facts[name], answers[name][1]) for name in PLATEAUS}
+    judged = {name: _judge(name, facts[name], answers[name]) for name in PLATEAUS}
     right = sum(ok for ok, _ in judged.values())
     if right < len(PLATEAUS):
-        # the decisions are judged once the evidence is right
+        # the rule is judged once the evidence is right
         lines = [line for _, line in judged.values()]
         return dg.Verdict(
             False,
             f"Not yet: {right} of {len(PLATEAUS)} eigenvalues right; the "
-            "decisions are judged once all three are.\n" + "\n".join(lines),
+            "rule is judged once all three are.\n" + "\n".join(lines),
         )
-    wrong = sum(answers[n][0] != _true_kind(facts[n]["eig"]) for n in PLATEAUS)
-    if wrong:
-        return dg.Verdict(False, _decision_report(wrong))
-    lines = [_passing_line(name, facts[name], answers[name][0]) for name in PLATEAUS]
+    hessians = [facts[n]["eig"] for n in PLATEAUS]
+    hessians += [np.array(e) for e, _ in _HESSIANS]
+    truth = [_true_kind(e) for e in hessians]
+    assert truth[len(PLATEAUS) :] == [k for _, k in _HESSIANS]
+    given, problem = _decisions(decide, hessians)
+    if problem:
+        return dg.Verdict(False, problem)
+    if given != truth:
+        return dg.Verdict(False, _rule_hint(hessians, truth, given) + ".")
+    kinds = dict(zip(PLATEAUS, given))
+    lines = [_passing_line(name, facts[name], kinds[name]) for name in PLATEAUS]
     return dg.Verdict(True, "All three right:\n" + "\n".join(lines))
