@@ -464,6 +464,38 @@ def test_a_race_whose_lowest_loss_hardly_moves_with_the_rate_is_not_blamed_on_th
     assert "Smaller rates" not in look and "much longer" not in look
 
 
+def _momentum_sign_slip(grad, v, params, lr):
+    """Heavy-ball momentum with -0.9 for 0.9: alternating steps are amplified."""
+    v = -0.9 * v + grad
+    return params - lr * v, v
+
+
+def test_runs_that_settle_on_a_plateau_are_not_told_they_never_settle():
+    rule = _rule(_momentum_sign_slip, _zeros)
+    mlp = race.problem("MLP on two moons")
+    result = race.run([mlp], [race.entry(rule)])
+    cell = result.cell(mlp.name, "mine")
+    assert not np.isfinite(cell.median())
+    kind, sentence = yo._failing_hint(mlp, rule, cell, result.tuning_seeds)
+    # the evidence: a decade of rates within 5 % of the lowest loss, and at
+    # most of them every tuning run ends within 25 % of its own lowest loss
+    runs = race.sweep(mlp, rule, seeds=mlp.seeds(result.tuning_seeds), curves=True)
+    low = np.median(runs.best, axis=1)
+    close = np.flatnonzero(low <= 1.05 * np.nanmin(low))
+    assert close.size >= 4
+    with np.errstate(all="ignore"):
+        end = runs.losses[close, :, -20:].max(-1) / runs.losses[close].min(-1)
+    assert np.sum(np.all(end <= 1.25, axis=1)) > close.size / 2
+    assert kind == "plateau"
+    assert "end within 25% of their lowest loss" in sentence
+    look = yo._LOOK[kind].format(name=mlp.name, grid="")
+    assert "settle rather than swing" in look and "direction flip" in look
+    # the wrong cause is not named
+    assert "momentum factor of 1" not in look and "never decays" not in look
+    assert "keeps the run from settling" not in look
+    assert "Smaller rates" not in look and "Larger rates" not in look
+
+
 def _adam_counting_from_0(grad, state, params, lr):
     m, v, t = state
     m, v = 0.9 * m + 0.1 * grad, 0.999 * v + 0.001 * grad * grad

@@ -82,6 +82,11 @@ def _target_text(problem):
 #: rate's lowest loss must come for the two to count as the same.
 FLAT = 0.05
 
+#: A run has settled when the highest loss of its last :data:`TAIL` steps is
+#: at most this many times its lowest loss.
+SETTLED = 1.25
+TAIL = 20
+
 
 def _failing_hint(problem, opt, cell, tuning_seeds):
     """What the runs show about a failed problem: ``(kind, sentence)``.
@@ -89,13 +94,18 @@ def _failing_hint(problem, opt, cell, tuning_seeds):
     ``kind`` is ``"seeds"`` (the tuned rate reached the target on every tuning
     seed, not on the held-out ones), ``"diverged"`` (every rate of the grid
     diverged), ``"flat"`` (four or more rates, a decade, came within
-    :data:`FLAT` of the lowest loss), ``"largest"`` or ``"smallest"`` (the
-    lowest loss came at that end of the grid) or ``"inside"``.  On a seeded problem where some runs
-    reached the target, the sentence counts them at the chosen rate.
+    :data:`FLAT` of the lowest loss, and at those rates the runs swing: the
+    last :data:`TAIL` steps climb above :data:`SETTLED` times the run's
+    lowest loss at half of those rates or more), ``"plateau"`` (the same,
+    but the runs settle at most of them),
+    ``"largest"`` or ``"smallest"`` (the lowest loss came at that end of the
+    grid) or ``"inside"``.  On a seeded problem where some runs reached the
+    target, the sentence counts them at the chosen rate.
     """
     from gdcourse import race
 
-    runs = race.sweep(problem, opt, seeds=problem.seeds(tuning_seeds))
+    seeds = problem.seeds(tuning_seeds)
+    runs = race.sweep(problem, opt, seeds=seeds, curves=True)
     rates = problem.rates
     j = rates.index(cell.rate)
     if not problem.deterministic:
@@ -121,11 +131,20 @@ def _failing_hint(problem, opt, cell, tuning_seeds):
     # a decade or more of rates within FLAT of the lowest: the rate hardly matters
     close = np.flatnonzero(lowest <= (1 + FLAT) * lowest[i])
     if close.size >= 4:
-        kind = "flat"
+        # at those rates: the last steps' highest loss over the run's lowest
+        with np.errstate(all="ignore"):
+            tail = runs.losses[close, :, -TAIL:].max(axis=-1)
+            rise = np.nanmedian(tail / np.nanmin(runs.losses[close], axis=-1), 1)
+        settled = int(np.sum(rise <= SETTLED))
+        kind = "plateau" if 2 * settled > close.size else "flat"
+        settle = (
+            f"at {settled} of them the runs end within {SETTLED - 1:.0%} of "
+            "their lowest loss"
+        )
         at = (
             f"rate {rates[i]:g}, and {close.size} of the grid's {len(rates)} "
             f"rates, between {rates[close[0]]:g} and {rates[close[-1]]:g}, came "
-            f"within {FLAT:.0%} of it"
+            f"within {FLAT:.0%} of it ({settle})"
         )
     if problem.deterministic:
         return kind, (
@@ -170,6 +189,16 @@ _LOOK = {
         "factor of 1 or a running sum that never decays. Look at a loss curve: "
         'race.sweep(race.problem("{name}"), mine, curves=True).losses, with mine '
         "your rule."
+    ),
+    "plateau": (
+        "On the {name} problem the lowest loss hardly changes with the rate, "
+        "and at those rates the runs settle rather than swing: on a plateau "
+        "the rule's steps are too short to leave within the budget, or at a "
+        "point the rule converges to that is not a minimum. Look at a loss "
+        'curve, race.sweep(race.problem("{name}"), mine, curves=True).losses '
+        "with mine your rule, and at the steps themselves: are they much "
+        "shorter than lr times the gradient, or does their direction flip "
+        "from one step to the next?"
     ),
     "largest": (
         "Larger rates than the grid's might do better: the {name} "
