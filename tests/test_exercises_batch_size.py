@@ -35,6 +35,9 @@ _NAMED = [
     "the expected answer divided by B",
     "expected squared size",
     "an estimate",
+    "no noise at B = N",
+    "the sum of every entry of the covariance matrix",
+    "one variance of all the entries of G",
 ]
 
 
@@ -90,6 +93,19 @@ def test_batch_noise_accepts_a_right_answer():
             "expected squared size",
         ),
         (_monte_carlo, "an estimate"),
+        # every entry of the covariance matrix summed, not its trace
+        (
+            lambda G, B: np.sum(np.cov(G.T, bias=True)) / B,
+            "the sum of every entry of the covariance matrix",
+        ),
+        # one variance of all entries around one overall mean (equal to the
+        # sum of the covariance entries on case 1, not on the others)
+        (lambda G, B: np.var(G) / B, "one variance of all the entries of G"),
+        # the full batch taken to have no noise, even drawn with replacement
+        (
+            lambda G, B: 0.0 if B == len(G) else _batch_noise(G, B),
+            "no noise at B = N",
+        ),
     ],
 )
 def test_batch_noise_names_each_classic_mistake(wrong, named):

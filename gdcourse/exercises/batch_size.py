@@ -45,6 +45,26 @@ _BATCH_NOISE_MISTAKES = (
         "here the B examples are drawn independently, with replacement, so "
         "the same example can come twice and no correction applies",
     ),
+    # after the correction: at B = N it is zero too, but it differs from
+    # sigma^2 / B at every other B
+    dg.variant(
+        lambda G, B: 0.0 if B == len(G) else _spread(G) / B,
+        "no noise at B = N, as if a batch of N draws were the whole data set",
+        "drawn with replacement, N draws repeat some examples and miss "
+        "others, so their mean is not the full gradient",
+    ),
+    dg.variant(
+        lambda G, B: float(np.sum(np.cov(np.asarray(G, dtype=float).T, bias=True))) / B,
+        "the sum of every entry of the covariance matrix",
+        "the squared distance adds only the variances of the coordinates, the "
+        "diagonal of the covariance matrix (its trace)",
+    ),
+    dg.variant(
+        lambda G, B: float(np.var(np.asarray(G, dtype=float))) / B,
+        "one variance of all the entries of G around a single overall mean",
+        "each coordinate has its own mean; take the squared distance of each "
+        "row from the mean row, G.mean(axis=0)",
+    ),
     dg.variant(
         lambda G, B: float(np.mean(np.sum(np.asarray(G) ** 2, axis=1))) / B,
         "the mean squared gradient, not its spread around the mean",
@@ -145,7 +165,8 @@ def check_batch_noise(function):
     :func:`gdcourse.batching.gradient_variance_theory` with ``replace=True``.
     The cases have a mean far from zero, batches of one, several and all
     rows, and two or three coordinates
-    (``np.cov`` of the transposed rows gives their covariance matrix).
+    (``np.cov(G.T, bias=True)`` gives their covariance matrix, whose trace
+    is :math:`\\sigma^2`; without ``bias=True`` it divides by :math:`N - 1`).
 
     Examples
     --------
