@@ -186,15 +186,26 @@ def _end(lr=None, batch_size=None):
     return float(_gaps(lr, B, PLATEAU["budget"] // B)[-1])
 
 
-def _fix(cause="noise", lr=None, batch_size=None, predicted="right"):
-    """The check, by default with the prediction the change really gives."""
+def _excess():
+    """The stalled run's expected loss above full-batch descent's, end of budget."""
+    steps = PLATEAU["budget"] // PLATEAU["batch_size"]
+    return float(
+        _gaps(PLATEAU["lr"], PLATEAU["batch_size"], steps)[-1]
+        - _gaps(PLATEAU["lr"], 1024, steps)[-1]
+    )
+
+
+def _fix(cause="noise", lr=None, batch_size=None, predicted="right", excess="right"):
+    """The check, by default with the evidence and prediction the change really gives."""
     if predicted == "right":
         try:
             predicted = _end(lr, batch_size)
         except (TypeError, ValueError):
             predicted = 0.01
+    if excess == "right":
+        excess = _excess()
     return exercises.check_plateau_fix(
-        cause, lr=lr, batch_size=batch_size, predicted=predicted
+        cause, excess, lr=lr, batch_size=batch_size, predicted=predicted
     )
 
 
@@ -236,11 +247,15 @@ def test_a_right_diagnosis_and_change_pass():
         assert verdict.text.count("Right") == 2
 
 
-def test_the_passing_changes_are_few_and_not_round():
+def test_the_passing_changes_are_few_as_the_docstring_says():
     rates, sizes = _passing_rates(), _passing_batches()
     # a narrow band of rates (under a third of a decade), no power of ten,
     # none of 0.02 and 0.05; a few dozen batch sizes, no power of two
     assert 0 < np.log10(rates.max() / rates.min()) < 0.35
+    # the ranges the docstring gives, and the round values it says they hold
+    assert 0.020 < rates.min() < 0.022 and 0.040 < rates.max() < 0.042
+    assert sizes.min() == 85 and sizes.max() == 113
+    assert _fix(lr=0.03).ok and _fix(batch_size=100).ok
     for r in (1e-3, 1e-2, 2e-2, 5e-2, 0.1):
         assert not rates.min() <= r <= rates.max()
         assert not _fix(lr=r).ok
@@ -350,21 +365,21 @@ def test_a_passing_change_without_its_prediction_does_not_pass_nor_say_so():
         # neither the change's loss nor whether it passes is given away
         assert f"{end:.3g}" not in part_b and "Right" not in part_b, part_b
         assert "target" not in part_b and "too slow" not in part_b
-        words = "Give predicted" if predicted is None else "not within 10%"
+        words = "Give predicted" if predicted is None else "not within 3%"
         assert words in part_b, part_b
 
 
-def test_a_prediction_within_ten_percent_passes_and_a_failing_change_still_fails():
+def test_a_prediction_within_three_percent_passes_and_a_failing_change_still_fails():
     B = int(np.median(_passing_batches()))
-    assert _fix(batch_size=B, predicted=1.09 * _end(batch_size=B)).ok
-    assert not _fix(batch_size=B, predicted=1.12 * _end(batch_size=B)).ok
+    assert _fix(batch_size=B, predicted=1.029 * _end(batch_size=B)).ok
+    assert not _fix(batch_size=B, predicted=1.032 * _end(batch_size=B)).ok
     assert not _fix(lr=0.1).ok  # its own prediction does not make it pass
 
 
 def test_zero_dimensional_arrays_are_numbers():
     lr = float(np.sqrt(_passing_rates().min() * _passing_rates().max()))
     verdict = exercises.check_plateau_fix(
-        "noise", lr=np.array(lr), predicted=np.array(_end(lr=lr))
+        "noise", np.array(_excess()), lr=np.array(lr), predicted=np.array(_end(lr=lr))
     )
     assert verdict.ok, verdict.text
 
@@ -396,3 +411,146 @@ def test_a_batch_with_few_steps_left_gets_the_comparison_that_shows_it(B):
     full = _gaps(PLATEAU["lr"], 1024, 200)
     assert int(np.argmax(full <= rest)) > steps
     assert "jitters" not in text and "too slow" not in text and "1/B" not in text
+
+
+# --- the run shown is the process judged --------------------------------------
+
+
+def test_the_sampled_run_is_the_process_whose_mean_the_check_judges():
+    # the full batch: every seed is full-batch descent, the expectation itself
+    np.testing.assert_allclose(
+        batch_size.plateau_sample(batch_size=1024, steps=50),
+        _gaps(PLATEAU["lr"], 1024, 50),
+        atol=1e-12,
+    )
+    # at the run's batch: the mean of 200 seeds is the exact expectation
+    # within a few standard errors, at every one of several steps
+    runs = np.array([batch_size.plateau_sample(seed=k) for k in range(200)])
+    expected = _gaps(PLATEAU["lr"], PLATEAU["batch_size"], runs.shape[1] - 1)
+    for t in (10, 100, 383):
+        se = runs[:, t].std() / np.sqrt(len(runs))
+        assert abs(runs[:, t].mean() - expected[t]) < 4 * se, t
+
+
+def test_epoch_reshuffled_runs_end_lower_than_fresh_batches_here():
+    # why the shown run draws fresh batches: least_squares_sgd's epochs are
+    # another process, whose mean ends below the expectation the check uses
+    data = batching.two_weight_problem()
+    runs = batching.least_squares_sgd(
+        data.X_train, data.y_train, PLATEAU["start"], 0.03, 8, 384, seeds=range(400)
+    )
+    floor = surfaces.least_squares(data.X_train, data.y_train)
+    floor = floor(floor.minima[0])
+    shuffled = runs.losses[-1] - floor
+    se = shuffled.std() / np.sqrt(len(shuffled))
+    assert shuffled.mean() + 4 * se < _end(lr=0.03)
+    # and such a mean as the prediction gets the hint for an estimate
+    verdict = _fix(lr=0.03, predicted=float(shuffled.mean()))
+    part_b = verdict.text.split("\n(b)")[1]
+    assert not verdict.ok and "reshuffle by epoch" in part_b, part_b
+    assert "settles at given unlimited steps" not in part_b
+
+
+# --- (a): the evidence before the cause ----------------------------------------
+
+EXCESS_HINTS = {
+    "full": "full-batch descent's own distance",
+    "floor": "the expected loss itself, with the lowest loss",
+    "sampled": "the one sampled run in the cell",
+    "close": "close, but not within 2%",
+    "compute": "Hint: compute how far",
+}
+
+
+@pytest.mark.parametrize(
+    "excess, cause",
+    [
+        # full-batch descent's own gap
+        (lambda: 0.0, "full"),
+        (lambda: float(_gaps(PLATEAU["lr"], 1024, 384)[-1]), "full"),
+        # the expected loss with the lowest loss in it
+        (lambda: _excess() + _floor(), "floor"),
+        # the one sampled run's last loss and its medians, as the cell prints
+        (lambda: float(batch_size.plateau_sample()[-1]), "sampled"),
+        (lambda: float(np.median(batch_size.plateau_sample()[288:])), "sampled"),
+        (lambda: float(np.median(batch_size.plateau_sample()[192:288])), "sampled"),
+        # an average of sampled runs: close, not exact
+        (lambda: 0.95 * _excess(), "close"),
+        # something else
+        (lambda: 0.5, "compute"),
+    ],
+)
+def test_the_evidence_of_a_gets_the_hint_of_its_cause(excess, cause):
+    verdict = _fix(excess=excess(), lr=0.03)
+    part_a = verdict.text.split("\n(b)")[0]
+    assert not verdict.ok and part_a.startswith("(a) Not yet: excess = "), part_a
+    assert EXCESS_HINTS[cause] in part_a, part_a
+    others = [h for c, h in EXCESS_HINTS.items() if c != cause and h in part_a]
+    assert not others, part_a
+    # the cause is not judged, and the right value is not printed
+    assert "Right" not in part_a and "the rate alone" not in part_a
+    assert f"{_excess():.3g}" not in part_a
+
+
+def test_the_cause_waits_for_the_evidence_and_a_round_guess_fails():
+    for cause in ("noise", "rate"):
+        text = _fix(cause, excess=0.06, lr=0.03).text.split("\n(b)")[0]
+        assert "the cause is judged once it is" in text
+    assert _fix("noise", excess=None).text.startswith("(a) Give excess=...")
+    assert "excess must be a number, got '0.06'" in _fix(excess="0.06").text
+    assert "excess must be a number, got nan" in _fix(excess=float("nan")).text
+    # with the evidence right, the cause is judged
+    assert _fix("rate", lr=0.03).text.startswith("(a) Not yet: the rate alone")
+    assert _fix("noise", lr=0.03).text.startswith(
+        f"(a) Right: the expected loss ends {_excess():.3g} above"
+    )
+
+
+# --- (b): what a wrong prediction looks like ------------------------------------
+
+PREDICTION_HINTS = {
+    "level": "settles at given unlimited steps",
+    "floor": "the expected loss itself, with the lowest loss",
+    "close": "close, but not within 3%",
+    "compute": "at the rate and batch size of your change",
+}
+
+
+@pytest.mark.parametrize(
+    "change, predicted, cause",
+    [
+        # the budget ignored: run on until the loss settles
+        ({"batch_size": 96}, lambda: _gaps(0.3, 96, 5000)[-1], "level"),
+        ({"batch_size": 100}, lambda: _gaps(0.3, 100, 384)[-1], "level"),
+        ({"lr": 0.025}, lambda: _gaps(0.025, 8, 20000)[-1], "level"),
+        # the lowest loss left in
+        ({"lr": 0.03}, lambda: _end(lr=0.03) + _floor(), "floor"),
+        # an estimate a few per cent off
+        ({"lr": 0.03}, lambda: 0.95 * _end(lr=0.03), "close"),
+        ({"batch_size": 100}, lambda: 1.1 * _end(batch_size=100), "close"),
+        # another change's loss
+        ({"lr": 0.03}, lambda: _end(lr=0.1), "compute"),
+    ],
+)
+def test_a_wrong_prediction_gets_the_hint_of_its_cause(change, predicted, cause):
+    verdict = _fix(predicted=float(predicted()), **change)
+    part_b = verdict.text.split("\n(b)")[1]
+    assert not verdict.ok and "not within 3%" in part_b, part_b
+    assert PREDICTION_HINTS[cause] in part_b, part_b
+    others = [h for c, h in PREDICTION_HINTS.items() if c != cause and h in part_b]
+    assert not others, part_b
+    end = _end(**change)
+    assert f"{end:.3g}" not in part_b and "target" not in part_b
+
+
+def test_the_level_hint_is_given_only_where_the_budget_binds():
+    # at B = 100 the budget's 30 steps leave the loss more than 3% above
+    # where it settles, so that level is a wrong prediction
+    level = float(_gaps(0.3, 100, 5000)[-1])
+    assert _end(batch_size=100) > 1.03 * level
+
+
+def _floor():
+    data = batching.two_weight_problem()
+    surface = surfaces.least_squares(data.X_train, data.y_train)
+    return float(surface(surface.minima[0]))
