@@ -407,6 +407,7 @@ def _variants(k):
         "loss": float(s(r.weights[-1])),
         "step": float(np.linalg.norm(r.weights[-1] - r.weights[-2])),
         "largest": float(np.linalg.eigvalsh(s.hessian(r.weights[-1]))[-1]),
+        "closest": float(min(np.linalg.eigvalsh(s.hessian(r.weights[-1])), key=abs)),
         "eig start": float(np.linalg.eigvalsh(s.hessian(r.weights[0]))[0]),
         "diagonal": float(np.diag(s.hessian(r.weights[-1])).min()),
         "max": float(np.abs(g).max()),
@@ -423,7 +424,9 @@ def _variants(k):
         (1, "loss", "grad", "loss at the last point"),
         (3, "step", "grad", "length of the last step"),
         (1, "step", "grad", "length of the last step"),
-        (4, "largest", "eig", "largest eigenvalue"),
+        (1, "largest", "eig", "largest eigenvalue"),
+        (3, "largest", "eig", "largest eigenvalue"),
+        (4, "closest", "eig", "eigenvalue closest to zero"),
         (3, "eig start", "eig", "smallest eigenvalue at the run's start"),
         (3, "diagonal", "eig", "smallest diagonal entry"),
         (1, "max", "grad", "not the largest size of its components"),
@@ -457,11 +460,53 @@ SLIPS = [
     ("loss", "loss at the last point"),
     ("step", "length of the last step"),
     ("largest", "largest eigenvalue"),
+    ("closest", "eigenvalue closest to zero"),
     ("eig start", "smallest eigenvalue at the run's start"),
     ("diagonal", "smallest diagonal entry"),
     ("max", "not the largest size of its components"),
     ("sum", "not the sum of the sizes of its components"),
 ]
+
+
+def test_the_eigenvalue_closest_to_zero_is_told_from_the_largest():
+    """Taken at every run, each slip fails where it first differs, with its own hint."""
+    for slip, run, hint, other in (
+        ("closest", 4, "eigenvalue closest to zero", "largest eigenvalue"),
+        ("largest", 1, "largest eigenvalue", "eigenvalue closest to zero"),
+    ):
+        eigs = [_variants(k)[slip] for k in range(1, 7)]
+        # the eigenvalue closest to zero is the smallest except at the saddle
+        same = [abs(e - r) < 1e-9 for e, r in zip(eigs, RIGHT[2])]
+        assert same.index(False) == run - 1
+        text = repr(exercises.check_stopped_runs(RIGHT[0], RIGHT[1], eigs))
+        assert f"smallest eigenvalue you give for run {run}," in text
+        hint_text = text.split("Hint:")[-1]
+        assert hint in hint_text and other not in hint_text, text
+        assert "most negative" in hint_text or slip == "largest"
+    # at the saddle the two slips give the same number: the runs before it
+    # tell them apart
+    assert _variants(4)["closest"] == _variants(4)["largest"]
+
+
+def test_the_ridge_start_holds_within_two_floats_either_side():
+    """A step under half the spacing of floats at w1 is rounded away."""
+    s, run = RUNS[3]
+    w1, w2 = minima.STOPPED_RUNS[3][1]
+    lr, steps = minima.STOPPED_RUNS[3][2:]
+    for k in (-3, -2, -1, 1, 2, 3):
+        x = w1
+        for _ in range(abs(k)):
+            x = np.nextafter(x, np.inf if k > 0 else -np.inf)
+        end = descent.gradient_descent(s, np.array([x, w2]), lr=lr, steps=steps)
+        step = lr * s.grad(np.array([x, w2]))[0]
+        if abs(k) <= 2:
+            assert step != 0.0 and abs(step) < np.spacing(x) / 2
+            assert end.final_weights[0] == x
+            assert np.linalg.norm(s.grad(end.final_weights)) < TOL
+        else:
+            assert abs(step) > np.spacing(x) / 2
+            assert abs(end.final_weights[0] - x) > 0.1
+            assert np.linalg.norm(s.grad(end.final_weights)) > 0.5
 
 
 def test_the_step_hint_says_a_hopping_run_takes_long_steps():

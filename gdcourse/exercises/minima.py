@@ -240,9 +240,12 @@ def check_classify_critical_point(function):
 
 # Exercise 3.4: six runs stopped after their budget of steps.  The start of
 # the fourth lies on the two-valley surface's ridge line: at this float the
-# gradient along w1, 4 w1^3 - 4 w1 + 0.3, comes out as exactly 0.0, so the
-# run never leaves that line (the surface is a sum of a function of w1 and
-# a function of w2)
+# gradient along w1, 4 w1^3 - 4 w1 + 0.3, comes out as exactly 0.0, and at
+# the two floats on either side it is not zero, but the step along w1, the
+# rate times it, is under half the spacing of floats at w1 and is rounded
+# away; from any of these five starts the run never leaves that line (the
+# surface is a sum of a function of w1 and a function of w2, so w1 alone
+# sets that step).  Three floats away the step survives and the run leaves
 RIDGE_W1 = 0.07542915856974822
 
 #: The runs of Exercise 3.4: (surface, start, rate, steps), numbered from 1.
@@ -489,9 +492,17 @@ def _eig_variants(surface, run):
     from gdcourse.landscape import hessian_eigenvalues
 
     w = run.final_weights
+    eig = hessian_eigenvalues(surface, w)
     return (
+        # before the largest: at a saddle with two weights the eigenvalue
+        # closest to zero can be the largest too, and then it is the cause
         (
-            float(hessian_eigenvalues(surface, w)[-1]),
+            float(eig[np.argmin(np.abs(eig))]),
+            "that is the eigenvalue closest to zero; the smallest is the most "
+            "negative one, and its sign is what tells a saddle from a minimum",
+        ),
+        (
+            float(eig[-1]),
             "that is the largest eigenvalue; hessian_eigenvalues and "
             "np.linalg.eigvalsh sort them in ascending order",
         ),
