@@ -26,6 +26,12 @@
   are executed ahead of the build, so myst-nb's own ``eval`` role (which asks
   a kernel that is still running, in its "inline" execution mode only) is
   replaced by :class:`GluedText`, which reads the glue outputs.
+* A reference list is a list of list items.  Docutils writes a chapter's
+  cited works as ``<div role="list">`` holding entries with the role
+  ``doc-biblioentry``, which DPUB-ARIA 1.1 deprecates, so the list had no
+  item a screen reader could count; :class:`CitationListItems` gives each
+  entry the role ``listitem`` instead.  Only the role changes: the theme
+  styles the entries by their ``citation`` class, so they look the same.
 """
 
 import hashlib
@@ -183,6 +189,28 @@ class GluedText:
         return [node], []
 
 
+class CitationListItems:
+    """A translator mixin: each citation is a ``listitem`` of its ``list``."""
+
+    def visit_citation(self, node):
+        super().visit_citation(node)
+        self.body[-1] = self.body[-1].replace(
+            'role="doc-biblioentry"', 'role="listitem"'
+        )
+
+
+def list_citations(app):
+    """Add :class:`CitationListItems` to the HTML builder's translator."""
+    if app.builder.format != "html":
+        return
+    base = app.registry.translators.get(
+        app.builder.name, app.builder.default_translator_class
+    )
+    if not issubclass(base, CitationListItems):
+        translator = type(base.__name__, (CitationListItems, base), {})
+        app.set_translator(app.builder.name, translator, override=True)
+
+
 def setup(app):
     # myst-nb registers its own eval role in its setup: make sure it ran first.
     app.setup_extension("myst_nb")
@@ -192,4 +220,6 @@ def setup(app):
     # Late: after myst-nb has added the notebook's scripts.
     app.connect("html-page-context", drop_widget_state, priority=900)
     app.connect("html-page-context", move_explorer_data, priority=900)
+    # Late: after the theme has set the translator it builds on.
+    app.connect("builder-inited", list_citations, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
