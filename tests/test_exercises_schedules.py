@@ -1,6 +1,7 @@
 """Tests of the chapter-6 checkers in gdcourse.exercises."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -531,6 +532,23 @@ def floor_by_hand(lr):
     return float(np.sum(lr * SIGMA**2 / (2 * (2 - lr * LAMS))))
 
 
+def hot_steps(rates):
+    """The steps at a rate whose noise floor is above the target."""
+    return [k for k in range(len(rates)) if floor_by_hand(rates[k]) > TARGET]
+
+
+def jitter_from(rates, steps):
+    """The expected jitter at the end when only ``steps`` take in noise.
+
+    The same recursion as expected_parts, with the noise of every other step
+    switched off: what those steps' noise still adds to the loss at the end.
+    """
+    v = np.zeros(2)
+    for k, lr in enumerate(rates):
+        v = (1 - lr * LAMS) ** 2 * v + (lr**2 * SIGMA**2 if k in steps else 0)
+    return 0.5 * LAMS * v
+
+
 def true_cause(rates):
     """The cause a wrong schedule's closed-form run shows, decided here on its own."""
     with np.errstate(all="ignore"):
@@ -545,7 +563,9 @@ def true_cause(rates):
         return "constant"
     offset, jitter = expected_parts(rates)
     # a hot last rate explains the loss only if the jitter is its larger part
-    if floor_by_hand(rates[-1]) > TARGET and jitter.sum() >= offset.sum():
+    # and the rate's floor is most of the jitter (two thirds or more)
+    floor = floor_by_hand(rates[-1])
+    if floor > TARGET and offset.sum() <= jitter.sum() <= 1.5 * floor:
         return "last rate"
     if offset.sum() >= jitter.sum():
         return "not arrived"
@@ -557,8 +577,14 @@ def true_cause(rates):
         and expected_loss(1.05 * rates) < expected_loss(rates)
     ):
         return "offset tips it"
-    # the jitter alone fails: the larger share of it decides the direction
-    return "not drained, flat" if jitter[0] >= jitter[1] else "not drained, steep"
+    # the jitter decides: where it was taken in, and along which direction
+    direction = "flat" if jitter[0] >= jitter[1] else "steep"
+    hot = hot_steps(rates)
+    if hot[-1] == STEPS - 1:
+        return f"hot to the end, {direction}"
+    if jitter_from(rates, hot).sum() >= 0.5 * jitter.sum():
+        return f"not drained, {direction}"
+    return f"after the hot phase, {direction}"
 
 
 HINTS = {
@@ -567,9 +593,11 @@ HINTS = {
     "last rate": "as long as the rate stays there",
     "not arrived": "have not arrived",
     "offset tips it": "the offset is what puts the loss over",
-    "not drained, flat": "of the jitter is along the flat direction",
-    "not drained, steep": "of the jitter is along the steep direction",
+    "not drained": "is noise taken in at those steps, the last of them step",
+    "hot to the end": "and your last step is one of them",
+    "after the hot phase": "of it themselves",
 }
+
 
 RIGHT = {
     "exponential decay from 0.7": S.exponential(0.7, gamma=0.982),
@@ -585,7 +613,38 @@ WRONG = {
         S.cosine(0.2, total_steps=1000),
         "last rate",
     ),
-    "restarts that end high": (S.cosine_restarts(0.5, period=120), "last rate"),
+    "restarts that end high": (
+        S.cosine_restarts(0.5, period=120),
+        "hot to the end, flat",
+    ),
+    "Robbins and Monro's 1 / (1 + t / 20)": (
+        lambda t: 1 / (1 + t / 20),
+        "last rate",
+    ),
+    "cyclical rates from 0.04 to 1": (
+        S.cyclic(0.04, 1.0, half_cycle=25),
+        "hot to the end, flat",
+    ),
+    "cyclical rates from 0.01 to 1": (
+        S.cyclic(0.01, 1.0, half_cycle=25),
+        "not drained, flat",
+    ),
+    "exponential decay, then a rate held just under the floor": (
+        lambda t: np.where(t < 180, 0.7 * 0.982**t, 0.078),
+        "after the hot phase, flat",
+    ),
+    "exponential decay, then a rate held just over the floor": (
+        lambda t: np.where(t < 180, 0.7 * 0.982**t, 0.0785),
+        "last rate",
+    ),
+    "1.2 / (1 + t / 10)": (
+        lambda t: 1.2 / (1 + t / 10),
+        "after the hot phase, flat",
+    ),
+    "cosine to 0 from its best peak": (
+        S.cosine(0.34, total_steps=STEPS),
+        "not drained, flat",
+    ),
     "cosine from 0.2 over the budget": (
         S.cosine(0.2, total_steps=STEPS),
         "not arrived",
@@ -771,10 +830,13 @@ def test_schedule_choice_hints_at_the_cause_each_run_shows(name):
     verdict = exercises.check_schedule_choice(schedule)
     assert not verdict.ok
     assert verdict.text.startswith("Not yet: ")
-    assert HINTS[cause] in verdict.text
+    base, _, direction = cause.partition(", ")
+    assert HINTS[base] in verdict.text
     for other, words in HINTS.items():
-        if other != cause:
+        if other != base:
             assert words not in verdict.text, (other, verdict.text)
+    if direction:
+        assert f"of the jitter is along the {direction} direction" in verdict.text
 
 
 def test_schedule_choice_hint_numbers_come_from_the_run():
@@ -798,12 +860,18 @@ def test_schedule_choice_hint_numbers_come_from_the_run():
     # with the noise of the later steps left out, the variance only drains
     cold = rates_of(schedule)[hot[-1] + 1 :]
     drained = mid[0] * np.prod((1 - cold * LAMS[0]) ** 2)
-    assert f"the {left} steps after it multiply what it was then by " in text
+    assert f"the {left} steps after it multiply the variance there was then by " in (
+        text
+    )
     assert f"{drained / mid[0]:.2g}." in text
-    # every step up to hot[-1] is hot, so this is the share of the hot steps
+    # every step up to hot[-1] is hot, so along the flat direction this is
+    # the share of the hot steps
     assert len(hot) == hot[-1] + 1
-    assert f"{drained / end[0]:.0%} of that variance is noise taken in" in text
     assert drained / end[0] > 0.9
+    # the share the report gives is of the whole jitter, both directions
+    whole = expected_parts(rates_of(schedule))[1].sum()
+    share = jitter_from(rates_of(schedule), hot).sum() / whole
+    assert f"{share:.0%} of the jitter is noise taken in at those steps" in text
 
 
 def test_schedule_choice_a_short_cold_phase_is_read_along_the_steep_direction():
@@ -814,7 +882,10 @@ def test_schedule_choice_a_short_cold_phase_is_read_along_the_steep_direction():
     assert jitter[1] > jitter[0]
     assert f"{jitter[1] / jitter.sum():.0%} of the jitter is along the steep" in text
     assert "(1 - 1 * lr_t)**2" in text
-    assert f"the 5 steps after it multiply what it was then by {0.98**10:.2g}." in text
+    assert (
+        f"the 5 steps after it multiply the variance there was then by {0.98**10:.2g}."
+        in text
+    )
     assert "0.1 * lr_t" not in text
 
 
@@ -1037,3 +1108,90 @@ def test_schedule_choice_a_divergence_is_reported_at_the_step_of_schedule_t():
     assert not ch6._decide_run(np.r_[rates[:10], np.full(190, 0.1)].tobytes())[
         "diverged"
     ]
+
+
+def test_schedule_choice_a_schedule_hot_to_the_end_is_not_told_its_last_rate():
+    # cyclical rates between 0.04 and 1: the last rate's floor is just above
+    # the target, but the jitter is more than four times that floor, taken in
+    # at the hotter rates of the last cycle; a lower bound of 0.01, whose
+    # floor is under the target, leaves the loss where it was
+    hot_end = rates_of(S.cyclic(0.04, 1.0, half_cycle=25))
+    lower = rates_of(S.cyclic(0.01, 1.0, half_cycle=25))
+    _, jitter = expected_parts(hot_end)
+    assert floor_by_hand(hot_end[-1]) > TARGET > floor_by_hand(lower[-1])
+    assert jitter.sum() > 4 * floor_by_hand(hot_end[-1])
+    assert expected_loss(lower) > 0.95 * expected_loss(hot_end)
+    text = exercises.check_schedule_choice(hot_end).text
+    assert "your last rate," not in text and HINTS["last rate"] not in text
+    # the step whose noise is the largest part of the flat variance at the end
+    left = [jitter_from(hot_end, [k])[0] for k in range(STEPS)]
+    k = int(np.argmax(left))
+    assert 170 < k < 190
+    drain = np.prod((1 - hot_end[k + 1 :] * LAMS[0]) ** 2)
+    assert (
+        f"the step that left the most of the variance along the flat direction, "
+        f"step {k} at a rate of {hot_end[k]:.2g}, has only {STEPS - 1 - k} steps "
+        f"after it, which multiply the variance there was then by {drain:.2g}."
+    ) in text
+
+
+def test_schedule_choice_one_step_after_the_hot_phase_is_one_step():
+    rates = rates_of(S.cyclic(0.01, 1.0, half_cycle=25))
+    assert hot_steps(rates)[-1] == STEPS - 2
+    text = exercises.check_schedule_choice(rates).text
+    drain = (1 - rates[-1] * LAMS[0]) ** 2
+    assert (
+        f"the 1 step after it multiplies the variance there was then by {drain:.2g}"
+        in (text)
+    )
+    assert "the 1 steps" not in text
+
+
+def test_schedule_choice_jitter_added_after_the_hot_phase_is_said_so():
+    # exponential decay for 180 steps, then a rate held just under the floor:
+    # most of the jitter is the held rate's own, and holding it lower passes
+    held = np.where(np.arange(STEPS) < 180, 0.7 * 0.982 ** np.arange(STEPS), 0.078)
+    _, jitter = expected_parts(held)
+    hot = hot_steps(held)
+    share = jitter_from(held, hot).sum() / jitter.sum()
+    after = jitter_from(held, range(hot[-1] + 1, STEPS)).sum() / jitter.sum()
+    assert share < 0.5 < after
+    assert expected_loss(np.where(held == 0.078, 0.03, held)) < TARGET
+    text = exercises.check_schedule_choice(held).text
+    assert (
+        f"the last of them step {hot[-1]}, but the noise taken in at those steps "
+        f"is only {share:.0%} of the jitter: the {STEPS - 1 - hot[-1]} steps after "
+        f"it add {after:.0%} of it themselves"
+    ) in text
+    floor = floor_by_hand(0.078)
+    assert 0.99 < floor / TARGET < 1
+    assert f"the floor of your last rate, {floor:.3g}, is {floor / TARGET:.1%}" in text
+    assert "multiply the variance there was then" not in text
+
+
+FLOOR_SAID = re.compile(
+    r"(?:noise floor of (?:your rate is )?|the floor of your last rate(?: is|,) )"
+    r"([0-9.e+-]+\d)"
+)
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        0.078,
+        0.0785,
+        S.cyclic(0.04, 1.0, half_cycle=25),
+        lambda t: np.where(t < 180, 0.7 * 0.982**t, 0.078),
+        lambda t: np.where(t < 180, 0.7 * 0.982**t, 0.0785),
+        S.cosine(0.2, total_steps=1000),
+    ],
+)
+def test_schedule_choice_a_floor_is_printed_on_its_side_of_the_target(schedule):
+    rates = rates_array(schedule)
+    floor = floor_by_hand(rates[-1])
+    assert abs(floor / TARGET - 1) < 0.01 or floor > 2 * TARGET
+    said = FLOOR_SAID.findall(exercises.check_schedule_choice(schedule).text)
+    assert said
+    for number in said:
+        assert (float(number) > TARGET) == (floor > TARGET), number
+        assert float(number) != TARGET

@@ -869,6 +869,29 @@ def _unstable(rates):
     )
 
 
+def _steps(n):
+    return f"{n} step" if n == 1 else f"{n} steps"
+
+
+def _multiply(n):
+    return "multiplies" if n == 1 else "multiply"
+
+
+def _left_per_step(rates):
+    """What each step's noise still adds to the expected loss at the end, per direction.
+
+    Row ``i`` is along curvature ``lams[i]``: step ``k`` adds ``lr_k**2 sigma**2``
+    to the variance, and the steps after it multiply that by ``(1 - lr * lam)**2``
+    each; weighted by ``lam / 2`` the rows sum to the jitter of :func:`_expected`.
+    """
+    lams = _decide_curvatures()[:, None]
+    with np.errstate(all="ignore"):
+        drains = (1 - rates * lams) ** 2
+        later = np.cumprod(drains[:, ::-1], axis=1)[:, ::-1]
+        later = np.append(later[:, 1:], np.ones((len(lams), 1)), axis=1)
+        return 0.5 * lams * rates**2 * DECIDE["noise"] ** 2 * later
+
+
 def _decide_hint(rates, offset, jitter):
     """The cause the expected run shows, read from its parts, and where to look."""
     steps, target = DECIDE["steps"], DECIDE["target"]
@@ -883,16 +906,19 @@ def _decide_hint(rates, offset, jitter):
         return (
             f"with one rate for all {steps} steps, the runs either arrive in time "
             "or settle low enough, not both: the noise floor of your rate is "
-            f"{floor:.2g}, and in {steps} steps it multiplies the mean offset "
+            f"{_part(floor)}, and in {steps} steps it multiplies the mean offset "
             f"along {flat} by {move:.2g}; compare the constant rates of the "
             "chapter's first figure, their floors and how fast they get there"
         )
-    # a hot last rate is the cause only when the jitter is the larger part:
-    # a schedule that rises to a hot rate may still be short of the minimum
-    if floor > target and jitter.sum() >= offset.sum():
+    # a hot last rate is the cause only when the jitter is the larger part and
+    # its floor accounts for most of the jitter (two thirds or more): a
+    # schedule that rises to a hot rate may still be short of the minimum, and
+    # one that was much hotter a few steps before the end holds jitter far
+    # above its last rate's floor
+    if floor > target and offset.sum() <= jitter.sum() <= 1.5 * floor:
         return (
             f"your last rate, {last:.3g} at step {steps - 1}, has a noise floor "
-            f"of {floor:.2g} (the chapter's equation for the floor), above the "
+            f"of {_part(floor)} (the chapter's equation for the floor), above the "
             "target: as long as the rate stays there the jitter settles at that "
             "floor, not below it; look at where your schedule is at the end of "
             "the budget"
@@ -947,19 +973,78 @@ def _decide_hint(rates, offset, jitter):
         "and adds lr_t**2 * sigma**2 to it"
     )
     if hot.size:
-        # what each step's noise still adds to the variance at the end
-        drains = (1 - rates * lams[i]) ** 2
-        kept = rates**2 * np.append(np.cumprod(drains[::-1])[::-1][1:], 1.0)
-        after = rates[hot[-1] + 1 :]
-        text += (
-            f". Your schedule spends {hot.size} of its {steps} steps at rates "
-            f"whose floor is above the target (the floor of your last rate is "
-            f"{floor:.2g}), and {kept[hot].sum() / kept.sum():.0%} of that "
-            f"variance is noise taken in at those steps, the last of them step "
-            f"{hot[-1]}; the {after.size} steps after it multiply what it was "
-            f"then by {float(np.prod(drains[hot[-1] + 1 :])):.2g}"
-        )
+        text += ". " + _hot_steps(rates, hot, i, floor)
     return text
+
+
+def _hot_steps(rates, hot, i, floor):
+    """Where the jitter of a schedule with hot steps came from, and what drained it.
+
+    ``hot`` are the steps at rates whose noise floor is above the target and
+    ``i`` the direction of the larger jitter.  The shares count what each
+    step's noise still adds to the loss at the end, along both directions.
+    """
+    steps, target = DECIDE["steps"], DECIDE["target"]
+    lams = _decide_curvatures()
+    per = _left_per_step(rates)
+    left = per.sum(axis=0)
+    share = float(left[hot].sum() / left.sum())
+    spends = (
+        f"Your schedule spends {hot.size} of its {steps} steps at rates whose "
+        "floor is above the target"
+    )
+
+    def drain(k):
+        """What the steps after step ``k`` multiply the variance along ``i`` by."""
+        return float(np.prod((1 - rates[k + 1 :] * lams[i]) ** 2))
+
+    if hot[-1] == steps - 1:
+        # hot to the end: the step that left the most of the variance along
+        # i, and how near the end it is
+        k = int(np.argmax(per[i]))
+        if k == steps - 1:
+            most = (
+                f"the step that left the most of the variance along "
+                f"{_DIRECTIONS[i]} is the last, at a rate of {float(rates[k]):.2g}"
+            )
+        else:
+            most = (
+                f"the step that left the most of the variance along "
+                f"{_DIRECTIONS[i]}, step {k} at a rate of {float(rates[k]):.2g}, "
+                f"has only {_steps(steps - 1 - k)} after it, which "
+                f"{_multiply(steps - 1 - k)} the variance there was then by "
+                f"{drain(k):.2g}"
+            )
+        return (
+            f"{spends} (the floor of your last rate is {_part(floor)}), "
+            f"{share:.0%} of the jitter is noise taken in at those steps, and "
+            f"your last step is one of them: {most}"
+        )
+    k, after = int(hot[-1]), steps - 1 - int(hot[-1])
+    if share >= 0.5:
+        return (
+            f"{spends} (the floor of your last rate is {_part(floor)}), and "
+            f"{share:.0%} of the jitter is noise taken in at those steps, the "
+            f"last of them step {k}; along {_DIRECTIONS[i]} the "
+            f"{_steps(after)} after it {_multiply(after)} the variance there "
+            f"was then by {drain(k):.2g}"
+        )
+    tail = float(left[k + 1 :].sum() / left.sum())
+    return (
+        f"{spends}, the last of them step {k}, but the noise taken in at those "
+        f"steps is only {share:.0%} of the jitter: the {_steps(after)} after "
+        f"it add {tail:.0%} of it themselves, and the floor of your last rate, "
+        f"{_part(floor)}, is {_fraction(floor / target)} of the target"
+    )
+
+
+def _fraction(ratio):
+    """``ratio`` as a percentage, in digits that do not round it up to 100%."""
+    for digits in (0, 1, 2):
+        text = f"{ratio:.{digits}%}"
+        if ratio >= 1 or float(text[:-1]) < 100:
+            return text
+    return "just under 100%"
 
 
 def _part(value):
@@ -1017,10 +1102,13 @@ def check_schedule_choice(schedule):
         holds it back (a divergence, or rates at or above the stability
         limit that leave the expected loss above its start; one rate for
         every step; a last rate whose noise floor is above the target, when
-        the jitter is the larger part; runs that have not arrived; an offset
-        that puts the loss over, when it is not negligible and larger rates
-        would lower the loss; jitter that has not drained).  The report never
-        suggests a schedule.
+        the jitter is the larger part and that floor is at least two thirds
+        of it; runs that have not arrived; an offset that puts the loss over,
+        when it is not negligible and larger rates would lower the loss;
+        jitter taken in at rates whose floor is above the target that the
+        steps after them have not drained, or that such rates took in up to
+        the last step; jitter added mostly by the rates after the last such
+        step).  The report never suggests a schedule.
 
     Notes
     -----
