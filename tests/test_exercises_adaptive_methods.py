@@ -313,7 +313,8 @@ ADAMW_CAUSES = {
     "eps_late": "before the bias correction",
     "no_eps": "no eps",
     "old": "return the moments after this step's update",
-    "w_only": "look again at the weights' update",
+    "w_only": "look again at the new weights w_new",
+    "change": "the change w_t - w_{t-1} returned instead of the new weights",
     "nan": "NaN or infinity",
     "l2": "Adam with L2 regularisation",
     "twice": "the decay applied twice",
@@ -370,6 +371,57 @@ def test_adamw_old_moments_returned():
     said = diagnosis(exercises.check_adamw_step(old))
     assert said.startswith("It looks like w_new is right but m_new and v_new")
     assert [k for k, p in ADAMW_CAUSES.items() if p in said] == ["old"]
+
+
+def test_adamw_change_returned_as_the_weights_is_named_as_such():
+    # Exercise 9.2 asked for w_1 - w_0: the same quantity returned as w_new
+    def change(w, grad, m, v, t, lr, weight_decay):
+        w_new, m, v = adamw_closed_form(w, grad, m, v, t, lr, weight_decay)
+        return w_new - w, m, v
+
+    said = diagnosis(exercises.check_adamw_step(change))
+    assert [k for k, p in ADAMW_CAUSES.items() if p in said] == ["change"]
+    assert "add the update to w_{t-1}" in said
+
+
+def test_adamw_other_weights_get_the_plain_note():
+    # a wrong w_new of no named form: the note names w_new, not "the update"
+    def off(w, grad, m, v, t, lr, weight_decay):
+        w_new, m, v = adamw_closed_form(w, grad, m, v, t, lr, weight_decay)
+        return w_new + 0.01, m, v
+
+    said = diagnosis(exercises.check_adamw_step(off))
+    assert [k for k, p in ADAMW_CAUSES.items() if p in said] == ["w_only"]
+    assert "update" not in said
+
+
+@pytest.mark.parametrize(
+    "answer, reason",
+    [
+        (lambda out: out[0], "got one array of shape (2,)"),
+        (lambda out: out[:2], "got a tuple of 2"),
+        (lambda out: list(out[:2]), "got a list of 2"),
+        (lambda out: float(out[0][0]), "got one number"),
+        (lambda out: (1.0, 2.0, 3.0), "each of shape (2,); got parts of shapes ()"),
+    ],
+)
+def test_adamw_answers_of_another_form_are_told_the_form(answer, reason):
+    def step(w, grad, m, v, t, lr, weight_decay):
+        return answer(adamw_closed_form(w, grad, m, v, t, lr, weight_decay))
+
+    text = repr(exercises.check_adamw_step(step))
+    assert text.startswith("0 of 8 cases passed")
+    assert "expected a tuple of 3 arrays (w_new, m_new, v_new)" in text
+    assert reason in text
+    # never an array shape for the tuple, nor a guessed cause
+    assert "expected shape (3, 2)" not in text and "It looks like" not in text
+
+
+def test_adamw_the_three_stacked_in_one_array_pass():
+    def stacked(w, grad, m, v, t, lr, weight_decay):
+        return np.array(adamw_closed_form(w, grad, m, v, t, lr, weight_decay))
+
+    assert exercises.check_adamw_step(stacked).ok
 
 
 def test_adamw_nan_in_the_weights_is_named_as_such():
@@ -458,6 +510,7 @@ HINTS = {
     "inverted": "the smaller effective rate over the larger",
     "hessian": "diagonal entries, the curvatures",
     "hessian or rounded": "four significant digits; (100, 1) is the ratio",
+    "hessian or two digits": "and also this run's ratios to two significant digits",
     "rounded": "the run's ratios rounded",
     "narrow": "beats tuned momentum along the axes, but not by far",
     "first": "the ratios after the first step",
@@ -554,7 +607,9 @@ def test_a_measured_answer_passes(method, lr):
         ("AdaGrad", 30.0, (106.0, 1.0), "rounded"),
         ("AdaGrad", 3.85, (100.0, 1.0), "hessian or rounded"),
         ("AdaGrad", 30.0, (100.0, 1.0), "hessian"),
-        ("AdaGrad", 100.0, (100.0, 1.0), "hessian"),
+        # the run's own ratios, (101.98, 1.0004), are (100, 1) to two digits
+        ("AdaGrad", 100.0, (100.0, 1.0), "hessian or two digits"),
+        ("AdaGrad", 10.0, (100.0, 1.0), "hessian"),
         ("AdaGrad", 3.0, (measured("AdaGrad", 3.0)[0], 1.5), "turned"),
         ("AdaGrad", 3.0, (30.0, measured("AdaGrad", 3.0)[1]), "axis"),
         ("AdaGrad", 3.0, (30.0, 1.5), "neither"),
@@ -717,6 +772,17 @@ def test_the_hessian_hint_only_for_the_hessian_s_pair():
         assert "Hessian" not in verdict.text and not verdict.ok
     verdict = exercises.check_turned_ravine("AdaGrad", 30.0, (100.0, 1.0))
     assert hint_of(verdict) == ["hessian"]
+
+
+def test_the_hessian_s_pair_is_named_alone_only_where_no_run_reads_so():
+    # the hint names the Hessian as the one cause only where the run's own
+    # ratios, read to two significant digits, are not (100, 1) as well
+    # the grid's rates at which AdaGrad leads by far, 1 to 100
+    for lr in GRID[3:]:
+        run = measured("AdaGrad", lr)
+        two = (float(f"{run[0]:.2g}"), float(f"{run[1]:.2g}"))
+        found = hint_of(exercises.check_turned_ravine("AdaGrad", lr, (100.0, 1.0)))
+        assert found == (["hessian or two digits"] if two == (100, 1) else ["hessian"])
 
 
 def test_the_right_report_says_the_ratios_settle_early():

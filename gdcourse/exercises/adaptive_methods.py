@@ -365,6 +365,12 @@ def _beta1_swapped(w, grad, m, v, t, lr, weight_decay):
     return (1 - lr * weight_decay) * w - lr * _adam_direction(m, v, t), m, v
 
 
+def _change_instead_of_weights(w, grad, m, v, t, lr, weight_decay):
+    # the change w_t - w_{t-1}, Exercise 9.2's quantity, returned as w_new
+    w_new, m, v = _adamw_step(w, grad, m, v, t, lr, weight_decay)
+    return w_new - w, m, v
+
+
 def _moments_swapped(w, grad, m, v, t, lr, weight_decay):
     w_new, m, v = _adamw_step(w, grad, m, v, t, lr, weight_decay)
     return w_new, v, m
@@ -424,11 +430,43 @@ def _in_own_units(got, expected):
     )
 
 
+def _structure(got, expected):
+    """What is wrong with the form of an answer that is not a tuple
+    ``(w_new, m_new, v_new)`` of the expected shapes (None: nothing, or
+    something the plain comparison names, such as None or a string)."""
+    want = f"expected a tuple of {len(expected)} arrays (w_new, m_new, v_new)"
+    if isinstance(got, (tuple, list)):
+        if len(got) != len(expected):
+            return f"{want}; got a {type(got).__name__} of {len(got)}"
+        try:
+            shapes = [np.shape(np.asarray(g, dtype=float)) for g in got]
+        except (TypeError, ValueError):
+            return None
+        if shapes != [np.shape(e) for e in expected]:
+            return (
+                f"{want}, each of shape {np.shape(expected[0])}; got parts of "
+                f"shapes {', '.join(map(str, shapes))}"
+            )
+        return None
+    if got is None or isinstance(got, (str, bytes)):
+        return None
+    try:
+        arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if arr.shape == (len(expected), *np.shape(expected[0])):
+        # the three stacked in one array: compared as they are
+        return None
+    if arr.ndim == 0:
+        return f"{want}; got one number"
+    return f"{want}; got one array of shape {arr.shape}"
+
+
 def _compare_steps(got, expected):
     # as _compare, for the tuple (w_new, m_new, v_new), each part in its units
     scaled = _in_own_units(got, expected)
     if scaled is None:
-        return _matches(got, expected, 1e-6, 1e-9)
+        return _structure(got, expected) or _matches(got, expected, 1e-6, 1e-9)
     reason = _matches(*scaled, 1e-6, 1e-9)
     if reason != "the numbers differ" or describe(got) != describe(expected):
         return reason
@@ -554,6 +592,13 @@ _ADAMW_STEP_MISTAKES = (
         "gradients, then that of their squares",
     ),
     dg.variant(
+        _change_instead_of_weights,
+        "the change w_t - w_{t-1} returned instead of the new weights w_t "
+        "(the quantity of Exercise 9.2)",
+        "w_new is the weights after the step, not the update: add the update "
+        "to w_{t-1}",
+    ),
+    dg.variant(
         _adamw_with(_eps_before_correction_w),
         "eps added to the root of v before the bias correction, "
         "as TensorFlow/Keras (and Kingma and Ba's faster form) do",
@@ -587,7 +632,9 @@ _ADAMW_STEP_MISTAKES = (
             ("w_new", "m_new", "v_new"),
             notes={
                 ("m_new", "v_new"): "return the moments after this step's update",
-                ("w_new",): "the moments are right: look again at the weights' update",
+                (
+                    "w_new",
+                ): "the moments are right: look again at the new weights w_new",
             },
         )
     ),
@@ -882,6 +929,18 @@ def _ratios_hint(method, lr, given, measured):
         )
     if others:
         return f"{others[0]}'s ratios at this rate, not {method}'s"
+    if hessian and all(
+        float(f"{m:.2g}") == float(f"{h:.2g}")
+        for m, h in zip(measured, (TURNED["kappa"], 1.0))
+    ):
+        # the run's own ratios read to two digits are the Hessian's as well:
+        # say both, and assert neither
+        return (
+            f"({TURNED['kappa']:g}, 1) is the ratio of the Hessian's diagonal "
+            f"entries, and also this run's ratios to two significant digits; "
+            f"read both from {method}'s effective rates after step {read_at} "
+            "and give them to four significant digits"
+        )
     if hessian:
         return (
             "the ratio of the Hessian's diagonal entries, the curvatures; "
