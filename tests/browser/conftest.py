@@ -15,6 +15,12 @@ SITE = Path(
         "GDCOURSE_SITE", Path(__file__).resolve().parents[2] / "_build" / "html"
     )
 )
+#: Every page of the book: the intro, the chapters, the appendices and the bibliography.
+PAGES = (
+    sorted(str(p.relative_to(SITE)) for p in SITE.glob("book/*.html"))
+    if SITE.exists()
+    else []
+)
 SHOTS = Path(__file__).resolve().parents[2] / "_build" / "screenshots"
 # Debian's Chromium by default; CHROMIUM=/path/to/chrome to use another installed browser.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -4,13 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import DESKTOP, PHONE, SITE, open_page, wait_dense
-
-PAGES = (
-    sorted(str(p.relative_to(SITE)) for p in SITE.glob("book/*.html"))
-    if SITE.exists()
-    else []
-)
+from conftest import DESKTOP, PAGES, PHONE, open_page, wait_dense
 
 
 def test_the_site_has_chapter_pages():
