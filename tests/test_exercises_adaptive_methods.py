@@ -479,8 +479,8 @@ def ravines():
     ]
 
 
-def measured(method, lr, after=TURNED["read_at"]):
-    """The ratio of the effective rates after ``after`` steps, from the run's gradients."""
+def measured_rates(method, lr, after=TURNED["read_at"]):
+    """The effective rates after ``after`` steps, from the run's gradients."""
     make = {"AdaGrad": optimizers.adagrad, "RMSProp": optimizers.rmsprop}
     make["Adam"] = optimizers.adam
     out = []
@@ -497,9 +497,35 @@ def measured(method, lr, after=TURNED["read_at"]):
         else:
             w8 = 0.001 * 0.999 ** np.arange(after - 1, -1, -1)
             scale = np.sqrt(w8 @ g**2 / (1 - 0.999**after)) + 1e-8
-        rates = lr / scale
-        out.append(float(rates.max() / rates.min()))
+        out.append(lr / scale)
+    return out
+
+
+def measured(method, lr, after=TURNED["read_at"]):
+    """The ratio of the effective rates after ``after`` steps."""
+    return tuple(float(r.max() / r.min()) for r in measured_rates(method, lr, after))
+
+
+def measured_kappas(method, lr, after=TURNED["read_at"], invert=False):
+    """Condition number of diag(P) H, similar to P^1/2 H P^1/2, P the rates."""
+    out = []
+    for rates, (s, _) in zip(measured_rates(method, lr, after), ravines()):
+        p = 1 / rates if invert else rates
+        eig = np.abs(np.linalg.eigvals(np.diag(p) @ s.hessian(np.zeros(2))))
+        out.append(float(eig.max() / eig.min()))
     return tuple(out)
+
+
+def turned_check(method, lr, ratios, kappas=None):
+    """The check, with the run's condition numbers unless others are given."""
+    if kappas is None:
+        try:
+            name = {"adagrad": "AdaGrad"}.get(method, method)
+            kappas = measured_kappas(name, float(lr))
+        except (KeyError, TypeError, ValueError):
+            # GD, momentum and bad inputs: a pair the check never reaches
+            kappas = (2.0, 100.0)
+    return exercises.check_turned_ravine(method, lr, ratios, kappas)
 
 
 HINTS = {
@@ -521,6 +547,17 @@ HINTS = {
     "turned": "the ratio on the turned ravine is not the run's",
     "neither": "neither ratio is the run's",
     "lasts": "this lead lasts only to the end of the race's 300 steps",
+    "k order": "the condition numbers in the other order",
+    "k inverted": "the smallest eigenvalue over the largest",
+    "k ratios": "the ratios of the effective rates given again",
+    "k unscaled": "the Hessian's own condition number along the axes",
+    "k inverse P": "P built from the inverses of the effective rates",
+    "k first": "the condition numbers after the first step",
+    "k diagonal": "the turned ravine's read from H's diagonal alone",
+    "k own diagonal": "that the Hessian's own diagonal gives as a preconditioner",
+    "k axis": "the condition number along the axes is not the run's",
+    "k turned": "the condition number on the turned ravine is not the run's",
+    "k neither": "neither condition number is the run's",
 }
 
 
@@ -562,8 +599,11 @@ def test_the_counts_are_the_chapter_race():
 def test_a_measured_answer_passes(method, lr):
     name = {"adagrad": "AdaGrad"}.get(method, method)
     ratios = tuple(float(f"{r:.4g}") for r in measured(name, lr))
-    verdict = exercises.check_turned_ravine(method, lr, ratios)
+    kappas = tuple(float(f"{k:.4g}") for k in measured_kappas(name, lr))
+    verdict = turned_check(method, lr, ratios, kappas)
     assert verdict.ok and verdict.text.startswith("Right:")
+    for k in kappas:
+        assert f"{k:.4g}" in verdict.text
 
 
 @pytest.mark.parametrize(
@@ -616,7 +656,7 @@ def test_a_measured_answer_passes(method, lr):
     ],
 )
 def test_a_wrong_answer_gets_the_hint_of_its_cause(method, lr, ratios, cause):
-    verdict = exercises.check_turned_ravine(method, lr, ratios)
+    verdict = turned_check(method, lr, ratios)
     assert not verdict.ok and verdict.text.startswith("Not yet:")
     assert hint_of(verdict) == [cause]
     # no failing report gives a passing method or the run's ratios
@@ -646,7 +686,7 @@ def test_right_answers_lead_by_far_and_say_four_digits():
     make = {"AdaGrad": optimizers.adagrad, "RMSProp": optimizers.rmsprop}
     for method, lr in [("AdaGrad", 3.0), ("AdaGrad", 30.0), ("AdaGrad", 1.0)]:
         ratios = measured(method, lr)
-        verdict = exercises.check_turned_ravine(method, lr, ratios)
+        verdict = turned_check(method, lr, ratios)
         assert verdict.ok
         k = adaptive.grid_steps(s, start, make[method](), [lr], 300, stay=True)[0]
         assert 2 * k <= hb[0]
@@ -657,9 +697,7 @@ def test_right_answers_lead_by_far_and_say_four_digits():
         for r in ratios:
             assert f"{r:.4g}" in verdict.text
     # a lead of a few steps is not one by far
-    assert not exercises.check_turned_ravine(
-        "AdaGrad", 0.5, measured("AdaGrad", 0.5)
-    ).ok
+    assert not turned_check("AdaGrad", 0.5, measured("AdaGrad", 0.5)).ok
 
 
 def test_the_hessian_guess_never_passes_at_an_accepted_rate():
@@ -677,7 +715,7 @@ def test_the_hessian_guess_never_passes_at_an_accepted_rate():
             )
     for method in ("AdaGrad", "RMSProp"):
         for lr in (100.0, 300.0, 3000.0):
-            assert not exercises.check_turned_ravine(method, lr, (100, 1)).ok
+            assert not turned_check(method, lr, (100, 1)).ok
 
 
 def test_round_guesses_do_not_pass():
@@ -692,12 +730,12 @@ def test_round_guesses_do_not_pass():
                 for b in (1, 2, 10):
                     near = [abs(g / r - 1) <= 2e-3 for g, r in zip((a, b), run)]
                     if all(near):
-                        verdict = exercises.check_turned_ravine(method, lr, (a, b))
+                        verdict = turned_check(method, lr, (a, b))
                         assert not verdict.ok, (method, lr, a, b)
     # GD and momentum's ratios are 1, but their counts never pass
     for method in ("GD", "momentum"):
         for lr in GRID:
-            assert not exercises.check_turned_ravine(method, lr, (1, 1)).ok
+            assert not turned_check(method, lr, (1, 1)).ok
 
 
 @pytest.mark.parametrize(
@@ -726,7 +764,7 @@ def test_round_guesses_do_not_pass():
     ],
 )
 def test_bad_input_gets_a_plain_message(args, message):
-    verdict = exercises.check_turned_ravine(*args)
+    verdict = turned_check(*args)
     assert not verdict.ok and message in verdict.text
     assert "Traceback" not in verdict.text and "\n" not in verdict.text
 
@@ -753,7 +791,7 @@ def test_rmsprop_s_lead_is_the_window_s_and_never_passes(lr):
     assert k is not None and 2 * k <= 45
     back = back_above(lr)
     assert back is not None
-    verdict = exercises.check_turned_ravine("RMSProp", lr, measured("RMSProp", lr))
+    verdict = turned_check("RMSProp", lr, measured("RMSProp", lr))
     assert not verdict.ok and hint_of(verdict) == ["lasts"]
     assert f"back above 1e-4 of its start at step {back}." in verdict.text
     assert "AdaGrad" not in verdict.text
@@ -761,16 +799,16 @@ def test_rmsprop_s_lead_is_the_window_s_and_never_passes(lr):
 
 def test_no_rmsprop_rate_passes():
     for lr in np.geomspace(0.03, 100, 41):
-        verdict = exercises.check_turned_ravine("RMSProp", lr, measured("RMSProp", lr))
+        verdict = turned_check("RMSProp", lr, measured("RMSProp", lr))
         assert not verdict.ok
 
 
 def test_the_hessian_hint_only_for_the_hessian_s_pair():
     # a pair near (100, 1) that no run gives is not named as the Hessian's
     for pair in [(100.5, 1.0), (100.0, 1.003)]:
-        verdict = exercises.check_turned_ravine("AdaGrad", 30.0, pair)
+        verdict = turned_check("AdaGrad", 30.0, pair)
         assert "Hessian" not in verdict.text and not verdict.ok
-    verdict = exercises.check_turned_ravine("AdaGrad", 30.0, (100.0, 1.0))
+    verdict = turned_check("AdaGrad", 30.0, (100.0, 1.0))
     assert hint_of(verdict) == ["hessian"]
 
 
@@ -781,13 +819,92 @@ def test_the_hessian_s_pair_is_named_alone_only_where_no_run_reads_so():
     for lr in GRID[3:]:
         run = measured("AdaGrad", lr)
         two = (float(f"{run[0]:.2g}"), float(f"{run[1]:.2g}"))
-        found = hint_of(exercises.check_turned_ravine("AdaGrad", lr, (100.0, 1.0)))
+        found = hint_of(turned_check("AdaGrad", lr, (100.0, 1.0)))
         assert found == (["hessian or two digits"] if two == (100, 1) else ["hessian"])
 
 
 def test_the_right_report_says_the_ratios_settle_early():
     ratios = measured("AdaGrad", 3.0)
-    text = exercises.check_turned_ravine("AdaGrad", 3.0, ratios).text
+    text = turned_check("AdaGrad", 3.0, ratios).text
     early = measured("AdaGrad", 3.0, after=10)
     assert f"already {early[0]:.4g} and {early[1]:.4g} after step 10" in text
     assert "stays below 1e-4 of its start" in text
+
+
+def test_the_condition_numbers_are_the_preconditioned_hessian_s():
+    for method, lr in [("AdaGrad", 1.0), ("AdaGrad", 3.0), ("RMSProp", 30.0)]:
+        np.testing.assert_allclose(
+            adaptive_methods._kappas(method, lr), measured_kappas(method, lr), rtol=1e-9
+        )
+        # along the axes P H is diagonal: the rates times the curvatures
+        r = measured(method, lr)[0]
+        assert adaptive_methods._kappas(method, lr)[0] == pytest.approx(
+            max(r / 100, 100 / r), rel=1e-9
+        )
+    # turned, nearly equal rates leave it near the Hessian's, 100
+    assert abs(measured_kappas("AdaGrad", 3.0)[1] / 100 - 1) < 1e-3
+
+
+def k_pairs(lr):
+    k = measured_kappas("AdaGrad", lr)
+    r = measured("AdaGrad", lr)
+    return {
+        "k order": k[::-1],
+        "k inverted": tuple(1 / x for x in k),
+        "k ratios": r,
+        "k unscaled": (100.0, 100.0),
+        "k inverse P": measured_kappas("AdaGrad", lr, invert=True),
+        "k first": measured_kappas("AdaGrad", lr, after=1),
+        "k diagonal": (k[0], r[1]),
+        "k own diagonal": (1.0, 100.0),
+        "k axis": (1.5 * k[0], k[1]),
+        "k turned": (k[0], 1.02 * k[1]),
+        "k neither": (1.5 * k[0], 1.02 * k[1]),
+    }
+
+
+@pytest.mark.parametrize("lr", [3.0, 30.0])
+@pytest.mark.parametrize("cause", list(k_pairs(3.0)))
+def test_wrong_condition_numbers_get_the_hint_of_their_cause(lr, cause):
+    ratios = measured("AdaGrad", lr)
+    verdict = turned_check("AdaGrad", lr, ratios, k_pairs(lr)[cause])
+    assert not verdict.ok and verdict.text.startswith("Not yet:")
+    assert hint_of(verdict) == [cause]
+    # the run's condition numbers never show (the turned one is 100 to
+    # 4 digits, the Hessian's own: no hint prints it either)
+    for k in measured_kappas("AdaGrad", lr):
+        for shown in {f"{k:.3g}", f"{k:.4g}", f"{k:.5g}"}:
+            assert shown not in verdict.text
+
+
+def test_round_condition_numbers_pass_only_where_they_are_the_run_s():
+    # the turned ravine's is near 100 at these rates, the Hessian's own: the
+    # one along the axes is what the run alone gives, and no round value is it
+    round_values = [1, 1.1, 1.2, 1.5, 2, 3, 4, 5, 10, 100]
+    for lr in GRID[3:]:
+        ratios = measured("AdaGrad", lr)
+        run = measured_kappas("AdaGrad", lr)
+        for a in round_values:
+            assert abs(a / run[0] - 1) > TURNED["rtol"]
+            assert not turned_check("AdaGrad", lr, ratios, (a, 100)).ok, (lr, a)
+        assert turned_check("AdaGrad", lr, ratios, (run[0], 100)).ok
+
+
+@pytest.mark.parametrize(
+    "kappas, message",
+    [
+        (None, "kappas must be a pair of numbers (along the axes, turned), got None."),
+        ("1, 100", "kappas must be a pair of numbers"),
+        ((1.3,), "kappas must be two positive numbers"),
+        ((1.3, 100.0, 2.0), "kappas must be two positive numbers"),
+        ((float("nan"), 100.0), "kappas must be two positive numbers"),
+        ((0.0, 100.0), "kappas must be two positive numbers"),
+        ((True, 100.0), "kappas must be two positive numbers"),
+    ],
+)
+def test_bad_condition_numbers_get_a_plain_message(kappas, message):
+    verdict = exercises.check_turned_ravine(
+        "AdaGrad", 3.0, measured("AdaGrad", 3.0), kappas
+    )
+    assert not verdict.ok and message in verdict.text
+    assert "Traceback" not in verdict.text and "\n" not in verdict.text

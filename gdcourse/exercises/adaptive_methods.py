@@ -823,8 +823,8 @@ def _back_above(optimizer, lr):
     return int(np.argmax(late)) + TURNED["steps"] + 1 if late.any() else None
 
 
-def _rate_ratios(method, lr, after=None):
-    """Larger over smaller effective rate after step ``after``, on each ravine."""
+def _rates_after(method, lr, after=None):
+    """Each coordinate's effective rate after step ``after``, on each ravine."""
     from gdcourse import adaptive
 
     after = TURNED["read_at"] if after is None else after
@@ -832,7 +832,7 @@ def _rate_ratios(method, lr, after=None):
     for surface, start in _ravines().values():
         if method in ("GD", "momentum"):
             # one rate for every coordinate
-            out.append(1.0)
+            out.append(np.full(2, lr))
             continue
         if method == "Adam":
             scales = adaptive.adam_scales(surface, start, lr, after)[1]
@@ -841,9 +841,108 @@ def _rate_ratios(method, lr, after=None):
             rates = adaptive.effective_rates(
                 _optimizer(method), surface.grad, start, lr, after
             )
-        last = rates[after - 1]
-        out.append(float(last.max() / last.min()))
+        out.append(np.asarray(rates[after - 1], dtype=float))
     return out
+
+
+def _rate_ratios(method, lr, after=None):
+    """Larger over smaller effective rate after step ``after``, on each ravine."""
+    return [float(r.max() / r.min()) for r in _rates_after(method, lr, after)]
+
+
+def _kappa(rates, hessian):
+    """Condition number of P^1/2 H P^1/2, P = diag(rates)."""
+    root = np.sqrt(rates)
+    eig = np.linalg.eigvalsh(np.outer(root, root) * hessian)
+    return float(eig.max() / eig.min())
+
+
+def _hessians():
+    return [s.hessian(np.zeros(2)) for s, _ in _ravines().values()]
+
+
+def _kappas(method, lr, after=None, invert=False):
+    """The preconditioned Hessian's condition number on each ravine, with P
+    the effective rates after step ``after`` (``invert``: their inverses)."""
+    return [
+        _kappa(1 / r if invert else r, h)
+        for r, h in zip(_rates_after(method, lr, after), _hessians())
+    ]
+
+
+def _kappas_hint(method, lr, given, measured):
+    """The hint for condition numbers that are not the run's, or None."""
+    a, b = given
+    if _near(a, measured[0]) and _near(b, measured[1]):
+        return None
+    read_at = TURNED["read_at"]
+    kappa = TURNED["kappa"]
+
+    def fits(pair):
+        return _near(a, pair[0]) and _near(b, pair[1])
+
+    if fits(measured[::-1]):
+        return (
+            "the condition numbers in the other order: the ravine along the axes first"
+        )
+    if fits([1 / k for k in measured]):
+        return (
+            "the smallest eigenvalue over the largest: a condition number is "
+            "the largest over the smallest, at least 1"
+        )
+    ratios = _rate_ratios(method, lr)
+    if fits(ratios):
+        return (
+            "the ratios of the effective rates given again: the condition "
+            "numbers are those of the Hessian scaled by them, P^1/2 H P^1/2"
+        )
+    if _near(a, kappa) and not _near(a, measured[0]):
+        return (
+            "the Hessian's own condition number along the axes, before any "
+            "preconditioning: scale H by the run's effective rates first"
+        )
+    if fits(_kappas(method, lr, invert=True)):
+        return (
+            "P built from the inverses of the effective rates: P holds the "
+            "rates themselves, each coordinate's step per unit of gradient"
+        )
+    if fits(_kappas(method, lr, 1)):
+        return (
+            f"the condition numbers after the first step: the check reads the "
+            f"rates after step {read_at}, as for the ratios"
+        )
+    if _near(a, measured[0]) and _near(b, ratios[1]):
+        # the diagonal's entries times the rates, as if H were diagonal: right
+        # along the axes; turned, the equal diagonal leaves the rates' ratio
+        return (
+            "the turned ravine's read from H's diagonal alone, as if H were "
+            "diagonal there too: the rates also scale its off-diagonal "
+            "entries; take the eigenvalues of P^1/2 H P^1/2"
+        )
+    if fits((1.0, kappa)):
+        return (
+            "the condition numbers that the Hessian's own diagonal gives as a "
+            f"preconditioner, as at the start of the chapter; {method}'s rates "
+            f"after step {read_at} are not exactly the inverse curvatures: "
+            "build P from them"
+        )
+    wrong = [
+        where
+        for where, g, m in zip(("along the axes", "turned"), given, measured)
+        if not _near(g, m)
+    ]
+    said = (
+        "neither condition number is"
+        if len(wrong) == 2
+        else "the condition number "
+        + ("on the turned ravine" if wrong == ["turned"] else "along the axes")
+        + " is not"
+    )
+    return (
+        f"{said} the run's (within {TURNED['rtol']:.1%}); with P the diagonal "
+        f"matrix of {method}'s effective rates after step {read_at}, take the "
+        "largest over the smallest eigenvalue of P^1/2 H P^1/2 on each ravine"
+    )
 
 
 def _near(got, want, rtol=None):
@@ -967,7 +1066,7 @@ def _ratios_hint(method, lr, given, measured):
     )
 
 
-def check_turned_ravine(method, lr, ratios):
+def check_turned_ravine(method, lr, ratios, kappas):
     """Check a diagnosis of the turned ravine: the method whose lead it takes away, and the evidence.
 
     Exercise 9.4, on the race of the chapter's first section
@@ -993,6 +1092,10 @@ def check_turned_ravine(method, lr, ratios):
         :func:`gdcourse.adaptive.effective_rates` for AdaGrad and RMSProp,
         from the scales of :func:`gdcourse.adaptive.adam_scales` for Adam;
         1 for GD and momentum, whose rate is the same for every coordinate).
+    kappas : pair of float
+        The why: on each ravine, the condition number of the preconditioned
+        Hessian :math:`P^{1/2} H P^{1/2}`, with :math:`P` the diagonal matrix
+        of those effective rates after step ``TURNED["read_at"]``.
 
     Returns
     -------
@@ -1002,9 +1105,11 @@ def check_turned_ravine(method, lr, ratios):
         its loss there below the cut when the run goes on to
         ``TURNED["hold"]`` steps, and loses to tuned heavy ball on the turned
         ravine (all counted by running them), and
-        the ratios are the run's to within ``TURNED["rtol"]``.
+        the ratios and the condition numbers are the run's to within
+        ``TURNED["rtol"]``.
         A wrong choice gets the counts it ran and a hint that points at the
-        evidence; the report never gives a method, rate or ratio that passes.
+        evidence; the report never gives a method, rate, ratio or condition
+        number that passes.
 
     Notes
     -----
@@ -1013,11 +1118,14 @@ def check_turned_ravine(method, lr, ratios):
     above the steep one's; turned by 45 degrees both coordinates carry the
     same mix of steep and flat, their gradients are alike, and the two rates
     stay nearly equal: the method is then plain gradient descent at one rate
-    on a problem of condition number 100.
+    on a problem of condition number 100.  With :math:`P` the diagonal
+    matrix of the effective rates, the steps are gradient descent at rate 1
+    on the quadratic of Hessian :math:`P^{1/2} H P^{1/2}` in the variable
+    :math:`P^{-1/2} w`: its condition number is what the scaling leaves.
 
     Examples
     --------
-    >>> check_turned_ravine("Adam", 0.1, (30.0, 1.0))
+    >>> check_turned_ravine("Adam", 0.1, (30.0, 1.0), (3.0, 100.0))
     Not yet: Adam at rate 0.1: 79 steps along the axes, not within 300 steps on the turned ravine; tuned heavy ball: 45 steps on each.
     Hint: at this rate Adam does not beat tuned momentum along the axes, so the turn has no lead to take away; the chapter reads Adam's pace in the race as set by its momentum beta1 on both ravines; look in the race for a method whose count along the axes is far below momentum's.
     """
@@ -1066,7 +1174,25 @@ def check_turned_ravine(method, lr, ratios):
             "ratios must be two positive numbers (along the axes, turned), "
             f"got {describe(ratios)}.",
         )
+    if isinstance(kappas, (str, bytes)) or not isinstance(
+        kappas, (tuple, list, np.ndarray)
+    ):
+        return dg.Verdict(
+            False,
+            "kappas must be a pair of numbers (along the axes, turned), "
+            f"got {describe(kappas)}.",
+        )
+    if len(kappas) != 2 or not all(
+        isinstance(k, Real) and not isinstance(k, bool) and np.isfinite(k) and k > 0
+        for k in kappas
+    ):
+        return dg.Verdict(
+            False,
+            "kappas must be two positive numbers (along the axes, turned), "
+            f"got {describe(kappas)}.",
+        )
     given = [float(r) for r in ratios]
+    given_kappas = [float(k) for k in kappas]
     mine = _counts(_optimizer(method), lr)
     hb_lr, _ = _heavy_ball()
     ref = _counts(_optimizer("momentum"), hb_lr)
@@ -1128,7 +1254,10 @@ def check_turned_ravine(method, lr, ratios):
     else:
         hint = _ratios_hint(method, lr, given, _rate_ratios(method, lr))
         if hint is None:
+            hint = _kappas_hint(method, lr, given_kappas, _kappas(method, lr))
+        if hint is None:
             a, b = given
+            ka, kb = given_kappas
             early = _rate_ratios(method, lr, TURNED["read_at"] // 2)
             return dg.Verdict(
                 True,
@@ -1138,8 +1267,10 @@ def check_turned_ravine(method, lr, ratios):
                 f"axes, where the flat coordinate's small gradients earn it "
                 f"the larger rate, and {b:.4g} turned, where both coordinates "
                 "see the same mix of steep and flat: there its diagonal "
-                "scaling is almost one rate for both, and the ravine's "
-                "condition number is left as it was. The ratios were already "
+                "scaling is almost one rate for both. Scaled by these rates, "
+                f"the Hessian's condition number, {TURNED['kappa']:g} on both "
+                f"ravines, becomes {ka:.4g} along the axes and stays "
+                f"{kb:.4g} turned. The ratios were already "
                 f"{early[0]:.4g} and {early[1]:.4g} after step "
                 f"{TURNED['read_at'] // 2}: the first, largest gradients set "
                 f"them, and {method}'s sum of squares never forgets them.",
