@@ -1846,10 +1846,13 @@ def _c_gradient_only(opt):
     sq2 = opt.init(q.copy())
     q2 = q.copy()
     same = decoupled = l2 = True
+    apart, gaps = [], []  # the two starts' steps apart, and the starts apart
     for g in (row[0] for row in _G):
         p_new, sp = _call_update(opt, g.copy(), sp, p, _LR, "one start")
         q_new, sq = _call_update(opt, g.copy(), sq, q, _LR, "one start")
         dp, dq = p_new - p, q_new - q
+        apart.append(dp - dq)
+        gaps.append(p - q)
         same &= np.allclose(dp, dq, rtol=1e-9, atol=1e-15)
         decoupled &= np.allclose(dp - dq, -_LR * lam * (p - q), rtol=1e-9, atol=1e-15)
         if lam:
@@ -1870,17 +1873,32 @@ def _c_gradient_only(opt):
             "different states), so the same gradients move two starts "
             "differently: start the state from zeros, e.g. np.zeros_like(params)."
         )
-    decay = (
-        f" (its weight_decay={lam!r} explains neither a decoupled decay, "
-        "w * (1 - lr * weight_decay), nor an L2 term, grad + weight_decay * w)"
-        if lam
-        else " (a weight decay must be declared in hyperparameters['weight_decay'])"
-    )
-    raise _Broken(
+    head = (
         "the step depends on the weights themselves, not only on the gradient "
-        "and the state: from two starts, the same gradients moved them "
-        f"differently{decay}. The race hands every rule the gradient; use params "
-        "only to take the step from."
+        "and the state: from two starts, the same gradients moved them differently"
+    )
+    if lam:
+        raise _Broken(
+            f"{head} (its weight_decay={lam!r} explains neither a decoupled decay, "
+            "w * (1 - lr * weight_decay), nor an L2 term, grad + weight_decay * "
+            "w). The race hands every rule the gradient; use params only to take "
+            "the step from, apart from the declared decay."
+        )
+    # an undeclared decay: the steps differ by -lr * k * (p - q), one k throughout
+    apart, gaps = np.concatenate(apart), np.concatenate(gaps)
+    k = -float(apart @ gaps) / (_LR * float(gaps @ gaps))
+    if k > 0 and np.allclose(apart, -_LR * k * gaps, rtol=1e-6, atol=1e-15):
+        raise _Broken(
+            f"{head}, as a weight decay of about {k:.3g} would, w * (1 - lr * "
+            f"{k:.3g}): declare it as hyperparameters['weight_decay'], so that "
+            "the check and the race know of it."
+        )
+    raise _Broken(
+        f"{head}, and not as a weight decay would. This race takes only rules "
+        "whose step depends on the gradient and the state, so that it compares "
+        "what rules do with the gradients they are given; a step scaled by the "
+        "weights, as the trust ratios of LARS and LAMB are, is outside it. Use "
+        "params only to take the step from."
     )
 
 

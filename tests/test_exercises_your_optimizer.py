@@ -601,3 +601,29 @@ def test_the_coin_sentence_is_the_binomial_tail_of_the_winners_record():
         f"{sum(sum(t) >= 3 for t in tosses)} times in 32"
     )
     assert yo.coin_tail(5, 5).endswith("once in 32")
+
+
+def test_a_declared_decay_that_stalls_is_told_of_its_decay_not_its_step_length():
+    verdict = check_your_optimizer(optimizers.sgd(weight_decay=0.1))
+    assert not verdict.ok
+    # the cause: the quadratic's run settles at the minimum of f + 0.1 |w|^2 / 2,
+    # in closed form, and the report's lowest loss is that minimum's loss
+    quad = race.problem("quadratic")
+    w_star, A = quad.surface.minima[0], quad.surface.hessian(np.zeros(quad.dim))
+    w_reg = np.linalg.solve(A + 0.1 * np.eye(quad.dim), A @ w_star)
+    f_reg = 0.5 * (w_reg - w_star) @ A @ (w_reg - w_star)
+    assert f"- quadratic: no rate reached the target, 0.000505, within 1000 " \
+        f"steps; the lowest loss, {f_reg:.3g}, came at" in verdict.text  # fmt: skip
+    assert "your rule declares weight_decay=0.1" in verdict.text
+    assert "short of the minimum" in verdict.text
+    # the wrong causes are not named
+    assert "shorter than lr times the gradient" not in verdict.text
+    assert "direction flip" not in verdict.text
+    assert "momentum factor of 1" not in verdict.text
+
+
+def test_a_plateau_without_a_declared_decay_is_not_told_of_a_decay():
+    rule = _rule(lambda g, s, p, lr: (p - 1e-3 * lr * g, s))
+    verdict = check_your_optimizer(rule)
+    assert not verdict.ok
+    assert "weight_decay" not in verdict.text

@@ -937,3 +937,42 @@ def test_sweeps_refuse_what_is_not_a_tuned_optimizer():
     # an Entry is taken for its optimizer; without curves no losses are kept
     (sw,) = race.sweeps(beale, [race.reference_entries()[0]])
     assert sw.losses is None and sw.steps.shape == (len(beale.rates), 1)
+
+
+def _trust_ratio(grad, state, params, lr):
+    """A LARS-style step: the gradient scaled by |w| / |g| (at most 1), per row."""
+    w = np.linalg.norm(params, axis=-1, keepdims=True)
+    g = np.linalg.norm(grad, axis=-1, keepdims=True)
+    return params - lr * np.minimum(w / np.maximum(g, 1e-300), 1.0) * grad, state
+
+
+def test_a_step_scaled_by_the_weights_is_told_it_is_outside_the_race():
+    report = race.check_optimizer(_opt(_trust_ratio))
+    # the one fault: the step reads the weights; every other check passes
+    assert len(report.problems) == 1, report
+    (problem,) = report.problems
+    assert "depends on the weights themselves" in problem
+    assert "not as a weight decay would" in problem
+    assert "LARS and LAMB" in problem and "is outside it" in problem
+    # declaring a decay would not make it pass: the message does not ask for one
+    assert "weight_decay" not in problem and "declare" not in problem
+    declared = race.check_optimizer(_opt(_trust_ratio, hyper={"weight_decay": 0.1}))
+    assert not declared.ok
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        lambda g, s, p, lr: (p * (1 - lr * 0.1) - lr * g, s),
+        lambda g, s, p, lr: (p - lr * (g + 0.1 * p), s),
+    ],
+    ids=["decoupled", "L2 on plain steps"],
+)
+def test_an_undeclared_decay_is_told_to_declare_it(update):
+    report = race.check_optimizer(_opt(update))
+    (problem,) = report.problems
+    assert "as a weight decay of about 0.1 would" in problem
+    assert "declare it as hyperparameters['weight_decay']" in problem
+    assert "LARS" not in problem and "outside" not in problem
+    # declared, the same rule keeps the contract
+    assert race.check_optimizer(_opt(update, hyper={"weight_decay": 0.1})).ok

@@ -170,6 +170,16 @@ def _failing_hint(problem, opt, cell, tuning_seeds):
     )
 
 
+#: What a rule that declares a weight decay is told when, on a problem, the
+#: rate hardly changes its lowest loss: the decay is the first suspect.
+_DECAY = (
+    "On the {name} problem the lowest loss hardly changes with the rate, and "
+    "your rule declares weight_decay={lam:g}: a decay pulls the weights towards "
+    "0, so the runs can settle where that pull balances the gradient, short of "
+    "the minimum, as AdamW's did at its larger rates on Rosenbrock's valley. "
+    "Race the rule with a smaller decay, or none, and compare."
+)
+
 #: What each kind of failure asks the learner to look at (one sentence each);
 #: ``{name}`` is the first failing problem of that kind, ``{grid}`` its grid.
 _LOOK = {
@@ -324,9 +334,15 @@ def check_your_optimizer(opt, against=None):
         kind, sentence = _failing_hint(p, opt, cell, result.tuning_seeds)
         kinds.setdefault(kind, p)
         lines.append(f"- {p.name}: {sentence}.")
+    hyper = opt.hyperparameters if isinstance(opt.hyperparameters, dict) else {}
+    lam = hyper.get("weight_decay", 0.0)
+    decays = isinstance(lam, (int, float)) and lam > 0
     for k, p in kinds.items():
         grid = f"{p.rates[0]:.2g} to {p.rates[-1]:.2g}"
-        lines.append(_LOOK[k].format(name=p.name, grid=grid))
+        if decays and k in ("plateau", "flat"):
+            lines.append(_DECAY.format(name=p.name, lam=lam))
+        else:
+            lines.append(_LOOK[k].format(name=p.name, grid=grid))
     return RaceVerdict(False, "\n".join([head, table, *lines]), result)
 
 
