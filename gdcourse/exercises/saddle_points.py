@@ -394,6 +394,16 @@ def _evidence_hint(name, fact, got):
             "the smallest eigenvalue is the lowest one, the most negative"
         )
     if near(got, eig[-1]):
+        unsorted = np.linalg.eigvals(surface.hessian(fact["w"]))
+        if near(got, float(np.real(unsorted[0]))):
+            return (
+                "it looks like the largest eigenvalue, which here is also the "
+                "first one np.linalg.eig and np.linalg.eigvals return: they do "
+                "not sort their eigenvalues (np.linalg.eigvalsh and "
+                "gd.landscape.hessian_eigenvalues return them in ascending "
+                "order); the smallest one is the curvature that can show a way "
+                "down"
+            )
         return (
             "it looks like the largest eigenvalue; the smallest one is the "
             "curvature that can show a way down"
@@ -461,7 +471,8 @@ def _decisions(decide, hessians):
             continue
         shown = kind.item() if isinstance(kind, np.generic) else kind
         return None, (
-            f'decide must return "saddle" or "minimum", got {describe(shown)}.'
+            'decide must return "saddle" (a way down) or "minimum" (no way '
+            f"down shown), got {describe(shown)}."
         )
     return kinds, None
 
@@ -498,6 +509,15 @@ def _rule_hint(hessians, truth, given):
             "it decides as the sign of the determinant does, which is right "
             "in two dimensions only: two negative eigenvalues give a positive "
             "product"
+        )
+    outweighs = ["saddle" if -e[0] > e[-1] else "minimum" for e in hessians]
+    net = ["saddle" if np.sum(e) < 0 else "minimum" for e in hessians]
+    if given in (outweighs, net):
+        return base + (
+            "it calls a saddle only a Hessian whose negative curvature "
+            "outweighs the positive (as a sum or beside the largest); one "
+            "negative eigenvalue beyond round-off is a way down, however "
+            "large the positive ones are"
         )
     missed = [
         (e[0], e[-1]) for e, w, t in zip(hessians, wrong, truth) if w and t == "saddle"
@@ -564,15 +584,17 @@ def check_plateau(decide, smallest):
     Exercise 4.3, on :func:`plateau_runs`: for each of the runs ``"A"``,
     ``"B"`` and ``"C"`` in :data:`PLATEAUS`, the smallest eigenvalue of the
     Hessian at its stall point (``run.final_weights``), and a rule that
-    decides from a Hessian's eigenvalues whether a stall point lies beside
-    a saddle or a minimum.
+    decides from a Hessian's eigenvalues whether they show a way down
+    (``"saddle"``) or no way down (``"minimum"``: beside a minimum, or at a
+    degenerate point that the Hessian cannot judge).
 
     Parameters
     ----------
     decide : callable
         ``decide(eigenvalues)``, for eigenvalues in ascending order (as
         :func:`gdcourse.landscape.hessian_eigenvalues` returns them),
-        returns ``"saddle"`` or ``"minimum"``.
+        returns ``"saddle"`` (a way down) or ``"minimum"`` (no way down
+        shown).
     smallest : dict or sequence
         The smallest eigenvalue of the Hessian at each run's stall point,
         keyed ``"A"``, ``"B"``, ``"C"`` (or in that order), matched within
@@ -600,9 +622,12 @@ def check_plateau(decide, smallest):
     Notes
     -----
     Here a stall point is judged a saddle when its smallest eigenvalue is
-    below :math:`-10^{-3}` times the largest: along its eigenvector
+    below :math:`-10^{-3}` times the largest (along its eigenvector
     :math:`v`, :math:`f(w + t v) = f(w) + t\\, \\nabla f(w)^\\top v + \\tfrac12
-    t^2 \\lambda_{\\min} + O(t^3)`, so the loss curves down along :math:`v`.
+    t^2 \\lambda_{\\min} + O(t^3)`, so the loss curves down along :math:`v`),
+    and ``"minimum"`` otherwise, which means only that the Hessian shows no
+    way down: beside a minimum, or at a degenerate point, where higher
+    derivatives decide.
     The Hessians here are exact, and the three smallest eigenvalues lie far
     from that threshold, on either side.  A stall point is not a critical
     point, and the sign there is evidence about the stall point only: just
@@ -634,11 +659,11 @@ def check_plateau(decide, smallest):
     >>> check_plateau(decide, [2.0, 21.3, 5.32])
     Not yet: 0 of 3 eigenvalues right; the rule is judged once all three are.
     A: not yet: 2 is not the smallest Hessian eigenvalue at the stall point.
-       Hint: it looks like the largest eigenvalue; the smallest one is the curvature that can show a way down.
+       Hint: it looks like the largest eigenvalue, which here is also the first one np.linalg.eig and np.linalg.eigvals return: they do not sort their eigenvalues (np.linalg.eigvalsh and gd.landscape.hessian_eigenvalues return them in ascending order); the smallest one is the curvature that can show a way down.
     B: not yet: 21.3 is not the smallest Hessian eigenvalue at the stall point.
        Hint: it looks like the positive eigenvalue, which here is both the largest and the one nearest zero (the smallest in size); the smallest eigenvalue is the lowest one, the most negative.
     C: not yet: 5.32 is not the smallest Hessian eigenvalue at the stall point.
-       Hint: it looks like the largest eigenvalue; the smallest one is the curvature that can show a way down.
+       Hint: it looks like the largest eigenvalue, which here is also the first one np.linalg.eig and np.linalg.eigvals return: they do not sort their eigenvalues (np.linalg.eigvalsh and gd.landscape.hessian_eigenvalues return them in ascending order); the smallest one is the curvature that can show a way down.
     """
     given_values, problem = _entries(smallest, "smallest")
     if problem:
@@ -653,7 +678,8 @@ def check_plateau(decide, smallest):
         return dg.Verdict(
             False,
             "decide must be a function of a Hessian's eigenvalues (ascending) "
-            f'that returns "saddle" or "minimum", got {describe(decide)}.',
+            'that returns "saddle" (a way down) or "minimum" (no way down '
+            f"shown), got {describe(decide)}.",
         )
     facts = _plateau_facts()
     judged = {name: _judge(name, facts[name], answers[name]) for name in PLATEAUS}
