@@ -476,6 +476,8 @@ EXCESS_HINTS = {
         (lambda: float(np.median(batch_size.plateau_sample()[192:288])), "sampled"),
         # an average of sampled runs: close, not exact
         (lambda: 0.95 * _excess(), "close"),
+        # the noise-floor formula of the linear scaling section
+        (lambda: _formula_floor(PLATEAU["lr"], PLATEAU["batch_size"]), "close"),
         # something else
         (lambda: 0.5, "compute"),
     ],
@@ -548,6 +550,40 @@ def test_the_level_hint_is_given_only_where_the_budget_binds():
     # where it settles, so that level is a wrong prediction
     level = float(_gaps(0.3, 100, 5000)[-1])
     assert _end(batch_size=100) > 1.03 * level
+
+
+def _formula_floor(lr, B):
+    """The stationary noise floor, with the batch's gradient covariance at the minimum."""
+    from gdcourse import models, theory
+
+    data = batching.two_weight_problem()
+    X, y = data.X_train, data.y_train
+    N = len(y)
+    surface = surfaces.least_squares(X, y)
+    lam, V = np.linalg.eigh(surface.hessian(np.zeros(2)))
+    G = models.LinearRegression(n_features=1).per_example_grads(surface.minima[0], X, y)
+    C = np.cov(G.T, bias=True) / B * (N - B) / (N - 1)
+    return float(theory.noise_floor(lr, lam, np.diag(V.T @ C @ V)))
+
+
+def test_the_formula_for_the_floor_is_named_in_the_close_hint_of_a():
+    formula = _formula_floor(PLATEAU["lr"], PLATEAU["batch_size"])
+    assert formula != pytest.approx(_excess(), rel=0.02)
+    part_a = _fix(excess=formula, lr=0.03).text.split("\n(b)")[0]
+    assert "nor from a formula for the noise floor" in part_a, part_a
+    assert EXCESS_HINTS["sampled"] not in part_a
+
+
+def test_a_settled_level_passes_with_the_round_guess_as_the_docstring_says():
+    # from a rate of about 0.03 up the run settles within the budget, so the
+    # floor, run on or from the formula, passes as the prediction; where the
+    # budget binds (a smaller rate, B = 100) the settled level does not
+    assert "does not rule out" in exercises.check_plateau_fix.__doc__
+    level = float(_gaps(0.03, 8, 20000)[-1])
+    assert _fix(lr=0.03, predicted=level).ok
+    assert _fix(lr=0.03, predicted=_formula_floor(0.03, 8)).ok
+    assert not _fix(lr=0.025, predicted=float(_gaps(0.025, 8, 20000)[-1])).ok
+    assert not _fix(batch_size=100, predicted=float(_gaps(0.3, 100, 5000)[-1])).ok
 
 
 def _floor():

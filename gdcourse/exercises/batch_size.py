@@ -502,9 +502,9 @@ def _excess_problem(excess):
     if abs(excess - right) <= 0.2 * right:
         return head + (
             "close, but not within 2%: the expected loss is computed exactly, "
-            "not estimated from sampled runs (and runs that reshuffle by "
-            "epoch, as batching.least_squares_sgd does, are another process); "
-            f"compute {rule}."
+            "not estimated from sampled runs (runs that reshuffle by epoch, as "
+            "batching.least_squares_sgd does, are another process) nor from a "
+            f"formula for the noise floor; compute {rule}."
         )
     return head + f"compute {rule}."
 
@@ -731,10 +731,11 @@ def check_plateau_fix(cause, excess=None, lr=None, batch_size=None, predicted=No
     """Check a diagnosis, its evidence and a change for a mini-batch run that stops improving.
 
     Exercise 5.4, on :data:`PLATEAU`: mini-batch SGD on the chapter's line
-    fit at rate 0.3 with batches of 8, from the chapter's start, stalls
-    well above the target of 0.005 above the minimum.  Every step draws a
-    fresh batch of distinct examples (:func:`plateau_sample`; its mean over
-    all sequences of batches is :func:`plateau_run`).
+    fit at rate 0.3 with batches of 8, from the chapter's start, stalls:
+    its expected loss ends well above the target of 0.005 above the
+    minimum, though some of a sampled run's steps land within it.  Every
+    step draws a fresh batch of distinct examples (:func:`plateau_sample`;
+    its mean over all sequences of batches is :func:`plateau_run`).
 
     Parameters
     ----------
@@ -780,10 +781,14 @@ def check_plateau_fix(cause, excess=None, lr=None, batch_size=None, predicted=No
     than a third of a decade (from about 0.021 to 0.041) and the batch
     sizes a few dozen (from 85 to 113).  Those ranges hold round values
     (0.03, a tenth of the run's rate, and B = 100), so the change alone
-    proves little; the predicted loss, within 3%, asks for the run the
-    change makes within its budget: where the budget still binds, the
-    level the change would settle at with unlimited steps is more than 3%
-    below it.
+    proves little, and the predicted loss, within 3%, does not rule out
+    every shortcut: at rates from about 0.03 up the run has settled within
+    its budget, so the level it settles at with unlimited steps, and the
+    noise-floor formula of the chapter's linear scaling section, come
+    within 3% of its end-of-budget loss and pass with the round guess
+    0.03.  Only where the budget still binds by more than 3% (at smaller
+    rates, and at B = 100) does the prediction ask for the run the change
+    makes within its budget.
 
     Examples
     --------
