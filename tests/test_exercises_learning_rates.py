@@ -184,7 +184,7 @@ def test_a_ratio_that_changes_from_case_to_case_is_not_a_margin():
         assert said is None or "just below" not in said, said
 
 
-# Exercise 2.3: which rate made which curve, and the largest stable rate
+# Exercise 2.3: rates too small, about right or too large, and the limit
 
 
 @functools.lru_cache(maxsize=1)
@@ -391,6 +391,37 @@ def test_every_accepted_stretch_gives_the_limit_within_the_tolerance():
     assert nearest < the_limit() and round(1 - nearest / the_limit(), 2) == 0.04
 
 
+def fitted(g, a, b):
+    """The factor per step of a least-squares line through log(g) over a..b."""
+    k = np.arange(a, b + 1)
+    return float(np.exp(np.polyfit(k, np.log(g[a : b + 1]), 1)[0]))
+
+
+def test_a_factor_from_a_fitted_line_passes_on_every_accepted_stretch():
+    """The slope of np.polyfit on the log is a reading of the factor too."""
+    D = learning_rates.DIAGNOSIS
+    stretches = accepted_stretches()
+    _, lr, g = overshooting()
+    errors = []
+    for a, b in stretches:
+        r = fitted(g, a, b)
+        errors.append(abs(2 * lr / (1 + np.sqrt(r)) / the_limit() - 1))
+    assert max(errors) < 0.004 < D["tol"]
+    answer = list(right_answer())
+    curves = exercises.learning_rates.rate_curves()[answer[3]]
+    for a, b in stretches[:: max(1, len(stretches) // 40)] + [(20, 40), (30, 60)]:
+        r = fitted(curves, a, b)
+        # far enough from the ends' factor that only the fit can pass it
+        answer[4:] = [(a, b), r, 2 * lr / (1 + np.sqrt(r))]
+        assert check(*answer).ok, (a, b, check(*answer))
+    ends = (curves[40] / curves[20]) ** (1 / 20)
+    assert abs(fitted(curves, 20, 40) / ends - 1) > learning_rates.DIAGNOSIS["rtol"]
+    # its square root is the error's factor, named as such
+    answer[4:] = [(20, 40), np.sqrt(fitted(curves, 20, 40)), the_limit()]
+    b_text = part(check(*answer), "b")
+    assert FACTOR_CAUSES["error"] in b_text, b_text
+
+
 def test_the_slips_named_are_apart_from_each_other_and_from_the_answer():
     limit, tol = the_limit(), learning_rates.DIAGNOSIS["tol"]
     factors = [reading(a, b)[1] for a, b in accepted_stretches()]
@@ -450,6 +481,7 @@ ESTIMATE_CAUSES = [
     "smoothness bound",
     "the largest of the six rates whose curve converges",
     "the rate of the curve that stalls",
+    "the rate of another curve",
 ]
 
 
@@ -481,6 +513,11 @@ def test_typical_wrong_estimates_get_the_hint_of_their_cause():
         lr_over: ESTIMATE_CAUSES[7],
         max(D["rates"]): ESTIMATE_CAUSES[8],
     }
+    # the right formula with the rate of another curve: the stalling one's
+    # and each slower one's
+    for lr in D["rates"]:
+        if lr != lr_over:
+            wrong[2 * lr / (1 + np.sqrt(r))] = ESTIMATE_CAUSES[9]
     assert len(set(wrong.values())) == len(ESTIMATE_CAUSES)
     for estimate, cause in wrong.items():
         verdict = check(*answer, limit=estimate)
@@ -494,6 +531,13 @@ def test_typical_wrong_estimates_get_the_hint_of_their_cause():
     upper = hint_of(check(*answer, limit=max(D["rates"])))
     assert "rises in its first steps but still converges" in upper
     assert "overshoot" not in upper
+    # the other curve's rate is named, and the hint points at the rises
+    for lr in D["rates"]:
+        if lr != lr_over:
+            said = hint_of(check(*answer, limit=2 * lr / (1 + np.sqrt(r))))
+            assert f"with lr = {lr:g}, the rate of another curve" in said, said
+            assert "smaller of the two rates whose curves rise" in said, said
+            assert f"lr = {lr_over:g}" not in said, said
 
 
 def test_a_wrong_curve_gets_the_hint_of_its_cause():
@@ -522,7 +566,7 @@ def test_a_wrong_curve_gets_the_hint_of_its_cause():
 
 STRETCH_CAUSES = {
     "early": "in its first 20 steps it rises and falls in a sawtooth",
-    "short": "read it over 20 steps or more",
+    "short": "the exercise reads the factor over 20 steps or more",
     "rounding": "where rounding sets its values",
 }
 
@@ -535,17 +579,26 @@ def test_a_stretch_where_the_curve_is_not_straight_gets_the_hint_of_its_cause():
     # the sawtooth: the loss rises in the first steps, and not after step 20
     assert np.any(np.diff(g[:20]) > 0) and not np.any(np.diff(g[20:low]) > 0)
     cases = {(0, 60): "early", (12, 100): "early", (19, 120): "early"}
-    cases |= {(40, 50): "short", (100, 119): "short"}
+    cases |= {(40, 50): "short", (100, 119): "short", (100, 101): "short"}
     cases |= {(40, low): "rounding", (60, 200): "rounding"}
     for (a, b), cause in cases.items():
         r = (g[b] / g[a]) ** (1 / (b - a))
         estimate = 2 * overshooting()[1] / (1 + np.sqrt(r))
         verdict = check(*answer, stretch=(a, b), factor=r, limit=estimate)
         b_text = part(verdict, "b")
-        assert not verdict.ok and b_text.startswith("Not yet: curve"), b_text
+        said = f"Not yet: the steps {a} to {b} of curve {answer[3]} are not"
+        assert not verdict.ok and b_text.startswith(said), b_text
         assert STRETCH_CAUSES[cause] in b_text, b_text
         others = [t for c, t in STRETCH_CAUSES.items() if c != cause]
         assert not any(t in b_text for t in others), b_text
+        # the hints say what the curve shows, not why
+        assert "direction" not in b_text and "not straight" not in b_text
+        if cause == "early":
+            rose = np.flatnonzero(np.diff(g[:21]) > 0)
+            shown = f"it rises {rose.size} times, the last from step {rose[-1]}"
+            assert shown in b_text, b_text
+        if cause == "short":
+            assert f"that is {b - a} step" in b_text, b_text
     # over a short stretch the factor from one step to the next does wobble
     one_step = g[41:101] / g[40:100]
     assert one_step.max() / one_step.min() > 1.02
@@ -598,6 +651,8 @@ def test_a_failing_report_never_prints_a_passing_value():
     estimates = (1e-3, 5.0, 7.7, 14.4, 14.8, 15.2, 15.7, 16.0, 20.0, 300.0)
     cases = [{"limit": e} for e in estimates]
     cases += [{"curve": "E"}, {"curve": "B"}, {"factor": 0.7}, {"factor": 0.85}]
+    # the right formula with the rates of other curves
+    cases += [{"limit": 2 * x / (1 + np.sqrt(r))} for x in (3.0, 12.0, 20.0)]
     cases += [{"stretch": (10, 100)}, {"stretch": (40, 190)}]
     for change in cases:
         text = repr(check(*answer, **change))
@@ -630,6 +685,8 @@ REACH_CAUSES = {
 RISES_CAUSES = {
     "rounding": "the level of rounding",
     "falls": "counts the steps at which it fell",
+    "length": "the number of entries of the mask",
+    "both": "on this curve each of them is a fall",
     "thirty": "counts its first 30 steps only",
     "plain": "count the steps k at which gaps[k + 1] > gaps[k]",
 }
@@ -670,9 +727,24 @@ def test_wrong_evidence_gets_the_hint_of_its_cause():
     short = [k for k, t, n in zip("ABCDEF", thirty, rises) if t != n]
     fell = [k for k, f, n in zip("ABCDEF", falls, rises) if f != n]
     flag = [k for k, f, n in zip("ABCDEF", flags, rises) if f != n]
+    # len() of the mask in place of its sum, up to the first step within
+    # 1e-8 or over all the steps
+    ends = [int(min(reach_of(g), 200)) for g in runs.values()]
+    lengths = [len(np.diff(g[: e + 1]) > 0) for g, e in zip(runs.values(), ends)]
+    lengths_all = [len(np.diff(g) > 0) for g in runs.values()]
+    sized = [k for k, m, n in zip("ABCDEF", lengths, rises) if m != n]
+    # a curve that falls at every step, where the two slips give one count
+    alike = [k for k, m, f in zip("ABCDEF", lengths, falls) if m == f]
+    told = [k for k, m, f in zip("ABCDEF", lengths, falls) if m != f]
+    assert sized[0] == fell[0] == alike[0] and told
+    only = list(rises)
+    only["ABCDEF".index(alike[0])] = lengths["ABCDEF".index(alike[0])]
     rises_cases = [
         (whole, late[0], "rounding"),
         (falls, fell[0], "falls"),
+        (lengths, sized[0], "length"),
+        (lengths_all, sized[0], "length"),
+        (only, alike[0], "both"),
         (thirty, short[0], "thirty"),
         (flags, flag[0], "plain"),
     ]

@@ -317,6 +317,15 @@ def _factor(gaps, start=None, stop=None):
     return float((gaps[stop] / gaps[start]) ** (1.0 / (stop - start)))
 
 
+def _fitted_factor(gaps, start, stop):
+    """The factor per step of a straight line fitted to ``log(gaps)`` from ``start`` to ``stop`` (least squares)."""
+    part = gaps[start : stop + 1]
+    if not np.all(part > 0):
+        return np.nan
+    k = np.arange(start, stop + 1) - (start + stop) / 2
+    return float(np.exp(np.sum(k * np.log(part)) / np.sum(k * k)))
+
+
 #: A slow curve's slope, read by eye, can be off by this fraction.
 _MISREAD = 0.1
 
@@ -386,12 +395,25 @@ def _readings(r):
         "bound": 2 / _problem()[5],
         "lower": eta,
         "upper": rates[stalled],
+        # the right formula with the rate of another curve
+        **{f"rate {x:g}": 2 * x / (1 + root) for x in rates if x != eta},
     }
     tol = DIAGNOSIS["tol"]
     return {
         key: (float(np.min(v)) * (1 - tol), float(np.max(v)) * (1 + tol))
         for key, v in values.items()
     }
+
+
+def _other_rates(limit, r):
+    """The rates other than the overshooting curve's with which 2*lr/(1 + sqrt(r)) gives ``limit``."""
+    readings = _readings(r)
+    return [
+        rate
+        for rate in DIAGNOSIS["rates"]
+        if f"rate {rate:g}" in readings
+        and readings[f"rate {rate:g}"][0] <= limit <= readings[f"rate {rate:g}"][1]
+    ]
 
 
 def _converging_above(rate):
@@ -567,13 +589,30 @@ def _reach_hint(letter, got):
     )
 
 
-def _rises_hint(letter, got):
-    """The hint for a wrong count of rises on curve ``letter``."""
+def _falls(gaps):
+    """The number of steps at which the loss fell, before it reached the target."""
+    return int(np.sum(np.diff(gaps[: _end(gaps) + 1]) < 0))
+
+
+def _rises_slip(given):
+    """Which slip, "length" or "falls", the counts ``given`` fit on every curve where they tell them apart."""
+    slips = set()
+    for letter, got in zip(_LETTERS, given):
+        gaps = _curve(letter)
+        length, falls = got in (_end(gaps), gaps.size - 1), got == _falls(gaps)
+        if length != falls:
+            slips.add("length" if length else "falls")
+    return slips.pop() if len(slips) == 1 else None
+
+
+def _rises_hint(letter, got, given):
+    """The hint for a wrong count of rises on curve ``letter``, with all six counts ``given``."""
     gaps = _curve(letter)
     end = _end(gaps)
     late = np.flatnonzero(np.diff(gaps) > 0)
     late = late[late >= end]
-    falls = int(np.sum(np.diff(gaps[: end + 1]) < 0))
+    falls = _falls(gaps)
+    length = got in (end, gaps.size - 1)
     if late.size and got == _rises(gaps).size + late.size:
         size = float(np.max(gaps[late + 1] - gaps[late]))
         return (
@@ -581,7 +620,23 @@ def _rises_hint(letter, got):
             f"{size:.0e}, the level of rounding, after it came within "
             f"{_TARGET}; the rule counts only the rises before it gets there"
         )
-    if got == falls:
+    if length and got == falls:
+        slip = _rises_slip(given)
+        if slip is None:
+            return (
+                f"that is the number of steps compared, {got}, and on this "
+                "curve each of them is a fall; count the True entries of "
+                "np.diff(gaps) > 0 over those steps, with np.sum"
+            )
+    else:
+        slip = "length" if length else "falls" if got == falls else None
+    if slip == "length":
+        return (
+            f"that is the number of entries of the mask np.diff(...) > 0, one "
+            f"per step compared, {got}, not the number of its True entries; "
+            "count those with np.sum or np.count_nonzero"
+        )
+    if slip == "falls":
         return (
             "that counts the steps at which it fell; np.diff(gaps) > 0 marks "
             "the steps at which it rose"
@@ -613,7 +668,7 @@ def _evidence_verdict(reach, rises):
             return False, (
                 f"Not yet: curve {letter}'s number of rises before it comes "
                 f"within {_TARGET} is not {got}.\n"
-                f"Hint: {_rises_hint(letter, got)}."
+                f"Hint: {_rises_hint(letter, got, rises)}."
             )
     return True, ""
 
@@ -746,27 +801,32 @@ def _curve_verdict(letter):
 
 
 def _stretch_verdict(letter, a, b):
-    """(ok, text): whether steps ``a`` to ``b`` lie where curve ``letter`` is straight."""
+    """(ok, text): whether steps ``a`` to ``b`` are a stretch of curve ``letter`` that the exercise reads."""
     D = DIAGNOSIS
-    said = f"Not yet: curve {letter} is not straight over the steps {a} to {b}."
+    gaps = _curve(letter)
+    said = (
+        f"Not yet: the steps {a} to {b} of curve {letter} are not a stretch "
+        "the exercise reads."
+    )
     if a < D["first"]:
+        rises = np.flatnonzero(np.diff(gaps[: D["first"] + 1]) > 0)
         return False, (
             f"{said}\nHint: in its first {D['first']} steps it rises and "
-            "falls in a sawtooth and its flatter directions have not died "
-            f"out, so its slope there is not the steep direction's; start at "
-            f"step {D['first']} or later."
+            f"falls in a sawtooth (it rises {rises.size} times, the last from "
+            f"step {rises[-1]} to step {rises[-1] + 1}); start at step "
+            f"{D['first']} or later."
         )
-    if _curve(letter)[b] <= D["floor"]:
+    if gaps[b] <= D["floor"]:
         return False, (
             f"{said}\nHint: by step {b} it is below {D['floor']:g} above the "
             "minimum, where rounding sets its values; end the stretch before "
             "it gets that low."
         )
     if b - a < D["span"]:
+        steps = f"{b - a} step" + ("s" if b - a > 1 else "")
         return False, (
-            f"{said}\nHint: over {b - a} steps the wobble from one step to "
-            "the next of its flatter directions still shows in the slope; "
-            f"read it over {D['span']} steps or more."
+            f"{said}\nHint: that is {steps}; the exercise reads the factor "
+            f"over {D['span']} steps or more."
         )
     return True, ""
 
@@ -779,20 +839,26 @@ def _factor_verdict(letter, a, b, r):
     def near(value):
         return bool(np.isfinite(value)) and abs(r - value) <= rtol * abs(value)
 
-    def factor_of(k):
-        # another curve can be at the level of rounding, or below zero, here
+    def factors_of(k):
+        # the factor from the ends, and from a line fitted to the log over
+        # the stretch; another curve can be at the level of rounding, or
+        # below zero, here
         with np.errstate(all="ignore"):
-            return _factor(_curve(k), a, b)
+            return _factor(_curve(k), a, b), _fitted_factor(_curve(k), a, b)
 
-    if near(_factor(gaps, a, b)):
+    def near_any(values):
+        return any(near(v) for v in values)
+
+    own = factors_of(letter)
+    if near_any(own):
         return True, ""
     said = (
         f"Not yet: {r:.6g} is not the loss's factor per step of curve "
         f"{letter} from step {a} to step {b}."
     )
     ratio = gaps[b] / gaps[a]
-    others = [k for k in _LETTERS if k != letter and near(factor_of(k))]
-    if near(np.sqrt(_factor(gaps, a, b))):
+    others = [k for k in _LETTERS if k != letter and near_any(factors_of(k))]
+    if near_any(np.sqrt(own)):
         hint = (
             "that is the square root of it, the error's factor; give the "
             "loss's own factor"
@@ -864,6 +930,13 @@ def _limit_verdict(limit, r):
         if low <= limit <= high:
             hint = hint.format(above=_converging_above(limit))
             return False, f"{said}\nIt looks like {what}. Hint: {hint}."
+    other = _other_rates(limit, r)
+    if other:
+        return False, (
+            f"{said}\nIt looks like 2*lr/(1 + sqrt(r)) with lr = {other[0]:g}, "
+            "the rate of another curve. Hint: the curve that rises and still "
+            "converges ran at the smaller of the two rates whose curves rise."
+        )
     return False, (
         f"{said}\nHint: work from your factor r and the rate of the curve you "
         "read: its steep factor 1 - lr*L has the size sqrt(r), and its sign "
@@ -922,7 +995,10 @@ def check_rate_diagnosis(labels, reach, rises, curve, stretch, factor, limit):
         curve above ``DIAGNOSIS["floor"]`` at step ``b``.
     factor : float
         (b) That curve's loss factor per step from ``a`` to ``b``, within
-        ``DIAGNOSIS["rtol"]`` (relative).
+        ``DIAGNOSIS["rtol"]`` (relative): the root of order ``b - a`` of
+        the ratio of its values at ``b`` and ``a``, or the exponential of
+        the slope of a least-squares line through its log over ``a`` to
+        ``b``.
     limit : float
         (b) The estimate of the largest stable rate it gives, accepted
         within ``DIAGNOSIS["tol"]`` (relative).
