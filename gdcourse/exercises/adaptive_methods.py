@@ -926,23 +926,25 @@ def _kappas_hint(method, lr, given, measured):
             f"after step {read_at} are not exactly the inverse curvatures: "
             "build P from them"
         )
-    wrong = [
-        where
-        for where, g, m in zip(("along the axes", "turned"), given, measured)
-        if not _near(g, m)
-    ]
-    said = (
-        "neither condition number is"
-        if len(wrong) == 2
-        else "the condition number "
-        + ("on the turned ravine" if wrong == ["turned"] else "along the axes")
-        + " is not"
-    )
+    said = _which_is_off("condition number", given, measured)
     return (
         f"{said} the run's (within {TURNED['rtol']:.1%}); with P the diagonal "
         f"matrix of {method}'s effective rates after step {read_at}, take the "
         "largest over the smallest eigenvalue of P^1/2 H P^1/2 on each ravine"
     )
+
+
+def _which_is_off(noun, given, measured):
+    """ "neither <noun> is" or "the <noun> along the axes / on the turned ravine is not"."""
+    off = [
+        where
+        for where, g, m in zip(("along the axes", "turned"), given, measured)
+        if not _near(g, m)
+    ]
+    if len(off) == 2:
+        return f"neither {noun} is"
+    where = "on the turned ravine" if off == ["turned"] else "along the axes"
+    return f"the {noun} {where} is not"
 
 
 def _near(got, want, rtol=None):
@@ -1046,18 +1048,7 @@ def _ratios_hint(method, lr, given, measured):
             f"{method} never sees the Hessian: it sets its rates from the "
             "gradients it meets, so read them from its run"
         )
-    wrong = [
-        where
-        for where, g, m in zip(("along the axes", "turned"), given, measured)
-        if not _near(g, m)
-    ]
-    said = (
-        "neither ratio is"
-        if len(wrong) == 2
-        else "the ratio "
-        + ("on the turned ravine" if wrong == ["turned"] else "along the axes")
-        + " is not"
-    )
+    said = _which_is_off("ratio", given, measured)
     return (
         f"{said} the run's (within {TURNED['rtol']:.1%}); run {method} at "
         f"rate {lr:g} on both ravines from the race's starts, take its two "
