@@ -175,9 +175,9 @@ def _failing_hint(problem, opt, cell, tuning_seeds):
 _DECAY = (
     "On the {name} problem the lowest loss hardly changes with the rate, and "
     "your rule declares weight_decay={lam:g}: a decay pulls the weights towards "
-    "0, so the runs can settle where that pull balances the gradient, short of "
-    "the minimum, as AdamW's did at its larger rates on Rosenbrock's valley. "
-    "Race the rule with a smaller decay, or none, and compare."
+    "0, away from a minimum that is not at the origin, and the race sets its "
+    "targets at the problem's own minimum. Race the rule with a smaller decay, "
+    "or none, and compare."
 )
 
 #: What each kind of failure asks the learner to look at (one sentence each);
@@ -571,7 +571,7 @@ def check_trusted_entry(choice, wins=None):
             "narrow range is not a head start:"
         )
     else:
-        text += " Neither a median nor a range says which run came from which seed:"
+        text += " Count the wins seed by seed:"
     text += (
         " the entry to bet on wins the seed-by-seed count against every other entry."
     )
