@@ -611,6 +611,8 @@ RULE_HINTS = {
     "positive": "whose eigenvalues are all positive",
     "generic": "for each Hessian, compare its smallest eigenvalue",
     "outweighs": "whose negative curvature outweighs the positive",
+    "maximum": "whose eigenvalues are all negative, a maximum",
+    "fixed": "a fixed cut-off does not fit every scale",
 }
 
 
@@ -628,7 +630,10 @@ RULE_HINTS = {
         (lambda e: "saddle" if np.prod(e) < 0 else "minimum", "determinant"),
         # a tolerance far too loose for exact Hessians, relative or absolute
         (lambda e: "saddle" if e[0] < -0.05 * e[-1] else "minimum", "loose"),
-        (lambda e: "saddle" if e[0] < -0.1 else "minimum", "loose"),
+        (lambda e: "saddle" if e[0] < -0.1 else "minimum", "fixed"),
+        (lambda e: "saddle" if e[0] < -0.01 else "minimum", "fixed"),
+        # chapter 3's saddle (both signs), which calls a maximum a minimum
+        (lambda e: "saddle" if e[0] < 0 < e[-1] else "minimum", "maximum"),
         # net curvature: a saddle only where the negative outweighs the positive
         (lambda e: "saddle" if np.sum(e) < 0 else "minimum", "outweighs"),
         (lambda e: "saddle" if -e[0] > e[-1] else "minimum", "outweighs"),

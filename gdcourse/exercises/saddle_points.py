@@ -180,13 +180,17 @@ _APART = 0.1
 
 #: Eigenvalues (ascending) on which the reader's rule is judged besides the
 #: three runs': saddles whose negative eigenvalue is small beside the largest,
-#: larger in size than the positive one, or one of two, and minima whose
-#: smallest eigenvalue is small or not.
+#: larger in size than the positive one, one of two, or small in scale; a
+#: maximum (every direction a way down); and minima whose smallest eigenvalue
+#: is small or not.
 _HESSIANS = (
     ((-5.0, 1.0), "saddle"),
     ((-0.03, 3.0), "saddle"),
     ((-0.4, 0.9, 30.0), "saddle"),
     ((-2.0, -1.0, 6.0), "saddle"),
+    ((-0.005, 0.5), "saddle"),
+    ((-0.05, 0.1), "saddle"),
+    ((-3.0, -1.0), "saddle"),
     ((0.02, 1.5, 8.0), "minimum"),
     ((3.0, 4.0), "minimum"),
 )
@@ -510,6 +514,17 @@ def _rule_hint(hessians, truth, given):
             "in two dimensions only: two negative eigenvalues give a positive "
             "product"
         )
+    mixed = ["saddle" if e[0] < 0 < e[-1] else "minimum" for e in hessians]
+    if given == mixed or all(
+        g == t or (t == "saddle" and e[-1] < 0)
+        for e, g, t in zip(hessians, given, truth)
+    ):
+        return base + (
+            "it calls a minimum a Hessian whose eigenvalues are all negative, a "
+            "maximum, where every direction is a way down: the question is "
+            "whether some eigenvalue is negative, not whether the signs are "
+            "mixed"
+        )
     outweighs = ["saddle" if -e[0] > e[-1] else "minimum" for e in hessians]
     net = ["saddle" if np.sum(e) < 0 else "minimum" for e in hessians]
     if given in (outweighs, net):
@@ -523,14 +538,22 @@ def _rule_hint(hessians, truth, given):
         (e[0], e[-1]) for e, w, t in zip(hessians, wrong, truth) if w and t == "saddle"
     ]
     false = [e for e, w, t in zip(hessians, wrong, truth) if w and t == "minimum"]
+    # saddles with a positive curvature too (a maximum has no "largest" to compare with)
     caught = [
         (e[0], e[-1])
         for e, w, t in zip(hessians, wrong, truth)
-        if not w and t == "saddle"
+        if not w and t == "saddle" and e[-1] > 0
     ]
     if missed and not false:
         share = max(-lo / hi for lo, hi in missed) < min(-lo / hi for lo, hi in caught)
         size = max(-lo for lo, _ in missed) < min(-lo for lo, _ in caught)
+        if size and not share:
+            return base + (
+                "it calls a minimum a saddle whose negative eigenvalue is small "
+                "in size though not beside the largest: a fixed cut-off does "
+                "not fit every scale; compare the smallest eigenvalue with the "
+                "largest, as the tip's -tau times the largest does"
+            )
         if share or size:
             return base + (
                 "it calls a minimum a Hessian whose smallest eigenvalue is "
