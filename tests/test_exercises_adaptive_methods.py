@@ -827,8 +827,22 @@ def test_the_right_report_says_the_ratios_settle_early():
     ratios = measured("AdaGrad", 3.0)
     text = turned_check("AdaGrad", 3.0, ratios).text
     early = measured("AdaGrad", 3.0, after=10)
-    assert f"already {early[0]:.4g} and {early[1]:.4g} after step 10" in text
+    assert f"After step 10 the ratios were {early[0]:.4g} and {early[1]:.4g}" in text
+    # within half a per cent of the reading after step 20: said to be set early
+    assert max(abs(e / r - 1) for e, r in zip(early, ratios)) <= 0.005
+    assert "the first, largest gradients set them" in text
     assert "stays below 1e-4 of its start" in text
+
+
+def test_the_right_report_says_how_much_the_ratios_still_moved():
+    # at rate 0.7 the ratio along the axes still moves by about 2% after step 10
+    ratios = measured("AdaGrad", 0.7)
+    text = turned_check("AdaGrad", 0.7, ratios).text
+    early = measured("AdaGrad", 0.7, after=10)
+    gap = max(abs(e / r - 1) for e, r in zip(early, ratios))
+    assert gap > 0.005
+    assert f"they still moved by up to {gap:.1%}" in text
+    assert "set them" not in text
 
 
 def test_the_condition_numbers_are_the_preconditioned_hessian_s():

@@ -947,6 +947,17 @@ def _which_is_off(noun, given, measured):
     return f"the {noun} {where} is not"
 
 
+def _settled(early, later, method):
+    """What the ratios at half the reading step say about when they were set."""
+    gap = max(abs(e / g - 1.0) for e, g in zip(early, later))
+    if gap <= 0.005:
+        return (
+            "the first, largest gradients set them, and "
+            f"{method}'s sum of squares never forgets them."
+        )
+    return f"they still moved by up to {gap:.1%} between the two readings."
+
+
 def _near(got, want, rtol=None):
     return abs(got / want - 1.0) <= (TURNED["rtol"] if rtol is None else rtol)
 
@@ -1105,7 +1116,7 @@ def check_turned_ravine(method, lr, ratios, kappas):
     Notes
     -----
     A diagonal preconditioner rescales each coordinate.  Along the axes the
-    flat coordinate's gradients are small, so its effective rate grows far
+    flat coordinate's gradients are small, so its effective rate stays far
     above the steep one's; turned by 45 degrees both coordinates carry the
     same mix of steep and flat, their gradients are alike, and the two rates
     stay nearly equal: the method is then plain gradient descent at one rate
@@ -1261,10 +1272,9 @@ def check_turned_ravine(method, lr, ratios, kappas):
                 "scaling is almost one rate for both. Scaled by these rates, "
                 f"the Hessian's condition number, {TURNED['kappa']:g} on both "
                 f"ravines, becomes {ka:.4g} along the axes and stays "
-                f"{kb:.4g} turned. The ratios were already "
-                f"{early[0]:.4g} and {early[1]:.4g} after step "
-                f"{TURNED['read_at'] // 2}: the first, largest gradients set "
-                f"them, and {method}'s sum of squares never forgets them.",
+                f"{kb:.4g} turned. After step {TURNED['read_at'] // 2} the "
+                f"ratios were {early[0]:.4g} and {early[1]:.4g}: "
+                f"{_settled(early, given, method)}",
             )
         return dg.Verdict(False, f"Not yet: {said}\nHint: {hint}.")
     return dg.Verdict(False, f"Not yet: {said}\nHint: {hint}.")
