@@ -1,5 +1,6 @@
 """Chapter 7 checkers: the heavy-ball and Nesterov steps, the optimal and a robust choice of rate and momentum."""
 
+import math
 import re
 
 import numpy as np
@@ -399,9 +400,22 @@ def _steps_by_run(lr, beta):
     return np.array(out)
 
 
+def _evidence(lr, beta):
+    """The slowest factor over the bowls' curvatures, and its steps, from theory."""
+    curvatures = [1 / k for k in CHOICE["kappas"]] + [1.0]
+    factor = float(np.max(theory.heavy_ball_radius(lr, beta, np.array(curvatures))))
+    if factor >= 1.0:
+        return factor, math.inf
+    return factor, math.ceil(math.log(CHOICE["tol"]) / math.log(factor))
+
+
+def _check(lr, beta):
+    return exercises.check_momentum_choice(lr, beta, *_evidence(lr, beta))
+
+
 def test_settings_for_the_flattest_bowl_pass_and_report_the_steps_taken():
     lr, beta = theory.heavy_ball_optimal(1 / 300, 1.0)
-    verdict = exercises.check_momentum_choice(lr, beta)
+    verdict = _check(lr, beta)
     assert verdict.ok
     steps = _steps_by_run(lr, beta)
     assert np.all(steps <= CHOICE["steps"])
@@ -415,14 +429,14 @@ def test_the_verdict_agrees_with_runs_over_a_grid_and_few_settings_pass():
     passed = 0
     for lr in lrs:
         for beta in betas:
-            ok = exercises.check_momentum_choice(lr, beta).ok
+            ok = _check(lr, beta).ok
             assert ok == bool(np.all(_steps_by_run(lr, beta) <= CHOICE["steps"]))
             passed += ok
     assert 0 < passed < 0.25 * lrs.size * betas.size
 
 
 def _hint_of(lr, beta):
-    verdict = exercises.check_momentum_choice(lr, beta)
+    verdict = _check(lr, beta)
     assert not verdict.ok
     return repr(verdict)
 
@@ -473,7 +487,7 @@ def test_nearly_coinciding_roots_are_named_where_the_slowest_factor_would_do():
 def test_every_double_root_hint_is_given_where_the_factor_alone_would_do():
     for lr in np.linspace(0.3, 4.0, 25):
         for beta in np.linspace(0.5, 0.95, 19):
-            verdict = exercises.check_momentum_choice(lr, beta)
+            verdict = _check(lr, beta)
             if verdict.ok or "nearly coincide" not in repr(verdict):
                 continue
             alone = int(re.search(r"start in (\d+) steps", repr(verdict))[1])
@@ -502,7 +516,7 @@ def test_the_averaging_remark_appears_only_when_it_would_fix_the_rate():
     ],
 )
 def test_settings_that_are_not_a_rate_and_a_momentum_are_told_so(lr, beta, said):
-    verdict = exercises.check_momentum_choice(lr, beta)
+    verdict = exercises.check_momentum_choice(lr, beta, 0.9, 100)
     assert not verdict.ok and said in repr(verdict)
 
 
@@ -510,5 +524,124 @@ def test_a_failing_report_names_no_setting():
     # the report gives steps, distances and factors of the reader's own runs,
     # never a rate or a momentum
     for lr, beta in [(1.0, 0.9), (3.3, 0.67), (4.0, 0.8), (2.0, 0.0)]:
-        text = repr(exercises.check_momentum_choice(lr, beta))
+        text = repr(_check(lr, beta))
         assert "lr =" not in text and "beta =" not in text.replace("sqrt(beta) =", "")
+
+
+# the evidence of Exercise 7.4: the slowest factor per step and its steps
+
+_ROUND = (3.5, 0.8)  # a round guess that passes once its evidence is given
+
+_EVIDENCE_HINTS = {
+    "beta": "that is beta itself",
+    "plain": "a factor of plain gradient descent",
+    "optimal": "the optimal factor (sqrt(kappa) - 1)/(sqrt(kappa) + 1)",
+    "smaller": "the smaller of the two roots",
+    "curvature": "which is not the slowest one",
+    "factor": "it is not the slowest factor of your setting",
+    "e-fold": "shrink the error by a factor e",
+    "bases": "two bases of logarithm",
+    "beta steps": "the count for beta as the factor",
+    "run": "a count of steps that one of the runs took",
+    "sign": "a number of steps is positive",
+    "steps": "and round up",
+}
+
+
+def test_round_guesses_that_passed_now_need_the_evidence():
+    for lr, beta in [_ROUND, theory.heavy_ball_optimal(1 / 300, 1.0)]:
+        verdict = exercises.check_momentum_choice(lr, beta)
+        assert not verdict.ok and "factor must be a number, got None" in repr(verdict)
+        factor, _ = _evidence(lr, beta)
+        verdict = exercises.check_momentum_choice(lr, beta, factor)
+        assert not verdict.ok and "steps must be a number, got None" in repr(verdict)
+        assert _check(lr, beta).ok
+
+
+def test_in_the_band_the_factor_is_sqrt_beta_and_steps_count_within_one():
+    lr, beta = _ROUND
+    # every curvature from 1/300 to 1 lies in the spiralling band of (3.5, 0.8)
+    assert (1 - math.sqrt(beta)) ** 2 / lr < 1 / 300
+    assert (1 + math.sqrt(beta)) ** 2 / lr > 1.0
+    factor = math.sqrt(beta)
+    k = math.ceil(math.log(1e-6) / math.log(factor))
+    assert factor**k <= 1e-6 < factor ** (k - 1)
+    for steps in (k - 1, k, k + 1):
+        assert exercises.check_momentum_choice(lr, beta, factor, steps).ok
+    for steps in (k - 2, k + 2):
+        assert not exercises.check_momentum_choice(lr, beta, factor, steps).ok
+    assert exercises.check_momentum_choice(lr, beta, factor * 1.0005, k).ok
+    assert not exercises.check_momentum_choice(lr, beta, factor * 1.003, k).ok
+    assert not exercises.check_momentum_choice(lr, beta, 0.9, k).ok
+
+
+def _wrong_evidence():
+    lr, beta = _ROUND
+    slow = math.sqrt(beta)
+    k = math.ceil(math.log(1e-6) / math.log(slow))
+    runs = _steps_by_run(lr, beta)
+    lr5, beta5 = 1.0, 0.5  # real roots along the flat floors
+    radius = theory.heavy_ball_radius
+    roots = np.abs(theory.heavy_ball_roots(lr5, beta5, 1 / 30))
+    return [
+        ("beta", (lr, beta, beta, k)),
+        ("plain", (lr, beta, 1 - lr / 300, k)),
+        ("optimal", (lr, beta, (10 - 1) / (10 + 1), k)),
+        ("smaller", (lr5, beta5, float(roots.min()), 500)),
+        ("curvature", (lr5, beta5, float(radius(lr5, beta5, 1 / 100)), 500)),
+        ("factor", (lr, beta, 0.9, k)),
+        ("e-fold", (lr, beta, slow, round(-1 / math.log(slow)))),
+        ("bases", (lr, beta, slow, round(-6 / math.log(slow)))),
+        ("beta steps", (lr, beta, slow, math.ceil(math.log(1e-6) / math.log(beta)))),
+        ("run", (lr, beta, slow, int(runs.max()))),
+        ("sign", (lr, beta, slow, -k)),
+        ("steps", (lr, beta, slow, 100)),
+    ]
+
+
+@pytest.mark.parametrize("cause, args", _wrong_evidence())
+def test_each_wrong_piece_of_evidence_gets_the_hint_of_its_cause(cause, args):
+    lr, beta, factor, steps = args
+    right_factor, right_steps = _evidence(lr, beta)
+    # the case is wrong in the piece it names, and right before it
+    assert (
+        abs(factor - right_factor) > 1e-3 * right_factor or abs(steps - right_steps) > 1
+    )
+    verdict = exercises.check_momentum_choice(*args)
+    text = repr(verdict)
+    assert not verdict.ok
+    assert _EVIDENCE_HINTS[cause] in text, text
+    for other, hint in _EVIDENCE_HINTS.items():
+        if other != cause:
+            assert hint not in text, (cause, other)
+    # the setting is not judged yet, and no passing evidence is printed
+    assert "kappa 30:" not in text and "Each bowl" not in text
+    assert f"{right_factor:.4g}" not in text and f"{right_factor:.3g}" not in text
+    assert not re.search(rf"\b{right_steps}\b", text)
+
+
+@pytest.mark.parametrize(
+    "factor, steps, said",
+    [
+        (None, 124, "factor must be a number, got None"),
+        ("0.89", 124, "factor must be a number"),
+        (float("nan"), 124, "factor must be a number"),
+        ([0.89], 124, "factor must be a number"),
+        (math.sqrt(0.8), "124", "steps must be a number"),
+        (math.sqrt(0.8), float("nan"), "steps must be a number"),
+    ],
+)
+def test_evidence_that_is_not_a_number_is_told_so(factor, steps, said):
+    verdict = exercises.check_momentum_choice(*_ROUND, factor, steps)
+    assert not verdict.ok and said in repr(verdict)
+    assert "Traceback" not in repr(verdict)
+
+
+def test_a_diverging_setting_takes_infinite_steps_as_evidence():
+    lr, beta = 4.0, 0.8
+    factor, steps = _evidence(lr, beta)
+    assert factor >= 1.0 and math.isinf(steps)
+    verdict = exercises.check_momentum_choice(lr, beta, factor, steps)
+    assert not verdict.ok and "diverged at step" in repr(verdict)
+    verdict = exercises.check_momentum_choice(lr, beta, factor, 500)
+    assert "pass math.inf" in repr(verdict)

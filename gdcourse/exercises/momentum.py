@@ -18,6 +18,7 @@ __all__ = [
     "check_nesterov_step",
     "check_momentum_choice",
     "CHOICE",
+    "CHOICE_FACTOR_RTOL",
 ]
 
 
@@ -596,6 +597,9 @@ CHOICE = {
     "steps": 200,
 }
 
+#: Exercise 7.4: relative tolerance on the slowest factor per step.
+CHOICE_FACTOR_RTOL = 1e-3
+
 
 @lru_cache(maxsize=64)
 def _choice_runs(lr, beta):
@@ -653,6 +657,151 @@ def _near_double_root(lr, beta, kappa, factor):
     apart = np.abs(roots[:, 0] - roots[:, 1])
     near = int(np.argmin(apart))
     return (near, float(apart[near])) if apart[near] < 1.0 - factor else None
+
+
+def _choice_factors(lr, beta):
+    """Heavy ball's factor per step at each curvature of the bowls, and its smaller root's size."""
+    from gdcourse import theory
+
+    curvatures = np.array([h for k in CHOICE["kappas"] for h in (1.0 / k, 1.0)])
+    roots = np.abs(theory.heavy_ball_roots(lr, beta, curvatures))
+    return curvatures, roots[:, 0], roots[:, 1]
+
+
+def _alone(factor):
+    """Steps the factor alone needs to reach ``CHOICE["tol"]`` (``inf`` at or above 1)."""
+    return math.inf if factor >= 1.0 else _steps_at(factor) if factor > 0.0 else 1
+
+
+def _is_number(value):
+    return (
+        isinstance(value, Real)
+        and not isinstance(value, bool)
+        and not math.isnan(value)
+    )
+
+
+def _factor_hint(lr, beta, factor):
+    """Why ``factor`` is not the slowest factor per step of the setting ``(lr, beta)``."""
+    curvatures, big, small = _choice_factors(lr, beta)
+    slow = float(big.max())
+
+    def near(value):
+        return abs(factor - value) <= CHOICE_FACTOR_RTOL * max(abs(value), 1e-12)
+
+    where = (
+        "gd.theory.heavy_ball_radius at each bowl's two curvatures, 1/kappa and L = 1"
+    )
+    if near(beta) and not near(slow):
+        return (
+            "that is beta itself, the product of heavy ball's two roots; in the "
+            "spiralling band the two roots are complex and their size is the "
+            "square root of that product"
+        )
+    plain = np.abs(1.0 - lr * curvatures)
+    if any(near(p) for p in plain):
+        return (
+            "that is a factor of plain gradient descent, |1 - lr * curvature|, "
+            "which leaves the velocity out; with momentum the factor is the size "
+            f"of the larger of heavy ball's two roots ({where})"
+        )
+    for kappa in CHOICE["kappas"]:
+        best = (math.sqrt(kappa) - 1.0) / (math.sqrt(kappa) + 1.0)
+        if near(best):
+            return (
+                f"that is the optimal factor (sqrt(kappa) - 1)/(sqrt(kappa) + 1) "
+                f"for kappa = {kappa:g}, which only that bowl's optimal setting "
+                f"reaches; the exercise asks for your setting's factor ({where})"
+            )
+    for h, s in zip(curvatures, small):
+        if near(s):
+            name = "L = 1" if h == 1.0 else f"1/{1.0 / h:g}"
+            return (
+                f"that is the size of the smaller of the two roots at curvature "
+                f"{name}; the larger root sets the pace, as its term outlasts "
+                "the other"
+            )
+    for h, b in zip(curvatures, big):
+        if near(b):
+            name = "L = 1" if h == 1.0 else f"1/{1.0 / h:g}"
+            return (
+                f"that is the factor at curvature {name}, which is not the "
+                "slowest one: take the largest factor over all three bowls' "
+                "curvatures, as the slowest bowl sets the count"
+            )
+    return f"it is not the slowest factor of your setting; compute {where}, and take the largest"
+
+
+def _steps_hint(lr, beta, factor, steps):
+    """Why ``steps`` is not what the slowest factor alone needs."""
+    tol = CHOICE["tol"]
+    if steps <= 0:
+        return (
+            f"a number of steps is positive; ln({tol:g}) and ln(factor) are both "
+            "negative, so their ratio is positive"
+        )
+
+    def near(value):
+        return math.isfinite(value) and abs(steps - value) <= 1.0
+
+    if factor < 1.0:
+        e = -1.0 / math.log(factor)
+        if near(e) or near(1.0 / (1.0 - factor)):
+            return (
+                "that is about the steps the factor needs to shrink the error by "
+                f"a factor e, not to {tol:g} of the start: multiply by ln(1/{tol:g})"
+            )
+        if near(math.log10(tol) / math.log(factor)) or near(
+            math.log(tol) / math.log10(factor)
+        ):
+            return (
+                "that mixes two bases of logarithm; ln(tol) / ln(factor) needs the "
+                "same base above and below"
+            )
+    if 0.0 < beta < 1.0 and near(math.log(tol) / math.log(beta)):
+        return (
+            "that is the count for beta as the factor; the factor per step is the "
+            "one you gave, the size of the slower root"
+        )
+    needed = _choice_runs(lr, beta)[0]
+    if any(near(float(k)) for k in needed):
+        return (
+            "that is a count of steps that one of the runs took; the exercise asks "
+            "what the slowest factor alone would need, the smallest k with "
+            f"factor**k <= {tol:g}, which may differ from what the run takes"
+        )
+    return (
+        f"it is not the smallest k with factor**k <= {tol:g}; take "
+        f"ln({tol:g}) / ln(factor) and round up"
+    )
+
+
+def _evidence_hint(lr, beta, factor, steps):
+    """``None`` when both pieces of evidence are right, else a report for the first wrong one."""
+    for name, value in (("factor", factor), ("steps", steps)):
+        if not _is_number(value):
+            return f"{name} must be a number, got {describe(value)}."
+    factor, steps = float(factor), float(steps)
+    slow = float(_choice_factors(lr, beta)[1].max())
+    if abs(factor - slow) > CHOICE_FACTOR_RTOL * slow:
+        return (
+            "Not yet: the factor per step is not that of the slowest bowl with "
+            f"your setting.\nHint: {_factor_hint(lr, beta, factor)}."
+        )
+    alone = _alone(slow)
+    if math.isinf(alone):
+        if math.isinf(steps) and steps > 0:
+            return None
+        return (
+            "Not yet: the steps are not what that factor alone needs.\nHint: a "
+            "factor of 1 or more never shrinks the error; pass math.inf."
+        )
+    if math.isinf(steps) or abs(steps - alone) > 1.0:
+        return (
+            "Not yet: the steps are not what that factor alone needs.\n"
+            f"Hint: {_steps_hint(lr, beta, slow, steps)}."
+        )
+    return None
 
 
 def _choice_hint(lr, beta, kappa):
@@ -717,7 +866,7 @@ def _choice_hint(lr, beta, kappa):
     return text
 
 
-def check_momentum_choice(lr, beta):
+def check_momentum_choice(lr, beta, factor=None, steps=None):
     """Check a rate and momentum for heavy ball on bowls whose condition number is known only roughly.
 
     Exercise 7.4: one setting ``(lr, beta)``, in the convention of
@@ -732,17 +881,35 @@ def check_momentum_choice(lr, beta):
     ----------
     lr, beta : float
         The reader's rate and momentum.
+    factor : float
+        The evidence: with this setting, the factor per step by which the
+        slowest of the three bowls' errors shrinks, the largest of
+        :func:`gdcourse.theory.heavy_ball_radius` over the bowls' curvatures
+        ``1/kappa`` and ``L = 1`` (``sqrt(beta)`` where all of them lie in
+        the spiralling band), matched within ``CHOICE_FACTOR_RTOL``.
+    steps : float
+        The steps that factor alone needs to shrink the error to
+        ``CHOICE["tol"]`` of the start, the smallest ``k`` with
+        ``factor**k <= CHOICE["tol"]``, matched within one step
+        (``math.inf`` for a factor of 1 or more).
 
     Returns
     -------
     gdcourse.exercises.diagnose.Verdict
-        Its ``ok`` and a report: the steps each bowl took (or the distance
-        left), and for a setting that fails, what holds back the first bowl
-        it fails on, read from :func:`gdcourse.theory.heavy_ball_radius` and
+        Its ``ok`` and a report.  The evidence is checked first: a wrong
+        factor is told what it looks like (beta itself, a factor of plain
+        descent, a bowl's optimal factor, the smaller root, a curvature that
+        is not the slowest), and wrong steps likewise (the steps to shrink
+        by e, two bases of logarithm, beta as the factor, a run's measured
+        count, a sign); the setting is judged only once both are right.
+        Then the steps each bowl took (or the distance left), and for a
+        setting that fails, what holds back the first bowl it fails on,
+        read from :func:`gdcourse.theory.heavy_ball_radius` and
         :func:`gdcourse.theory.heavy_ball_regime` at its two curvatures: its
         slowest factor per step and the steps that factor alone needs, or,
         when those fit the budget, the two roots that nearly coincide at one
-        curvature.  The report never gives a setting that passes.
+        curvature.  The report never gives a setting, or a piece of
+        evidence, that passes.
 
     Notes
     -----
@@ -754,7 +921,12 @@ def check_momentum_choice(lr, beta):
     Examples
     --------
     >>> check_momentum_choice(1.0, 0.9)
-    Not yet: kappa 30: still 9.9e-06 of the start's distance away after 200 steps; kappa 100: still 7.9e-06 of the start's distance away after 200 steps; kappa 300: still 2e-05 of the start's distance away after 200 steps.
+    factor must be a number, got None.
+    >>> check_momentum_choice(1.0, 0.9, 0.9, 132)
+    Not yet: the factor per step is not that of the slowest bowl with your setting.
+    Hint: that is beta itself, the product of heavy ball's two roots; in the spiralling band the two roots are complex and their size is the square root of that product.
+    >>> check_momentum_choice(1.0, 0.9, 0.9487, 263)
+    The slowest factor per step is 0.9487, which alone needs 263 steps. Not yet: kappa 30: still 9.9e-06 of the start's distance away after 200 steps; kappa 100: still 7.9e-06 of the start's distance away after 200 steps; kappa 300: still 2e-05 of the start's distance away after 200 steps.
     Hint: on the bowl with kappa = 30 the error spirals, and its amplitude shrinks by sqrt(beta) = 0.949 per step whatever the rate: at that factor alone, reaching 1e-06 of the start takes 263 steps, more than the 200 steps; see the section on too much momentum.
     """
     for name, value in (("lr", lr), ("beta", beta)):
@@ -772,6 +944,15 @@ def check_momentum_choice(lr, beta):
         return dg.Verdict(False, text)
     if lr <= 0.0:
         return dg.Verdict(False, f"lr must be positive, got {describe(lr)}.")
+    evidence = _evidence_hint(lr, beta, factor, steps)
+    if evidence is not None:
+        return dg.Verdict(False, evidence)
+    slow = float(_choice_factors(lr, beta)[1].max())
+    said = f"The slowest factor per step is {slow:.4g}" + (
+        f", which alone needs {_alone(slow)} steps. "
+        if slow < 1.0
+        else ", and the error does not shrink at it. "
+    )
     needed, left, blew = _choice_runs(lr, beta)
     budget = CHOICE["steps"]
     parts = []
@@ -792,8 +973,9 @@ def check_momentum_choice(lr, beta):
             )
     report = "; ".join(parts)
     if np.all(needed <= budget):
-        return dg.Verdict(True, f"Each bowl within {budget} steps: {report}.")
+        return dg.Verdict(True, f"{said}Each bowl within {budget} steps: {report}.")
     first = CHOICE["kappas"][int(np.argmax(needed > budget))]
     return dg.Verdict(
-        False, f"Not yet: {report}.\nHint: {_choice_hint(lr, beta, first)}."
+        False,
+        f"{said}Not yet: {report}.\nHint: {_choice_hint(lr, beta, first)}.",
     )
