@@ -409,9 +409,33 @@ def _first_below_target():
     return np.argmax(gaps < STOPPING["target"], axis=0)
 
 
+def _evidence_by_hand():
+    """The chapter's run written out: rate 0.3 from w0, 100 steps."""
+    surface, _ = stopping_problem()
+    floor = surface(surface.minima[0])
+    w = np.array([-1.0, 1.5])
+    points = [w]
+    for _ in range(100):
+        w = w - 0.3 * surface.grad(w)
+        points.append(w)
+    gaps = np.array([surface(p) - floor for p in points])
+    norms = np.array([np.linalg.norm(surface.grad(p)) for p in points])
+    k = next(i for i, g in enumerate(gaps) if g < 1e-5)
+    return k, norms, gaps, surface.grad(points[k])
+
+
+STEP, NORMS, GAPS, GRAD = _evidence_by_hand()
+EVIDENCE = (STEP, NORMS[STEP])
+
+
+def check(tol):
+    """The decision alone, with the right evidence."""
+    return exercises.check_stopping_tol(tol, *EVIDENCE)
+
+
 @pytest.mark.parametrize("tol", [1.5e-3, 2e-3, 3e-3])
 def test_a_tolerance_that_stops_each_start_in_time_passes(tol):
-    verdict = exercises.check_stopping_tol(tol)
+    verdict = check(tol)
     assert verdict.ok, verdict
     reached = _first_below_target()
     for (k, gap), first in zip(_stop_by_hand(tol), reached):
@@ -428,12 +452,12 @@ def test_the_verdict_is_that_of_the_rule_run_by_hand():
             k is not None and gap < STOPPING["target"] and k <= r + STOPPING["slack"]
             for (k, gap), r in zip(by_hand, reached)
         )
-        assert exercises.check_stopping_tol(float(tol)).ok == ok
+        assert check(float(tol)).ok == ok
 
 
 def test_the_passing_tolerances_are_a_narrow_window_a_guess_rarely_hits():
     grid = np.geomspace(1e-6, 1.0, 121)
-    ok = np.array([exercises.check_stopping_tol(float(t)).ok for t in grid])
+    ok = np.array([check(float(t)).ok for t in grid])
     passing = grid[ok]
     assert 0 < len(passing) < 15
     assert passing.max() / passing.min() < 3
@@ -441,7 +465,7 @@ def test_the_passing_tolerances_are_a_narrow_window_a_guess_rarely_hits():
     assert np.all(np.diff(np.flatnonzero(ok)) == 1)
     # the round numbers a reader might guess from the text all fail
     for guess in (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.3):
-        assert not exercises.check_stopping_tol(guess).ok
+        assert not check(guess).ok
 
 
 def _hint(verdict):
@@ -467,7 +491,7 @@ def _hint(verdict):
     ],
 )
 def test_each_wrong_tolerance_gets_the_hint_of_its_cause(tol, said, hint):
-    verdict = exercises.check_stopping_tol(tol)
+    verdict = check(tol)
     assert not verdict.ok
     assert said in repr(verdict)
     assert hint in _hint(verdict)
@@ -476,7 +500,7 @@ def test_each_wrong_tolerance_gets_the_hint_of_its_cause(tol, said, hint):
 def test_a_loss_just_above_the_target_is_not_printed_as_the_target():
     # these stop one start a step early, its loss a few thousandths above 1e-5
     for tol in np.linspace(0.00307, 0.00327, 5):
-        text = repr(exercises.check_stopping_tol(tol))
+        text = repr(check(tol))
         value = re.search(r"with its loss still (.+?) above the minimum", text)[1]
         assert value == "just above 1e-05" or float(value) > 1e-5, text
 
@@ -485,19 +509,179 @@ def test_a_loss_just_above_the_target_is_not_printed_as_the_target():
     "tol", [0, -1e-3, float("nan"), float("inf"), None, "1e-3", [2e-3], True]
 )
 def test_a_tolerance_that_is_not_a_positive_number_is_told_so(tol):
-    verdict = exercises.check_stopping_tol(tol)
+    verdict = check(tol)
     assert not verdict.ok
     assert repr(verdict).startswith("tol must be a positive number, got ")
 
 
 def test_no_report_shows_a_tolerance_that_passes():
-    passing = [
-        t
-        for t in np.geomspace(1e-4, 1e-1, 61)
-        if exercises.check_stopping_tol(float(t)).ok
-    ]
+    passing = [t for t in np.geomspace(1e-4, 1e-1, 61) if check(float(t)).ok]
     low, high = min(passing), max(passing)
     for tol in (1e-5, 1e-3, 1e-2, 10.0, 1e-20, 0.5, 4e-3, 1e-4, 3.1e-3, 3.2e-3):
-        text = repr(exercises.check_stopping_tol(tol))
+        text = repr(check(tol))
         numbers = [float(n) for n in re.findall(r"\d+\.?\d*(?:e[-+]?\d+)?", text)]
         assert not any(low <= n <= high for n in numbers), text
+
+
+# ---------------------------------------------------------------------------
+# Exercise 1.4: the evidence, checked before the tolerance
+# ---------------------------------------------------------------------------
+
+
+def test_the_evidence_by_hand_is_the_first_step_within_the_target():
+    assert GAPS[STEP - 1] >= STOPPING["target"] > GAPS[STEP]
+    run = gradient_descent(
+        stopping_problem()[0], np.array([-1.0, 1.5]), lr=0.3, steps=100
+    )
+    np.testing.assert_allclose(run.grad_norms, NORMS, rtol=1e-9)
+
+
+@pytest.mark.parametrize("tol", [2e-3, 3e-3])
+def test_round_guesses_fail_without_the_evidence(tol):
+    assert check(tol).ok
+    alone = exercises.check_stopping_tol(tol)
+    assert not alone.ok
+    assert (
+        repr(alone)
+        == "first_step must be a whole number (a step of the run), got None."
+    )
+    guessed = exercises.check_stopping_tol(tol, 40, 3e-3)
+    assert not guessed.ok and "tol is judged once both are" in repr(guessed)
+    assert "All 12 starts" not in repr(guessed)
+
+
+_STEP_HINTS = {
+    "argmax": "np.argmax returns when its condition holds at no step",
+    "before": "still at or above 1e-05",
+    "plus one": "do not add 1",
+    "rule 1e-3": "first falls below 1e-3",
+    "change": "loss change from one step to the next",
+    "norm target": "gradient norm first falls below 1e-05",
+    "later": "already was at an earlier step",
+    "beyond": "has 100 steps",
+}
+
+
+def _line(verdict, name):
+    return next(x for x in repr(verdict).splitlines() if x.startswith(f"{name}: "))
+
+
+def _wrong_steps():
+    change = int(np.argmax(np.abs(np.diff(GAPS)) < 1e-6)) + 1
+    return [
+        (0, "argmax"),  # the loss taken for the gap: the condition never holds
+        (STEP - 1, "before"),
+        (STEP + 1, "plus one"),
+        (int(np.argmax(NORMS < 1e-3)), "rule 1e-3"),
+        (change, "change"),
+        (int(np.argmax(NORMS < 1e-5)), "norm target"),
+        (STEP + 15, "later"),
+        (150, "beyond"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_each_wrong_step_gets_the_hint_of_its_cause(case):
+    step, cause = _wrong_steps()[case]
+    verdict = exercises.check_stopping_tol(NORMS[STEP], step, NORMS[STEP])
+    assert not verdict.ok
+    line = _line(verdict, "first_step")
+    assert _STEP_HINTS[cause] in line
+    for other, hint in _STEP_HINTS.items():
+        if other != cause:
+            assert hint not in line, (cause, line)
+    assert _line(verdict, "grad_norm") == "grad_norm: right."
+    assert repr(verdict).startswith("Not yet: 1 of 2 pieces of evidence right")
+
+
+_NORM_HINTS = {
+    "squared": "the squared norm",
+    "other norm": "another norm of the gradient",
+    "gap": "the loss gap at that step",
+    "target": "the target for the loss gap, not a gradient norm",
+    "root": "the square root of 1e-05",
+    "start": "the gradient norm at the start",
+    "before": "one step before",
+    "after": "one step after",
+    "unknown": "read run.grad_norms at the first step whose",
+}
+
+
+def _wrong_norms():
+    return [
+        (NORMS[STEP] ** 2, "squared"),
+        (np.abs(GRAD).sum(), "other norm"),
+        (np.abs(GRAD).max(), "other norm"),
+        (GAPS[STEP], "gap"),
+        (1e-5, "target"),
+        (np.sqrt(1e-5), "root"),
+        (NORMS[0], "start"),
+        (NORMS[STEP - 1], "before"),
+        (NORMS[STEP + 1], "after"),
+        (0.1, "unknown"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(10))
+def test_each_wrong_norm_gets_the_hint_of_its_cause(case):
+    value, cause = _wrong_norms()[case]
+    verdict = exercises.check_stopping_tol(NORMS[STEP], STEP, float(value))
+    assert not verdict.ok
+    line = _line(verdict, "grad_norm")
+    assert _NORM_HINTS[cause] in line
+    for other, hint in _NORM_HINTS.items():
+        if other != cause:
+            assert hint not in line, (cause, line)
+    assert _line(verdict, "first_step") == "first_step: right."
+
+
+def test_a_norm_read_at_the_wrong_step_given_is_told_to_fix_the_step():
+    verdict = exercises.check_stopping_tol(2e-3, STEP + 1, NORMS[STEP + 1])
+    assert "do not add 1" in _line(verdict, "first_step")
+    assert "the step you gave as first_step" in _line(verdict, "grad_norm")
+
+
+def test_the_norm_is_checked_to_one_per_cent():
+    assert exercises.check_stopping_tol(2e-3, STEP, 1.009 * NORMS[STEP]).ok
+    assert exercises.check_stopping_tol(2e-3, STEP, 0.991 * NORMS[STEP]).ok
+    assert not exercises.check_stopping_tol(2e-3, STEP, 1.012 * NORMS[STEP]).ok
+    assert exercises.check_stopping_tol(2e-3, float(STEP), NORMS[STEP]).ok
+
+
+def test_the_tolerance_is_not_judged_while_the_evidence_is_wrong():
+    # a tolerance that stops at the start, and one that passes
+    for tol in (10.0, 2e-3):
+        text = repr(exercises.check_stopping_tol(tol, STEP - 1, NORMS[STEP]))
+        assert "tol is judged once both are" in text
+        assert "stopped" not in text and "Hint: " in text
+
+
+@pytest.mark.parametrize("step", [None, "42", 42.5, -1, float("nan"), [42], True])
+def test_a_step_that_is_not_a_whole_number_is_told_so(step):
+    verdict = exercises.check_stopping_tol(2e-3, step, NORMS[STEP])
+    assert not verdict.ok
+    assert repr(verdict).startswith("first_step must be a whole number")
+
+
+@pytest.mark.parametrize(
+    "norm", [None, "0.003", float("nan"), float("inf"), -1.0, [0.003], True]
+)
+def test_a_norm_that_is_not_a_number_is_told_so(norm):
+    verdict = exercises.check_stopping_tol(2e-3, STEP, norm)
+    assert not verdict.ok
+    assert repr(verdict).startswith("grad_norm must be a number")
+
+
+def test_no_evidence_report_shows_a_passing_value():
+    passing = [t for t in np.geomspace(1e-4, 1e-1, 61) if check(float(t)).ok]
+    low, high = min(passing), max(passing)
+    cases = [(s, NORMS[STEP]) for s, _ in _wrong_steps()]
+    cases += [(STEP, v) for v, _ in _wrong_norms()]
+    cases += [(STEP + 1, NORMS[STEP + 1]), (0, NORMS[0])]
+    for step, norm in cases:
+        text = repr(exercises.check_stopping_tol(NORMS[STEP], step, float(norm)))
+        assert "judged once both are" in text
+        numbers = [float(n) for n in re.findall(r"\d+\.?\d*(?:e[-+]?\d+)?", text)]
+        assert STEP not in numbers, text
+        assert not any(low <= n <= high for n in numbers), text
+        assert not any(abs(n / NORMS[STEP] - 1) < 0.05 for n in numbers if n), text

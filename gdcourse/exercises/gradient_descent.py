@@ -428,6 +428,161 @@ def _stops(tol):
     return stop, by_rule, gap, reached
 
 
+#: The run whose evidence exercise 1.4 asks for: the chapter's start, and
+#: the length of the run of the stopping figure.
+EVIDENCE_RUN = {"w0": (-1.0, 1.5), "steps": 100}
+
+
+@lru_cache(maxsize=1)
+def _evidence():
+    """The chapter's run at rate ``STOPPING["lr"]`` from w0, and what it shows.
+
+    Returns the first step whose loss gap is below the target, the gradient
+    norms of the run, its loss gaps, the gradient at that step, and the
+    steps where the figure's other thresholds are first met.
+    """
+    from gdcourse import descent
+
+    surface, _ = stopping_problem()
+    run = descent.gradient_descent(
+        surface,
+        np.array(EVIDENCE_RUN["w0"]),
+        lr=STOPPING["lr"],
+        steps=EVIDENCE_RUN["steps"],
+    )
+    gap = run.losses - surface(surface.minima[0])
+    step = int(np.argmax(gap < STOPPING["target"]))
+    change = np.abs(np.diff(run.losses))
+    return {
+        "step": step,
+        "norms": np.asarray(run.grad_norms),
+        "gap": gap,
+        "grad": surface.grad(run.weights[step]),
+        # where the figure's gradient rule (1e-3) stops
+        "norm_1e-3": int(np.argmax(run.grad_norms < 1e-3)),
+        # where the loss change first falls below the target, or 1e-6
+        "change": {int(np.argmax(change < t)) + 1 for t in (STOPPING["target"], 1e-6)},
+        # where the gradient norm first falls below the target
+        "norm_target": int(np.argmax(run.grad_norms < STOPPING["target"])),
+    }
+
+
+def _near(value, reference, rtol=0.01):
+    return abs(value - reference) <= rtol * abs(reference)
+
+
+def _step_hint(step):
+    """Why ``step`` is not the first step of the run within the target, or None."""
+    facts = _evidence()
+    target, right = STOPPING["target"], facts["step"]
+    if step == right:
+        return None
+    if step > EVIDENCE_RUN["steps"]:
+        return (
+            f"the run of the stopping figure has {EVIDENCE_RUN['steps']} steps;"
+            " first_step is a step of that run"
+        )
+    if step == 0:
+        return (
+            "at the start the loss is far above its minimum; 0 is also what "
+            "np.argmax returns when its condition holds at no step, as it does "
+            f"for run.losses < {target:g}: the gap is run.losses minus "
+            "surface(w_best)"
+        )
+    if step == facts["norm_1e-3"]:
+        return (
+            "that is where the gradient norm first falls below 1e-3, the "
+            "figure's gradient-norm rule; the step asked for is where the loss "
+            f"gap, run.losses - surface(w_best), first falls below {target:g}"
+        )
+    if step == facts["norm_target"]:
+        return (
+            f"that is where the gradient norm first falls below {target:g}; "
+            f"{target:g} is the target for the loss gap, "
+            "run.losses - surface(w_best)"
+        )
+    if step in facts["change"]:
+        return (
+            "that is where the loss change from one step to the next falls "
+            "below a threshold; the loss gap is the loss minus its minimum, "
+            "surface(w_best), not the change per step"
+        )
+    if step == right + 1:
+        return (
+            "the gap is below the target there, but it already was one step "
+            "earlier: run.losses[0] is the loss at the start, step 0, and the "
+            "index np.argmax returns is already the step; do not add 1"
+        )
+    if facts["gap"][step] >= target:
+        return (
+            f"at that step the loss gap is still at or above {target:g}; "
+            "find the first step at which it is below"
+        )
+    return (
+        f"the loss gap is below {target:g} there, but it already was at an "
+        "earlier step; find the first step at which it is below"
+    )
+
+
+def _norm_hint(value, step):
+    """Why ``value`` is not the gradient norm at the first step within the target, or None."""
+    facts = _evidence()
+    target, right = STOPPING["target"], facts["step"]
+    norms, grad = facts["norms"], facts["grad"]
+    if _near(value, norms[right]):
+        return None
+    if _near(value, norms[right] ** 2):
+        return (
+            "it looks like the squared norm, g @ g; the norm is its square root, "
+            "np.linalg.norm(g)"
+        )
+    if _near(value, np.sum(np.abs(grad))) or _near(value, np.max(np.abs(grad))):
+        return (
+            "it looks like another norm of the gradient (the sum or the largest "
+            "of its absolute values); the rule uses its Euclidean length, "
+            "np.linalg.norm(g), as run.grad_norms records it"
+        )
+    if _near(value, facts["gap"][right]):
+        return (
+            "it looks like the loss gap at that step, not the gradient norm: "
+            "read run.grad_norms"
+        )
+    if _near(value, target):
+        return (
+            f"{target:g} is the target for the loss gap, not a gradient norm: "
+            "read run.grad_norms at that step"
+        )
+    if _near(value, np.sqrt(target)):
+        return (
+            f"it looks like the square root of {target:g}: near the minimum the "
+            "loss gap is proportional to the squared gradient norm, but with a "
+            "factor set by the bowl's curvature, not 1; read run.grad_norms"
+        )
+    if step is not None and step != right and _near(value, norms[step]):
+        return (
+            "it is the gradient norm at the step you gave as first_step, which "
+            "is not yet right; the norm is read at the first step within the "
+            "target"
+        )
+    if _near(value, norms[0]):
+        return (
+            "it looks like the gradient norm at the start, step 0; read it at "
+            "the first step within the target"
+        )
+    for k in (right - 1, right + 1):
+        if _near(value, norms[k]):
+            before = "before" if k < right else "after"
+            return (
+                f"it looks like the gradient norm one step {before} the first "
+                "step within the target: run.grad_norms[k] belongs to the same "
+                "step k as run.losses[k]"
+            )
+    return (
+        "read run.grad_norms at the first step whose loss gap is below "
+        f"{target:g}: the same index as in run.losses"
+    )
+
+
 def _above(value, target):
     """``value``, at or above ``target``, in digits that show it is not below.
 
@@ -447,8 +602,8 @@ def _above(value, target):
 def _stopping_hint(kind, tol, near=False):
     target = STOPPING["target"]
     look = (
-        "in the left panel of the stopping figure, find the step where the "
-        f"loss gap crosses {target:g} and read the gradient norm there"
+        "compare tol with grad_norm, the gradient norm you measured at the "
+        f"first step whose loss gap is below {target:g}"
     )
     if kind == "start":
         return (
@@ -488,8 +643,8 @@ def _stopping_hint(kind, tol, near=False):
     )
 
 
-def check_stopping_tol(tol):
-    """Check a tolerance for the gradient-norm rule: does it stop at the right step?
+def check_stopping_tol(tol, first_step=None, grad_norm=None):
+    """Check a tolerance for the gradient-norm rule, and the evidence it is read from.
 
     Exercise 1.4: on the chapter's line fit, gradient descent at rate
     ``STOPPING["lr"]`` stops at the first step whose gradient norm is below
@@ -499,18 +654,34 @@ def check_stopping_tol(tol):
     training loss within ``STOPPING["target"]`` of its minimum, and at most
     ``STOPPING["slack"]`` steps after the first step that is.
 
+    The evidence comes first, from the run of the chapter's stopping figure
+    (rate ``STOPPING["lr"]`` from :math:`w_0 = (-1, 1.5)`, 100 steps): the
+    tolerance is judged only once both pieces are right.
+
     Parameters
     ----------
     tol : float
         The reader's tolerance.
+    first_step : int
+        The evidence, (a): the first step of that run whose training loss is
+        within ``STOPPING["target"]`` of its minimum (the start is step 0),
+        checked exactly.
+    grad_norm : float
+        The evidence, (b): the gradient norm of that run at ``first_step``,
+        checked to within 1%.
 
     Returns
     -------
     gdcourse.exercises.diagnose.Verdict
-        Its ``ok`` and a report: where the runs stopped and, for a tolerance
-        that fails, why (too early, too late, never, or before the first
-        step) with a hint that points at the chapter's stopping figure.  The
-        report never gives the tolerances that pass.
+        Its ``ok`` and a report.  While a piece of evidence is wrong, a line
+        for each piece, and for a wrong one a hint at its cause (the step of
+        another threshold, a step counted from 1, the gap not taken from the
+        minimum; the squared norm, another norm, the loss gap, the target or
+        its square root, the norm at another step); it never prints a value
+        that passes.  Once the evidence is right, where the runs stopped and,
+        for a tolerance that fails, why (too early, too late, never, or
+        before the first step) with a hint that points at the measured norm.
+        No report gives a tolerance that passes.
 
     Notes
     -----
@@ -522,10 +693,46 @@ def check_stopping_tol(tol):
 
     Examples
     --------
-    >>> check_stopping_tol(1e-5)
+    The evidence missing, then the step of the figure's 1e-3 rule and the
+    squared norm:
+
+    >>> check_stopping_tol(2e-3)
+    first_step must be a whole number (a step of the run), got None.
+    >>> check_stopping_tol(2e-3, 49, 8.07e-6)
+    Not yet: 0 of 2 pieces of evidence right; tol is judged once both are.
+    first_step: not yet. Hint: that is where the gradient norm first falls below 1e-3, the figure's gradient-norm rule; the step asked for is where the loss gap, run.losses - surface(w_best), first falls below 1e-05.
+    grad_norm: not yet. Hint: it looks like the squared norm, g @ g; the norm is its square root, np.linalg.norm(g).
+
+    With the evidence right, the loss target taken for a gradient tolerance:
+
+    >>> facts = _evidence()
+    >>> check_stopping_tol(1e-5, facts["step"], facts["norms"][facts["step"]])
     Not yet: from start 1 of 12 (the chapter's w0) the run stopped at step 80, 38 steps after its loss gap fell below 1e-05 (at step 42).
-    Hint: 1e-05 is the target for the loss gap, but tol is compared with the gradient's norm, a number on another scale: near the minimum of this bowl the loss gap shrinks in proportion to the square of the gradient norm; in the left panel of the stopping figure, find the step where the loss gap crosses 1e-05 and read the gradient norm there.
+    Hint: 1e-05 is the target for the loss gap, but tol is compared with the gradient's norm, a number on another scale: near the minimum of this bowl the loss gap shrinks in proportion to the square of the gradient norm; compare tol with grad_norm, the gradient norm you measured at the first step whose loss gap is below 1e-05.
     """
+    if (
+        not isinstance(first_step, Real)
+        or isinstance(first_step, bool)
+        or not np.isfinite(first_step)
+        or first_step != int(first_step)
+        or first_step < 0
+    ):
+        return dg.Verdict(
+            False,
+            "first_step must be a whole number (a step of the run), got "
+            f"{describe(first_step)}.",
+        )
+    if (
+        not isinstance(grad_norm, Real)
+        or isinstance(grad_norm, bool)
+        or not np.isfinite(grad_norm)
+        or grad_norm < 0
+    ):
+        return dg.Verdict(
+            False,
+            "grad_norm must be a number (a gradient norm, at least 0), got "
+            f"{describe(grad_norm)}.",
+        )
     if (
         not isinstance(tol, Real)
         or isinstance(tol, bool)
@@ -533,6 +740,23 @@ def check_stopping_tol(tol):
         or tol <= 0
     ):
         return dg.Verdict(False, f"tol must be a positive number, got {describe(tol)}.")
+    first_step, grad_norm = int(first_step), float(grad_norm)
+    hints = {
+        "first_step": _step_hint(first_step),
+        "grad_norm": _norm_hint(grad_norm, first_step),
+    }
+    wrong = sum(h is not None for h in hints.values())
+    if wrong:
+        # the tolerance is judged once the evidence is right
+        lines = [
+            f"{name}: right." if h is None else f"{name}: not yet. Hint: {h}."
+            for name, h in hints.items()
+        ]
+        return dg.Verdict(
+            False,
+            f"Not yet: {2 - wrong} of 2 pieces of evidence right; tol is "
+            "judged once both are.\n" + "\n".join(lines),
+        )
     tol = float(tol)
     stop, by_rule, gap, reached = _stops(tol)
     target, slack, n = STOPPING["target"], STOPPING["slack"], len(stop)
