@@ -958,6 +958,26 @@ def _settled(early, later, method):
     return f"they still moved by up to {gap:.1%} between the two readings."
 
 
+def _not_a_positive_pair(name, pair):
+    """The message for an argument that is not two positive numbers, or None."""
+    if isinstance(pair, (str, bytes)) or not isinstance(
+        pair, (tuple, list, np.ndarray)
+    ):
+        return (
+            f"{name} must be a pair of numbers (along the axes, turned), "
+            f"got {describe(pair)}."
+        )
+    if len(pair) != 2 or not all(
+        isinstance(x, Real) and not isinstance(x, bool) and np.isfinite(x) and x > 0
+        for x in pair
+    ):
+        return (
+            f"{name} must be two positive numbers (along the axes, turned), "
+            f"got {describe(pair)}."
+        )
+    return None
+
+
 def _near(got, want, rtol=None):
     return abs(got / want - 1.0) <= (TURNED["rtol"] if rtol is None else rtol)
 
@@ -1159,40 +1179,10 @@ def check_turned_ravine(method, lr, ratios, kappas):
             f"got {describe(lr)}.",
         )
     lr = float(lr)
-    if isinstance(ratios, (str, bytes)) or not isinstance(
-        ratios, (tuple, list, np.ndarray)
-    ):
-        return dg.Verdict(
-            False,
-            "ratios must be a pair of numbers (along the axes, turned), "
-            f"got {describe(ratios)}.",
-        )
-    if len(ratios) != 2 or not all(
-        isinstance(r, Real) and not isinstance(r, bool) and np.isfinite(r) and r > 0
-        for r in ratios
-    ):
-        return dg.Verdict(
-            False,
-            "ratios must be two positive numbers (along the axes, turned), "
-            f"got {describe(ratios)}.",
-        )
-    if isinstance(kappas, (str, bytes)) or not isinstance(
-        kappas, (tuple, list, np.ndarray)
-    ):
-        return dg.Verdict(
-            False,
-            "kappas must be a pair of numbers (along the axes, turned), "
-            f"got {describe(kappas)}.",
-        )
-    if len(kappas) != 2 or not all(
-        isinstance(k, Real) and not isinstance(k, bool) and np.isfinite(k) and k > 0
-        for k in kappas
-    ):
-        return dg.Verdict(
-            False,
-            "kappas must be two positive numbers (along the axes, turned), "
-            f"got {describe(kappas)}.",
-        )
+    for name, pair in (("ratios", ratios), ("kappas", kappas)):
+        problem = _not_a_positive_pair(name, pair)
+        if problem:
+            return dg.Verdict(False, problem)
     given = [float(r) for r in ratios]
     given_kappas = [float(k) for k in kappas]
     mine = _counts(_optimizer(method), lr)
