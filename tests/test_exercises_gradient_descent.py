@@ -556,6 +556,7 @@ _STEP_HINTS = {
     "plus one": "do not add 1",
     "rule 1e-3": "first falls below 1e-3",
     "change": "loss change from one step to the next",
+    "relative": "the target times the minimum loss",
     "norm target": "gradient norm first falls below 1e-05",
     "later": "already was at an earlier step",
     "beyond": "has 100 steps",
@@ -566,32 +567,73 @@ def _line(verdict, name):
     return next(x for x in repr(verdict).splitlines() if x.startswith(f"{name}: "))
 
 
+def _floor():
+    surface = stopping_problem()[0]
+    return surface(surface.minima[0])
+
+
 def _wrong_steps():
-    change = int(np.argmax(np.abs(np.diff(GAPS)) < 1e-6)) + 1
+    change = np.abs(np.diff(GAPS))
+    changes = {int(np.argmax(change < t)) + 1 for t in (1e-5, 1e-6)}
+    relative = int(np.argmax(GAPS < 1e-5 * _floor()))
+    # a step that only a threshold on the loss change gives
+    (alone,) = changes - {relative}
+    # the relative target's step; where a change threshold gives it too, the
+    # step alone cannot tell the two apart and both are named
+    both = ("relative", "change") if relative in changes else ("relative",)
     return [
         (0, "argmax"),  # the loss taken for the gap: the condition never holds
         (STEP - 1, "before"),
         (STEP + 1, "plus one"),
         (int(np.argmax(NORMS < 1e-3)), "rule 1e-3"),
-        (change, "change"),
+        (alone, "change"),
+        (relative, both),
         (int(np.argmax(NORMS < 1e-5)), "norm target"),
         (STEP + 15, "later"),
         (150, "beyond"),
     ]
 
 
-@pytest.mark.parametrize("case", range(8))
+@pytest.mark.parametrize("case", range(9))
 def test_each_wrong_step_gets_the_hint_of_its_cause(case):
-    step, cause = _wrong_steps()[case]
+    step, causes = _wrong_steps()[case]
+    causes = (causes,) if isinstance(causes, str) else causes
     verdict = exercises.check_stopping_tol(NORMS[STEP], step, NORMS[STEP])
     assert not verdict.ok
     line = _line(verdict, "first_step")
-    assert _STEP_HINTS[cause] in line
+    for cause in causes:
+        assert _STEP_HINTS[cause] in line
     for other, hint in _STEP_HINTS.items():
-        if other != cause:
+        if other not in causes:
             assert hint not in line, (cause, line)
     assert _line(verdict, "grad_norm") == "grad_norm: right."
     assert repr(verdict).startswith("Not yet: 1 of 2 pieces of evidence right")
+
+
+def test_a_relative_target_alone_is_named_without_the_change(monkeypatch):
+    from gdcourse.exercises import gradient_descent as module
+
+    facts = dict(module._evidence())
+    relative = int(np.argmax(GAPS < 1e-5 * _floor()))
+    facts["change"] = set(facts["change"]) - {relative}
+    monkeypatch.setattr(module, "_evidence", lambda: facts)
+    line = _line(
+        exercises.check_stopping_tol(2e-3, relative, NORMS[STEP]), "first_step"
+    )
+    assert _STEP_HINTS["relative"] in line and "is absolute" in line
+    for other, hint in _STEP_HINTS.items():
+        if other != "relative":
+            assert hint not in line, line
+
+
+def test_the_root_hint_points_at_the_gap_and_the_squared_norm():
+    # the gap there is below the target, and not the squared norm
+    assert GAPS[STEP] < 0.9e-5
+    assert not np.isclose(GAPS[STEP], NORMS[STEP] ** 2, rtol=0.03)
+    verdict = exercises.check_stopping_tol(2e-3, STEP, float(np.sqrt(1e-5)))
+    line = _line(verdict, "grad_norm")
+    assert "the gap is below 1e-05" in line and "not the norm squared" in line
+    assert "curvature" not in line and "factor" not in line
 
 
 _NORM_HINTS = {

@@ -462,6 +462,10 @@ def _evidence():
         "norm_1e-3": int(np.argmax(run.grad_norms < 1e-3)),
         # where the loss change first falls below the target, or 1e-6
         "change": {int(np.argmax(change < t)) + 1 for t in (STOPPING["target"], 1e-6)},
+        # where the loss gap first falls below the target times the minimum
+        "relative": int(
+            np.argmax(gap < STOPPING["target"] * surface(surface.minima[0]))
+        ),
         # where the gradient norm first falls below the target
         "norm_target": int(np.argmax(run.grad_norms < STOPPING["target"])),
     }
@@ -500,6 +504,19 @@ def _step_hint(step):
             f"that is where the gradient norm first falls below {target:g}; "
             f"{target:g} is the target for the loss gap, "
             "run.losses - surface(w_best)"
+        )
+    if step == facts["relative"] and step in facts["change"]:
+        return (
+            "that step fits either of two slips: a loss gap below the target times the "
+            "minimum loss, and the loss change from one step to the next "
+            f"below a threshold; the target is absolute: the loss gap itself, "
+            f"run.losses - surface(w_best), below {target:g}"
+        )
+    if step == facts["relative"]:
+        return (
+            "that is where the loss gap falls below the target times the "
+            f"minimum loss; the target is absolute: the loss gap itself, "
+            f"run.losses - surface(w_best), below {target:g}"
         )
     if step in facts["change"]:
         return (
@@ -554,9 +571,10 @@ def _norm_hint(value, step):
         )
     if _near(value, np.sqrt(target)):
         return (
-            f"it looks like the square root of {target:g}: near the minimum the "
-            "loss gap is proportional to the squared gradient norm, but with a "
-            "factor set by the bowl's curvature, not 1; read run.grad_norms"
+            f"it looks like the square root of {target:g}, the norm only if "
+            f"the loss gap there were {target:g} and equal to the norm squared; "
+            f"at that step the gap is below {target:g}, and it is not the "
+            "norm squared (compare the two); read run.grad_norms at that step"
         )
     if step is not None and step != right and _near(value, norms[step]):
         return (
@@ -676,9 +694,9 @@ def check_stopping_tol(tol, first_step=None, grad_norm=None):
         Its ``ok`` and a report.  While a piece of evidence is wrong, a line
         for each piece, and for a wrong one a hint at its cause (the step of
         another threshold, a step counted from 1, the gap not taken from the
-        minimum; the squared norm, another norm, the loss gap, the target or
-        its square root, the norm at another step); it never prints a value
-        that passes.  Once the evidence is right, where the runs stopped and,
+        minimum, a target taken relative to the minimum; the squared norm,
+        another norm, the loss gap, the target or its square root, the norm
+        at another step); it never prints a value that passes.  Once the evidence is right, where the runs stopped and,
         for a tolerance that fails, why (too early, too late, never, or
         before the first step) with a hint that points at the measured norm.
         No report gives a tolerance that passes.
