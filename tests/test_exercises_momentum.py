@@ -583,7 +583,16 @@ def _wrong_evidence():
     lr5, beta5 = 1.0, 0.5  # real roots along the flat floors
     radius = theory.heavy_ball_radius
     roots = np.abs(theory.heavy_ball_roots(lr5, beta5, 1 / 30))
+    # a middle bowl's optimal setting, given its optimal factor: a true factor
+    # of that setting (the double root at 1/kappa), but not the slowest one
+    middle = []
+    for kappa in (30, 100):
+        lr_k, beta_k = theory.heavy_ball_optimal(1 / kappa, 1.0)
+        at = float(radius(lr_k, beta_k, 1 / kappa))
+        assert abs(at - (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)) < 1e-9
+        middle.append(("curvature", (lr_k, beta_k, at, _evidence(lr_k, beta_k)[1])))
     return [
+        *middle,
         ("beta", (lr, beta, beta, k)),
         ("plain", (lr, beta, 1 - lr / 300, k)),
         ("optimal", (lr, beta, (10 - 1) / (10 + 1), k)),

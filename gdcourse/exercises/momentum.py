@@ -705,16 +705,18 @@ def _factor_hint(lr, beta, factor):
             "which leaves the velocity out; with momentum the factor is the size "
             f"of the larger of heavy ball's two roots ({where})"
         )
+    # a factor of the setting itself is told by the loops below
+    own = any(near(b) for b in big) or any(near(s) for s in small)
     for kappa in CHOICE["kappas"]:
         best = (math.sqrt(kappa) - 1.0) / (math.sqrt(kappa) + 1.0)
-        if near(best):
+        if near(best) and not own:
             return (
                 f"that is the optimal factor (sqrt(kappa) - 1)/(sqrt(kappa) + 1) "
                 f"for kappa = {kappa:g}, which only that bowl's optimal setting "
                 f"reaches; the exercise asks for your setting's factor ({where})"
             )
-    for h, s in zip(curvatures, small):
-        if near(s):
+    for h, s, b in zip(curvatures, small, big):
+        if near(s) and not near(b):
             name = "L = 1" if h == 1.0 else f"1/{1.0 / h:g}"
             return (
                 f"that is the size of the smaller of the two roots at curvature "
