@@ -170,3 +170,31 @@ def test_a_chapter_saved_by_the_contents_manager(tmp_path, monkeypatch, chapter)
                 k: joined(v) for k, v in data.items()
             }
     assert dropped > 0, f"{chapter} stores no explorer"
+
+
+def test_kernel_websockets_send_without_delay():
+    import asyncio
+
+    calls = []
+
+    class Handler:
+        async def open(self, kernel_id):
+            calls.append(("open", kernel_id))
+
+        def set_nodelay(self, value):
+            calls.append(("nodelay", value))
+
+    config.send_without_delay(Handler)
+    config.send_without_delay(Handler)  # wrapped once, however often it is read
+    asyncio.run(Handler().open("k1"))
+    assert calls == [("nodelay", True), ("open", "k1")]
+
+
+def test_the_server_s_kernel_websocket_can_be_told_so():
+    import inspect
+
+    from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
+
+    # the class has what the wrapper uses: an async open and tornado's set_nodelay
+    assert inspect.iscoroutinefunction(KernelWebsocketHandler.open)
+    assert callable(KernelWebsocketHandler.set_nodelay)
