@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from numbers import Real
-
 import numpy as np
 
 from . import diagnose as dg
-from .core import _matches, check, describe
+from .core import _matches, check, describe, finite_real
 
 __all__ = ["check_adam_first_step", "check_adamw_step", "check_turned_ravine", "TURNED"]
 
@@ -967,10 +965,7 @@ def _not_a_positive_pair(name, pair):
             f"{name} must be a pair of numbers (along the axes, turned), "
             f"got {describe(pair)}."
         )
-    if len(pair) != 2 or not all(
-        isinstance(x, Real) and not isinstance(x, bool) and np.isfinite(x) and x > 0
-        for x in pair
-    ):
+    if len(pair) != 2 or not all(finite_real(x) and x > 0 for x in pair):
         return (
             f"{name} must be two positive numbers (along the axes, turned), "
             f"got {describe(pair)}."
@@ -1164,12 +1159,7 @@ def check_turned_ravine(method, lr, ratios, kappas):
             f"method must be one of {', '.join(map(repr, _METHODS))}, got {method!r}.",
         )
     method = named[method.strip().lower()]
-    if (
-        not isinstance(lr, Real)
-        or isinstance(lr, bool)
-        or not np.isfinite(lr)
-        or lr <= 0
-    ):
+    if not finite_real(lr) or lr <= 0:
         return dg.Verdict(False, f"lr must be a positive number, got {describe(lr)}.")
     lo, hi = TURNED["lr_range"]
     if not lo <= lr <= hi:

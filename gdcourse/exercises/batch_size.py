@@ -9,7 +9,7 @@ import numpy as np
 from gdcourse import batching
 
 from . import diagnose as dg
-from .core import check, describe
+from .core import check, describe, finite_real
 
 __all__ = [
     "check_batch_noise",
@@ -457,11 +457,7 @@ def _excess_problem(excess):
     excess = _scalar(excess)
     if excess is None:
         return f"Give excess=...: {rule}; the cause is judged once it is right."
-    if (
-        not isinstance(excess, Real)
-        or isinstance(excess, (bool, np.bool_))
-        or not np.isfinite(excess)
-    ):
+    if not finite_real(excess):
         return f"excess must be a number, got {describe(excess)}."
     right = _excess()
     if abs(excess - right) <= _EXCESS_RTOL * right:
@@ -549,12 +545,7 @@ def _number(name, value):
     """An error message for a value that is not a positive finite number, else None."""
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
-    if (
-        not isinstance(value, Real)
-        or isinstance(value, (bool, np.bool_))
-        or not np.isfinite(value)
-        or value <= 0
-    ):
+    if not finite_real(value) or value <= 0:
         return f"{name} must be a positive number, got {describe(value)}."
     return None
 
@@ -688,11 +679,7 @@ def _prediction_problem(predicted, end, steps, lr, B):
     predicted = _scalar(predicted)
     if predicted is None:
         return f"Give predicted=...: {rule}; the check then runs your change."
-    if (
-        not isinstance(predicted, Real)
-        or isinstance(predicted, (bool, np.bool_))
-        or not np.isfinite(predicted)
-    ):
+    if not finite_real(predicted):
         return f"predicted must be a number, got {describe(predicted)}."
     near = lambda a, b: abs(a - b) <= _PREDICTION_RTOL * abs(b)  # noqa: E731
     if near(predicted, end):

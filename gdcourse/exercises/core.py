@@ -9,7 +9,7 @@ It never lets a traceback escape.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from gdcourse import checks
 
 from .diagnose import Outcome, diagnose
 
-__all__ = ["CheckResult", "check", "describe", "one_line"]
+__all__ = ["CheckResult", "check", "describe", "finite_real", "one_line"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,19 @@ class CheckResult:
 
     def _repr_pretty_(self, printer, cycle):
         printer.text(repr(self))
+
+
+def finite_real(value):
+    """Whether ``value`` is a finite real number (a bool is not one).
+
+    >>> [finite_real(v) for v in (2, 0.5, np.float64(1.0), True, float("nan"), "1", None)]
+    [True, True, True, False, False, False, False]
+    """
+    return (
+        isinstance(value, Real)
+        and not isinstance(value, bool)
+        and bool(np.isfinite(value))
+    )
 
 
 def describe(value):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from numbers import Real
 
 import numpy as np
 
 from . import diagnose as dg
-from .core import check, describe
+from .core import check, describe, finite_real
 
 __all__ = [
     "check_gradient_step",
@@ -728,35 +727,19 @@ def check_stopping_tol(tol, first_step=None, grad_norm=None):
     Not yet: from start 1 of 12 (the chapter's w0) the run stopped at step 80, 38 steps after its loss gap fell below 1e-05 (at step 42).
     Hint: 1e-05 is the target for the loss gap, but tol is compared with the gradient's norm, a number on another scale: near the minimum of this bowl the loss gap shrinks in proportion to the square of the gradient norm; compare tol with grad_norm, the gradient norm you measured at the first step whose loss gap is below 1e-05.
     """
-    if (
-        not isinstance(first_step, Real)
-        or isinstance(first_step, bool)
-        or not np.isfinite(first_step)
-        or first_step != int(first_step)
-        or first_step < 0
-    ):
+    if not finite_real(first_step) or first_step != int(first_step) or first_step < 0:
         return dg.Verdict(
             False,
             "first_step must be a whole number (a step of the run), got "
             f"{describe(first_step)}.",
         )
-    if (
-        not isinstance(grad_norm, Real)
-        or isinstance(grad_norm, bool)
-        or not np.isfinite(grad_norm)
-        or grad_norm < 0
-    ):
+    if not finite_real(grad_norm) or grad_norm < 0:
         return dg.Verdict(
             False,
             "grad_norm must be a number (a gradient norm, at least 0), got "
             f"{describe(grad_norm)}.",
         )
-    if (
-        not isinstance(tol, Real)
-        or isinstance(tol, bool)
-        or not np.isfinite(tol)
-        or tol <= 0
-    ):
+    if not finite_real(tol) or tol <= 0:
         return dg.Verdict(False, f"tol must be a positive number, got {describe(tol)}.")
     first_step, grad_norm = int(first_step), float(grad_norm)
     hints = {

@@ -9,7 +9,7 @@ from numbers import Real
 import numpy as np
 
 from . import diagnose as dg
-from .core import check, describe
+from .core import check, describe, finite_real
 from .gradient_descent import _above, _QuadraticGradient
 
 __all__ = [
@@ -932,11 +932,7 @@ def check_momentum_choice(lr, beta, factor=None, steps=None):
     Hint: on the bowl with kappa = 30 the error spirals, and its amplitude shrinks by sqrt(beta) = 0.949 per step whatever the rate: at that factor alone, reaching 1e-06 of the start takes 263 steps, more than the 200 steps; see the section on too much momentum.
     """
     for name, value in (("lr", lr), ("beta", beta)):
-        if (
-            not isinstance(value, Real)
-            or isinstance(value, bool)
-            or not np.isfinite(value)
-        ):
+        if not finite_real(value):
             return dg.Verdict(False, f"{name} must be a number, got {describe(value)}.")
     lr, beta = float(lr), float(beta)
     if not 0.0 <= beta < 1.0:
