@@ -191,3 +191,163 @@ def test_the_widget_module_is_the_painter_and_an_es_module(tmp_path):
     module = tmp_path / "widget.mjs"
     module.write_text(text)
     assert run(None, "--module", str(module)) == {"render": "function"}
+
+
+# -- drawings sent ahead (the widget module's sameState, sameDrawing, Ahead) ---
+@pytest.fixture(scope="module")
+def widget_module(tmp_path_factory):
+    module = tmp_path_factory.mktemp("widget") / "widget.mjs"
+    module.write_text(painter.module_text())
+    return str(module)
+
+
+def test_settings_match_to_a_relative_1e_9_and_indices_exactly(widget_module):
+    same = [
+        [[0.1, 3], [0.1, 3]],
+        [[0.1, 3], [0.1 * (1 + 1e-12), 3]],  # the page's arithmetic
+        [[0.1, 3], [0.1 * (1 + 1e-6), 3]],  # a different value
+        [[0.1, 3], [0.1, 4]],
+        [[0.0], [1e-300]],
+        [[0.1], [0.1, 3]],
+        [[0.1], None],
+    ]
+    got = run({"same": same}, "--functions", widget_module)["same"]
+    assert got == [True, True, False, False, False, False, False]
+
+
+def test_two_frames_draw_the_same_unless_anything_but_counter_and_setting_differs(
+    widget_module,
+):
+    a = {"o": [[1, 2]], "b": "1:0", "state": [0.1], "n": 4}
+    cases = [
+        [a, [1, 2], dict(a, n=9), [1, 2]],
+        [
+            a,
+            [1, 2],
+            dict(a, state=[0.1 * (1 + 1e-16)]),
+            [1, 2],
+        ],  # a setting's last bits
+        [a, [1, 2], dict(a, b="1:1"), [1, 2]],
+        [a, [1, 2], dict(a, alt="another"), [1, 2]],
+        [a, [1, 2], a, [1, 3]],
+        [a, [1, 2], a, [1, 2, 0]],
+    ]
+    got = run({"drawing": cases}, "--functions", widget_module)["drawing"]
+    assert got == [True, True, False, False, False, False]
+
+
+def test_the_drawings_kept_ahead_one_per_setting_newest_kept(widget_module):
+    frames = [({"state": [k % 3], "gen": 1, "n": k}, [k]) for k in range(5)]
+    out = run(
+        {
+            "limit": 2,
+            "add": frames,
+            "find": [[[1], 1], [[2], 1], [[0], 1], [[1], 2]],
+        },
+        "--functions",
+        widget_module,
+    )
+    # one per setting (state 1 was drawn at n = 1 and 4), at most two kept
+    assert out["kept"] == [3, 4]
+    assert out["found"] == [4, None, 3, None]
+
+
+def _scenario(widget_module, steps):
+    case = {
+        "size": [50, 40],
+        "ids": [["m1", "value"], ["m2", "index"]],
+        "controls": [{"value": 0.1}, {"index": 0}],
+        "steps": steps,
+    }
+    return run(case, "--scenario", widget_module)
+
+
+def _frame(n, state, b="1:0", gen=1):
+    """A frame of one line from the first two points of its coordinates."""
+    line = {"k": "p", "s": 0, "c": None, "d": "M1L1", "v": [0, 2], "u": [0, 1]}
+    return {
+        "o": [[line]],
+        "styles": [{"stroke": "#ff0000ff", "lw": 1}],
+        "clips": [],
+        "fonts": [],
+        "scale": 1,
+        "b": b,
+        "alt": "",
+        "state": state,
+        "gen": gen,
+        "n": n,
+    }
+
+
+def test_a_drawing_sent_ahead_is_painted_when_the_controls_reach_it(widget_module):
+    out = _scenario(
+        widget_module,
+        [
+            {"background": "1:0"},
+            {"kernel": _frame(1, [0.1, 0]), "ints": [0, 0, 5, 5]},
+            {"ahead": _frame(2, [0.2, 0]), "ints": [0, 0, 6, 6]},
+            {"ahead": _frame(3, [0.1, 1]), "ints": [0, 0, 7, 7]},
+            {"control": [1, "index", 1]},  # the menu: painted at once
+            {"kernel": _frame(4, [0.1, 1]), "ints": [0, 0, 7, 7]},  # the same: kept
+            {"control": [1, "index", 0]},  # back: the kernel's first frame, kept
+            {
+                "control": [0, "value", 0.2 * (1 + 1e-13)]
+            },  # the slider, as the page computes
+            {"control": [0, "value", 0.3]},  # not drawn ahead: waits for the kernel
+        ],
+    )["seen"]
+    frames = [s["frame"] for s in out]
+    paints = [s["paints"] for s in out]
+    assert frames == [None, "1", "1", "1", "3", "3", "1", "2", "2"]
+    assert paints == [0, 1, 1, 1, 2, 2, 3, 4, 4]
+    assert out[-1]["mismatches"] == 0
+
+
+def test_the_kernels_frame_replaces_a_different_drawing_and_counts_it(widget_module):
+    out = _scenario(
+        widget_module,
+        [
+            {"background": "1:0"},
+            {"kernel": _frame(1, [0.1, 0]), "ints": [0, 0, 5, 5]},
+            {"ahead": _frame(2, [0.2, 0]), "ints": [0, 0, 6, 6]},
+            {"control": [0, "value", 0.2]},
+            {"kernel": _frame(3, [0.2, 0]), "ints": [0, 0, 6, 7]},  # not the same
+        ],
+    )["seen"]
+    assert [s["frame"] for s in out] == [None, "1", "1", "2", "3"]
+    assert [s["mismatches"] for s in out] == [0, 0, 0, 0, 1]
+
+
+def test_a_late_kernel_frame_does_not_undo_the_setting_the_controls_moved_on_to(
+    widget_module,
+):
+    out = _scenario(
+        widget_module,
+        [
+            {"background": "1:0"},
+            {"kernel": _frame(1, [0.1, 0]), "ints": [0, 0, 5, 5]},
+            {"ahead": _frame(2, [0.2, 0]), "ints": [0, 0, 6, 6]},
+            {"ahead": _frame(3, [0.3, 0]), "ints": [0, 0, 7, 7]},
+            {"control": [0, "value", 0.2]},
+            {"control": [0, "value", 0.3]},
+            {"kernel": _frame(4, [0.2, 0]), "ints": [0, 0, 6, 6]},  # for the first move
+            {"kernel": _frame(5, [0.3, 0]), "ints": [0, 0, 7, 7]},
+            {"control": [0, "value", 0.2]},  # back: the kernel's frame of 0.2 kept
+        ],
+    )["seen"]
+    assert [s["frame"] for s in out] == [None, "1", "1", "1", "2", "3", "3", "3", "4"]
+    assert out[-1]["mismatches"] == 0
+
+
+def test_drawings_of_an_older_background_generation_are_not_painted(widget_module):
+    out = _scenario(
+        widget_module,
+        [
+            {"background": "1:0"},
+            {"background": "2:0"},
+            {"ahead": _frame(2, [0.2, 0]), "ints": [0, 0, 6, 6]},
+            {"kernel": _frame(3, [0.1, 0], b="2:0", gen=2), "ints": [0, 0, 5, 5]},
+            {"control": [0, "value", 0.2]},
+        ],
+    )["seen"]
+    assert [s["frame"] for s in out] == [None, None, None, "3", "3"]

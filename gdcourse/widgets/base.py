@@ -204,6 +204,7 @@ class Explorer(metaclass=_BuiltAfterInit):
         )
         #: The status under the picture, as the site shows it.
         self.status_line = ipw.HTML(layout=ipw.Layout(margin="0 0 0 4px"))
+        self._moved = None
         for widget in self.controls.values():
             widget.observe(self._on_change, names="value")
         self._each_raster_state(self._background)
@@ -388,18 +389,26 @@ class Explorer(metaclass=_BuiltAfterInit):
         """Recompute for the current control values and update the picture.
 
         Painted in the browser once a view of :attr:`live` paints (the
-        changing artists' operations, recorded), otherwise re-rendered to
+        changing artists' operations, recorded; then the settings one key
+        press away are drawn ahead while the kernel is idle, see
+        :mod:`~gdcourse.widgets.ahead`), otherwise re-rendered to
         :attr:`image` as a PNG.
         """
         if self.painting:
-            self._update(self.values)
-            self.live.show(self._alt(self.values))
+            self.live.lookahead.stop()
+            values = self.values
+            self._update(values)
+            self.live.show(values, self._alt(values), self.status)
+            self.live.lookahead.restart(self._moved)
         else:
             self._render(self.values)
             self.image.value = encode_png(self.figure)
         self.status_line.value = html.escape(self.status)
 
     def _on_change(self, change):
+        self._moved = next(
+            (n for n, w in self.controls.items() if w is change["owner"]), None
+        )
         self.refresh()
 
     def set(self, **values):

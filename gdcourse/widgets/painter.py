@@ -11,7 +11,14 @@ the widget's ``frame`` (the operations with their styles, clips and fonts) and
 ratio over a background picture, which the kernel renders at
 :data:`~gdcourse.widgets.static_form.BACKGROUND_RATIO` times the figure's
 resolution and sends once per state of the raster artists.  No PNG is made
-per change.
+per change.  Each frame also carries the setting it draws (``state``, per
+control as the page's model holds it), the background generation (``gen``)
+and the status line (``status``).
+
+While the kernel is idle the explorer also sends the drawings of the
+settings one key press away (:mod:`gdcourse.widgets.ahead`); the page paints
+one as soon as its control models reach its setting, and the kernel's own
+frame for that setting follows.
 
 The picture starts hidden behind the explorer's PNG; once a view has painted
 it says so, and the explorer hides the PNG and stops making it
@@ -31,7 +38,7 @@ import ipywidgets as ipw
 import numpy as np
 import traitlets
 
-from gdcourse.widgets import static_form
+from gdcourse.widgets import ahead, static_form
 from gdcourse.widgets.overlay import SCALE, Recorder
 
 try:
@@ -173,13 +180,29 @@ class LivePicture:
     def __init__(self, explorer, width, on_ready):
         self.feed = PictureFeed(explorer)
         size = [int(round(v)) for v in explorer.figure.bbox.size]
+        self.controls = list(explorer.controls.values())
         self.widget = Picture(
-            size=size, width=int(width), layout=ipw.Layout(display="none")
+            size=size,
+            width=int(width),
+            controls=[[w.model_id, ahead.page_attribute(w)] for w in self.controls],
+            layout=ipw.Layout(display="none"),
         )
         self.widget.on_msg(self._message)
         self.painting = False
         self.sent = set()
         self.on_ready = on_ready
+        #: Draws the settings one key press away (see :mod:`~gdcourse.widgets.ahead`).
+        self.lookahead = ahead.Lookahead(explorer)
+
+    def state(self, values):
+        """The setting ``values`` (name -> value) as the page's control models hold it."""
+        return [ahead.page_state(w, v) for w, v in zip(self.controls, values.values())]
+
+    def _frame(self, values, alt, status):
+        frame, ints = self.feed.frame(alt)
+        frame.update(state=self.state(values), gen=self.feed.generation, status=status)
+        self.send_background(frame["b"])
+        return frame, ints
 
     def send_background(self, key=None):
         """Send the background ``key`` (by default the current one) unless already sent."""
@@ -190,13 +213,32 @@ class LivePicture:
             )
             self.sent.add(key)
 
-    def show(self, alt=""):
-        """Record the explorer's current drawing and hand it to the widget."""
-        frame, ints = self.feed.frame(alt)
-        self.send_background(frame["b"])
+    def show(self, values, alt="", status=""):
+        """Record the explorer's drawing of the setting ``values`` and hand it to the widget.
+
+        Parameters
+        ----------
+        values : dict
+            Control name -> value, the setting drawn (the frame's ``state``).
+        alt : str
+            The picture's text alternative.
+        status : str
+            The explorer's status line for the setting.
+        """
+        frame, ints = self._frame(values, alt, status)
         with self.widget.hold_sync():
             self.widget.frame = frame
             self.widget.ints = ints
+
+    def ahead(self, values, alt="", status=""):
+        """Send the drawing of the setting ``values``, for the page to paint when it gets there.
+
+        As :meth:`show`, but as a message ``{type: "ahead", frame}`` with the
+        coordinates as its buffer: the picture keeps showing the current
+        setting.
+        """
+        frame, ints = self._frame(values, alt, status)
+        self.widget.send({"type": "ahead", "frame": frame}, buffers=[ints])
 
     def reset(self):
         """Forget the backgrounds (after the explorer's static artists changed)."""
@@ -204,10 +246,12 @@ class LivePicture:
 
     def _message(self, widget, content, buffers):
         kind = content.get("type") if isinstance(content, dict) else None
-        if kind == "ready" and not self.painting:
-            self.painting = True
-            self.widget.layout.display = None
-            self.on_ready()
+        if kind == "ready":
+            self.lookahead.forget()  # a new view has nothing drawn ahead
+            if not self.painting:
+                self.painting = True
+                self.widget.layout.display = None
+                self.on_ready()
         elif kind == "need":
             # a view without this background (a page reloaded): send it again
             self.sent.discard(content.get("key"))
@@ -233,6 +277,10 @@ if AVAILABLE:
         width = traitlets.Int(0).tag(sync=True)
         frame = traitlets.Dict().tag(sync=True)
         ints = traitlets.Bytes(b"").tag(sync=True)
+        #: Per control, [model id, the attribute the page changes] (see
+        #: :func:`~gdcourse.widgets.ahead.page_attribute`): the page paints a
+        #: drawing sent ahead when its controls reach that drawing's ``state``.
+        controls = traitlets.List().tag(sync=True)
 
 else:  # the package without its book extra
     Picture = None

@@ -7,7 +7,10 @@
 // and writes JSON: {unpacked, letters, calls, canvas: [width, height]};
 // each call is [method, ...arguments] or ["set", property, value].
 // With --module FILE it instead imports FILE as an ES module and writes the
-// names and types of its default export.
+// names and types of its default export; with --functions FILE it runs that
+// module's sameState, sameDrawing and Ahead on the cases given; with
+// --scenario FILE it renders the module's widget on a fake page and plays
+// the steps given (kernel frames, drawings sent ahead, control moves).
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
@@ -45,8 +48,95 @@ function recordingContext(calls) {
   return ctx;
 }
 
+// A page with one canvas, images that load at once and a widget manager
+// holding the control models: enough for the widget's render().
+function fakePage(calls) {
+  const ctx = recordingContext(calls);
+  const canvas = {
+    width: 0, height: 0, style: {}, attributes: {},
+    getContext: () => ctx,
+    setAttribute(name, value) { this.attributes[name] = value; },
+  };
+  globalThis.document = { createElement: () => canvas };
+  globalThis.window = {
+    devicePixelRatio: 1,
+    matchMedia: () => ({ addEventListener() {}, removeEventListener() {} }),
+  };
+  globalThis.Image = class {
+    set src(value) { this.complete = true; this._src = value; if (this.onload) { this.onload(); } }
+  };
+  return canvas;
+}
+
+// A Backbone-like model: get, set (firing "change:<name>"), on, off, send.
+function fakeModel(state, sent) {
+  const handlers = {};
+  return {
+    get: (name) => state[name],
+    set(name, value) {
+      state[name] = value;
+      for (const h of handlers["change:" + name] || []) { h(); }
+    },
+    on(event, h) { (handlers[event] = handlers[event] || []).push(h); },
+    off(event, h) { handlers[event] = (handlers[event] || []).filter((x) => x !== h); },
+    send: (msg) => sent.push(msg),
+    fire(event, ...args) { for (const h of handlers[event] || []) { h(...args); } },
+  };
+}
+
+// Plays input.steps on the widget's render() and writes, after each, what
+// the canvas shows: {frame: data-frame, mismatches, paints: drawImage calls}.
+async function scenario(module, input) {
+  const calls = [], sent = [];
+  const canvas = fakePage(calls);
+  const controls = input.controls.map((state) => fakeModel({ ...state }, sent));
+  const model = fakeModel({ size: input.size, width: input.size[0], controls: input.ids, frame: {}, ints: null }, sent);
+  model.widget_manager = { get_model: async (id) => controls[input.ids.findIndex(([i]) => i === id)] };
+  module.default.render({ model, el: { appendChild() {} } });
+  await new Promise((resolve) => setTimeout(resolve, 0));  // the control models found
+  const seen = [];
+  for (const step of input.steps) {
+    const buffer = (ints) => new DataView(Int32Array.from(ints).buffer);
+    if (step.background) { model.fire("msg:custom", { type: "background", key: step.background, src: "data:," }); }
+    if (step.ahead) { model.fire("msg:custom", { type: "ahead", frame: step.ahead }, [buffer(step.ints)]); }
+    if (step.kernel) {
+      model.set("ints", buffer(step.ints));
+      model.set("frame", step.kernel);
+    }
+    if (step.control) { controls[step.control[0]].set(step.control[1], step.control[2]); }
+    seen.push({
+      frame: canvas.attributes["data-frame"] || null,
+      mismatches: Number(canvas.attributes["data-mismatches"] || 0),
+      paints: calls.filter((c) => c[0] === "drawImage").length,
+    });
+  }
+  return { seen, sent };
+}
+
 async function main() {
   const args = process.argv.slice(2);
+  if (args[0] === "--scenario") {
+    const module = await import(pathToFileURL(args[1]).href);
+    process.stdout.write(JSON.stringify(await scenario(module, JSON.parse(readFileSync(0, "utf8")))));
+    return;
+  }
+  if (args[0] === "--functions") {
+    const module = await import(pathToFileURL(args[1]).href);
+    const input = JSON.parse(readFileSync(0, "utf8"));
+    const ahead = new module.Ahead(input.limit);
+    for (const [frame, ints] of input.add || []) { ahead.add(frame, Int32Array.from(ints)); }
+    process.stdout.write(JSON.stringify({
+      same: (input.same || []).map(([a, b]) => module.sameState(a, b)),
+      drawing: (input.drawing || []).map(([a, ai, b, bi]) =>
+        module.sameDrawing(a, Int32Array.from(ai), b, Int32Array.from(bi))),
+      found: (input.find || []).map(([state, gen]) => {
+        const hit = ahead.find(state, gen);
+        return hit ? hit.frame.n : null;
+      }),
+      kept: ahead.entries.map((e) => e.frame.n),
+    }));
+    return;
+  }
   if (args[0] === "--module") {
     const module = await import(pathToFileURL(args[1]).href);
     const exported = Object.fromEntries(

@@ -29,7 +29,7 @@ from gdcourse.widgets.base import STORED_NOTE
 
 CHAPTERS = sorted(p.name for p in BOOK.glob("[0-9][0-9]_*.ipynb"))
 #: Round trips measured per explorer (half to the right, half to the left).
-PRESSES = 6
+PRESSES = 10
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: How an explorer's stored HTML form starts (gdcourse.widgets.base.Explorer.to_html).
@@ -201,6 +201,7 @@ ARM = """(i) => {
   const obs = new MutationObserver(() => {
     if (img.getAttribute(attr) === before || window.__gd.t0 === null) return;
     obs.disconnect();
+    window.__gd.ahead = painted && img.getAttribute('data-ahead') === '1';
     if (painted) requestAnimationFrame(done);
     else img.decode().catch(() => null).then(done);
   });
@@ -264,8 +265,13 @@ def open_notebook(browser, server, name):
 
 
 def press_round_trips(page, index, handle):
-    """Move explorer `index`'s first slider by key; return the round trips in ms."""
-    times, key, moved_cell = [], "ArrowRight", False
+    """Move explorer `index`'s first slider by key.
+
+    Returns the round trips in ms, how many of the pictures were painted
+    ahead of the kernel (gdcourse.widgets.ahead), and whether a key moved the
+    notebook's active cell instead.
+    """
+    times, key, moved_cell, ahead = [], "ArrowRight", False, 0
     for _ in range(PRESSES):
         for attempt in (key, "ArrowLeft" if key == "ArrowRight" else "ArrowRight"):
             page.evaluate(ARM, index)
@@ -282,11 +288,12 @@ def press_round_trips(page, index, handle):
                 continue
             page.evaluate("() => window.__gd.disarm()")
             times.append(page.evaluate("() => window.__gd.result"))
+            ahead += page.evaluate("() => window.__gd.ahead")
             key = "ArrowLeft" if attempt == "ArrowRight" else "ArrowRight"
             break
         else:
             break  # neither key moved the picture
-    return times, moved_cell
+    return times, ahead, moved_cell
 
 
 def p95(values):
@@ -398,7 +405,12 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
         explorer.scroll_into_view_if_needed()
         picture = page.evaluate(PICTURE, index)
         handles = explorer.locator(".noUi-target:not([disabled]) .noUi-handle")
-        times, moved_cell = press_round_trips(page, index, handles.first)
+        times, ahead, moved_cell = press_round_trips(page, index, handles.first)
+        mismatches = page.evaluate(
+            """(i) => Number(document.querySelector(`[data-gd-explorer="${i}"]`)
+              .querySelector('canvas.gd-canvas')?.getAttribute('data-mismatches') || 0)""",
+            index,
+        )
         report["explorers"].append(
             {
                 "index": index,
@@ -406,6 +418,8 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
                 "presses": len(times),
                 "median_ms": round(statistics.median(times), 1) if times else None,
                 "p95_ms": round(p95(times), 1) if times else None,
+                "painted_ahead": ahead,
+                "ahead_differed_from_kernel": mismatches,
                 "key_moved_cell_focus": moved_cell,
             }
         )
@@ -490,6 +504,13 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
     # Every explorer is painted by the site's painter (gdcourse.widgets.painter).
     png = [e["index"] for e in report["explorers"] if e["picture"] != "painted"]
     assert not png, f"explorers shown as a PNG, not painted: {png}"
+    # A drawing painted ahead of the kernel is the kernel's drawing of that setting.
+    differed = [
+        e["index"] for e in report["explorers"] if e["ahead_differed_from_kernel"]
+    ]
+    assert not differed, (
+        f"drawings painted ahead differed from the kernel's: {differed}"
+    )
     stuck = [e for e in report["explorers"] if e["presses"] != PRESSES]
     if (
         stuck

@@ -1,0 +1,208 @@
+"""Settings one key press away, drawn while the kernel is idle.
+
+A learner moving a live explorer's control with the keyboard steps to a
+neighbouring value.  After each change, while the kernel has nothing else to
+do, the explorer records the drawing of every setting one key press away
+(the control just moved first) and sends it to its painted picture
+(:class:`gdcourse.widgets.painter.LivePicture`).  The page paints such a
+drawing the moment its controls reach that setting, without waiting for the
+kernel; the kernel's own drawing of the setting follows as usual, and the page
+counts any difference between the two (``data-mismatches`` on the canvas).
+
+Each drawing ahead runs as its own callback on the kernel's event loop, so a
+message from the page waits for at most one of them.  Without a running event
+loop (a script, the tests, ``make bench``) nothing is drawn ahead.
+
+A setting is named as the page sees it: per control, its ``value``, or its
+``index`` for a choice among options (:func:`page_attribute`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+
+import ipywidgets as ipw
+
+__all__ = ["Lookahead", "one_key_away", "page_attribute", "page_state"]
+
+#: Relative difference under which two values are the same setting (the page
+#: computes a slider's value in its own floating point; so does the kernel).
+SAME = 1e-9
+
+
+def page_attribute(widget):
+    """The model attribute the page changes when ``widget`` moves: ``"index"`` or ``"value"``.
+
+    >>> page_attribute(ipw.Dropdown(options=["a", "b"])), page_attribute(ipw.IntSlider())
+    ('index', 'value')
+    """
+    return (
+        "index"
+        if isinstance(widget, ipw.widgets.widget_selection._Selection)
+        else "value"
+    )
+
+
+def _options(widget):
+    """The values a choice widget offers, in order (its options may be (label, value) pairs)."""
+    return list(widget._options_values)
+
+
+def page_state(widget, value):
+    """``value`` of ``widget`` as the page's model holds it (an option's index, or the value).
+
+    >>> page_state(ipw.Dropdown(options=[("one", 1), ("two", 2)]), 2)
+    1
+    >>> page_state(ipw.FloatSlider(), 0.5)
+    0.5
+    """
+    if page_attribute(widget) == "index":
+        return _options(widget).index(value)
+    return value
+
+
+def _grid_neighbours(x, lo, hi, step):
+    """The points of the grid ``lo + k step`` one step below and above ``x``, within [lo, hi].
+
+    A slider's arrow key adds or subtracts ``step`` and snaps to the nearest
+    point of the grid (so a value between grid points moves to one of them).
+    """
+    out = []
+    for direction in (-1, 1):
+        k = round((x + direction * step - lo) / step)
+        y = min(max(lo + k * step, lo), hi)
+        if not math.isclose(y, x, rel_tol=SAME, abs_tol=SAME * step):
+            out.append(y)
+    return out
+
+
+def one_key_away(widget):
+    """The values an arrow key moves ``widget`` to from its current value: down, then up.
+
+    Sliders step by their ``step`` on the grid from ``min`` (a log slider by
+    its exponent); a choice moves to the option before or after.  Other
+    widgets: none.
+
+    Examples
+    --------
+    >>> one_key_away(ipw.IntSlider(value=3, min=0, max=10, step=2))
+    [2, 4]
+    >>> [round(v, 6) for v in one_key_away(ipw.FloatLogSlider(value=1.0, min=-1, max=0, step=0.5))]
+    [0.316228]
+    >>> one_key_away(ipw.Dropdown(options=["a", "b", "c"], value="a"))
+    ['b']
+    """
+    if page_attribute(widget) == "index":
+        options, i = _options(widget), widget.index
+        return [options[j] for j in (i - 1, i + 1) if 0 <= j < len(options)]
+    if isinstance(widget, ipw.FloatLogSlider):
+        exponent = math.log(widget.value, widget.base)
+        grid = _grid_neighbours(exponent, widget.min, widget.max, widget.step)
+        return [widget.base**e for e in grid]
+    if isinstance(widget, ipw.IntSlider):
+        return [
+            int(v)
+            for v in _grid_neighbours(widget.value, widget.min, widget.max, widget.step)
+        ]
+    if isinstance(widget, ipw.FloatSlider):
+        return _grid_neighbours(widget.value, widget.min, widget.max, widget.step)
+    return []
+
+
+class Lookahead:
+    """Draws an explorer's settings one key press away, one per turn of the event loop.
+
+    Parameters
+    ----------
+    explorer : gdcourse.widgets.base.Explorer
+        With a painted picture (``explorer.live``).
+
+    Attributes
+    ----------
+    sent : set
+        The settings already sent to the page (per background generation),
+        drawn again only after :meth:`forget`.
+    """
+
+    def __init__(self, explorer):
+        self.explorer = explorer
+        self.token = 0
+        self.queue = []
+        self.sent = set()
+        self.drawn = False
+
+    def forget(self):
+        """Forget what was sent (a new view, with nothing drawn ahead)."""
+        self.sent.clear()
+
+    def stop(self):
+        """Stop drawing ahead (a change came in; its own settings follow)."""
+        self.token += 1
+        self.queue = []
+
+    def restart(self, moved=None):
+        """Draw the settings one key press away from the current one, ``moved``'s first.
+
+        Parameters
+        ----------
+        moved : str, optional
+            The control that changed last.
+        """
+        self.stop()
+        ex = self.explorer
+        if ex._error is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop: nobody to paint ahead for
+            return
+        names = sorted(ex.controls, key=lambda name: name != moved)
+        current = ex.values
+        self.queue = [
+            dict(current, **{name: value})
+            for name in names
+            for value in one_key_away(ex.controls[name])
+        ]
+        self.drawn = False
+        loop.call_soon(self._next, self.token, loop, current)
+
+    def _key(self, values):
+        state = self.explorer.live.state(values)
+        rounded = tuple(round(s, 12) if isinstance(s, float) else s for s in state)
+        return self.explorer.live.feed.generation, rounded
+
+    def _next(self, token, loop, current):
+        if token != self.token:
+            return
+        ex = self.explorer
+        while self.queue:
+            values = self.queue.pop(0)
+            if self._key(values) not in self.sent:
+                break
+        else:
+            if self.drawn:
+                self._settle(current)
+            return
+        status = ex.status
+        try:
+            ex.status = ex.draw(**values) or ""
+        except Exception:  # an error is shown when the learner gets there
+            pass
+        else:
+            ex.live.ahead(values, ex._alt(values), ex.status)
+            self.sent.add(self._key(values))
+        finally:
+            self.drawn = True
+            ex.status = status
+        loop.call_soon(self._next, token, loop, current)
+
+    def _settle(self, current):
+        """Leave the artists drawn for the current setting, as before drawing ahead."""
+        ex = self.explorer
+        status = ex.status
+        try:
+            ex.draw(**current)
+        except Exception:  # noqa: S110 - drawn without error before; never raised here
+            pass
+        ex.status = status
