@@ -70,7 +70,7 @@ def within_bound(w):
     >>> within_bound(np.array([[1.0, -1e8], [np.nan, 0.0], [2e8, 0.0]]))
     array([ True, False, False])
     """
-    return np.all(np.abs(w) <= DIVERGENCE_BOUND, axis=-1)
+    return (np.abs(w) <= DIVERGENCE_BOUND).all(-1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -537,6 +537,9 @@ def gradient_descent(
     stopped_at = np.full(n, steps)
     reason = np.full(n, "steps", dtype=object)
 
+    value_and_grad = surface.value_and_grad_fn or (
+        lambda w: (surface.value_fn(w), surface.grad_fn(w))
+    )
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         g = surface.grad_fn(w)
         weights[0], losses[0] = w, surface.value_fn(w)
@@ -555,8 +558,7 @@ def gradient_descent(
             w_next, state = opt.update(g, state, w, step_lr)
             everyone = active.all()  # the common case skips the masked copies
             w = w_next if everyone else np.where(active[:, None], w_next, w)
-            g = surface.grad_fn(w)
-            loss = surface.value_fn(w)
+            loss, g = value_and_grad(w)
             gnorm = np.sqrt((g * g).sum(-1))
             blown = active & ~(within_bound(w) & np.isfinite(loss))
             if blown.any():

@@ -66,6 +66,11 @@ class Surface:
         Known local minima, shape ``(m, d)`` (``m`` may be 0).
     formula : str
         The formula in LaTeX, for captions and explorers.
+    value_and_grad_fn : callable, optional
+        Maps points to ``(value_fn(w), grad_fn(w))``, the same numbers to the
+        last bit, computing what the two share once (a quadratic's
+        :math:`Aw`); the descent loops call it at every step.  By default the
+        two functions are called in turn.
     """
 
     name: str
@@ -76,6 +81,22 @@ class Surface:
     box: tuple = ((-3.0, 3.0), (-3.0, 3.0))
     minima: np.ndarray = field(default_factory=lambda: np.empty((0, 2)), repr=False)
     formula: str = ""
+    value_and_grad_fn: Callable | None = field(default=None, repr=False)
+
+    def value_and_grad(self, w):
+        """The loss and its gradient at ``w``: ``(self(w), self.grad(w))``, computed together.
+
+        Examples
+        --------
+        >>> s = quadratic([[2.0, 0.0], [0.0, 4.0]])
+        >>> value, grad = s.value_and_grad([1.0, 1.0])
+        >>> print(value, grad)
+        3.0 [2. 4.]
+        """
+        w = self.check_points(w)
+        if self.value_and_grad_fn is not None:
+            return self.value_and_grad_fn(w)
+        return self.value_fn(w), self.grad_fn(w)
 
     def check_points(self, w, name="w"):
         """Return ``w`` as a float array of shape ``(..., dim)`` or raise ``ValueError``."""
@@ -198,12 +219,19 @@ def quadratic(A, b=None, *, name="quadratic", box=None):
             f"b must be a finite vector of shape ({d},), got shape {b.shape}"
         )
 
-    def value(w):
-        Aw = (w[..., None, :] * A).sum(-1)
+    def product(w):  # Aw, summed in a fixed order (no BLAS: the same bits everywhere)
+        return (w[..., None, :] * A).sum(-1)
+
+    def value(w, Aw=None):
+        Aw = product(w) if Aw is None else Aw
         return 0.5 * (w * Aw).sum(-1) - (w * b).sum(-1)
 
-    def grad(w):
-        return (w[..., None, :] * A).sum(-1) - b
+    def grad(w, Aw=None):
+        return (product(w) if Aw is None else Aw) - b
+
+    def value_and_grad(w):
+        Aw = product(w)
+        return value(w, Aw), grad(w, Aw)
 
     def hessian(w):
         return np.broadcast_to(A, w.shape[:-1] + (d, d)).copy()
@@ -227,6 +255,7 @@ def quadratic(A, b=None, *, name="quadratic", box=None):
         box=box,
         minima=minima,
         formula=r"\tfrac12 w^\top A w - b^\top w",
+        value_and_grad_fn=value_and_grad,
     )
 
 

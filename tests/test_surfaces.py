@@ -401,3 +401,33 @@ def test_least_squares_hessian_shape_and_formula():
     s = surfaces.least_squares([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])
     assert s.hessian(np.zeros(2)).shape == (2, 2)
     assert s.formula == r"\frac{1}{2n}\sum_i (w_1 x_i + w_2 - y_i)^2"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: surfaces.quadratic([[2.0, 0.5], [0.5, 1.0]], b=[1.0, -2.0]),
+        lambda: surfaces.elongated_bowl(kappa=10.0),
+        surfaces.bowl,
+        surfaces.saddle,
+        lambda: surfaces.quadratic(np.diag([1.0, 2.0, 3.0])),
+    ],
+)
+def test_value_and_grad_together_are_the_separate_numbers_to_the_last_bit(make):
+    s = make()
+    assert s.value_and_grad_fn is not None
+    w = np.random.default_rng(3).normal(scale=5.0, size=(4, 7, s.dim))
+    w[0, 0] = np.inf  # a diverged point
+    with np.errstate(invalid="ignore", over="ignore"):
+        value, grad = s.value_and_grad(w)
+        np.testing.assert_array_equal(value, s(w))
+        np.testing.assert_array_equal(grad, s.grad(w))
+
+
+def test_value_and_grad_without_a_joint_function_calls_the_two():
+    s = surfaces.two_valleys()
+    assert s.value_and_grad_fn is None
+    w = np.array([[0.3, -0.2], [1.0, 1.0]])
+    value, grad = s.value_and_grad(w)
+    np.testing.assert_array_equal(value, s(w))
+    np.testing.assert_array_equal(grad, s.grad(w))
