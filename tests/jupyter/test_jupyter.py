@@ -29,7 +29,7 @@ from gdcourse.widgets.base import STORED_NOTE
 
 CHAPTERS = sorted(p.name for p in BOOK.glob("[0-9][0-9]_*.ipynb"))
 #: Round trips measured per explorer (half to the right, half to the left).
-PRESSES = 10
+PRESSES = 20
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: How an explorer's stored HTML form starts (gdcourse.widgets.base.Explorer.to_html).
@@ -418,6 +418,7 @@ def test_chapter_opens_runs_moves_saves_and_reopens(
                 "presses": len(times),
                 "median_ms": round(statistics.median(times), 1) if times else None,
                 "p95_ms": round(p95(times), 1) if times else None,
+                "times_ms": [round(t, 1) for t in times],
                 "painted_ahead": ahead,
                 "ahead_differed_from_kernel": mismatches,
                 "key_moved_cell_focus": moved_cell,
