@@ -66,11 +66,12 @@ def _grid_neighbours(x, lo, hi, step):
     """The points of the grid ``lo + k step`` one step below and above ``x``, within [lo, hi].
 
     A slider's arrow key adds or subtracts ``step`` and snaps to the nearest
-    point of the grid (so a value between grid points moves to one of them).
+    point of the grid, a tie upwards as noUiSlider rounds (so a value between
+    grid points moves to one of them).
     """
     out = []
     for direction in (-1, 1):
-        k = round((x + direction * step - lo) / step)
+        k = math.floor((x + direction * step - lo) / step + 0.5)  # as JS's Math.round
         y = min(max(lo + k * step, lo), hi)
         if not math.isclose(y, x, rel_tol=SAME, abs_tol=SAME * step):
             out.append(y)
@@ -86,8 +87,8 @@ def one_key_away(widget):
 
     Examples
     --------
-    >>> one_key_away(ipw.IntSlider(value=3, min=0, max=10, step=2))
-    [2, 4]
+    >>> one_key_away(ipw.IntSlider(value=4, min=0, max=10, step=2))
+    [2, 6]
     >>> [round(v, 6) for v in one_key_away(ipw.FloatLogSlider(value=1.0, min=-1, max=0, step=0.5))]
     [0.316228]
     >>> one_key_away(ipw.Dropdown(options=["a", "b", "c"], value="a"))
