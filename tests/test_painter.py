@@ -351,3 +351,25 @@ def test_drawings_of_an_older_background_generation_are_not_painted(widget_modul
         ],
     )["seen"]
     assert [s["frame"] for s in out] == [None, None, None, "3", "3"]
+
+
+def test_keys_that_move_the_explorers_controls_are_kept_from_the_notebooks_shortcuts(
+    widget_module,
+):
+    keys = [
+        ["ArrowRight", "handle"],  # prevented: the shortcuts skip it, the slider moves
+        ["PageDown", "handle"],
+        ["ArrowDown", "select"],  # stopped: the menu's own default moves it
+        ["ArrowRight", "button"],  # neither: not a control that moves by keys
+        ["ArrowRight", "outside"],  # another widget's slider: left alone
+        ["a", "handle"],  # not a moving key: the shortcuts get it
+    ]
+    got = run({"keys": keys}, "--functions", widget_module)["keys"]
+    assert got == [
+        [True, False],
+        [True, False],
+        [False, True],
+        [False, False],
+        [False, False],
+        [False, False],
+    ]

@@ -8,7 +8,7 @@
 // each call is [method, ...arguments] or ["set", property, value].
 // With --module FILE it instead imports FILE as an ES module and writes the
 // names and types of its default export; with --functions FILE it runs that
-// module's sameState, sameDrawing and Ahead on the cases given; with
+// module's sameState, sameDrawing, Ahead and key guard on the cases given; with
 // --scenario FILE it renders the module's widget on a fake page and plays
 // the steps given (kernel frames, drawings sent ahead, control moves).
 import { readFileSync } from "node:fs";
@@ -61,6 +61,8 @@ function fakePage(calls) {
   globalThis.window = {
     devicePixelRatio: 1,
     matchMedia: () => ({ addEventListener() {}, removeEventListener() {} }),
+    addEventListener() {},
+    removeEventListener() {},
   };
   globalThis.Image = class {
     set src(value) { this.complete = true; this._src = value; if (this.onload) { this.onload(); } }
@@ -113,6 +115,26 @@ async function scenario(module, input) {
   return { seen, sent };
 }
 
+// What the widget's key guard does with `key` pressed on an element `where`
+// ("handle": a slider's handle in the explorer, "select": its menu, "button":
+// another element in it, "outside": a handle elsewhere): [prevented, stopped].
+function keyHandled(module, key, where) {
+  const inside = where !== "outside";
+  const target = {
+    tagName: where === "select" ? "SELECT" : "DIV",
+    classList: { contains: (c) => c === "noUi-handle" && (where === "handle" || where === "outside") },
+  };
+  const box = { contains: (t) => t === target && inside };
+  const el = { closest: (selector) => (selector === ".widget-vbox" ? box : null) };
+  const done = [false, false];
+  module.keepKeysFor(el)({
+    key, target,
+    preventDefault: () => { done[0] = true; },
+    stopPropagation: () => { done[1] = true; },
+  });
+  return done;
+}
+
 async function main() {
   const args = process.argv.slice(2);
   if (args[0] === "--scenario") {
@@ -134,6 +156,7 @@ async function main() {
         return hit ? hit.frame.n : null;
       }),
       kept: ahead.entries.map((e) => e.frame.n),
+      keys: (input.keys || []).map(([key, where]) => keyHandled(module, key, where)),
     }));
     return;
   }

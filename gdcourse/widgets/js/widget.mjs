@@ -19,6 +19,9 @@
 // arrives, a different drawing replaces the one painted ahead and is counted
 // on the canvas as `data-mismatches`; `data-ahead` says whether the drawing
 // shown was painted ahead ("1") or is the kernel's ("0").
+//
+// The view also keeps the keys that move its explorer's sliders and menus
+// from the notebook's shortcuts (Notebook 7 reads them first).
 
 function coordinates(view) {
   if (!view || !view.byteLength) { return new Int32Array(0); }
@@ -79,6 +82,30 @@ async function controlModels(model) {
   } catch (error) {
     return null;
   }
+}
+
+// The keys a slider or a menu moves by.
+const MOVING_KEYS = new Set([
+  "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End",
+]);
+
+// Keys for the explorer's own controls go to them, not to the notebook's
+// shortcuts: Notebook 7 reads keys before the focused element does (in the
+// capture phase), and would move the selected cell instead of the slider.
+// Its shortcuts skip an event whose default is prevented; a slider's handle
+// prevents it anyway, while a menu needs its default, so the event stops here.
+export function keepKeysFor(el) {
+  return (event) => {
+    const target = event.target;
+    if (!MOVING_KEYS.has(event.key) || !target || !el.closest) { return; }
+    const box = el.closest(".widget-vbox");  // the explorer: this picture and its controls
+    if (!box || !box.contains(target)) { return; }
+    if (target.classList && target.classList.contains("noUi-handle")) {
+      event.preventDefault();
+    } else if (target.tagName === "SELECT") {
+      event.stopPropagation();
+    }
+  };
 }
 
 function render({ model, el }) {
@@ -188,6 +215,9 @@ function render({ model, el }) {
     for (const c of controls) { c.model.on("change:" + c.attribute, onControl); }
   });
 
+  const keys = keepKeysFor(el);
+  window.addEventListener("keydown", keys, true);
+
   model.on("msg:custom", onMessage);
   model.on("change:frame", onFrame);
   watchRatio();
@@ -199,6 +229,7 @@ function render({ model, el }) {
     model.off("msg:custom", onMessage);
     for (const c of controls || []) { c.model.off("change:" + c.attribute, onControl); }
     if (media) { media.removeEventListener("change", onRatio); }
+    window.removeEventListener("keydown", keys, true);
   };
 }
 
