@@ -211,7 +211,7 @@ class Explorer(metaclass=_BuiltAfterInit):
         self.refresh()
 
     @staticmethod
-    def cached(maxsize=4):
+    def cached(maxsize=8):
         """Decorator: a method that remembers its last ``maxsize`` results, per explorer.
 
         For the longest run behind a prefix control (steps, restarts): the
@@ -230,7 +230,10 @@ class Explorer(metaclass=_BuiltAfterInit):
         ----------
         maxsize : int
             How many argument tuples to remember (least recently used
-            forgotten first).
+            forgotten first); by default room for the current arguments and
+            the six one key press away when three controls decide them (a
+            painted explorer draws those settings ahead,
+            :mod:`~gdcourse.widgets.ahead`).
 
         Examples
         --------
