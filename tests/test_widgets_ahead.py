@@ -77,10 +77,10 @@ def _ahead(sent):
 
 async def _settle(ex):
     """Let the event loop run until nothing is left to draw ahead."""
-    for _ in range(1000):
-        await asyncio.sleep(0)
+    for _ in range(10_000):
+        await asyncio.sleep(0.001)
         if not ex.live.lookahead.queue:
-            await asyncio.sleep(0)
+            await asyncio.sleep(2 * ahead.PAUSE)
             return
     raise AssertionError("drawing ahead did not finish")
 
@@ -135,9 +135,10 @@ def test_the_control_just_moved_is_drawn_ahead_first_and_the_explorer_is_left_as
     states = [f["state"] for f, _ in _ahead(sent)]
     names = list(ex.controls)
     moved = names.index("warmup")
-    # warmup 10 with the rest unchanged was drawn ahead of the first setting
-    assert states[0][moved] == 30
-    assert all(s[moved] == 20 for s in states[1:]) and len(states) > 1
+    # onwards, two keys onwards; warmup 10 with the rest unchanged was drawn
+    # ahead of the first setting
+    assert [s[moved] for s in states[:2]] == [30, 40]
+    assert all(s[moved] == 20 for s in states[2:]) and len(states) > 2
     # afterwards the artists and the status are those of the current setting
     assert ex.status == status
     again, _ = ex.live.feed.frame(frame["alt"])
@@ -223,3 +224,29 @@ def test_a_setting_that_raises_is_skipped_quietly():
     states = [f["state"][0] for f, _ in _ahead(sent)]
     assert states and bad not in states
     assert ex._error is None and not ex.status.startswith("error")
+
+
+def test_the_control_just_moved_is_drawn_onwards_before_back():
+    ex, _ = _painting("gradient descent")
+    name = next(iter(ex.controls))
+    widget = ex.controls[name]
+    start = widget.value
+    orders = []
+
+    async def scenario():
+        ex.refresh()
+        for _ in range(2):  # up, then up again: onwards is up
+            widget.value = ahead.one_key_away(widget)[-1]
+            orders.append(
+                [widget.value] + [v[name] for v in ex.live.lookahead.queue[:3]]
+            )
+        widget.value = ahead.one_key_away(widget)[0]  # then down: onwards is down
+        orders.append([widget.value] + [v[name] for v in ex.live.lookahead.queue[:3]])
+        ex.live.lookahead.stop()
+
+    asyncio.run(scenario())
+    for now, onward, further, back in orders[:2]:
+        assert back < now < onward < further
+    now, onward, further, back = orders[2]
+    assert further < onward < now < back
+    assert orders[2][0] > start

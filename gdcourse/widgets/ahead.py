@@ -3,15 +3,17 @@
 A learner moving a live explorer's control with the keyboard steps to a
 neighbouring value.  After each change, while the kernel has nothing else to
 do, the explorer records the drawing of every setting one key press away
-(the control just moved first) and sends it to its painted picture
+(the control just moved first, onwards before back) and sends it to its
+painted picture
 (:class:`gdcourse.widgets.painter.LivePicture`).  The page paints such a
 drawing the moment its controls reach that setting, without waiting for the
 kernel; the kernel's own drawing of the setting follows as usual, and the page
 counts any difference between the two (``data-mismatches`` on the canvas).
 
-Each drawing ahead runs as its own callback on the kernel's event loop, so a
-message from the page waits for at most one of them.  Without a running event
-loop (a script, the tests, ``make bench``) nothing is drawn ahead.
+Each drawing ahead runs as its own callback on the kernel's event loop, with
+a pause of :data:`PAUSE` between two, so a message from the page waits for
+at most one of them.  Without a running event loop (a script, ``make bench``)
+nothing is drawn ahead.
 
 A setting is named as the page sees it: per control, its ``value``, or its
 ``index`` for a choice among options (:func:`page_attribute`).
@@ -24,11 +26,15 @@ import math
 
 import ipywidgets as ipw
 
-__all__ = ["Lookahead", "one_key_away", "page_attribute", "page_state"]
+__all__ = ["Lookahead", "key_steps", "one_key_away", "page_attribute", "page_state"]
 
 #: Relative difference under which two values are the same setting (the page
 #: computes a slider's value in its own floating point; so does the kernel).
 SAME = 1e-9
+
+#: Seconds between two drawings ahead: the kernel's event loop reads the page's
+#: messages in them (with no pause, a message waited for most of the drawings).
+PAUSE = 0.002
 
 
 def page_attribute(widget):
@@ -67,23 +73,64 @@ def _grid_neighbours(x, lo, hi, step):
 
     A slider's arrow key adds or subtracts ``step`` and snaps to the nearest
     point of the grid, a tie upwards as noUiSlider rounds (so a value between
-    grid points moves to one of them).
+    grid points moves to one of them).  None where the key moves nowhere.
     """
     out = []
     for direction in (-1, 1):
         k = math.floor((x + direction * step - lo) / step + 0.5)  # as JS's Math.round
         y = min(max(lo + k * step, lo), hi)
-        if not math.isclose(y, x, rel_tol=SAME, abs_tol=SAME * step):
-            out.append(y)
+        close = math.isclose(y, x, rel_tol=SAME, abs_tol=SAME * step)
+        out.append(None if close else y)
     return out
+
+
+def key_steps(widget, value=None):
+    """The values the down and up arrow keys move ``widget`` to from ``value``.
+
+    Sliders step by their ``step`` on the grid from ``min`` (a log slider by
+    its exponent); a choice moves to the option before or after.
+
+    Parameters
+    ----------
+    widget : ipywidgets.ValueWidget
+    value : optional
+        By default the widget's current value.
+
+    Returns
+    -------
+    (down, up)
+        Each a value, or None where the key moves nowhere (an end, or a
+        widget that arrow keys do not move).
+
+    Examples
+    --------
+    >>> key_steps(ipw.IntSlider(value=4, min=0, max=10, step=2))
+    (2, 6)
+    >>> key_steps(ipw.IntSlider(min=0, max=10, step=2), 10)
+    (8, None)
+    """
+    value = widget.value if value is None else value
+    if page_attribute(widget) == "index":
+        options = _options(widget)
+        i = options.index(value)
+        return tuple(
+            options[j] if 0 <= j < len(options) else None for j in (i - 1, i + 1)
+        )
+    if isinstance(widget, ipw.FloatLogSlider):
+        exponent = math.log(value, widget.base)
+        grid = _grid_neighbours(exponent, widget.min, widget.max, widget.step)
+        return tuple(None if e is None else widget.base**e for e in grid)
+    if isinstance(widget, (ipw.IntSlider, ipw.FloatSlider)):
+        grid = _grid_neighbours(value, widget.min, widget.max, widget.step)
+        whole = isinstance(widget, ipw.IntSlider)
+        return tuple(None if v is None else int(v) if whole else v for v in grid)
+    return None, None
 
 
 def one_key_away(widget):
     """The values an arrow key moves ``widget`` to from its current value: down, then up.
 
-    Sliders step by their ``step`` on the grid from ``min`` (a log slider by
-    its exponent); a choice moves to the option before or after.  Other
-    widgets: none.
+    See :func:`key_steps`; widgets that arrow keys do not move: none.
 
     Examples
     --------
@@ -94,21 +141,7 @@ def one_key_away(widget):
     >>> one_key_away(ipw.Dropdown(options=["a", "b", "c"], value="a"))
     ['b']
     """
-    if page_attribute(widget) == "index":
-        options, i = _options(widget), widget.index
-        return [options[j] for j in (i - 1, i + 1) if 0 <= j < len(options)]
-    if isinstance(widget, ipw.FloatLogSlider):
-        exponent = math.log(widget.value, widget.base)
-        grid = _grid_neighbours(exponent, widget.min, widget.max, widget.step)
-        return [widget.base**e for e in grid]
-    if isinstance(widget, ipw.IntSlider):
-        return [
-            int(v)
-            for v in _grid_neighbours(widget.value, widget.min, widget.max, widget.step)
-        ]
-    if isinstance(widget, ipw.FloatSlider):
-        return _grid_neighbours(widget.value, widget.min, widget.max, widget.step)
-    return []
+    return [v for v in key_steps(widget) if v is not None]
 
 
 class Lookahead:
@@ -132,6 +165,7 @@ class Lookahead:
         self.queue = []
         self.sent = set()
         self.drawn = False
+        self.last = None
 
     def forget(self):
         """Forget what was sent (a new view, with nothing drawn ahead)."""
@@ -158,15 +192,31 @@ class Lookahead:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no event loop: nobody to paint ahead for
             return
-        names = sorted(ex.controls, key=lambda name: name != moved)
         current = ex.values
+        self.sent.add(self._key(current))  # the page keeps the kernel's own frame
         self.queue = [
             dict(current, **{name: value})
-            for name in names
-            for value in one_key_away(ex.controls[name])
+            for name in sorted(ex.controls, key=lambda name: name != moved)
+            for value in self._in_order(name, current, moved)
         ]
+        self.last = current
         self.drawn = False
         loop.call_soon(self._next, self.token, loop, current)
+
+    def _in_order(self, name, current, moved):
+        """``name``'s values to draw ahead, one key away.
+
+        For the control just moved: the next value onwards, then the one
+        after it (where a key held down goes next), then the one back.
+        """
+        widget = self.explorer.controls[name]
+        if name != moved or self.last is None:
+            return one_key_away(widget)
+        was, now = (page_state(widget, v[name]) for v in (self.last, current))
+        up = int(now > was)  # the index of "onwards" in (down, up)
+        onward, back = key_steps(widget)[up], key_steps(widget)[1 - up]
+        further = None if onward is None else key_steps(widget, onward)[up]
+        return [v for v in (onward, further, back) if v is not None]
 
     def _key(self, values):
         state = self.explorer.live.state(values)
@@ -196,7 +246,8 @@ class Lookahead:
         finally:
             self.drawn = True
             ex.status = status
-        loop.call_soon(self._next, token, loop, current)
+        # a pause, so that the loop also reads the page's messages in between
+        loop.call_later(PAUSE, self._next, token, loop, current)
 
     def _settle(self, current):
         """Leave the artists drawn for the current setting, as before drawing ahead."""
