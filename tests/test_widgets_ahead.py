@@ -250,3 +250,20 @@ def test_the_control_just_moved_is_drawn_onwards_before_back():
     now, onward, further, back = orders[2]
     assert further < onward < now < back
     assert orders[2][0] > start
+
+
+def test_the_kernel_remembers_as_many_settings_as_the_page_keeps(monkeypatch):
+    monkeypatch.setattr(ahead, "KEPT", 3)
+    ex, sent = _painting("gradient descent")
+
+    async def scenario():
+        ex.refresh()
+        await _settle(ex)
+        return dict(ex.live.lookahead.sent)
+
+    remembered = asyncio.run(scenario())
+    drawn = [f["state"] for f, _ in _ahead(sent)]
+    assert len(drawn) > 3 and len(remembered) == 3
+    # the newest three: the last two drawn ahead and no older one
+    last = [ex.live.lookahead._key(dict(zip(ex.controls, s))) for s in drawn[-2:]]
+    assert list(remembered)[-2:] == last

@@ -32,6 +32,10 @@ __all__ = ["Lookahead", "key_steps", "one_key_away", "page_attribute", "page_sta
 #: computes a slider's value in its own floating point; so does the kernel).
 SAME = 1e-9
 
+#: How many drawings the page keeps (the latest; the kernel's own frames among
+#: them) and the kernel remembers as sent.
+KEPT = 64
+
 #: Seconds between two drawings ahead: the kernel's event loop reads the page's
 #: messages in them (with no pause, a message waited for most of the drawings).
 PAUSE = 0.002
@@ -154,16 +158,16 @@ class Lookahead:
 
     Attributes
     ----------
-    sent : set
-        The settings already sent to the page (per background generation),
-        drawn again only after :meth:`forget`.
+    sent : dict
+        The last :data:`KEPT` settings sent to the page (per background
+        generation, oldest first), not drawn again until :meth:`forget`.
     """
 
     def __init__(self, explorer):
         self.explorer = explorer
         self.token = 0
         self.queue = []
-        self.sent = set()
+        self.sent = {}
         self.drawn = False
         self.last = None
 
@@ -193,7 +197,7 @@ class Lookahead:
         except RuntimeError:  # no event loop: nobody to paint ahead for
             return
         current = ex.values
-        self.sent.add(self._key(current))  # the page keeps the kernel's own frame
+        self._remember(current)  # the page keeps the kernel's own frame
         self.queue = [
             dict(current, **{name: value})
             for name in sorted(ex.controls, key=lambda name: name != moved)
@@ -220,8 +224,17 @@ class Lookahead:
 
     def _key(self, values):
         state = self.explorer.live.state(values)
-        rounded = tuple(round(s, 12) if isinstance(s, float) else s for s in state)
+        rounded = tuple(
+            float(f"{s:.12g}") if isinstance(s, float) else s for s in state
+        )
         return self.explorer.live.feed.generation, rounded
+
+    def _remember(self, values):
+        key = self._key(values)
+        self.sent.pop(key, None)
+        self.sent[key] = True
+        while len(self.sent) > KEPT:
+            del self.sent[next(iter(self.sent))]
 
     def _next(self, token, loop, current):
         if token != self.token:
@@ -242,7 +255,7 @@ class Lookahead:
             pass
         else:
             ex.live.ahead(values, ex._alt(values), ex.status)
-            self.sent.add(self._key(values))
+            self._remember(values)
         finally:
             self.drawn = True
             ex.status = status

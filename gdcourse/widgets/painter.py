@@ -281,6 +281,8 @@ if AVAILABLE:
         #: :func:`~gdcourse.widgets.ahead.page_attribute`): the page paints a
         #: drawing sent ahead when its controls reach that drawing's ``state``.
         controls = traitlets.List().tag(sync=True)
+        #: How many drawings the page keeps for when its controls get there.
+        kept = traitlets.Int(ahead.KEPT).tag(sync=True)
 
 else:  # the package without its book extra
     Picture = None

@@ -51,7 +51,8 @@ export function sameDrawing(a, aInts, b, bInts) {
   return aInts.every((v, i) => v === bInts[i]);
 }
 
-// The drawings sent ahead, newest last, at most `limit`; one per setting.
+// The drawings sent ahead and the kernel's frames, newest last, at most
+// `limit` (the widget's `kept`); one per setting.
 export class Ahead {
   constructor(limit = 64) {
     this.limit = limit;
@@ -121,7 +122,7 @@ function render({ model, el }) {
   el.appendChild(canvas);
   const images = new Map();  // background key -> image
   const asked = new Set();
-  const ahead = new Ahead();
+  const ahead = new Ahead(model.get("kept") || 64);
   let shown = null;  // {frame, ints, early}: what the canvas shows (or waits to)
   let mismatches = 0;
 
