@@ -179,7 +179,6 @@ def test_settings_already_sent_are_not_drawn_again_until_a_new_view():
         await _settle(ex)
         again = len(_ahead(sent)) - first
         ex.live._message(ex.live.widget, {"type": "ready"}, [])  # a page reloaded
-        ex.live.lookahead.restart()
         await _settle(ex)
         return first, again, len(_ahead(sent)) - first
 

@@ -251,7 +251,9 @@ class LivePicture:
             if not self.painting:
                 self.painting = True
                 self.widget.layout.display = None
-                self.on_ready()
+                self.on_ready()  # paints, then draws ahead
+            else:
+                self.lookahead.restart()
         elif kind == "need":
             # a view without this background (a page reloaded): send it again
             self.sent.discard(content.get("key"))
