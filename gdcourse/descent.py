@@ -541,8 +541,8 @@ def gradient_descent(
         lambda w: (surface.value_fn(w), surface.grad_fn(w))
     )
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        g = surface.grad_fn(w)
-        weights[0], losses[0] = w, surface.value_fn(w)
+        losses[0], g = value_and_grad(w)
+        weights[0] = w
         grad_norms[0] = np.sqrt((g * g).sum(-1))
         if tol is not None:
             done = grad_norms[0] < tol

@@ -218,7 +218,8 @@ class Lookahead:
             return one_key_away(widget)
         was, now = (page_state(widget, v[name]) for v in (self.last, current))
         up = int(now > was)  # the index of "onwards" in (down, up)
-        onward, back = key_steps(widget)[up], key_steps(widget)[1 - up]
+        steps = key_steps(widget)
+        onward, back = steps[up], steps[1 - up]
         further = None if onward is None else key_steps(widget, onward)[up]
         return [v for v in (onward, further, back) if v is not None]
 

@@ -398,7 +398,6 @@ class Explorer(metaclass=_BuiltAfterInit):
         :attr:`image` as a PNG.
         """
         if self.painting:
-            self.live.lookahead.stop()
             values = self.values
             self._update(values)
             self.live.show(values, self._alt(values), self.status)
