@@ -630,11 +630,13 @@ def check_plateau(decide, smallest):
         wrong eigenvalue, what it looks like (the largest, the one nearest
         zero, at another step of the run, the Hessian's diagonal, the sign
         dropped) and where to measure.  The rule is judged once all three
-        eigenvalues are right, on the three runs' eigenvalues and on six
+        eigenvalues are right, on the three runs' eigenvalues and on nine
         other Hessians' (a saddle whose negative eigenvalue is larger in
         size than the positive one, saddles whose negative eigenvalue is
-        about 1% of the largest, one with two negative eigenvalues, and two
-        minima), so that it cannot be passed by trying labels; a wrong rule
+        about 1% of the largest, saddles of small scale, one with two
+        negative eigenvalues, a maximum, which descent leaves as it leaves a
+        saddle, and two minima), so that it cannot be passed by trying
+        labels; a wrong rule
         is told what kind of Hessian it misjudges.  A failing report never
         gives an eigenvalue that passes.  A passing one adds what descent
         does from a small step off each stall point along the eigenvector
